@@ -1,0 +1,90 @@
+/**
+ * Benchmark child: the FLOOR. A bare Socket.IO relay with no database, no Redis and no
+ * validation, speaking just enough of the widget/agent protocol for the load generator:
+ * `session:start` acks a session, `message:send` acks a message shaped like the real one and
+ * emits `message:new` to every agent socket (one room) and back to the sender, which is
+ * exactly the fan-out the real server does for a visitor message.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Server, type Socket } from 'socket.io';
+import { LIMITS } from '@support/protocol';
+import { failChild, serveChild } from './child.js';
+
+try {
+  const http = createServer((_req, res) => {
+    res.writeHead(404).end();
+  });
+  const io = new Server(http, { maxHttpBufferSize: LIMITS.socketPayloadBytes, cors: { origin: true, credentials: false } });
+  const widget = io.of('/widget');
+  const agent = io.of('/agent');
+  const AGENTS = 'agents';
+  // Wire-id-shaped constants, so payloads have the real sizes.
+  const wid = (prefix: string) => `${prefix}_01${randomBytes(12).toString('hex').slice(0, 24)}`;
+  let seq = 0;
+
+  agent.on('connection', (socket: Socket) => {
+    void socket.join(AGENTS);
+  });
+
+  widget.on('connection', (socket: Socket) => {
+    const contactId = wid('ct');
+    const ticketId = wid('tkt');
+    const conversationId = wid('cnv');
+    socket.on('session:start', (_p: unknown, ack?: (a: unknown) => void) => {
+      ack?.({
+        ok: true,
+        data: {
+          token: randomBytes(32).toString('base64url'),
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+          contactId,
+          inbox: { id: wid('inb'), name: 'Floor', settings: {} },
+          conversation: null,
+          agentsOnline: true,
+        },
+      });
+    });
+    socket.on('message:send', (p: { body?: unknown; clientMessageId?: unknown }, ack?: (a: unknown) => void) => {
+      const now = new Date().toISOString();
+      const body = typeof p?.body === 'string' ? p.body : '';
+      const message = {
+        id: wid('msg'),
+        ticketId,
+        conversationId,
+        seq: ++seq,
+        authorType: 'contact',
+        authorId: contactId,
+        authorName: null,
+        body,
+        html: null,
+        visibility: 'public',
+        clientMessageId: typeof p?.clientMessageId === 'string' ? p.clientMessageId : null,
+        createdAt: now,
+      };
+      const ticket = {
+        id: ticketId,
+        status: 'open',
+        updatedAt: now,
+        lastMessageAt: now,
+        lastMessagePreview: body.slice(0, 140),
+        firstResponseAt: null,
+        resolvedAt: null,
+      };
+      ack?.({ ok: true, data: message });
+      agent.to(AGENTS).emit('message:new', { message, ticket, activities: [] });
+      socket.emit('message:new', message);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  serveChild((http.address() as AddressInfo).port, async () => {
+    io.local.disconnectSockets(true);
+    await new Promise<void>((r) => io.close(() => r()));
+  });
+} catch (err) {
+  failChild(err);
+}

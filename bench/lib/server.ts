@@ -1,0 +1,38 @@
+/**
+ * Benchmark child: the real server (Postgres + Redis), silent, on 127.0.0.1 and a free port.
+ * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate }.
+ * Run by bench/chat.ts through child_process.fork; see ./child.ts for the IPC protocol.
+ */
+import { loadConfig } from '../../server/src/config.js';
+import { connectDeps } from '../../server/src/deps.js';
+import { createApp } from '../../server/src/app.js';
+import { failChild, serveChild } from './child.js';
+
+type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number };
+
+try {
+  const o = JSON.parse(process.argv[2] ?? '{}') as Options;
+  // Only what the bench sets: nothing else from the environment reaches the config.
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: o.redisPrefix,
+    DB_POOL_MAX: String(o.poolMax),
+    LOG_LEVEL: 'silent',
+    SHUTDOWN_TIMEOUT_MS: '3000',
+  });
+  const deps = await connectDeps(config);
+  // Per-socket limits far above what one bench socket sends (the load is spread over visitors).
+  const perSocket = Math.max(1000, o.rate);
+  const app = await createApp({
+    ...deps,
+    limits: { widget: { ratePerSecond: perSocket, burst: perSocket * 2 }, agent: { ratePerSecond: perSocket, burst: perSocket * 2 } },
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  serveChild(port, () => app.close());
+} catch (err) {
+  failChild(err);
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { idSchema } from './ids.js';
+import { LIMITS } from './limits.js';
+import {
+  activitySchema,
+  availabilitySchema,
+  contactSchema,
+  conversationSchema,
+  messageSchema,
+  ticketPrioritySchema,
+  ticketStatusSchema,
+  visibilitySchema,
+  type Activity,
+  type Agent,
+  type Availability,
+  type Message,
+  type Ticket,
+  type TicketPatch,
+} from './model.js';
+import { clientMessageIdSchema, messageBodySchema, type ReadEvent } from './widget.js';
+import type { AckFn } from './errors.js';
+
+export const loginSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+export type LoginInput = z.input<typeof loginSchema>;
+
+export const ticketViewSchema = z.enum(['mine', 'unassigned', 'all']);
+export const ticketsListSchema = z.strictObject({
+  view: ticketViewSchema.default('all'),
+  status: z.union([ticketStatusSchema, z.array(ticketStatusSchema).min(1).max(4)]).optional(),
+  inboxId: idSchema('inbox').optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(LIMITS.ticketPage).default(50),
+});
+export const ticketRefSchema = z.strictObject({ ticketId: idSchema('ticket') });
+export const ticketGetSchema = z.strictObject({
+  ticketId: idSchema('ticket'),
+  limit: z.number().int().min(1).max(LIMITS.historyPage).default(200),
+});
+export const messagesListSchema = z.strictObject({
+  conversationId: idSchema('conversation'),
+  afterSeq: z.number().int().nonnegative().optional(),
+  beforeSeq: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(LIMITS.historyPage).default(100),
+});
+export const agentMessageSendSchema = z.strictObject({
+  ticketId: idSchema('ticket'),
+  body: messageBodySchema,
+  clientMessageId: clientMessageIdSchema,
+  visibility: visibilitySchema.default('public'),
+});
+export const agentTypingSchema = z.strictObject({
+  ticketId: idSchema('ticket'),
+  on: z.boolean(),
+  visibility: visibilitySchema.default('public'),
+});
+export const ticketAssignSchema = z
+  .strictObject({
+    ticketId: idSchema('ticket'),
+    assigneeId: idSchema('user').nullable().optional(),
+    teamId: idSchema('team').nullable().optional(),
+  })
+  .refine((v) => v.assigneeId !== undefined || v.teamId !== undefined, 'give assigneeId, teamId or both');
+export const ticketSetStatusSchema = z.strictObject({ ticketId: idSchema('ticket'), status: ticketStatusSchema });
+export const ticketSetPrioritySchema = z.strictObject({ ticketId: idSchema('ticket'), priority: ticketPrioritySchema });
+export const tagNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(LIMITS.tagName)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, 'letters, digits, space, _ . -');
+export const ticketTagSchema = z.strictObject({ ticketId: idSchema('ticket'), tag: tagNameSchema });
+export const presenceSetSchema = z.strictObject({ status: availabilitySchema });
+export const agentReadSchema = z.strictObject({
+  conversationId: idSchema('conversation'),
+  seq: z.number().int().nonnegative(),
+});
+
+export type TicketsListInput = z.input<typeof ticketsListSchema>;
+export type TicketsPage = { items: Ticket[]; nextCursor: string | null };
+export type TicketDetail = {
+  ticket: Ticket;
+  contact: z.infer<typeof contactSchema>;
+  conversations: z.infer<typeof conversationSchema>[];
+  messages: Message[];
+  hasMoreBefore: boolean;
+  activities: Activity[];
+};
+export type MessagesPage = { messages: Message[]; hasMore: boolean };
+export type TicketChange = { ticket: Ticket; activities: Activity[] };
+
+export const ticketDetailSchema = z.object({
+  ticket: z.unknown(),
+  contact: contactSchema,
+  conversations: z.array(conversationSchema),
+  messages: z.array(messageSchema),
+  hasMoreBefore: z.boolean(),
+  activities: z.array(activitySchema),
+});
+
+export type AgentTypingEvent = {
+  ticketId: string;
+  conversationId: string | null;
+  authorType: 'contact' | 'agent';
+  authorId: string;
+  visibility: 'public' | 'internal';
+  on: boolean;
+};
+export type PresenceEvent = { userId: string; status: Availability };
+export type AgentMessageEvent = { message: Message; ticket: TicketPatch };
+
+/** Events an agent's client emits on the `/agent` namespace; each takes an ack. */
+export interface AgentClientToServer {
+  'tickets:list': (p: TicketsListInput, ack: AckFn<TicketsPage>) => void;
+  'ticket:get': (p: z.input<typeof ticketGetSchema>, ack: AckFn<TicketDetail>) => void;
+  'messages:list': (p: z.input<typeof messagesListSchema>, ack: AckFn<MessagesPage>) => void;
+  'message:send': (p: z.input<typeof agentMessageSendSchema>, ack: AckFn<Message>) => void;
+  typing: (p: z.input<typeof agentTypingSchema>, ack?: AckFn<null>) => void;
+  'ticket:assign': (p: z.input<typeof ticketAssignSchema>, ack: AckFn<TicketChange>) => void;
+  'ticket:setStatus': (p: z.input<typeof ticketSetStatusSchema>, ack: AckFn<TicketChange>) => void;
+  'ticket:setPriority': (p: z.input<typeof ticketSetPrioritySchema>, ack: AckFn<TicketChange>) => void;
+  'ticket:addTag': (p: z.input<typeof ticketTagSchema>, ack: AckFn<TicketChange>) => void;
+  'ticket:removeTag': (p: z.input<typeof ticketTagSchema>, ack: AckFn<TicketChange>) => void;
+  'presence:set': (p: z.input<typeof presenceSetSchema>, ack?: AckFn<PresenceEvent>) => void;
+  'agents:list': (p: Record<string, never>, ack: AckFn<Agent[]>) => void;
+  read: (p: z.input<typeof agentReadSchema>, ack?: AckFn<null>) => void;
+}
+
+/** Events the server pushes to every agent of the workspace. */
+export interface AgentServerToClient {
+  'ticket:new': (e: { ticket: Ticket; message: Message | null }) => void;
+  'ticket:updated': (e: TicketChange) => void;
+  'message:new': (e: AgentMessageEvent) => void;
+  typing: (e: AgentTypingEvent) => void;
+  presence: (e: PresenceEvent) => void;
+  read: (e: ReadEvent) => void;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * Wire id prefixes. Every id on the wire is `<prefix>_<26 chars>`: the UUIDv7 stored in
+ * the database, encoded as 26 lowercase Crockford base32 characters (the TypeID layout),
+ * so ids sort by creation time as plain strings.
+ */
+export const ID_PREFIX = {
+  workspace: 'ws',
+  user: 'usr',
+  team: 'team',
+  inbox: 'inb',
+  contact: 'ct',
+  ticket: 'tkt',
+  conversation: 'cnv',
+  message: 'msg',
+  activity: 'act',
+  tag: 'tag',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIX;
+export type IdPrefix = (typeof ID_PREFIX)[IdKind];
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const DECODE: Record<string, number> = Object.fromEntries([...ALPHABET].map((c, i) => [c, i]));
+const SUFFIX_RE = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Encodes a database UUID as a prefixed wire id (`tkt_01h…`). */
+export function encodeId(kind: IdKind, uuid: string): string {
+  const hex = uuid.replace(/-/g, '').toLowerCase();
+  let n = BigInt('0x' + hex);
+  const out = new Array<string>(26);
+  for (let i = 25; i >= 0; i--) {
+    out[i] = ALPHABET[Number(n & 31n)]!;
+    n >>= 5n;
+  }
+  return `${ID_PREFIX[kind]}_${out.join('')}`;
+}
+
+/** Decodes a prefixed wire id to its UUID, or returns null when the prefix or body is wrong. */
+export function decodeId(kind: IdKind, id: string): string | null {
+  const prefix = ID_PREFIX[kind] + '_';
+  if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
+  const body = id.slice(prefix.length);
+  if (!SUFFIX_RE.test(body)) return null;
+  let n = 0n;
+  for (const c of body) n = (n << 5n) | BigInt(DECODE[c]!);
+  const hex = n.toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** True when `uuid` looks like a canonical lowercase UUID string. */
+export function isUuid(uuid: string): boolean {
+  return UUID_RE.test(uuid);
+}
+
+/** zod schema for a wire id of one kind: a string with the right prefix and a valid body. */
+export function idSchema(kind: IdKind) {
+  const prefix = ID_PREFIX[kind];
+  return z
+    .string()
+    .max(64)
+    .refine((v) => decodeId(kind, v) !== null, { message: `must be a ${prefix}_ id` });
+}

@@ -1,0 +1,6 @@
+export * from './ids.js';
+export * from './errors.js';
+export * from './limits.js';
+export * from './model.js';
+export * from './widget.js';
+export * from './agent.js';

@@ -1,0 +1,119 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { LIMITS } from '@support/protocol';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { EventBus } from './events/bus.js';
+import type { Clock } from './lib/clock.js';
+import type { ServiceContext } from './lib/context.js';
+import { baseApp, errorHandler } from './http/http.js';
+import { AppError } from './http/errors.js';
+import { Lifecycle } from './realtime/lifecycle.js';
+import { attachRealtimeListener } from './realtime/realtime.listener.js';
+import { registerWidgetNamespace } from './widget/widget.socket.js';
+import { registerAgentNamespace } from './agents/agent.socket.js';
+import { agentsRouter } from './agents/agents.routes.js';
+
+/** Everything the app needs from outside; main.ts wires real ones, tests their own. */
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  clock: Clock;
+  /** Redis clients when REDIS_URL is set: `pub` also answers readiness pings. */
+  redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
+  /** Per-socket event rate limits (events/s and burst). */
+  limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
+};
+
+export type App = {
+  http: HttpServer;
+  io: Server;
+  lifecycle: Lifecycle;
+  /** Starts listening; resolves with the bound port (pass 0 for any free port). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Graceful stop: refuse new work, finish in-flight writes, close sockets, bus, Redis and DB. */
+  close(): Promise<void>;
+};
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+/** Builds the HTTP + Socket.IO server. Starts nothing until `listen` is called. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, db, bus, logger } = deps;
+  const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config };
+  const lifecycle = new Lifecycle();
+  const app = baseApp(config.TRUST_PROXY);
+  const http = createServer(app);
+
+  const io = new Server(http, {
+    maxHttpBufferSize: LIMITS.socketPayloadBytes,
+    // The widget runs on customers' sites: any origin may use it, without credentials.
+    cors: { origin: true, credentials: false },
+    connectionStateRecovery: undefined,
+  });
+  if (deps.redis) {
+    const { createAdapter } = await import('@socket.io/redis-adapter');
+    io.adapter(createAdapter(deps.redis.pub, deps.redis.adapterSub, { key: `${config.REDIS_PREFIX}:sio`, requestsTimeout: 3000 }));
+  }
+  const widget = io.of('/widget');
+  const agent = io.of('/agent');
+  const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
+  registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
+  registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
+  const detach = attachRealtimeListener(bus, { agent, widget });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+    await timeout(db.ping()).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
+    if (deps.redis)
+      await timeout(deps.redis.pub.ping()).then(() => (checks.redis = 'ok'), (e: Error) => (checks.redis = e.message));
+    const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ ok, stopping: lifecycle.stopping, checks });
+  });
+  app.use('/api', agentsRouter(ctx));
+  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  app.use(errorHandler(logger));
+
+  let closed: Promise<void> | null = null;
+  return {
+    http,
+    io,
+    lifecycle,
+    listen(port, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
+      });
+    },
+    close() {
+      closed ??= (async () => {
+        lifecycle.stopping = true;
+        const stopped = new Promise<void>((r) => (http.listening ? http.close(() => r()) : r()));
+        http.closeIdleConnections();
+        const left = await lifecycle.drain(config.SHUTDOWN_TIMEOUT_MS);
+        if (left) logger.warn({ left }, 'shutdown: in-flight handlers did not finish in time');
+        detach();
+        io.local.disconnectSockets(true);
+        await new Promise<void>((r) => io.close(() => r()));
+        http.closeAllConnections();
+        await stopped;
+        await bus.close();
+        if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
+        await db.close();
+      })();
+      return closed;
+    },
+  };
+}

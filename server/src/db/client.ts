@@ -1,0 +1,83 @@
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Row = Record<string, unknown>;
+
+/** A transaction handle: the drizzle query builder plus raw SQL that returns rows. */
+export interface Tx {
+  orm: Orm;
+  rows<T = Row>(query: SQL): Promise<T[]>;
+}
+
+/**
+ * The database as the domain services see it, whichever engine is underneath
+ * (postgres.js against a server, or PGlite embedded).
+ */
+export interface Db extends Tx {
+  kind: 'postgres' | 'pglite';
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+function txOf(orm: Orm): Tx {
+  return { orm, rows: async <T>(q: SQL) => rowsOf<T>(await orm.execute(q)) };
+}
+
+/** Connects to Postgres with postgres.js. Raw statements are sent as prepared statements. */
+export async function connectPostgres(url: string, opts: { max: number }): Promise<Db> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max: opts.max, onnotice: () => {}, prepare: true, connect_timeout: 10 });
+  const orm = drizzle(client, { schema }) as unknown as Orm;
+  // drizzle makes timestamps pass through postgres.js untouched; our raw SQL sends and reads
+  // Dates, as PGlite does, so timestamp(tz) values are Dates both ways on either engine.
+  const codecs = client.options as unknown as { serializers: Record<number, (v: unknown) => unknown>; parsers: Record<number, (v: string) => unknown> };
+  for (const oid of [1114, 1184]) {
+    codecs.serializers[oid] = (v) => (v instanceof Date ? v.toISOString() : v);
+    codecs.parsers[oid] = (v) => new Date(oid === 1114 ? v + 'Z' : v);
+  }
+  const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
+  return {
+    kind: 'postgres',
+    orm,
+    async rows<T>(q: SQL) {
+      const { sql, params } = dialect.sqlToQuery(q);
+      return (await client.unsafe(sql, params as never[], { prepare: true })) as unknown as T[];
+    },
+    transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Opens an embedded PGlite database in `dataDir` (or in memory when dataDir is null). */
+export async function connectPglite(dataDir: string | null): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const orm = drizzle(client, { schema }) as unknown as Orm;
+  return {
+    kind: 'pglite',
+    ...txOf(orm),
+    transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import { connectPglite, connectPostgres, type Db } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { createLocalBus, createRedisBus } from './events/bus.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { AppDeps } from './app.js';
+
+/**
+ * Connects what the config names: Postgres (DATABASE_URL) or embedded PGlite (DATA_DIR, or
+ * memory when `memory` is set), Redis (REDIS_URL) or the in-process bus; applies migrations.
+ */
+export async function connectDeps(
+  config: Config,
+  o: { logger?: Logger; clock?: Clock; memory?: boolean } = {},
+): Promise<AppDeps> {
+  const logger = o.logger ?? pino({ level: config.LOG_LEVEL });
+  let db: Db;
+  if (config.DATABASE_URL) db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+  else if (o.memory) db = await connectPglite(null);
+  else {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    db = await connectPglite(config.DATA_DIR);
+  }
+  const applied = await migrate(db);
+  if (applied) logger.info({ applied }, 'migrations applied');
+  if (!config.REDIS_URL) return { config, db, bus: createLocalBus(logger), logger, clock: o.clock ?? systemClock };
+  const redisOpts = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
+  const pub = new Redis(config.REDIS_URL, redisOpts);
+  const sub = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const adapterSub = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const [name, c] of Object.entries({ pub, sub, adapterSub }))
+    c.on('error', (err) => logger.warn({ err: err.message, client: name }, 'redis connection error'));
+  const bus = await createRedisBus({ pub, sub, prefix: config.REDIS_PREFIX, logger });
+  return { config, db, bus, logger, clock: o.clock ?? systemClock, redis: { pub, sub, adapterSub } };
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { DomainEvent, DomainEventName, DomainEventPayload } from './events.js';
+
+type Listener = (event: DomainEvent) => void | Promise<void>;
+
+/**
+ * Domain event bus. `publish` is called after commit; every node's subscribers see every
+ * event once (the publishing node delivers locally at once, the others through Redis).
+ */
+export interface EventBus {
+  publish<N extends DomainEventName>(name: N, payload: DomainEventPayload<N>): void;
+  subscribe(listener: Listener): () => void;
+  close(): Promise<void>;
+}
+
+function dispatch(listeners: Set<Listener>, event: DomainEvent, logger: Logger) {
+  for (const l of listeners) {
+    try {
+      const r = l(event);
+      if (r && typeof (r as Promise<void>).catch === 'function')
+        (r as Promise<void>).catch((err) => logger.error({ err, event: event.name }, 'event listener failed'));
+    } catch (err) {
+      logger.error({ err, event: event.name }, 'event listener failed');
+    }
+  }
+}
+
+/** The single-process bus used when no REDIS_URL is given. */
+export function createLocalBus(logger: Logger): EventBus {
+  const listeners = new Set<Listener>();
+  return {
+    publish(name, payload) {
+      dispatch(listeners, { name, payload } as DomainEvent, logger);
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}
+
+/**
+ * Redis pub/sub bus: `pub` publishes on `<prefix>:events`; `sub` must be a connection of its
+ * own (a subscribed Redis connection can do nothing else).
+ */
+export async function createRedisBus(opts: { pub: Redis; sub: Redis; prefix: string; logger: Logger }): Promise<EventBus> {
+  const { pub, sub, logger } = opts;
+  const channel = `${opts.prefix}:events`;
+  const origin = randomUUID();
+  const listeners = new Set<Listener>();
+  sub.on('message', (ch: string, raw: string) => {
+    if (ch !== channel) return;
+    let msg: { o: string; e: DomainEvent };
+    try {
+      msg = JSON.parse(raw);
+    } catch (err) {
+      logger.warn({ err }, 'dropping malformed bus message');
+      return;
+    }
+    if (msg.o === origin) return;
+    dispatch(listeners, msg.e, logger);
+  });
+  await sub.subscribe(channel);
+  return {
+    publish(name, payload) {
+      const event = { name, payload } as DomainEvent;
+      dispatch(listeners, event, logger);
+      pub.publish(channel, JSON.stringify({ o: origin, e: event })).catch((err) => {
+        logger.error({ err, event: name }, 'failed to publish domain event to redis');
+      });
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      listeners.clear();
+      await sub.unsubscribe(channel).catch(() => {});
+    },
+  };
+}

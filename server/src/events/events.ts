@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import {
+  activitySchema,
+  availabilitySchema,
+  messageSchema,
+  ticketPatchSchema,
+  ticketSchema,
+  widgetConversationSchema,
+} from '@support/protocol';
+
+/**
+ * Every domain event, by dotted name, with its payload schema. Services publish these after
+ * commit; listeners (realtime, and later SLA, routing, email out, webhooks) react to them.
+ * Ids inside payloads are wire ids; `workspaceId` is always present for tenant routing.
+ */
+export const domainEvents = {
+  'ticket.created': z.object({
+    workspaceId: z.string(),
+    ticket: ticketSchema,
+    message: messageSchema.nullable(),
+    conversation: widgetConversationSchema,
+    contactId: z.string(),
+  }),
+  'ticket.updated': z.object({
+    workspaceId: z.string(),
+    ticket: ticketSchema,
+    activities: z.array(activitySchema),
+  }),
+  'message.created': z.object({
+    workspaceId: z.string(),
+    message: messageSchema,
+    ticket: ticketPatchSchema,
+    requesterId: z.string(),
+    activities: z.array(activitySchema),
+  }),
+  'conversation.read': z.object({
+    workspaceId: z.string(),
+    conversationId: z.string(),
+    requesterId: z.string(),
+    side: z.enum(['contact', 'agent']),
+    seq: z.number().int(),
+  }),
+  'agent.presence_changed': z.object({
+    workspaceId: z.string(),
+    userId: z.string(),
+    status: availabilitySchema,
+  }),
+} as const;
+
+export type DomainEventName = keyof typeof domainEvents;
+export type DomainEventPayload<N extends DomainEventName> = z.infer<(typeof domainEvents)[N]>;
+export type DomainEvent = { [N in DomainEventName]: { name: N; payload: DomainEventPayload<N> } }[DomainEventName];

@@ -1,0 +1,33 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { LIMITS } from '@support/protocol';
+import type { Logger } from 'pino';
+import { AppError, toErrorBody } from './errors.js';
+
+/** Express with JSON parsing limits and no framework fingerprint. */
+export function baseApp(trustProxy: string | undefined): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (trustProxy) app.set('trust proxy', trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(express.json({ limit: LIMITS.restBodyBytes, strict: true }));
+  return app;
+}
+
+/** The one error handler: AppError → its status and code; body-parser errors → 4xx; the rest → 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: unknown = err;
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.parse.failed') e = new AppError('INVALID_JSON', 'request body is not valid JSON');
+    else if (type === 'entity.too.large') e = new AppError('PAYLOAD_TOO_LARGE', `request body over ${LIMITS.restBodyBytes} bytes`);
+    else if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+      e = new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+    const { body, status, internal } = toErrorBody(e);
+    if (internal) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) return;
+    res.status(status).json({ error: body });
+  };
+}

@@ -1,0 +1,22 @@
+import { jsonb, pgEnum, pgTable, text, index } from 'drizzle-orm/pg-core';
+import { id, ts, workspaceRef } from '../db/columns.js';
+import { workspaces } from '../workspaces/workspaces.sql.js';
+
+export const channelEnum = pgEnum('channel', ['chat', 'email']);
+
+export const inboxes = pgTable(
+  'inboxes',
+  {
+    id: id(),
+    workspaceId: workspaceRef().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    channel: channelEnum('channel').notNull(),
+    /** Channel settings shown to clients (greeting, colour, reply time…); never secrets. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** Server-side secret (identity verification HMAC key, webhook signing); never sent to clients. */
+    secret: text('secret').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('inboxes_workspace_idx').on(t.workspaceId)],
+);

@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import type { EventBus } from '../events/bus.js';
+import type { Clock } from './clock.js';
+import type { Config } from '../config.js';
+
+/** What every domain service is handed: storage, the event bus, the clock, a logger. */
+export interface ServiceContext {
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  config: Config;
+}
+
+/** Who did it: an agent (usr uuid), a contact (ct uuid) or the system. */
+export type Actor = { type: 'agent' | 'contact' | 'system'; id: string | null };

@@ -1,0 +1,57 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from './config.js';
+import { connectDeps } from './deps.js';
+import { createApp } from './app.js';
+import { seedIfEmpty } from './workspaces/seed.js';
+import { toWire } from './db/ids.js';
+
+const config = loadConfig();
+const deps = await connectDeps(config);
+const { logger } = deps;
+
+const seeded = await seedIfEmpty(deps.db, { email: config.SEED_ADMIN_EMAIL, password: config.SEED_ADMIN_PASSWORD });
+const credsFile = join(config.DATA_DIR, 'demo-credentials.json');
+if (seeded && !config.DATABASE_URL) {
+  writeFileSync(credsFile, JSON.stringify({ ...seeded, inboxId: toWire('inbox', seeded.inboxId) }, null, 2));
+  chmodSync(credsFile, 0o600);
+}
+const app = await createApp(deps);
+const port = await app.listen(config.PORT);
+const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
+logger.info({ port, database: deps.db.kind, redis: Boolean(deps.redis) }, `listening on ${base}`);
+
+const demo = seeded
+  ? { ...seeded, inboxId: toWire('inbox', seeded.inboxId) }
+  : !config.DATABASE_URL && existsSync(credsFile)
+    ? (JSON.parse(readFileSync(credsFile, 'utf8')) as { email: string; password: string; inboxId: string })
+    : null;
+if (demo) {
+  // Printed on purpose, for a person starting the demo: the one place the server writes to stdout.
+  process.stdout.write(
+    [
+      '',
+      `  Support desk is running at ${base}`,
+      `  Agent login:  ${demo.email} / ${demo.password}`,
+      `  Chat inbox:   ${demo.inboxId}`,
+      `  Test page:    ${base}/`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

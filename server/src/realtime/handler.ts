@@ -1,0 +1,73 @@
+import type { Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Ack } from '@support/protocol';
+import { AppError, parse, toErrorBody } from '../http/errors.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** A token bucket per socket: `burst` events at once, refilled at `perSecond`. */
+export class RateLimiter {
+  private tokens: number;
+  private last = Date.now();
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; limiter: RateLimiter };
+
+/**
+ * Registers a socket event handler that parses its payload with `schema`, runs `fn`, and
+ * acks `{ ok: true, data }` or `{ ok: false, error: { code, message } }`. It never throws
+ * into Socket.IO: bad payloads, missing acks, rate limits, shutdown and unexpected errors
+ * all end in an error ack (when the client gave an ack callback) and a log line.
+ */
+export function handle<S extends z.ZodType, R>(
+  socket: Socket,
+  env: HandlerEnv,
+  event: string,
+  schema: S,
+  fn: (input: z.output<S>) => Promise<R> | R,
+): void {
+  socket.on(event, (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : null;
+    const reply = (a: Ack<unknown>) => {
+      if (ack) ack(a);
+    };
+    const fail = (err: unknown) => {
+      const { body, internal } = toErrorBody(err);
+      if (internal) env.logger.error({ err, event, socket: socket.id }, 'socket handler failed');
+      reply({ ok: false, error: body });
+    };
+    if (env.lifecycle.stopping) return fail(new AppError('UNAVAILABLE', 'server is restarting; retry shortly'));
+    if (!env.limiter.take()) return fail(new AppError('RATE_LIMITED', 'too many events; slow down'));
+    let input: z.output<S>;
+    try {
+      input = parse(schema, args.length ? args[0] : undefined);
+    } catch (err) {
+      return fail(err);
+    }
+    env.lifecycle.track(
+      (async () => {
+        try {
+          const data = await fn(input);
+          reply({ ok: true, data: data === undefined ? null : data });
+        } catch (err) {
+          fail(err);
+        }
+      })(),
+    );
+  });
+}

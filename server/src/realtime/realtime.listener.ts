@@ -1,0 +1,59 @@
+import type { Namespace } from 'socket.io';
+import { decodeId } from '@support/protocol';
+import type { EventBus } from '../events/bus.js';
+import type { DomainEvent } from '../events/events.js';
+import type { Visitor } from '../widget/widget.service.js';
+import { rooms } from './rooms.js';
+
+/**
+ * Turns domain events into socket emits. Every node receives every domain event, so each
+ * emits only to its own sockets (`.local`); that is what keeps a message from being
+ * delivered twice when many nodes share Redis. Internal notes go to agents only.
+ */
+export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; widget: Namespace }): () => void {
+  return bus.subscribe((event: DomainEvent) => {
+    switch (event.name) {
+      case 'ticket.created': {
+        const p = event.payload;
+        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('ticket:new', { ticket: p.ticket, message: p.message });
+        const contactRoom = rooms.contact(p.contactId);
+        // Every tab of this visitor on this node now writes to the new conversation.
+        for (const s of nsp.widget.adapter.rooms.get(contactRoom) ?? []) {
+          const v = nsp.widget.sockets.get(s)?.data.visitor as Visitor | undefined;
+          if (v && v.inboxId === decodeId('inbox', p.ticket.inboxId)) {
+            v.conversationId = decodeId('conversation', p.conversation.id);
+            v.ticketId = decodeId('ticket', p.ticket.id);
+          }
+        }
+        nsp.widget.local.to(contactRoom).emit('conversation:new', p.conversation);
+        if (p.message) nsp.widget.local.to(contactRoom).emit('message:new', p.message);
+        return;
+      }
+      case 'message.created': {
+        const p = event.payload;
+        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('message:new', { message: p.message, ticket: p.ticket, activities: p.activities });
+        if (p.message.visibility === 'public') nsp.widget.local.to(rooms.contact(p.requesterId)).emit('message:new', p.message);
+        return;
+      }
+      case 'ticket.updated':
+        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('ticket:updated', {
+          ticket: event.payload.ticket,
+          activities: event.payload.activities,
+        });
+        return;
+      case 'conversation.read': {
+        const p = event.payload;
+        const e = { conversationId: p.conversationId, side: p.side, seq: p.seq };
+        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('read', e);
+        if (p.side === 'agent') nsp.widget.local.to(rooms.contact(p.requesterId)).emit('read', e);
+        return;
+      }
+      case 'agent.presence_changed':
+        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('presence', {
+          userId: event.payload.userId,
+          status: event.payload.status,
+        });
+        return;
+    }
+  });
+}

@@ -1,0 +1,9 @@
+/** Room names. Ids are wire ids, so a room name says what it holds. */
+export const rooms = {
+  /** Every agent socket of a workspace. */
+  workspace: (wsWire: string) => `ws:${wsWire}`,
+  /** Every socket of one agent (presence counting). */
+  agent: (userWire: string) => `usr:${userWire}`,
+  /** Every widget socket of one contact: all tabs and devices of that visitor. */
+  contact: (contactWire: string) => `ct:${contactWire}`,
+};

@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import type { Message, TicketDetail, TicketsPage, TicketStatus, Visibility } from '@support/protocol';
+import { fromWire, toWire } from '../db/ids.js';
+import { AppError, notFound } from '../http/errors.js';
+import type { ServiceContext } from '../lib/context.js';
+import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
+import { appendMessage, listTicketMessages } from '../messages/messages.service.js';
+import type { AgentIdentity } from '../agents/agents.service.js';
+import { getTicketDto, queryTickets } from './tickets.queries.js';
+
+function encodeCursor(updatedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const updatedAt = new Date(at);
+    if (Number.isNaN(updatedAt.getTime()) || typeof id !== 'string') throw new Error('bad');
+    return { updatedAt, id: fromWire('ticket', id) };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by tickets:list');
+  }
+}
+
+/** A page of the workspace's tickets for one view, newest activity first. */
+export async function listTickets(
+  ctx: ServiceContext,
+  o: { workspaceId: string; userId: string; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<TicketsPage> {
+  const statuses = o.status === undefined ? null : Array.isArray(o.status) ? o.status : [o.status];
+  const items = await queryTickets(ctx.db, {
+    workspaceId: o.workspaceId,
+    userId: o.userId,
+    view: o.view,
+    statuses,
+    inboxId: o.inboxId ? fromWire('inbox', o.inboxId) : null,
+    cursor: o.cursor ? decodeCursor(o.cursor) : null,
+    limit: o.limit + 1,
+  });
+  const page = items.slice(0, o.limit);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: items.length > o.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+}
+
+/** A ticket with its contact, conversations, newest `limit` messages and its activities. */
+export async function getTicketDetail(ctx: ServiceContext, o: { workspaceId: string; ticketId: string; limit: number }): Promise<TicketDetail> {
+  const ticket = await getTicketDto(ctx.db, o.workspaceId, o.ticketId);
+  if (!ticket) throw notFound('ticket');
+  const [contact] = await ctx.db.rows(sql`select c.* from contacts c join tickets t on t.requester_id = c.id where t.id = ${o.ticketId}::uuid`);
+  const conversations = await ctx.db.rows(sql`select * from conversations where ticket_id = ${o.ticketId}::uuid order by created_at`);
+  const { messages, hasMoreBefore } = await listTicketMessages(ctx.db, o.workspaceId, o.ticketId, o.limit);
+  const activities = await ctx.db.rows(sql`select * from ticket_activities where ticket_id = ${o.ticketId}::uuid
+    order by created_at, id limit 1000`);
+  return {
+    ticket,
+    contact: contactDto(contact!),
+    conversations: conversations.map(conversationDto),
+    messages,
+    hasMoreBefore,
+    activities: activities.map(activityDto),
+  };
+}
+
+/**
+ * An agent's public reply or internal note on a ticket: one statement writes it to the
+ * ticket's latest conversation. Published as `message.created` after it is stored.
+ */
+export async function sendAgentMessage(
+  ctx: ServiceContext,
+  o: { workspaceId: string; ticketId: string; agent: AgentIdentity; body: string; clientMessageId: string; visibility: Visibility },
+): Promise<Message> {
+  const r = await appendMessage(ctx.db, {
+    workspaceId: o.workspaceId,
+    target: { ticketId: o.ticketId },
+    author: { type: 'agent', id: o.agent.userId, name: o.agent.name },
+    body: o.body,
+    visibility: o.visibility,
+    clientMessageId: o.clientMessageId,
+    now: ctx.clock.now(),
+    allowClosed: true,
+    reopen: false,
+  });
+  if (r.kind === 'no_target') throw notFound('ticket');
+  if (r.kind === 'created')
+    ctx.bus.publish('message.created', {
+      workspaceId: toWire('workspace', o.workspaceId),
+      message: r.message,
+      ticket: r.ticket,
+      requesterId: toWire('contact', r.requesterId),
+      activities: r.activities,
+    });
+  return r.message;
+}

@@ -1,0 +1,184 @@
+import { sql } from 'drizzle-orm';
+import type { Activity, Message, Ticket, TicketPriority, TicketStatus, WidgetConversation } from '@support/protocol';
+import type { Tx } from '../db/client.js';
+import { newId, toWire } from '../db/ids.js';
+import { AppError, notFound } from '../http/errors.js';
+import { activityDto, messageDto } from '../lib/dto.js';
+import type { Actor, ServiceContext } from '../lib/context.js';
+import { previewOf, type Author } from '../messages/messages.service.js';
+import { getTicketDto } from './tickets.queries.js';
+
+type TicketRow = { id: string; status: TicketStatus; priority: TicketPriority; assignee_id: string | null; team_id: string | null };
+
+async function insertActivity(
+  tx: Tx,
+  a: { ws: string; ticketId: string; kind: Activity['kind']; actor: Actor; oldValue: unknown; newValue: unknown; now: Date },
+): Promise<Activity> {
+  const [r] = await tx.rows(sql`insert into ticket_activities
+      (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
+    values (${newId()}::uuid, ${a.ws}::uuid, ${a.ticketId}::uuid, ${a.kind}::activity_kind, ${a.actor.type}::actor_type,
+            ${a.actor.id}::uuid, ${JSON.stringify(a.oldValue ?? null)}::jsonb, ${JSON.stringify(a.newValue ?? null)}::jsonb,
+            ${a.now}::timestamptz)
+    returning *`);
+  return activityDto(r!);
+}
+
+type ChangeOpts = { workspaceId: string; ticketId: string; actor: Actor };
+export type TicketChange = { ticket: Ticket; activities: Activity[] };
+
+/**
+ * Runs one ticket change in a transaction: locks the ticket (scoped to the workspace), lets
+ * `mutate` write and return its activities, bumps updated_at when anything changed, and
+ * publishes `ticket.updated` after commit.
+ */
+async function changeTicket(
+  ctx: ServiceContext,
+  o: ChangeOpts,
+  mutate: (tx: Tx, current: TicketRow, now: Date) => Promise<Activity[]>,
+): Promise<TicketChange> {
+  const now = ctx.clock.now();
+  const result = await ctx.db.transaction(async (tx) => {
+    const [current] = await tx.rows<TicketRow>(sql`select id, status, priority, assignee_id, team_id from tickets
+      where id = ${o.ticketId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
+    if (!current) throw notFound('ticket');
+    const activities = await mutate(tx, current, now);
+    if (activities.length)
+      await tx.rows(sql`update tickets set updated_at = ${now}::timestamptz where id = ${o.ticketId}::uuid`);
+    const ticket = await getTicketDto(tx, o.workspaceId, o.ticketId);
+    return { ticket: ticket!, activities };
+  });
+  if (result.activities.length)
+    ctx.bus.publish('ticket.updated', { workspaceId: toWire('workspace', o.workspaceId), ...result });
+  return result;
+}
+
+/** Sets the status; resolved_at/closed_at follow it. No-op (no activity) when unchanged. */
+export function setTicketStatus(ctx: ServiceContext, o: ChangeOpts & { status: TicketStatus }) {
+  return changeTicket(ctx, o, async (tx, cur, now) => {
+    if (cur.status === o.status) return [];
+    await tx.rows(sql`update tickets set status = ${o.status}::ticket_status,
+        resolved_at = case when ${o.status} = 'resolved' then ${now}::timestamptz
+                           when ${o.status} = 'closed' then coalesce(resolved_at, ${now}::timestamptz) else null end,
+        closed_at = case when ${o.status} = 'closed' then ${now}::timestamptz else null end
+      where id = ${cur.id}::uuid`);
+    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'status_changed', actor: o.actor, oldValue: cur.status, newValue: o.status, now })];
+  });
+}
+
+export function setTicketPriority(ctx: ServiceContext, o: ChangeOpts & { priority: TicketPriority }) {
+  return changeTicket(ctx, o, async (tx, cur, now) => {
+    if (cur.priority === o.priority) return [];
+    await tx.rows(sql`update tickets set priority = ${o.priority}::ticket_priority where id = ${cur.id}::uuid`);
+    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'priority_changed', actor: o.actor, oldValue: cur.priority, newValue: o.priority, now })];
+  });
+}
+
+/**
+ * Assigns to an agent and/or a team of the same workspace (null unassigns; undefined leaves
+ * as is). An agent or team of another workspace is NOT_FOUND.
+ */
+export function assignTicket(ctx: ServiceContext, o: ChangeOpts & { assigneeId?: string | null; teamId?: string | null }) {
+  return changeTicket(ctx, o, async (tx, cur, now) => {
+    const acts: Activity[] = [];
+    if (o.assigneeId !== undefined && o.assigneeId !== cur.assignee_id) {
+      if (o.assigneeId) {
+        const [u] = await tx.rows(sql`select id from users where id = ${o.assigneeId}::uuid
+          and workspace_id = ${o.workspaceId}::uuid and status = 'active'`);
+        if (!u) throw notFound('agent');
+      }
+      await tx.rows(sql`update tickets set assignee_id = ${o.assigneeId}::uuid where id = ${cur.id}::uuid`);
+      acts.push(await insertActivity(tx, {
+        ws: o.workspaceId, ticketId: cur.id, kind: 'assigned', actor: o.actor, now,
+        oldValue: cur.assignee_id && toWire('user', cur.assignee_id), newValue: o.assigneeId && toWire('user', o.assigneeId),
+      }));
+    }
+    if (o.teamId !== undefined && o.teamId !== cur.team_id) {
+      if (o.teamId) {
+        const [t] = await tx.rows(sql`select id from teams where id = ${o.teamId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
+        if (!t) throw notFound('team');
+      }
+      await tx.rows(sql`update tickets set team_id = ${o.teamId}::uuid where id = ${cur.id}::uuid`);
+      acts.push(await insertActivity(tx, {
+        ws: o.workspaceId, ticketId: cur.id, kind: 'team_changed', actor: o.actor, now,
+        oldValue: cur.team_id && toWire('team', cur.team_id), newValue: o.teamId && toWire('team', o.teamId),
+      }));
+    }
+    return acts;
+  });
+}
+
+/** Adds a tag by name, creating the workspace tag on first use. Idempotent. */
+export function addTicketTag(ctx: ServiceContext, o: ChangeOpts & { tag: string }) {
+  return changeTicket(ctx, o, async (tx, cur, now) => {
+    const [tag] = await tx.rows<{ id: string; name: string }>(sql`insert into tags (id, workspace_id, name, created_at)
+      values (${newId()}::uuid, ${o.workspaceId}::uuid, ${o.tag}::text, ${now}::timestamptz)
+      on conflict (workspace_id, lower(name)) do update set name = tags.name
+      returning id, name`);
+    const added = await tx.rows(sql`insert into ticket_tags (workspace_id, ticket_id, tag_id, created_at)
+      values (${o.workspaceId}::uuid, ${cur.id}::uuid, ${tag!.id}::uuid, ${now}::timestamptz)
+      on conflict do nothing returning tag_id`);
+    if (!added.length) return [];
+    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'tag_added', actor: o.actor, oldValue: null, newValue: tag!.name, now })];
+  });
+}
+
+/** Removes a tag by name. Idempotent: removing an absent tag changes nothing. */
+export function removeTicketTag(ctx: ServiceContext, o: ChangeOpts & { tag: string }) {
+  return changeTicket(ctx, o, async (tx, cur, now) => {
+    const removed = await tx.rows<{ name: string }>(sql`delete from ticket_tags tt using tags tg
+      where tt.ticket_id = ${cur.id}::uuid and tt.tag_id = tg.id and tg.workspace_id = ${o.workspaceId}::uuid
+        and lower(tg.name) = lower(${o.tag}::text)
+      returning tg.name`);
+    if (!removed.length) return [];
+    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'tag_removed', actor: o.actor, oldValue: removed[0]!.name, newValue: null, now })];
+  });
+}
+
+export type OpenedTicket = { ticket: Ticket; message: Message; conversation: WidgetConversation; activity: Activity };
+
+/**
+ * Opens a new chat ticket for a contact with its first message: ticket number, ticket,
+ * conversation, message (seq 1) and the `created` activity, inside the caller's transaction.
+ * The caller publishes `ticket.created` after commit.
+ */
+export async function openChatTicket(
+  tx: Tx,
+  o: { workspaceId: string; inboxId: string; contactId: string; author: Author; body: string; clientMessageId: string; now: Date },
+): Promise<OpenedTicket> {
+  const { workspaceId: ws, now } = o;
+  const [seq] = await tx.rows<{ ticket_seq: number }>(sql`update workspaces set ticket_seq = ticket_seq + 1
+    where id = ${ws}::uuid returning ticket_seq`);
+  if (!seq) throw new AppError('NOT_FOUND', 'workspace not found');
+  const ticketId = newId();
+  const conversationId = newId();
+  const preview = previewOf(o.body);
+  const subject = preview.slice(0, 80) || 'Chat';
+  await tx.rows(sql`insert into tickets (id, workspace_id, number, subject, status, priority, requester_id, inbox_id,
+      last_message_preview, created_at, updated_at, last_message_at)
+    values (${ticketId}::uuid, ${ws}::uuid, ${seq.ticket_seq}::int, ${subject}::text, 'open', 'normal', ${o.contactId}::uuid,
+      ${o.inboxId}::uuid, ${preview}::text, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)`);
+  const [conv] = await tx.rows(sql`insert into conversations (id, workspace_id, ticket_id, channel, last_seq, created_at, last_activity_at)
+    values (${conversationId}::uuid, ${ws}::uuid, ${ticketId}::uuid, 'chat', 1, ${now}::timestamptz, ${now}::timestamptz)
+    returning *`);
+  const [msg] = await tx.rows(sql`insert into messages (id, workspace_id, conversation_id, ticket_id, seq, author_type, author_id,
+      body, visibility, client_message_id, created_at)
+    values (${newId()}::uuid, ${ws}::uuid, ${conversationId}::uuid, ${ticketId}::uuid, 1, ${o.author.type}::actor_type,
+      ${o.author.id}::uuid, ${o.body}::text, 'public', ${o.clientMessageId}::text, ${now}::timestamptz)
+    returning *`);
+  const activity = await insertActivity(tx, {
+    ws, ticketId, kind: 'created', actor: { type: o.author.type, id: o.author.id }, oldValue: null, newValue: 'chat', now,
+  });
+  const ticket = await getTicketDto(tx, ws, ticketId);
+  return {
+    ticket: ticket!,
+    message: messageDto(msg!, o.author.name),
+    conversation: {
+      id: toWire('conversation', conv!.id as string),
+      ticketId: toWire('ticket', ticketId),
+      lastSeq: 1,
+      contactLastReadSeq: 0,
+      agentLastReadSeq: 0,
+    },
+    activity,
+  };
+}

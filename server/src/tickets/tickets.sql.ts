@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, ts, workspaceRef } from '../db/columns.js';
+import { workspaces } from '../workspaces/workspaces.sql.js';
+import { users, teams } from '../agents/agents.sql.js';
+import { inboxes } from '../inboxes/inboxes.sql.js';
+import { contacts } from '../contacts/contacts.sql.js';
+
+export const ticketStatusEnum = pgEnum('ticket_status', ['open', 'pending', 'resolved', 'closed']);
+export const ticketPriorityEnum = pgEnum('ticket_priority', ['low', 'normal', 'high', 'urgent']);
+export const actorTypeEnum = pgEnum('actor_type', ['contact', 'agent', 'system']);
+export const activityKindEnum = pgEnum('activity_kind', [
+  'created',
+  'status_changed',
+  'priority_changed',
+  'assigned',
+  'team_changed',
+  'tag_added',
+  'tag_removed',
+]);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: id(),
+    workspaceId: workspaceRef().references(() => workspaces.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    subject: text('subject').notNull(),
+    status: ticketStatusEnum('status').notNull().default('open'),
+    priority: ticketPriorityEnum('priority').notNull().default('normal'),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => contacts.id),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id),
+    lastMessagePreview: text('last_message_preview'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** Last activity of any kind (message or change): the inbox sort key. */
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    lastMessageAt: ts('last_message_at'),
+    firstResponseAt: ts('first_response_at'),
+    resolvedAt: ts('resolved_at'),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('tickets_workspace_number_uq').on(t.workspaceId, t.number),
+    index('tickets_ws_status_updated_idx').on(t.workspaceId, t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_ws_assignee_status_updated_idx').on(t.workspaceId, t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_ws_inbox_status_updated_idx').on(t.workspaceId, t.inboxId, t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_requester_idx').on(t.requesterId, t.inboxId),
+  ],
+);
+
+export const ticketActivities = pgTable(
+  'ticket_activities',
+  {
+    id: id(),
+    workspaceId: workspaceRef().references(() => workspaces.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: activityKindEnum('kind').notNull(),
+    actorType: actorTypeEnum('actor_type').notNull(),
+    actorId: uuid('actor_id'),
+    oldValue: jsonb('old_value'),
+    newValue: jsonb('new_value'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('ticket_activities_ticket_idx').on(t.ticketId, t.createdAt)],
+);
+
+export const tags = pgTable(
+  'tags',
+  {
+    id: id(),
+    workspaceId: workspaceRef().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tags_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`)],
+);
+
+export const ticketTags = pgTable(
+  'ticket_tags',
+  {
+    workspaceId: workspaceRef().references(() => workspaces.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.tagId] }), index('ticket_tags_tag_idx').on(t.tagId)],
+);

@@ -1,0 +1,179 @@
+import { sql } from 'drizzle-orm';
+import { decodeId, type Message, type WidgetConversation, type WidgetSession } from '@support/protocol';
+import { newId, toWire } from '../db/ids.js';
+import type { Db, Tx } from '../db/client.js';
+import { AppError, notFound } from '../http/errors.js';
+import type { ServiceContext } from '../lib/context.js';
+import { hashToken, newToken } from '../lib/tokens.js';
+import { appendMessage, findByClientId, type AppendResult } from '../messages/messages.service.js';
+import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
+import { messageDto } from '../lib/dto.js';
+
+/** Server-side state of a visitor's session (all uuids). */
+export type Visitor = {
+  sessionId: string;
+  workspaceId: string;
+  inboxId: string;
+  contactId: string;
+  contactName: string | null;
+  conversationId: string | null;
+  ticketId: string | null;
+};
+
+type ConvRow = { id: string; ticket_id: string; last_seq: number; contact_last_read_seq: number; agent_last_read_seq: number };
+
+const convDto = (c: ConvRow): WidgetConversation => ({
+  id: toWire('conversation', c.id),
+  ticketId: toWire('ticket', c.ticket_id),
+  lastSeq: Number(c.last_seq),
+  contactLastReadSeq: Number(c.contact_last_read_seq),
+  agentLastReadSeq: Number(c.agent_last_read_seq),
+});
+
+/** The visitor's current chat conversation: the newest one whose ticket is not closed. */
+async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor, 'workspaceId' | 'inboxId' | 'contactId'>) {
+  const [c] = await ctx.db.rows<ConvRow>(sql`select c.id, c.ticket_id, c.last_seq, c.contact_last_read_seq, c.agent_last_read_seq
+    from tickets t join conversations c on c.ticket_id = t.id
+    where t.workspace_id = ${v.workspaceId}::uuid and t.requester_id = ${v.contactId}::uuid
+      and t.inbox_id = ${v.inboxId}::uuid and t.status <> 'closed' and c.channel = 'chat'
+    order by c.created_at desc limit 1`);
+  return c ?? null;
+}
+
+/**
+ * Starts a visitor session on a chat inbox, or resumes one from its token. A token that is
+ * unknown or bound to another inbox is SESSION_INVALID; an expired one SESSION_EXPIRED.
+ * Resuming slides the expiry forward.
+ */
+export async function startVisitorSession(
+  ctx: ServiceContext,
+  o: { inboxId: string; token?: string | undefined },
+): Promise<{ visitor: Visitor; session: WidgetSession }> {
+  const now = ctx.clock.now();
+  const [inbox] = await ctx.db.rows<{ id: string; workspace_id: string; name: string; settings: Record<string, unknown>; channel: string }>(
+    sql`select id, workspace_id, name, settings, channel from inboxes where id = ${o.inboxId}::uuid`,
+  );
+  if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
+  const expiresAt = new Date(now.getTime() + ctx.config.VISITOR_SESSION_TTL_DAYS * 86_400_000);
+  let token: string;
+  let sessionId: string;
+  let contactId: string;
+  let contactName: string | null = null;
+  if (o.token) {
+    const [s] = await ctx.db.rows<{ id: string; inbox_id: string; contact_id: string; expires_at: Date; name: string | null }>(
+      sql`select vs.id, vs.inbox_id, vs.contact_id, vs.expires_at, ct.name from visitor_sessions vs
+          join contacts ct on ct.id = vs.contact_id where vs.token_hash = ${hashToken(o.token)}`,
+    );
+    if (!s || s.inbox_id !== inbox.id) throw new AppError('SESSION_INVALID', 'unknown session token; start a new session');
+    if (new Date(s.expires_at).getTime() <= now.getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; start a new session');
+    await ctx.db.rows(sql`update visitor_sessions set last_seen_at = ${now}::timestamptz, expires_at = ${expiresAt}::timestamptz
+      where id = ${s.id}::uuid`);
+    token = o.token;
+    sessionId = s.id;
+    contactId = s.contact_id;
+    contactName = s.name;
+  } else {
+    token = newToken();
+    sessionId = newId();
+    contactId = newId();
+    await ctx.db.transaction(async (tx) => {
+      await tx.rows(sql`insert into contacts (id, workspace_id, created_at, updated_at)
+        values (${contactId}::uuid, ${inbox.workspace_id}::uuid, ${now}::timestamptz, ${now}::timestamptz)`);
+      await tx.rows(sql`insert into visitor_sessions (id, workspace_id, inbox_id, contact_id, token_hash, created_at, last_seen_at, expires_at)
+        values (${sessionId}::uuid, ${inbox.workspace_id}::uuid, ${inbox.id}::uuid, ${contactId}::uuid, ${hashToken(token)},
+                ${now}::timestamptz, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
+    });
+  }
+  const visitor: Visitor = { sessionId, workspaceId: inbox.workspace_id, inboxId: inbox.id, contactId, contactName, conversationId: null, ticketId: null };
+  const conv = await currentConversation(ctx, visitor);
+  if (conv) {
+    visitor.conversationId = conv.id;
+    visitor.ticketId = conv.ticket_id;
+  }
+  const [online] = await ctx.db.rows(sql`select 1 from users where workspace_id = ${inbox.workspace_id}::uuid
+    and availability = 'online' and status = 'active' limit 1`);
+  return {
+    visitor,
+    session: {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      contactId: toWire('contact', contactId),
+      inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: inbox.settings },
+      conversation: conv ? convDto(conv) : null,
+      agentsOnline: Boolean(online),
+    },
+  };
+}
+
+type Sent = { message: Message; conversationId: string; ticketId: string };
+
+/**
+ * Stores a visitor's message and returns it. The common case is one SQL statement on the
+ * visitor's current conversation; the first message (or one after the ticket was closed)
+ * opens a new ticket in a transaction that locks the contact, so two tabs sending their
+ * first message at once still open one ticket. Events are published after commit.
+ */
+export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { body: string; clientMessageId: string }): Promise<Sent> {
+  const author = { type: 'contact' as const, id: v.contactId, name: v.contactName };
+  const base = { workspaceId: v.workspaceId, author, body: o.body, visibility: 'public' as const, clientMessageId: o.clientMessageId, allowClosed: false, reopen: true };
+  if (v.conversationId) {
+    const r = await appendMessage(ctx.db, { ...base, target: { conversationId: v.conversationId }, now: ctx.clock.now() });
+    const done = finishAppend(ctx, v, r);
+    if (done) return done;
+  }
+  const outcome = await ctx.db.transaction(async (tx) => {
+    await tx.rows(sql`select id from contacts where id = ${v.contactId}::uuid for update`);
+    const dup = await findByClientId(tx, v.workspaceId, v.contactId, o.clientMessageId);
+    if (dup) return { kind: 'dup' as const, message: messageDto(dup, v.contactName) };
+    const now = ctx.clock.now();
+    const conv = await currentConversation({ db: tx }, v);
+    if (conv) return { kind: 'append' as const, result: await appendMessage(tx, { ...base, target: { conversationId: conv.id }, now }) };
+    const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
+    return { kind: 'opened' as const, opened };
+  });
+  if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message) };
+  if (outcome.kind === 'append') {
+    const done = finishAppend(ctx, v, outcome.result);
+    if (done) return done;
+    throw new AppError('INTERNAL', 'message could not be stored');
+  }
+  publishOpened(ctx, v, outcome.opened);
+  return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message) };
+}
+
+const uuidsOf = (m: Message) => ({
+  conversationId: decodeId('conversation', m.conversationId)!,
+  ticketId: decodeId('ticket', m.ticketId)!,
+});
+
+function finishAppend(ctx: ServiceContext, v: Visitor, r: AppendResult): Sent | null {
+  if (r.kind === 'no_target') return null;
+  if (r.kind === 'created')
+    ctx.bus.publish('message.created', {
+      workspaceId: toWire('workspace', v.workspaceId),
+      message: r.message,
+      ticket: r.ticket,
+      requesterId: toWire('contact', r.requesterId),
+      activities: r.activities,
+    });
+  return { message: r.message, ...uuidsOf(r.message) };
+}
+
+function publishOpened(ctx: ServiceContext, v: Visitor, o: OpenedTicket) {
+  ctx.bus.publish('ticket.created', {
+    workspaceId: toWire('workspace', v.workspaceId),
+    ticket: o.ticket,
+    message: o.message,
+    conversation: o.conversation,
+    contactId: toWire('contact', v.contactId),
+  });
+}
+
+/** Checks that a conversation belongs to this visitor (same contact, same inbox); returns its uuid. */
+export async function visitorConversation(ctx: ServiceContext, v: Visitor, conversationId: string): Promise<string> {
+  const [c] = await ctx.db.rows(sql`select c.id from conversations c join tickets t on t.id = c.ticket_id
+    where c.id = ${conversationId}::uuid and c.workspace_id = ${v.workspaceId}::uuid
+      and t.requester_id = ${v.contactId}::uuid and t.inbox_id = ${v.inboxId}::uuid`);
+  if (!c) throw notFound('conversation');
+  return conversationId;
+}

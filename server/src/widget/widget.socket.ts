@@ -1,0 +1,109 @@
+import type { Namespace, Socket } from 'socket.io';
+import {
+  widgetHistorySchema,
+  widgetMessageSendSchema,
+  widgetReadSchema,
+  widgetSessionStartSchema,
+  widgetTypingSchema,
+} from '@support/protocol';
+import { fromWire, toWire } from '../db/ids.js';
+import { AppError } from '../http/errors.js';
+import type { ServiceContext } from '../lib/context.js';
+import { handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
+import type { Lifecycle } from '../realtime/lifecycle.js';
+import { rooms } from '../realtime/rooms.js';
+import { listMessages, markRead } from '../messages/messages.service.js';
+import { sendVisitorMessage, startVisitorSession, visitorConversation, type Visitor } from './widget.service.js';
+
+/**
+ * The `/widget` namespace: anonymous visitors. Nothing but `session:start` works until a
+ * session is started on this socket; a visitor only ever reads and writes its own
+ * conversations and only receives public messages.
+ */
+export function registerWidgetNamespace(
+  nsp: Namespace,
+  ctx: ServiceContext,
+  lifecycle: Lifecycle,
+  opts: { ratePerSecond: number; burst: number; agentNsp: Namespace },
+) {
+  nsp.on('connection', (socket: Socket) => {
+    const env: HandlerEnv = {
+      logger: ctx.logger.child({ socket: socket.id, nsp: '/widget' }),
+      lifecycle,
+      limiter: new RateLimiter(opts.ratePerSecond, opts.burst),
+    };
+    // The visitor lives in socket.data so the realtime listener can update its conversation
+    // when another tab of the same visitor opens one.
+    const need = (): Visitor => {
+      const visitor = socket.data.visitor as Visitor | undefined;
+      if (!visitor) throw new AppError('UNAUTHENTICATED', 'start a session first (session:start)');
+      return visitor;
+    };
+    const adopt = (conversationId: string, ticketId: string) => {
+      const visitor = socket.data.visitor as Visitor | undefined;
+      if (visitor) {
+        visitor.conversationId = conversationId;
+        visitor.ticketId = ticketId;
+      }
+    };
+
+    handle(socket, env, 'session:start', widgetSessionStartSchema, async (p) => {
+      const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
+      const prev = socket.data.visitor as Visitor | undefined;
+      if (prev && prev.contactId !== v.contactId) socket.leave(rooms.contact(toWire('contact', prev.contactId)));
+      socket.data.visitor = v;
+      socket.join(rooms.contact(session.contactId));
+      return session;
+    });
+
+    handle(socket, env, 'message:send', widgetMessageSendSchema, async (p) => {
+      const v = need();
+      const sent = await sendVisitorMessage(ctx, v, p);
+      adopt(sent.conversationId, sent.ticketId);
+      return sent.message;
+    });
+
+    handle(socket, env, 'history', widgetHistorySchema, async (p) => {
+      const v = need();
+      const conversationId = p.conversationId ? await visitorConversation(ctx, v, fromWire('conversation', p.conversationId)) : v.conversationId;
+      if (!conversationId) return { conversationId: null, messages: [], hasMore: false };
+      const page = await listMessages(ctx.db, {
+        workspaceId: v.workspaceId,
+        conversationId,
+        afterSeq: p.afterSeq,
+        limit: p.limit,
+        publicOnly: true,
+      });
+      return { conversationId: toWire('conversation', conversationId), ...page };
+    });
+
+    handle(socket, env, 'typing', widgetTypingSchema, (p) => {
+      const v = need();
+      if (!v.ticketId || !v.conversationId) return null;
+      opts.agentNsp.to(rooms.workspace(toWire('workspace', v.workspaceId))).emit('typing', {
+        ticketId: toWire('ticket', v.ticketId),
+        conversationId: toWire('conversation', v.conversationId),
+        authorType: 'contact',
+        authorId: toWire('contact', v.contactId),
+        visibility: 'public',
+        on: p.on,
+      });
+      return null;
+    });
+
+    handle(socket, env, 'read', widgetReadSchema, async (p) => {
+      const v = need();
+      if (!v.conversationId) return null;
+      const moved = await markRead(ctx.db, { workspaceId: v.workspaceId, conversationId: v.conversationId, side: 'contact', seq: p.seq, contactId: v.contactId });
+      if (moved)
+        ctx.bus.publish('conversation.read', {
+          workspaceId: toWire('workspace', v.workspaceId),
+          conversationId: toWire('conversation', v.conversationId),
+          requesterId: toWire('contact', moved.requesterId),
+          side: 'contact',
+          seq: moved.seq,
+        });
+      return null;
+    });
+  });
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { createAgent, createInbox, createTeam, createWorkspace } from './workspaces.service.js';
+
+const SEED_LOCK = 0x5e_0002;
+
+export type SeedResult = { workspaceId: string; inboxId: string; email: string; password: string };
+
+/**
+ * On a database with no workspace at all, creates the demo workspace: a chat inbox, an
+ * owner agent and a Support team. Returns what it created, or null when the database
+ * already had a workspace. Safe when several nodes boot at once (advisory lock).
+ */
+export async function seedIfEmpty(db: Db, o: { email: string; password?: string }): Promise<SeedResult | null> {
+  return db.transaction(async (tx) => {
+    await tx.rows(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    const [any] = await tx.rows(sql`select id from workspaces limit 1`);
+    if (any) return null;
+    const password = o.password ?? randomBytes(12).toString('base64url');
+    const workspaceId = await createWorkspace(tx, { name: 'Demo' });
+    const inboxId = await createInbox(tx, {
+      workspaceId,
+      name: 'Website chat',
+      channel: 'chat',
+      settings: { greeting: 'Hi! Ask us anything.', color: '#4f46e5', replyTime: 'a few minutes', position: 'right' },
+    });
+    const adminId = await createAgent(tx, { workspaceId, email: o.email, name: 'Admin', password, role: 'owner' });
+    await createTeam(tx, { workspaceId, name: 'Support', memberIds: [adminId] });
+    return { workspaceId, inboxId, email: o.email, password };
+  });
+}

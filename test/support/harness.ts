@@ -1,0 +1,139 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '@support/protocol';
+import { createApp, type App, type AppDeps } from '../../server/src/app.js';
+import { testConfig, type Config } from '../../server/src/config.js';
+import { connectDeps } from '../../server/src/deps.js';
+import { toWire } from '../../server/src/db/ids.js';
+import { createAgent, createInbox, createTeam, createWorkspace } from '../../server/src/workspaces/workspaces.service.js';
+import type { Db } from '../../server/src/db/client.js';
+
+export type Mode = 'postgres' | 'embedded';
+export type Node = { app: App; deps: AppDeps; url: string; port: number };
+
+/**
+ * Boots a real server on port 0. `postgres` mode uses the run's Postgres database and Redis
+ * (with `prefix` so nodes of one test share pub/sub and nothing else); `embedded` mode uses
+ * an in-memory PGlite and the in-process bus, as `npm start` does with no environment.
+ */
+export async function startNode(mode: Mode, o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number } = {}): Promise<Node> {
+  const config =
+    mode === 'postgres'
+      ? testConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
+      : testConfig({ ...o.config });
+  if (process.env.TEST_LOG_LEVEL) config.LOG_LEVEL = process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'];
+  const deps = await connectDeps(config, { memory: true });
+  if (o.db) {
+    await deps.db.close();
+    deps.db = o.db;
+  }
+  const app = await createApp(deps);
+  const port = await app.listen(o.port ?? 0, '127.0.0.1');
+  return { app, deps, port, url: `http://127.0.0.1:${port}` };
+}
+
+export type Fixture = {
+  workspaceId: string;
+  ws: string;
+  inbox: string;
+  inboxId: string;
+  team: string;
+  agents: { id: string; wire: string; email: string; password: string; name: string }[];
+};
+
+/** A workspace of its own with a chat inbox, a team and `agentCount` agents. */
+export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
+  const workspaceId = await createWorkspace(db, { name: `ws-${randomUUID()}` });
+  const inboxId = await createInbox(db, { workspaceId, name: 'Chat', channel: 'chat', settings: { color: '#123456' } });
+  const agents = [];
+  for (let i = 0; i < agentCount; i++) {
+    const email = `agent${i}-${randomUUID()}@example.test`;
+    const password = `pw-${randomUUID()}`;
+    const name = `Agent ${i}`;
+    const id = await createAgent(db, { workspaceId, email, name, password, role: i === 0 ? 'owner' : 'agent' });
+    agents.push({ id, wire: toWire('user', id), email, password, name });
+  }
+  const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: [agents[0]!.id] });
+  return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), agents };
+}
+
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+const sockets = new Set<Socket>();
+
+/** A connected socket.io-client socket (websocket transport). Closed by `closeSockets`. */
+export async function connect(url: string, nsp: '/widget' | '/agent', auth?: Record<string, unknown>): Promise<Socket> {
+  const s = io(`${url}${nsp}`, { transports: ['websocket'], auth, reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true });
+  sockets.add(s);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', (err) => reject(err));
+  });
+  return s;
+}
+
+export function closeSockets() {
+  for (const s of sockets) s.disconnect();
+  sockets.clear();
+}
+
+/** Emits and waits for the ack (5 s). */
+export function call<T = any>(s: Socket, event: string, ...args: unknown[]): Promise<Ack<T>> {
+  return s.timeout(5000).emitWithAck(event, ...args) as Promise<Ack<T>>;
+}
+
+/** Emits, expects `ok: true` and returns `data`. */
+export async function ok<T = any>(s: Socket, event: string, payload?: unknown): Promise<T> {
+  const a = await call<T>(s, event, payload);
+  if (!a.ok) throw new Error(`${event} failed: ${a.error.code} ${a.error.message}`);
+  return a.data;
+}
+
+/** Records every payload of `event` on a socket, to assert on later. */
+export function record<T = any>(s: Socket, event: string): T[] {
+  const seen: T[] = [];
+  s.on(event, (p: T) => seen.push(p));
+  return seen;
+}
+
+/** Waits until `fn` returns truthy (polls every 10 ms, fails after `ms`). */
+export async function until<T>(fn: () => T | undefined | null | false, ms = 5000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits for the next `event` on `s` matching `pred`. */
+export function next<T = any>(s: Socket, event: string, pred: (p: T) => boolean = () => true, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      s.off(event, h);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, ms);
+    const h = (p: T) => {
+      if (!pred(p)) return;
+      clearTimeout(t);
+      s.off(event, h);
+      resolve(p);
+    };
+    s.on(event, h);
+  });
+}
+
+/** Starts a visitor session and returns the socket and the session. */
+export async function visitor(url: string, inbox: string, token?: string) {
+  const s = await connect(url, '/widget');
+  const session = await ok(s, 'session:start', token ? { inboxId: inbox, token } : { inboxId: inbox });
+  return { s, session };
+}
+
+export const cmid = () => randomUUID();
