@@ -64,6 +64,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   const widget = io.of('/widget');
   const agent = io.of('/agent');
+  for (const nsp of [widget, agent])
+    nsp.use((_socket, next) => {
+      if (!lifecycle.stopping) return next();
+      next(Object.assign(new Error('server is restarting'), { data: { code: 'UNAVAILABLE', message: 'server is restarting; retry shortly' } }));
+    });
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
   registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
@@ -81,6 +86,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ ok, stopping: lifecycle.stopping, checks });
   });
+  app.use('/api', (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
@@ -100,15 +106,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
     close() {
       closed ??= (async () => {
         lifecycle.stopping = true;
-        const stopped = new Promise<void>((r) => (http.listening ? http.close(() => r()) : r()));
-        http.closeIdleConnections();
+        // Keep open sockets until what they asked for is written and acked; new work is
+        // refused meanwhile (UNAVAILABLE), and /readyz says 503 so the balancer moves on.
         const left = await lifecycle.drain(config.SHUTDOWN_TIMEOUT_MS);
         if (left) logger.warn({ left }, 'shutdown: in-flight handlers did not finish in time');
         detach();
-        io.local.disconnectSockets(true);
+        // Close each engine connection after its pending packets (the last acks) are flushed.
+        // Clients see a transport close, not a server disconnect, so they reconnect (to
+        // another node, or to this one when it is back). io.close() alone would discard
+        // what is still buffered.
+        for (const conn of Object.values(io.engine.clients) as { close(): void }[]) conn.close();
+        const flushBy = Date.now() + 2000;
+        while (io.engine.clientsCount > 0 && Date.now() < flushBy) await new Promise((r) => setTimeout(r, 10));
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
-        await stopped;
         await bus.close();
         if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
         await db.close();

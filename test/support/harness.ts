@@ -17,13 +17,13 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  * (with `prefix` so nodes of one test share pub/sub and nothing else); `embedded` mode uses
  * an in-memory PGlite and the in-process bus, as `npm start` does with no environment.
  */
-export async function startNode(mode: Mode, o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number } = {}): Promise<Node> {
+export async function startNode(mode: Mode, o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string } = {}): Promise<Node> {
   const config =
     mode === 'postgres'
       ? testConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
-      : testConfig({ ...o.config });
+      : testConfig({ ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}), ...o.config });
   if (process.env.TEST_LOG_LEVEL) config.LOG_LEVEL = process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'];
-  const deps = await connectDeps(config, { memory: true });
+  const deps = await connectDeps(config, { memory: !o.dataDir });
   if (o.db) {
     await deps.db.close();
     deps.db = o.db;

@@ -88,6 +88,8 @@ export function registerAgentNamespace(
       env.logger.error({ err }, 'presence update failed'),
     );
     socket.on('disconnect', () => {
+      // On shutdown the agent reconnects to another node (or this one, restarted): no flap.
+      if (lifecycle.stopping) return;
       nsp
         .in(rooms.agent(meWire))
         .fetchSockets()

@@ -1,0 +1,431 @@
+/**
+ * Chat throughput/latency benchmark: `npm run bench:chat [-- flags]`.
+ *
+ * For each scenario it starts the real server in child process(es) against a fresh Postgres
+ * database and a unique Redis prefix, connects N visitor sockets and M agent sockets, warms up
+ * (session + first message per visitor), then sends visitor messages at a fixed rate for D
+ * seconds and measures emit → first agent `message:new` (the server persists before it
+ * publishes, so this is persisted end-to-end delivery). The same load generator then drives
+ * a FLOOR: a bare Socket.IO relay with no database and no Redis. Everything runs on
+ * 127.0.0.1; children, sockets, the database and Redis keys are cleaned up even on error.
+ *
+ * Flags:
+ *   --visitors N     visitor sockets (default 1000)
+ *   --agents M       agent sockets (default 20)
+ *   --duration S     measured seconds per scenario (default 10)
+ *   --rates a,b      target msg/s (default 2000,5000)
+ *   --nodes 1|2|1,2  server nodes; with 2, visitors on node A and agents on node B (via Redis)
+ *   --scenarios 1@2000,2@1000   explicit node@rate list (overrides --rates/--nodes)
+ *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
+ *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
+ *   --no-floor       skip the floor runs
+ * Without --rates/--nodes/--scenarios: 1 node at 2000 and 5000 msg/s, 2 nodes at 1000 msg/s.
+ */
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import { Redis } from 'ioredis';
+import { connectPostgres } from '../server/src/db/client.js';
+import { migrate } from '../server/src/db/migrate.js';
+import { toWire } from '../server/src/db/ids.js';
+import { createAgent, createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
+import { Child, type ChildStats } from './lib/child.js';
+import { Rig, type LoadResult } from './lib/load.js';
+import { fmt, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_SCRIPT = fileURLToPath(new URL('./lib/server.ts', import.meta.url));
+const FLOOR_SCRIPT = fileURLToPath(new URL('./lib/floor.ts', import.meta.url));
+const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const AGENT_PASSWORD = 'bench-password-1234';
+
+// ------------------------------------------------------------------ options
+
+type Scenario = { kind: 'server' | 'floor'; nodes: 1 | 2; rate: number };
+
+function parseArgs(argv: string[]) {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
+    else flags.set(a.slice(2), true);
+  }
+  const known = ['visitors', 'agents', 'duration', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'help'];
+  for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
+  if (flags.has('help')) {
+    process.stdout.write(
+      'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--rates a,b] [--nodes 1|2|1,2]\n' +
+        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor]\n',
+    );
+    process.exit(0);
+  }
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const v = flags.get(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    return n;
+  };
+  const list = (name: string, def: number[], min: number, max: number): number[] => {
+    const v = flags.get(name);
+    if (v === undefined) return def;
+    if (v === true) throw new Error(`--${name} needs a value`);
+    const ns = v.split(',').map((x) => Number(x.trim()));
+    if (!ns.length || ns.some((n) => !Number.isInteger(n) || n < min || n > max)) throw new Error(`--${name}: integers in ${min}..${max}, comma separated`);
+    return ns;
+  };
+  const visitors = int('visitors', 1000, 1, 20_000);
+  const agents = int('agents', 20, 1, 200);
+  const duration = int('duration', 10, 1, 300);
+  const drain = int('drain', 30, 1, 300);
+  const pool = int('pool', 10, 1, 200);
+  const floor = !flags.has('no-floor');
+  let servers: Scenario[];
+  const sc = flags.get('scenarios');
+  if (sc !== undefined) {
+    if (sc === true) throw new Error('--scenarios needs a value like 1@2000,2@1000');
+    servers = sc.split(',').map((p) => {
+      const m = /^\s*([12])@(\d+)\s*$/.exec(p);
+      if (!m) throw new Error(`--scenarios: bad item "${p}" (want nodes@rate, nodes 1 or 2)`);
+      return { kind: 'server' as const, nodes: Number(m[1]) as 1 | 2, rate: Number(m[2]) };
+    });
+  } else if (!flags.has('rates') && !flags.has('nodes')) {
+    servers = [
+      { kind: 'server', nodes: 1, rate: 2000 },
+      { kind: 'server', nodes: 1, rate: 5000 },
+      { kind: 'server', nodes: 2, rate: 1000 },
+    ];
+  } else {
+    const rates = list('rates', [2000, 5000], 1, 100_000);
+    const nodes = list('nodes', [1], 1, 2) as (1 | 2)[];
+    servers = nodes.flatMap((n) => rates.map((rate) => ({ kind: 'server' as const, nodes: n, rate })));
+  }
+  for (const s of servers) {
+    if (s.rate < 1 || s.rate > 100_000) throw new Error('rates must be in 1..100000');
+    if (s.rate * duration > 5_000_000) throw new Error(`rate × duration too large (${s.rate} × ${duration}); at most 5,000,000 messages`);
+  }
+  const floorRates = floor ? [...new Set(servers.map((s) => s.rate))].sort((a, b) => a - b) : [];
+  const scenarios: Scenario[] = [...servers, ...floorRates.map((rate) => ({ kind: 'floor' as const, nodes: 1 as const, rate }))];
+  return { visitors, agents, duration, drain, pool, scenarios };
+}
+
+// ------------------------------------------------------------------ results
+
+type NodeFigures = { cpu: number; rssMb: number; elu: number };
+type Row = {
+  sc: Scenario;
+  label: string;
+  res: LoadResult | null;
+  nodes: NodeFigures[];
+  pgCpu: number;
+  redisCpu: number;
+  error?: string;
+};
+
+const labelOf = (sc: Scenario) =>
+  sc.kind === 'floor' ? 'floor: bare Socket.IO relay' : sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)';
+
+const log = (line: string) => process.stdout.write(line + '\n');
+
+function printDetail(row: Row) {
+  const r = row.res;
+  if (!r) {
+    log(`  FAILED: ${row.error}`);
+    return;
+  }
+  const codes = Object.entries(r.errorCodes)
+    .map(([c, n]) => `${c}×${n}`)
+    .join(', ');
+  log(
+    `  sent ${r.sent} in ${fmt(r.sendWindowS, 2)} s (scheduler lag p99 ${fmt(r.schedLag.p99)} ms, max ${fmt(r.schedLag.max)} ms); ` +
+      `acked ${r.acked}, error acks ${r.ackErrors}${codes ? ` (${codes})` : ''}, missing acks ${r.missingAcks}`,
+  );
+  log(
+    `  delivered ${r.delivered} (missing ${r.missingDeliveries}, agent receipts short ${r.missingFanout}) over ${fmt(r.deliveryWindowS, 2)} s ` +
+      `→ ${fmt(r.achieved, 0)} msg/s; drain ${fmt(r.drainS, 1)} s; warmup errors ${r.warmupErrors}`,
+  );
+  log(
+    `  delivery latency ms: p50 ${fmt(r.lat.p50)}  p95 ${fmt(r.lat.p95)}  p99 ${fmt(r.lat.p99)}  max ${fmt(r.lat.max)}  mean ${fmt(r.lat.mean)}; ` +
+      `ack p50 ${fmt(r.ack.p50)}  p99 ${fmt(r.ack.p99)}`,
+  );
+  log(
+    `  server ${row.nodes.map((n, k) => `${row.nodes.length > 1 ? 'AB'[k] + ': ' : ''}CPU ${fmt(n.cpu, 0)}% (event loop ${fmt(n.elu * 100, 0)}% busy), RSS ${fmt(n.rssMb, 0)} MB`).join('; ')}; ` +
+      `postgres CPU ${fmt(row.pgCpu, 0)}%, redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
+  );
+}
+
+function table(rows: Row[]): string {
+  const head = [
+    'Scenario',
+    'Target msg/s',
+    'Achieved msg/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    'ack p50 ms',
+    'ack p99 ms',
+    'Errors (acks / missing)',
+    'Server CPU %',
+    'Server RSS MB',
+    'Postgres CPU %',
+    'Loadgen CPU %',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const row of rows) {
+    const r = row.res;
+    if (!r) {
+      lines.push(`| ${row.label} | ${row.sc.rate} | failed: ${(row.error ?? '').split('\n')[0]!.replace(/\|/g, '/')} |${' |'.repeat(head.length - 3)}`);
+      continue;
+    }
+    const multi = row.nodes.length > 1;
+    const cpu = multi ? row.nodes.map((n, k) => `${'AB'[k]} ${fmt(n.cpu, 0)}`).join(' + ') : fmt(row.nodes[0]?.cpu ?? NaN, 0);
+    const rss = multi ? row.nodes.map((n, k) => `${'AB'[k]} ${fmt(n.rssMb, 0)}`).join(' / ') : fmt(row.nodes[0]?.rssMb ?? NaN, 0);
+    lines.push(
+      `| ${[
+        row.label,
+        r.target,
+        fmt(r.achieved, 0),
+        fmt(r.lat.p50),
+        fmt(r.lat.p95),
+        fmt(r.lat.p99),
+        fmt(r.lat.max),
+        fmt(r.ack.p50),
+        fmt(r.ack.p99),
+        `${r.ackErrors + r.missingAcks} / ${r.missingDeliveries}`,
+        cpu,
+        rss,
+        row.sc.kind === 'floor' ? '–' : fmt(row.pgCpu, 0),
+        fmt(r.genCpu, 0),
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------ main
+
+const opts = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench:chat: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+const args = process.argv.slice(2);
+const command = `npm run bench:chat${args.length ? ' -- ' + args.join(' ') : ''}`;
+const stamp = `${Date.now()}_${process.pid}`;
+const dbName = `bench_${stamp}`;
+const redisPrefix = `bench_${stamp}`;
+const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+const needDb = opts.scenarios.some((s) => s.kind === 'server');
+
+// Everything that must be undone, newest first. Run once, on success, error, signal or watchdog.
+const live = { children: new Set<Child>(), rig: null as Rig | null };
+let admin: postgres.Sql | null = null;
+let dbCreated = false;
+let cleaned: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaned ??= (async () => {
+    live.rig?.close();
+    await Promise.all([...live.children].map((c) => c.stop(5_000).catch(() => c.kill())));
+    if (dbCreated && admin) {
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch((err: Error) => {
+        process.stderr.write(`bench:chat: could not drop database ${dbName}: ${err.message}\n`);
+      });
+    }
+    await admin?.end({ timeout: 5 }).catch(() => {});
+    if (needDb) {
+      // The server only uses pub/sub channels under the prefix, but drop any key it may have left.
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+      redis.on('error', () => {});
+      try {
+        await redis.connect();
+        let cursor = '0';
+        for (let i = 0; i < 1000; i++) {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+          if (keys.length) await redis.del(...keys);
+          cursor = next;
+          if (cursor === '0') break;
+        }
+      } catch {
+        // Redis unreachable: nothing to clean.
+      } finally {
+        redis.disconnect();
+      }
+    }
+  })();
+  return cleaned;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    process.stderr.write(`\nbench:chat: ${sig}, cleaning up…\n`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+// Hard bound on the whole run: setup + measure + drain per scenario, plus slack.
+const watchdogMs = opts.scenarios.length * (opts.duration * 1000 + opts.drain * 1000 + 180_000) + 120_000;
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench:chat: watchdog: still running after ${Math.round(watchdogMs / 1000)} s, aborting\n`);
+  void cleanup().finally(() => process.exit(1));
+}, watchdogMs);
+watchdog.unref();
+
+async function login(base: string, email: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: AGENT_PASSWORD }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await res.json()) as { token?: string; error?: { message: string } };
+  if (!res.ok || !body.token) throw new Error(`login ${email}: HTTP ${res.status} ${body.error?.message ?? ''}`);
+  return body.token;
+}
+
+async function startChild(name: string, script: string, argv: string[]): Promise<Child> {
+  const c = await Child.start(name, script, argv, { cwd: ROOT });
+  live.children.add(c);
+  return c;
+}
+
+async function runScenario(sc: Scenario, index: number, seed: { inboxId: string; emails: string[] } | null): Promise<Row> {
+  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, redisCpu: NaN };
+  const nodes: Child[] = [];
+  try {
+    let tokens: string[];
+    let inboxId: string;
+    if (sc.kind === 'server') {
+      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate })];
+      // Started one after the other: the second one's migrate() is then a no-op.
+      for (let k = 0; k < sc.nodes; k++) nodes.push(await startChild(`server-${'AB'[k]}`, SERVER_SCRIPT, argv));
+      const agentBase = `http://127.0.0.1:${nodes[nodes.length - 1]!.port}`;
+      tokens = await mapLimit(seed!.emails, 4, (email) => login(agentBase, email));
+      inboxId = seed!.inboxId;
+    } else {
+      nodes.push(await startChild('floor', FLOOR_SCRIPT, []));
+      tokens = Array.from({ length: opts.agents }, (_, k) => `floor-agent-${k}`);
+      inboxId = 'inb_floor';
+    }
+    log(`  started ${nodes.map((n) => `${n.name} (pid ${n.pid}, port ${n.port})`).join(', ')}`);
+    const rig = new Rig(
+      {
+        visitorBase: `http://127.0.0.1:${nodes[0]!.port}`,
+        agentBase: `http://127.0.0.1:${nodes[nodes.length - 1]!.port}`,
+        agentTokens: tokens,
+        inboxId,
+      },
+      { visitors: opts.visitors, rate: sc.rate, durationS: opts.duration, drainMs: opts.drain * 1000, tag: `s${index}`, log },
+    );
+    live.rig = rig;
+    try {
+      await rig.setup();
+      let s0: ChildStats[] = [];
+      let s1: ChildStats[] = [];
+      let p0: Record<string, number> | null = null;
+      let p1: Record<string, number> | null = null;
+      let w0 = 0;
+      let w1 = 0;
+      log(`  measuring ${sc.rate} msg/s for ${opts.duration} s…`);
+      row.res = await rig.measure({
+        async windowStart() {
+          s0 = await Promise.all(nodes.map((n) => n.stats()));
+          p0 = procCpuSeconds(['postgres', 'redis-server']);
+          w0 = performance.now();
+        },
+        async windowEnd() {
+          w1 = performance.now();
+          p1 = procCpuSeconds(['postgres', 'redis-server']);
+          s1 = await Promise.all(nodes.map((n) => n.stats()));
+        },
+      });
+      const wallS = (w1 - w0) / 1000;
+      row.nodes = nodes.map((_, k) => ({
+        cpu: ((s1[k]!.cpuUser + s1[k]!.cpuSystem - s0[k]!.cpuUser - s0[k]!.cpuSystem) / 1e6 / wallS) * 100,
+        rssMb: s1[k]!.peakRss / 1048576,
+        elu: s1[k]!.elu,
+      }));
+      if (p0 && p1) {
+        row.pgCpu = ((p1['postgres']! - p0['postgres']!) / wallS) * 100;
+        row.redisCpu = ((p1['redis-server']! - p0['redis-server']!) / wallS) * 100;
+      }
+    } finally {
+      rig.close();
+      live.rig = null;
+    }
+    await sleep(300); // let disconnect handlers run before the servers stop
+  } catch (err) {
+    row.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await Promise.all(
+      nodes.map(async (n) => {
+        await n.stop().catch(() => n.kill());
+        live.children.delete(n);
+      }),
+    );
+  }
+  return row;
+}
+
+async function main() {
+  const cpu = cpus();
+  log(`bench:chat  ${command}`);
+  log(
+    `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM; node ${process.version}; ` +
+      `${opts.visitors} visitors, ${opts.agents} agents, ${opts.duration} s per scenario, DB_POOL_MAX ${opts.pool}`,
+  );
+  let seed: { inboxId: string; emails: string[] } | null = null;
+  if (needDb) {
+    admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    const [v] = await admin`show server_version`;
+    await admin.unsafe(`create database "${dbName}"`);
+    dbCreated = true;
+    log(`postgres ${String(v?.server_version)}: database ${dbName}; redis prefix ${redisPrefix}`);
+    const db = await connectPostgres(dbUrl, { max: 4 });
+    try {
+      await migrate(db);
+      const workspaceId = await createWorkspace(db, { name: 'Bench' });
+      const inbox = await createInbox(db, { workspaceId, name: 'Bench chat', channel: 'chat' });
+      const emails = Array.from({ length: opts.agents }, (_, k) => `agent${k}@bench.test`);
+      await mapLimit(emails, 4, (email, k) => createAgent(db, { workspaceId, email, name: `Agent ${k}`, password: AGENT_PASSWORD }));
+      seed = { inboxId: toWire('inbox', inbox), emails };
+    } finally {
+      await db.close();
+    }
+  }
+
+  const rows: Row[] = [];
+  for (const [i, sc] of opts.scenarios.entries()) {
+    log(`\n[${i + 1}/${opts.scenarios.length}] ${labelOf(sc)} @ ${sc.rate} msg/s`);
+    const row = await runScenario(sc, i, seed);
+    printDetail(row);
+    rows.push(row);
+  }
+
+  log('\n' + table(rows));
+  log(
+    `\nLatency: visitor emit → first of ${opts.agents} agent sockets receiving message:new (ack: emit → ack). ` +
+      `Achieved = delivered / max(duration, last delivery − start). CPU % is of one core over the send window; ` +
+      `RSS is the peak during it. Errors: error or missing acks / messages never delivered after the drain wait. ` +
+      `The floor acks and fans out to the same sockets without database or Redis.`,
+  );
+  log(`\nCommand: ${command}`);
+  return rows.some((r) => !r.res) ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  process.stderr.write(`bench:chat: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+} finally {
+  await cleanup();
+}
+process.exit(code);
