@@ -64,11 +64,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   const widget = io.of('/widget');
   const agent = io.of('/agent');
-  for (const nsp of [widget, agent])
-    nsp.use((_socket, next) => {
-      if (!lifecycle.stopping) return next();
-      next(Object.assign(new Error('server is restarting'), { data: { code: 'UNAVAILABLE', message: 'server is restarting; retry shortly' } }));
-    });
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
   registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
@@ -85,6 +80,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await timeout(deps.redis.pub.ping()).then(() => (checks.redis = 'ok'), (e: Error) => (checks.redis = e.message));
     const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ ok, stopping: lifecycle.stopping, checks });
+  });
+  // The inbox may be served from another origin (AGENT_ORIGINS): let it call the API with credentials.
+  app.use('/api', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
   });
   app.use('/api', (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx));
@@ -115,7 +126,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         // Clients see a transport close, not a server disconnect, so they reconnect (to
         // another node, or to this one when it is back). io.close() alone would discard
         // what is still buffered.
-        for (const conn of Object.values(io.engine.clients) as { close(): void }[]) conn.close();
+        const engine = io.engine as unknown as { clients: Record<string, { close(): void }> };
+        for (const conn of Object.values(engine.clients)) conn.close();
         const flushBy = Date.now() + 2000;
         while (io.engine.clientsCount > 0 && Date.now() < flushBy) await new Promise((r) => setTimeout(r, 10));
         await new Promise<void>((r) => io.close(() => r()));

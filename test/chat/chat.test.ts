@@ -225,6 +225,19 @@ describe.each<Mode>(['postgres', 'embedded'])('live chat end to end (%s)', (mode
     await offline;
   });
 
+  it('logging out closes the sockets opened with that session, and the token stops working', async () => {
+    const t = await login(node.url, fx.agents[1]!.email, fx.agents[1]!.password);
+    const s = await connect(node.url, '/agent', { token: t });
+    const gone = next(s, 'disconnect');
+    const r = await fetch(`${node.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${t}` } });
+    expect(r.status).toBe(204);
+    expect(await gone).toBe('io server disconnect');
+    const me = await fetch(`${node.url}/api/auth/me`, { headers: { authorization: `Bearer ${t}` } });
+    expect(me.status).toBe(401);
+    const other = await connect(node.url, '/agent', { token: tokens[1] });
+    expect(await ok(other, 'agents:list', {})).toHaveLength(2);
+  });
+
   it('agents only see their own workspace', async () => {
     const other = await seedWorkspace(node.deps.db, 1);
     const otherToken = await login(node.url, other.agents[0]!.email, other.agents[0]!.password);

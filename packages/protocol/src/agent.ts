@@ -39,12 +39,14 @@ export const ticketGetSchema = z.strictObject({
   ticketId: idSchema('ticket'),
   limit: z.number().int().min(1).max(LIMITS.historyPage).default(200),
 });
-export const messagesListSchema = z.strictObject({
-  conversationId: idSchema('conversation'),
-  afterSeq: z.number().int().nonnegative().optional(),
-  beforeSeq: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(LIMITS.historyPage).default(100),
-});
+export const messagesListSchema = z
+  .strictObject({
+    conversationId: idSchema('conversation'),
+    afterSeq: z.number().int().nonnegative().optional(),
+    beforeSeq: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(LIMITS.historyPage).default(100),
+  })
+  .refine((v) => v.afterSeq === undefined || v.beforeSeq === undefined, 'give afterSeq or beforeSeq, not both');
 export const agentMessageSendSchema = z.strictObject({
   ticketId: idSchema('ticket'),
   body: messageBodySchema,
@@ -110,7 +112,8 @@ export type AgentTypingEvent = {
   on: boolean;
 };
 export type PresenceEvent = { userId: string; status: Availability };
-export type AgentMessageEvent = { message: Message; ticket: TicketPatch };
+/** A new message, the ticket fields it changed, and any activity it caused (a reopen). */
+export type AgentMessageEvent = { message: Message; ticket: TicketPatch; activities: Activity[] };
 
 /** Events an agent's client emits on the `/agent` namespace; each takes an ack. */
 export interface AgentClientToServer {

@@ -61,5 +61,5 @@ export function idSchema(kind: IdKind) {
   return z
     .string()
     .max(64)
-    .refine((v) => decodeId(kind, v) !== null, { message: `must be a ${prefix}_ id` });
+    .refine((v) => decodeId(kind, v) !== null, { message: `must be an id starting with ${prefix}_` });
 }

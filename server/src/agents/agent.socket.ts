@@ -83,7 +83,16 @@ export function registerAgentNamespace(
       lifecycle,
       limiter: new RateLimiter(opts.ratePerSecond, opts.burst),
     };
-    socket.join([rooms.workspace(wsWire), rooms.agent(meWire)]);
+    socket.join([rooms.workspace(wsWire), rooms.agent(meWire), rooms.agentSession(me.sessionId)]);
+    const ownConversation = async (conversationId: string) => {
+      const [c] = await ctx.db.rows(sql`select id from conversations where id = ${conversationId}::uuid and workspace_id = ${ws}::uuid`);
+      if (!c) throw new AppError('NOT_FOUND', 'conversation not found');
+      return conversationId;
+    };
+    // The session's expiry ends the socket too, not only the next connect.
+    const untilExpiry = new Date(me.expiresAt).getTime() - ctx.clock.now().getTime();
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(untilExpiry, 0), 2 ** 31 - 1));
+    socket.on('disconnect', () => clearTimeout(expiry));
     setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: 'online', onlyIf: 'offline' }).catch((err) =>
       env.logger.error({ err }, 'presence update failed'),
     );
@@ -102,9 +111,7 @@ export function registerAgentNamespace(
       getTicketDetail(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), limit: p.limit }),
     );
     handle(socket, env, 'messages:list', messagesListSchema, async (p) => {
-      const conversationId = fromWire('conversation', p.conversationId);
-      const [c] = await ctx.db.rows(sql`select id from conversations where id = ${conversationId}::uuid and workspace_id = ${ws}::uuid`);
-      if (!c) throw new AppError('NOT_FOUND', 'conversation not found');
+      const conversationId = await ownConversation(fromWire('conversation', p.conversationId));
       return listMessages(ctx.db, { workspaceId: ws, conversationId, afterSeq: p.afterSeq, beforeSeq: p.beforeSeq, limit: p.limit, publicOnly: false });
     });
     handle(socket, env, 'message:send', agentMessageSendSchema, (p) =>
@@ -137,7 +144,7 @@ export function registerAgentNamespace(
     });
     handle(socket, env, 'agents:list', nothing, () => listAgents(ctx, { workspaceId: ws }));
     handle(socket, env, 'read', agentReadSchema, async (p) => {
-      const conversationId = fromWire('conversation', p.conversationId);
+      const conversationId = await ownConversation(fromWire('conversation', p.conversationId));
       const moved = await markRead(ctx.db, { workspaceId: ws, conversationId, side: 'agent', seq: p.seq });
       if (moved)
         ctx.bus.publish('conversation.read', {

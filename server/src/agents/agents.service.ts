@@ -7,7 +7,15 @@ import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 
 /** An authenticated agent (uuids) as the socket and REST layers carry it. */
-export type AgentIdentity = { userId: string; workspaceId: string; name: string; email: string; role: Agent['role'] };
+export type AgentIdentity = {
+  userId: string;
+  workspaceId: string;
+  name: string;
+  email: string;
+  role: Agent['role'];
+  sessionId: string;
+  expiresAt: string;
+};
 
 type UserRow = { id: string; workspace_id: string; email: string; name: string; role: Agent['role']; availability: Availability; status: string };
 
@@ -41,15 +49,26 @@ export async function login(ctx: ServiceContext, o: { email: string; password: s
 /** Resolves a bearer token to its agent; UNAUTHENTICATED / SESSION_EXPIRED otherwise. */
 export async function authenticate(ctx: ServiceContext, token: string): Promise<AgentIdentity> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
-  const [r] = await ctx.db.rows<UserRow & { expires_at: Date }>(sql`select u.*, s.expires_at from agent_sessions s
+  const [r] = await ctx.db.rows<UserRow & { expires_at: Date; session_id: string }>(sql`select u.*, s.expires_at, s.id as session_id from agent_sessions s
     join users u on u.id = s.user_id where s.token_hash = ${hashToken(token)}`);
   if (!r || r.status !== 'active') throw new AppError('UNAUTHENTICATED', 'invalid session token');
   if (new Date(r.expires_at).getTime() <= ctx.clock.now().getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; log in again');
-  return { userId: r.id, workspaceId: r.workspace_id, name: r.name, email: r.email, role: r.role };
+  return {
+    userId: r.id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    email: r.email,
+    role: r.role,
+    sessionId: r.session_id,
+    expiresAt: new Date(r.expires_at).toISOString(),
+  };
 }
 
+/** Deletes the session and closes every socket opened with it (`agent.session_ended`). */
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  await ctx.db.rows(sql`delete from agent_sessions where token_hash = ${hashToken(token)}`);
+  const rows = await ctx.db.rows<{ id: string; workspace_id: string }>(sql`delete from agent_sessions
+    where token_hash = ${hashToken(token)} returning id, workspace_id`);
+  for (const r of rows) ctx.bus.publish('agent.session_ended', { workspaceId: toWire('workspace', r.workspace_id), sessionId: r.id });
 }
 
 export async function getAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<Agent | null> {

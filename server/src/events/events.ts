@@ -40,6 +40,7 @@ export const domainEvents = {
     side: z.enum(['contact', 'agent']),
     seq: z.number().int(),
   }),
+  'agent.session_ended': z.object({ workspaceId: z.string(), sessionId: z.string() }),
   'agent.presence_changed': z.object({
     workspaceId: z.string(),
     userId: z.string(),

@@ -48,6 +48,9 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
         if (p.side === 'agent') nsp.widget.local.to(rooms.contact(p.requesterId)).emit('read', e);
         return;
       }
+      case 'agent.session_ended':
+        nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);
+        return;
       case 'agent.presence_changed':
         nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('presence', {
           userId: event.payload.userId,

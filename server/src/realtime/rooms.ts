@@ -4,6 +4,8 @@ export const rooms = {
   workspace: (wsWire: string) => `ws:${wsWire}`,
   /** Every socket of one agent (presence counting). */
   agent: (userWire: string) => `usr:${userWire}`,
+  /** Every socket of one agent login session (closed on logout). */
+  agentSession: (sessionId: string) => `as:${sessionId}`,
   /** Every widget socket of one contact: all tabs and devices of that visitor. */
   contact: (contactWire: string) => `ct:${contactWire}`,
 };

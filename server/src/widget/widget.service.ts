@@ -105,7 +105,7 @@ export async function startVisitorSession(
   };
 }
 
-type Sent = { message: Message; conversationId: string; ticketId: string };
+type Sent = { message: Message; conversationId: string; ticketId: string; duplicate: boolean };
 
 /**
  * Stores a visitor's message and returns it. The common case is one SQL statement on the
@@ -131,14 +131,14 @@ export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { b
     const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
     return { kind: 'opened' as const, opened };
   });
-  if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message) };
+  if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message), duplicate: true };
   if (outcome.kind === 'append') {
     const done = finishAppend(ctx, v, outcome.result);
     if (done) return done;
     throw new AppError('INTERNAL', 'message could not be stored');
   }
   publishOpened(ctx, v, outcome.opened);
-  return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message) };
+  return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message), duplicate: false };
 }
 
 const uuidsOf = (m: Message) => ({
@@ -156,7 +156,7 @@ function finishAppend(ctx: ServiceContext, v: Visitor, r: AppendResult): Sent | 
       requesterId: toWire('contact', r.requesterId),
       activities: r.activities,
     });
-  return { message: r.message, ...uuidsOf(r.message) };
+  return { message: r.message, ...uuidsOf(r.message), duplicate: r.kind === 'duplicate' };
 }
 
 function publishOpened(ctx: ServiceContext, v: Visitor, o: OpenedTicket) {

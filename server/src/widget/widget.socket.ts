@@ -59,7 +59,8 @@ export function registerWidgetNamespace(
     handle(socket, env, 'message:send', widgetMessageSendSchema, async (p) => {
       const v = need();
       const sent = await sendVisitorMessage(ctx, v, p);
-      adopt(sent.conversationId, sent.ticketId);
+      // A retry of an old message must not move the visitor back to that old conversation.
+      if (!sent.duplicate) adopt(sent.conversationId, sent.ticketId);
       return sent.message;
     });
 

@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { v7 } from 'uuid';
+import { decodeId, encodeId, idSchema } from './ids.js';
+
+describe('wire ids', () => {
+  it('round-trip any UUID and keep UUIDv7 order as string order', () => {
+    fc.assert(
+      fc.property(fc.uuid(), (u) => {
+        const wire = encodeId('ticket', u);
+        expect(wire).toMatch(/^tkt_[0-7][0-9a-hjkmnp-tv-z]{25}$/);
+        expect(decodeId('ticket', wire)).toBe(u.toLowerCase());
+      }),
+    );
+    const ids = Array.from({ length: 200 }, () => v7());
+    const wires = ids.map((u) => encodeId('message', u));
+    expect([...wires].sort()).toEqual(wires.slice().sort((a, b) => (decodeId('message', a)! < decodeId('message', b)! ? -1 : 1)));
+  });
+
+  it('refuse the wrong prefix, bad characters and overflowing bodies', () => {
+    const wire = encodeId('ticket', v7());
+    expect(decodeId('inbox', wire)).toBeNull();
+    expect(decodeId('ticket', wire.replace(/.$/, 'u'))).toBeNull();
+    expect(decodeId('ticket', 'tkt_8' + wire.slice(5))).toBeNull();
+    expect(decodeId('ticket', wire + 'a')).toBeNull();
+    expect(idSchema('ticket').safeParse(wire).success).toBe(true);
+    expect(idSchema('ticket').safeParse(123).success).toBe(false);
+    expect(idSchema('ticket').safeParse('tkt_').success).toBe(false);
+  });
+});
