@@ -32,7 +32,7 @@ import { toWire } from '../server/src/db/ids.js';
 import { createAgent, createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { Child, type ChildStats } from './lib/child.js';
 import { Rig, type LoadResult } from './lib/load.js';
-import { fmt, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
+import { fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_SCRIPT = fileURLToPath(new URL('./lib/server.ts', import.meta.url));
@@ -124,6 +124,10 @@ type Row = {
   nodes: NodeFigures[];
   pgCpu: number;
   redisCpu: number;
+  /** Whole machine, % of one core (200 = both cores of a 2-core box busy). */
+  machineCpu: number;
+  /** Machine minus server(s), Postgres, Redis and the load generator: anything else running. */
+  otherCpu: number;
   error?: string;
 };
 
@@ -157,6 +161,10 @@ function printDetail(row: Row) {
     `  server ${row.nodes.map((n, k) => `${row.nodes.length > 1 ? 'AB'[k] + ': ' : ''}CPU ${fmt(n.cpu, 0)}% (event loop ${fmt(n.elu * 100, 0)}% busy), RSS ${fmt(n.rssMb, 0)} MB`).join('; ')}; ` +
       `postgres CPU ${fmt(row.pgCpu, 0)}%, redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
   );
+  log(
+    `  machine: ${fmt(row.machineCpu, 0)}% of one core busy (of ${cpus().length * 100}%), of which other processes and the kernel ${fmt(row.otherCpu, 0)}%` +
+      (row.otherCpu > 25 ? '  ← something else was using CPU; figures are noisy' : ''),
+  );
 }
 
 function table(rows: Row[]): string {
@@ -170,11 +178,13 @@ function table(rows: Row[]): string {
     'max ms',
     'ack p50 ms',
     'ack p99 ms',
-    'Errors (acks / missing)',
+    'Error acks',
+    'Undelivered',
     'Server CPU %',
     'Server RSS MB',
     'Postgres CPU %',
     'Loadgen CPU %',
+    'Other CPU %',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const row of rows) {
@@ -197,11 +207,13 @@ function table(rows: Row[]): string {
         fmt(r.lat.max),
         fmt(r.ack.p50),
         fmt(r.ack.p99),
-        `${r.ackErrors + r.missingAcks} / ${r.missingDeliveries}`,
+        r.ackErrors,
+        r.missingDeliveries,
         cpu,
         rss,
         row.sc.kind === 'floor' ? '–' : fmt(row.pgCpu, 0),
         fmt(r.genCpu, 0),
+        fmt(row.otherCpu, 0),
       ].join(' | ')} |`,
     );
   }
@@ -297,7 +309,7 @@ async function startChild(name: string, script: string, argv: string[]): Promise
 }
 
 async function runScenario(sc: Scenario, index: number, seed: { inboxId: string; emails: string[] } | null): Promise<Row> {
-  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, redisCpu: NaN };
+  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, redisCpu: NaN, machineCpu: NaN, otherCpu: NaN };
   const nodes: Child[] = [];
   try {
     let tokens: string[];
@@ -327,34 +339,41 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     live.rig = rig;
     try {
       await rig.setup();
-      let s0: ChildStats[] = [];
-      let s1: ChildStats[] = [];
-      let p0: Record<string, number> | null = null;
-      let p1: Record<string, number> | null = null;
-      let w0 = 0;
-      let w1 = 0;
+      type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; machine: ReturnType<typeof machineTicks> };
+      const sample = async (): Promise<Sample> => {
+        const at = performance.now();
+        const machine = machineTicks();
+        const procs = procCpuSeconds(['postgres', 'redis-server']);
+        return { at, machine, procs, nodes: await Promise.all(nodes.map((n) => n.stats())) };
+      };
+      const w: { start?: Sample; end?: Sample } = {};
       log(`  measuring ${sc.rate} msg/s for ${opts.duration} s…`);
-      row.res = await rig.measure({
+      const res = await rig.measure({
         async windowStart() {
-          s0 = await Promise.all(nodes.map((n) => n.stats()));
-          p0 = procCpuSeconds(['postgres', 'redis-server']);
-          w0 = performance.now();
+          w.start = await sample();
         },
         async windowEnd() {
-          w1 = performance.now();
-          p1 = procCpuSeconds(['postgres', 'redis-server']);
-          s1 = await Promise.all(nodes.map((n) => n.stats()));
+          w.end = await sample();
         },
       });
-      const wallS = (w1 - w0) / 1000;
+      row.res = res;
+      const a = w.start!;
+      const b = w.end!;
+      const wallS = (b.at - a.at) / 1000;
       row.nodes = nodes.map((_, k) => ({
-        cpu: ((s1[k]!.cpuUser + s1[k]!.cpuSystem - s0[k]!.cpuUser - s0[k]!.cpuSystem) / 1e6 / wallS) * 100,
-        rssMb: s1[k]!.peakRss / 1048576,
-        elu: s1[k]!.elu,
+        cpu: ((b.nodes[k]!.cpuUser + b.nodes[k]!.cpuSystem - a.nodes[k]!.cpuUser - a.nodes[k]!.cpuSystem) / 1e6 / wallS) * 100,
+        rssMb: b.nodes[k]!.peakRss / 1048576,
+        elu: b.nodes[k]!.elu,
       }));
-      if (p0 && p1) {
-        row.pgCpu = ((p1['postgres']! - p0['postgres']!) / wallS) * 100;
-        row.redisCpu = ((p1['redis-server']! - p0['redis-server']!) / wallS) * 100;
+      if (a.procs && b.procs) {
+        row.pgCpu = ((b.procs['postgres']! - a.procs['postgres']!) / wallS) * 100;
+        row.redisCpu = ((b.procs['redis-server']! - a.procs['redis-server']!) / wallS) * 100;
+      }
+      if (a.machine && b.machine) {
+        // /proc/stat counts in USER_HZ (100/s) ticks summed over cores.
+        row.machineCpu = ((b.machine.busy - a.machine.busy) / 100 / wallS) * 100;
+        const known = row.nodes.reduce((acc, n) => acc + n.cpu, 0) + (row.pgCpu || 0) + (row.redisCpu || 0) + res.genCpu;
+        row.otherCpu = Math.max(0, row.machineCpu - known);
       }
     } finally {
       rig.close();
@@ -381,6 +400,9 @@ async function main() {
     `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM; node ${process.version}; ` +
       `${opts.visitors} visitors, ${opts.agents} agents, ${opts.duration} s per scenario, DB_POOL_MAX ${opts.pool}`,
   );
+  const idle = await machineBusyOver(1000);
+  if (idle > 15)
+    log(`WARNING: the machine was already ${fmt(idle, 0)}% busy (all cores) before the benchmark started; results will be noisy.`);
   let seed: { inboxId: string; emails: string[] } | null = null;
   if (needDb) {
     admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 10 });
@@ -413,7 +435,9 @@ async function main() {
   log(
     `\nLatency: visitor emit → first of ${opts.agents} agent sockets receiving message:new (ack: emit → ack). ` +
       `Achieved = delivered / max(duration, last delivery − start). CPU % is of one core over the send window; ` +
-      `RSS is the peak during it. Errors: error or missing acks / messages never delivered after the drain wait. ` +
+      `RSS is the peak during it. Undelivered: messages no agent had received when the drain wait ` +
+      `(${opts.drain} s after the last send) ended, i.e. lost or still queued. Other CPU: machine busy time not accounted to the ` +
+      `server, Postgres, Redis or the load generator (kernel, anything else running). ` +
       `The floor acks and fans out to the same sockets without database or Redis.`,
   );
   log(`\nCommand: ${command}`);

@@ -115,7 +115,8 @@ export class Child {
   static async start(name: string, script: string, args: string[], o: { cwd: string; readyTimeoutMs?: number }): Promise<Child> {
     const proc = fork(script, args, {
       cwd: o.cwd,
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CHILD_NODE_ARGS adds node flags to the children, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

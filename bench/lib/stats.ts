@@ -68,3 +68,28 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Whole-machine CPU ticks from /proc/stat: `busy` (user, nice, system, irq, softirq, steal)
+ * and `total` (busy + idle + iowait), summed over all cores; null off Linux.
+ */
+export function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return null;
+  }
+}
+
+/** Share of the whole machine (0..100, all cores) that was busy over `ms` milliseconds. */
+export async function machineBusyOver(ms: number): Promise<number> {
+  const a = machineTicks();
+  await sleep(ms);
+  const b = machineTicks();
+  if (!a || !b || b.total === a.total) return NaN;
+  return ((b.busy - a.busy) / (b.total - a.total)) * 100;
+}

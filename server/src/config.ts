@@ -25,7 +25,6 @@ const schema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
   AGENT_SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(24 * 14),
   VISITOR_SESSION_TTL_DAYS: z.coerce.number().int().min(1).default(180),
-  SEED_DEMO: bool.optional(),
   SEED_ADMIN_EMAIL: z.email().default('admin@example.com'),
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
