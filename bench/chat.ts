@@ -240,12 +240,16 @@ const needDb = opts.scenarios.some((s) => s.kind === 'server');
 
 // Everything that must be undone, newest first. Run once, on success, error, signal or watchdog.
 const live = { children: new Set<Child>(), rig: null as Rig | null };
+/** Set once cleanup starts: nothing new is started after that. */
+let aborting = false;
 let admin: postgres.Sql | null = null;
 let dbCreated = false;
 let cleaned: Promise<void> | null = null;
 function cleanup(): Promise<void> {
   cleaned ??= (async () => {
+    aborting = true;
     live.rig?.close();
+    Child.killStarting();
     await Promise.all([...live.children].map((c) => c.stop(5_000).catch(() => c.kill())));
     if (dbCreated && admin) {
       await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch((err: Error) => {
@@ -276,6 +280,12 @@ function cleanup(): Promise<void> {
   return cleaned;
 }
 
+for (const ev of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(ev, (err) => {
+    process.stderr.write(`bench:chat: ${ev}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    void cleanup().finally(() => process.exit(1));
+  });
+}
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     process.stderr.write(`\nbench:chat: ${sig}, cleaning up…\n`);
@@ -303,8 +313,13 @@ async function login(base: string, email: string): Promise<string> {
 }
 
 async function startChild(name: string, script: string, argv: string[]): Promise<Child> {
+  if (aborting) throw new Error('aborted');
   const c = await Child.start(name, script, argv, { cwd: ROOT });
   live.children.add(c);
+  if (aborting) {
+    c.kill();
+    throw new Error('aborted');
+  }
   return c;
 }
 
@@ -337,6 +352,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
       { visitors: opts.visitors, rate: sc.rate, durationS: opts.duration, drainMs: opts.drain * 1000, tag: `s${index}`, log },
     );
     live.rig = rig;
+    if (aborting) rig.close();
     try {
       await rig.setup();
       type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; machine: ReturnType<typeof machineTicks> };
@@ -425,6 +441,7 @@ async function main() {
 
   const rows: Row[] = [];
   for (const [i, sc] of opts.scenarios.entries()) {
+    if (aborting) break;
     log(`\n[${i + 1}/${opts.scenarios.length}] ${labelOf(sc)} @ ${sc.rate} msg/s`);
     const row = await runScenario(sc, i, seed);
     printDetail(row);

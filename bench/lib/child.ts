@@ -64,6 +64,7 @@ export function serveChild(port: number, stop: () => Promise<void>): void {
     } else if (m.type === 'stop') shutdown(0);
   });
   process.on('disconnect', () => shutdown(0));
+  if (!process.connected) shutdown(0); // the parent went away while we were starting
   process.on('SIGTERM', () => shutdown(0));
   process.on('SIGINT', () => shutdown(0));
   send({ type: 'ready', port });
@@ -80,6 +81,14 @@ export function failChild(err: unknown): never {
 // ---------------------------------------------------------------- parent side
 
 export class Child {
+  /** Forked but not yet ready: killed by killStarting() when the parent aborts. */
+  private static starting = new Set<ChildProcess>();
+
+  static killStarting(): void {
+    for (const p of Child.starting) p.kill('SIGKILL');
+    Child.starting.clear();
+  }
+
   readonly port: number;
   private nextId = 1;
   private waiting = new Map<number, (s: ChildStats) => void>();
@@ -120,6 +129,7 @@ export class Child {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
+    Child.starting.add(proc);
     const tail: string[] = [];
     proc.stderr?.setEncoding('utf8');
     proc.stderr?.on('data', (chunk: string) => {
@@ -131,6 +141,7 @@ export class Child {
       }
     });
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    void exited.then(() => Child.starting.delete(proc));
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill('SIGKILL');
@@ -152,6 +163,7 @@ export class Child {
         reject(new Error(`${name} exited with code ${code} before it was ready${tail.length ? ':\n' + tail.join('\n') : ''}`));
       });
     });
+    Child.starting.delete(proc);
     return new Child(name, proc, port, exited, tail);
   }
 

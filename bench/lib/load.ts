@@ -112,6 +112,12 @@ export class Rig {
   private receiptsTotal = 0;
   /** Warmup events (ticket:new or a non-bench message:new) seen by agent 0. */
   private warmSeen = 0;
+  /** Set by close(): every loop stops and setup/measure reject. */
+  private closed = false;
+
+  private checkOpen() {
+    if (this.closed) throw new Error('aborted');
+  }
 
   constructor(
     private readonly target: LoadTarget,
@@ -124,17 +130,24 @@ export class Rig {
     // Sockets join the rig as soon as they connect, so close() reaches them even if setup fails.
     await mapLimit(target.agentTokens, 10, async (token, k) => {
       const s = await connect<AgentSocket>(`${target.agentBase}/agent`, { token });
+      if (this.closed) return void s.disconnect();
       this.listenAgent(s, k === 0);
       this.agents.push(s);
     });
+    this.checkOpen();
     o.log(`  ${this.agents.length} agents connected to ${target.agentBase} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
     const t1 = performance.now();
     await mapLimit(
       Array.from({ length: o.visitors }, (_, k) => k),
       100,
-      async () => void this.visitors.push(await connect<VisitorSocket>(`${target.visitorBase}/widget`)),
+      async () => {
+        const s = await connect<VisitorSocket>(`${target.visitorBase}/widget`);
+        if (this.closed) s.disconnect();
+        else this.visitors.push(s);
+      },
     );
+    this.checkOpen();
     o.log(`  ${this.visitors.length} visitors connected to ${target.visitorBase} (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
 
     const t2 = performance.now();
@@ -142,6 +155,7 @@ export class Rig {
       const r = await withAck(s, 'session:start', { inboxId: target.inboxId }, 30_000);
       if (!r.ok) throw new Error(`visitor ${k}: session:start failed: ${r.error.code} ${r.error.message}`);
     });
+    this.checkOpen();
     o.log(`  ${this.visitors.length} sessions started (${((performance.now() - t2) / 1000).toFixed(1)} s)`);
 
     // Warmup: every visitor's first message opens its ticket. Not measured.
@@ -153,7 +167,8 @@ export class Rig {
     });
     // Wait until agent 0 has seen every ticket open (bounded), so the backlog is gone.
     const deadline = performance.now() + 15_000;
-    while (this.warmSeen < o.visitors - warmupErrors && performance.now() < deadline) await sleep(50);
+    while (!this.closed && this.warmSeen < o.visitors - warmupErrors && performance.now() < deadline) await sleep(50);
+    this.checkOpen();
     this.warmupErrors = warmupErrors;
     o.log(
       `  warmup: ${o.visitors - warmupErrors} first messages (${warmupErrors} errors), agent 0 saw ${this.warmSeen} (${((performance.now() - t3) / 1000).toFixed(1)} s)`,
@@ -215,8 +230,9 @@ export class Rig {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let sent = 0;
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const tick = () => {
+        if (this.closed) return reject(new Error('aborted'));
         const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
         // Catch up on everything due, but yield every 500 sends so receipts get processed.
         let n = 0;
@@ -248,6 +264,7 @@ export class Rig {
         lastProgress = now;
       }
       if (now - lastProgress > 5_000 || now - drainStart > o.drainMs) break;
+      this.checkOpen();
       await sleep(20);
     }
     const drainS = (performance.now() - drainStart) / 1000;
@@ -300,6 +317,7 @@ export class Rig {
   }
 
   close(): void {
+    this.closed = true;
     for (const s of [...this.visitors, ...this.agents]) {
       s.removeAllListeners();
       s.disconnect();
