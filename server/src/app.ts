@@ -48,7 +48,7 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db, bus, logger } = deps;
   const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config };
-  const lifecycle = new Lifecycle();
+  const lifecycle = new Lifecycle(config.MAX_INFLIGHT);
   const app = baseApp(config.TRUST_PROXY);
   const http = createServer(app);
 

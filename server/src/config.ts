@@ -27,6 +27,8 @@ const schema = z.object({
   VISITOR_SESSION_TTL_DAYS: z.coerce.number().int().min(1).default(180),
   SEED_ADMIN_EMAIL: z.email().default('admin@example.com'),
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Socket events handled at once per node; past it, events get UNAVAILABLE (backpressure). */
+  MAX_INFLIGHT: z.coerce.number().int().min(1).default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.string().optional(),
 });

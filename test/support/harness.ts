@@ -17,7 +17,10 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  * (with `prefix` so nodes of one test share pub/sub and nothing else); `embedded` mode uses
  * an in-memory PGlite and the in-process bus, as `npm start` does with no environment.
  */
-export async function startNode(mode: Mode, o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string } = {}): Promise<Node> {
+export async function startNode(
+  mode: Mode,
+  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits'] } = {},
+): Promise<Node> {
   const config =
     mode === 'postgres'
       ? testConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
@@ -28,6 +31,7 @@ export async function startNode(mode: Mode, o: { prefix?: string; db?: Db; confi
     await deps.db.close();
     deps.db = o.db;
   }
+  if (o.limits) deps.limits = o.limits;
   const app = await createApp(deps);
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
   return { app, deps, port, url: `http://127.0.0.1:${port}` };

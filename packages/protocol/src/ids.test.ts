@@ -17,6 +17,13 @@ describe('wire ids', () => {
     expect([...wires].sort()).toEqual(wires.slice().sort((a, b) => (decodeId('message', a)! < decodeId('message', b)! ? -1 : 1)));
   });
 
+  it('match the TypeID reference encoding', () => {
+    expect(encodeId('ticket', '01890a5d-ac96-774b-bcce-b302099a8057')).toBe('tkt_01h455vb4pex5vsknk084sn02q');
+    expect(encodeId('ticket', '00000000-0000-0000-0000-000000000000')).toBe('tkt_00000000000000000000000000');
+    expect(encodeId('ticket', 'ffffffff-ffff-ffff-ffff-ffffffffffff')).toBe('tkt_7zzzzzzzzzzzzzzzzzzzzzzzzz');
+    expect(decodeId('ticket', 'tkt_01h455vb4pex5vsknk084sn02q')).toBe('01890a5d-ac96-774b-bcce-b302099a8057');
+  });
+
   it('refuse the wrong prefix, bad characters and overflowing bodies', () => {
     const wire = encodeId('ticket', v7());
     expect(decodeId('inbox', wire)).toBeNull();

@@ -26,15 +26,27 @@ const DECODE: Record<string, number> = Object.fromEntries([...ALPHABET].map((c, 
 const SUFFIX_RE = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Encodes a database UUID as a prefixed wire id (`tkt_01h…`). */
+/**
+ * Encodes a database UUID as a prefixed wire id (`tkt_01h…`). The 128 bits are read from
+ * the last hex digit up and written 5 bits per character, so the 26th character holds the
+ * top 3 bits (0–7).
+ */
 export function encodeId(kind: IdKind, uuid: string): string {
-  const hex = uuid.replace(/-/g, '').toLowerCase();
-  let n = BigInt('0x' + hex);
+  const hex = uuid.length === 36 ? uuid.replace(/-/g, '') : uuid;
   const out = new Array<string>(26);
-  for (let i = 25; i >= 0; i--) {
-    out[i] = ALPHABET[Number(n & 31n)]!;
-    n >>= 5n;
+  let acc = 0;
+  let bits = 0;
+  let pos = 25;
+  for (let i = 31; i >= 0; i--) {
+    acc |= parseInt(hex[i]!, 16) << bits;
+    bits += 4;
+    if (bits >= 5) {
+      out[pos--] = ALPHABET[acc & 31]!;
+      acc >>= 5;
+      bits -= 5;
+    }
   }
+  out[0] = ALPHABET[acc & 31]!;
   return `${ID_PREFIX[kind]}_${out.join('')}`;
 }
 
@@ -44,9 +56,20 @@ export function decodeId(kind: IdKind, id: string): string | null {
   if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
   const body = id.slice(prefix.length);
   if (!SUFFIX_RE.test(body)) return null;
-  let n = 0n;
-  for (const c of body) n = (n << 5n) | BigInt(DECODE[c]!);
-  const hex = n.toString(16).padStart(32, '0');
+  const digits = new Array<string>(32);
+  let acc = 0;
+  let bits = 0;
+  let pos = 31;
+  for (let i = 25; i >= 0 && pos >= 0; i--) {
+    acc |= DECODE[body[i]!]! << bits;
+    bits += 5;
+    while (bits >= 4 && pos >= 0) {
+      digits[pos--] = (acc & 15).toString(16);
+      acc >>= 4;
+      bits -= 4;
+    }
+  }
+  const hex = digits.join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

@@ -9,6 +9,8 @@ export type Row = Record<string, unknown>;
 export interface Tx {
   orm: Orm;
   rows<T = Row>(query: SQL): Promise<T[]>;
+  /** Static SQL text with $1…$n placeholders, sent as a prepared statement: for hot paths. */
+  query<T = Row>(text: string, params: unknown[]): Promise<T[]>;
 }
 
 /**
@@ -27,8 +29,22 @@ function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+type RawClient = { unsafe?: (t: string, p: unknown[], o: { prepare: boolean }) => Promise<unknown>; query?: (t: string, p: unknown[]) => Promise<unknown> };
+
+/** Runs text + params on a postgres.js client (prepared) or a PGlite client or transaction. */
+async function rawQuery<T>(client: RawClient, text: string, params: unknown[]): Promise<T[]> {
+  if (client.unsafe) return rowsOf<T>(await client.unsafe(text, params, { prepare: true }));
+  return rowsOf<T>(await client.query!(text, params));
+}
+
 function txOf(orm: Orm): Tx {
-  return { orm, rows: async <T>(q: SQL) => rowsOf<T>(await orm.execute(q)) };
+  // drizzle keeps the driver's client (or transaction) on its session.
+  const client = (orm as unknown as { session: { client: RawClient } }).session.client;
+  return {
+    orm,
+    rows: async <T>(q: SQL) => rowsOf<T>(await orm.execute(q)),
+    query: <T>(text: string, params: unknown[]) => rawQuery<T>(client, text, params),
+  };
 }
 
 /** Connects to Postgres with postgres.js. Raw statements are sent as prepared statements. */
@@ -52,6 +68,7 @@ export async function connectPostgres(url: string, opts: { max: number }): Promi
       const { sql, params } = dialect.sqlToQuery(q);
       return (await client.unsafe(sql, params as never[], { prepare: true })) as unknown as T[];
     },
+    query: <T>(text: string, params: unknown[]) => rawQuery<T>(client as unknown as RawClient, text, params),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
     async ping() {
       await client`select 1`;

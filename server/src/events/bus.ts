@@ -53,24 +53,25 @@ export async function createRedisBus(opts: { pub: Redis; sub: Redis; prefix: str
   const channel = `${opts.prefix}:events`;
   const origin = randomUUID();
   const listeners = new Set<Listener>();
+  // Wire format: "<origin uuid>\n<json event>"; a node skips its own without parsing.
+  const own = origin + '\n';
   sub.on('message', (ch: string, raw: string) => {
-    if (ch !== channel) return;
-    let msg: { o: string; e: DomainEvent };
+    if (ch !== channel || raw.startsWith(own)) return;
+    let event: DomainEvent;
     try {
-      msg = JSON.parse(raw);
+      event = JSON.parse(raw.slice(raw.indexOf('\n') + 1));
     } catch (err) {
       logger.warn({ err }, 'dropping malformed bus message');
       return;
     }
-    if (msg.o === origin) return;
-    dispatch(listeners, msg.e, logger);
+    dispatch(listeners, event, logger);
   });
   await sub.subscribe(channel);
   return {
     publish(name, payload) {
       const event = { name, payload } as DomainEvent;
       dispatch(listeners, event, logger);
-      pub.publish(channel, JSON.stringify({ o: origin, e: event })).catch((err) => {
+      pub.publish(channel, own + JSON.stringify(event)).catch((err) => {
         logger.error({ err, event: name }, 'failed to publish domain event to redis');
       });
     },

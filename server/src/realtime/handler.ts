@@ -53,6 +53,8 @@ export function handle<S extends z.ZodType, R>(
     };
     if (env.lifecycle.stopping) return fail(new AppError('UNAVAILABLE', 'server is restarting; retry shortly'));
     if (!env.limiter.take()) return fail(new AppError('RATE_LIMITED', 'too many events; slow down'));
+    // Backpressure: past capacity, refuse now (the client retries) rather than queue in memory.
+    if (env.lifecycle.saturated) return fail(new AppError('UNAVAILABLE', 'server busy; retry shortly'));
     let input: z.output<S>;
     try {
       input = parse(schema, args.length ? args[0] : undefined);

@@ -6,6 +6,13 @@ export class Lifecycle {
   private inflight = new Set<Promise<unknown>>();
   stopping = false;
 
+  /** Above this many in-flight handlers the node answers UNAVAILABLE instead of queueing more. */
+  constructor(readonly maxInflight = Infinity) {}
+
+  get saturated(): boolean {
+    return this.inflight.size >= this.maxInflight;
+  }
+
   track<T>(p: Promise<T>): Promise<T> {
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);

@@ -3,7 +3,7 @@ import type { Activity, Message, Ticket, TicketPriority, TicketStatus, WidgetCon
 import type { Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
-import { activityDto, messageDto } from '../lib/dto.js';
+import { activityDto, messageDto, ticketDto } from '../lib/dto.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
 import { previewOf, type Author } from '../messages/messages.service.js';
 import { getTicketDto } from './tickets.queries.js';
@@ -137,48 +137,57 @@ export function removeTicketTag(ctx: ServiceContext, o: ChangeOpts & { tag: stri
 export type OpenedTicket = { ticket: Ticket; message: Message; conversation: WidgetConversation; activity: Activity };
 
 /**
- * Opens a new chat ticket for a contact with its first message: ticket number, ticket,
- * conversation, message (seq 1) and the `created` activity, inside the caller's transaction.
- * The caller publishes `ticket.created` after commit.
+ * Opens a new chat ticket for a contact with its first message in ONE statement: the
+ * workspace's ticket number, the ticket, its conversation, the message (seq 1) and the
+ * `created` activity. The workspace row stays locked only until the caller commits, which
+ * should be right after. The caller publishes `ticket.created` after commit.
  */
 export async function openChatTicket(
   tx: Tx,
   o: { workspaceId: string; inboxId: string; contactId: string; author: Author; body: string; clientMessageId: string; now: Date },
 ): Promise<OpenedTicket> {
   const { workspaceId: ws, now } = o;
-  const [seq] = await tx.rows<{ ticket_seq: number }>(sql`update workspaces set ticket_seq = ticket_seq + 1
-    where id = ${ws}::uuid returning ticket_seq`);
-  if (!seq) throw new AppError('NOT_FOUND', 'workspace not found');
-  const ticketId = newId();
-  const conversationId = newId();
   const preview = previewOf(o.body);
   const subject = preview.slice(0, 80) || 'Chat';
-  await tx.rows(sql`insert into tickets (id, workspace_id, number, subject, status, priority, requester_id, inbox_id,
-      last_message_preview, created_at, updated_at, last_message_at)
-    values (${ticketId}::uuid, ${ws}::uuid, ${seq.ticket_seq}::int, ${subject}::text, 'open', 'normal', ${o.contactId}::uuid,
-      ${o.inboxId}::uuid, ${preview}::text, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz)`);
-  const [conv] = await tx.rows(sql`insert into conversations (id, workspace_id, ticket_id, channel, last_seq, created_at, last_activity_at)
-    values (${conversationId}::uuid, ${ws}::uuid, ${ticketId}::uuid, 'chat', 1, ${now}::timestamptz, ${now}::timestamptz)
-    returning *`);
-  const [msg] = await tx.rows(sql`insert into messages (id, workspace_id, conversation_id, ticket_id, seq, author_type, author_id,
-      body, visibility, client_message_id, created_at)
-    values (${newId()}::uuid, ${ws}::uuid, ${conversationId}::uuid, ${ticketId}::uuid, 1, ${o.author.type}::actor_type,
-      ${o.author.id}::uuid, ${o.body}::text, 'public', ${o.clientMessageId}::text, ${now}::timestamptz)
-    returning *`);
-  const activity = await insertActivity(tx, {
-    ws, ticketId, kind: 'created', actor: { type: o.author.type, id: o.author.id }, oldValue: null, newValue: 'chat', now,
-  });
-  const ticket = await getTicketDto(tx, ws, ticketId);
+  const [r] = await tx.rows<{ t: any; c: any; m: any; a: any; requester_name: string | null; requester_email: string | null }>(sql`
+    with num as (
+      update workspaces set ticket_seq = ticket_seq + 1 where id = ${ws}::uuid returning ticket_seq
+    ), t as (
+      insert into tickets (id, workspace_id, number, subject, status, priority, requester_id, inbox_id,
+                           last_message_preview, created_at, updated_at, last_message_at)
+      select ${newId()}::uuid, ${ws}::uuid, num.ticket_seq, ${subject}::text, 'open', 'normal', ${o.contactId}::uuid,
+             ${o.inboxId}::uuid, ${preview}::text, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+      from num returning *
+    ), c as (
+      insert into conversations (id, workspace_id, ticket_id, channel, last_seq, created_at, last_activity_at)
+      select ${newId()}::uuid, ${ws}::uuid, t.id, 'chat', 1, ${now}::timestamptz, ${now}::timestamptz from t
+      returning *
+    ), m as (
+      insert into messages (id, workspace_id, conversation_id, ticket_id, seq, author_type, author_id, body,
+                            visibility, client_message_id, created_at)
+      select ${newId()}::uuid, ${ws}::uuid, c.id, c.ticket_id, 1, ${o.author.type}::actor_type, ${o.author.id}::uuid,
+             ${o.body}::text, 'public', ${o.clientMessageId}::text, ${now}::timestamptz from c
+      returning *
+    ), a as (
+      insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
+      select ${newId()}::uuid, ${ws}::uuid, t.id, 'created', ${o.author.type}::actor_type, ${o.author.id}::uuid,
+             'null'::jsonb, '"chat"'::jsonb, ${now}::timestamptz from t
+      returning *
+    )
+    select row_to_json(t) as t, row_to_json(c) as c, row_to_json(m) as m, row_to_json(a) as a,
+           ct.name as requester_name, ct.email as requester_email
+    from t, c, m, a, contacts ct where ct.id = ${o.contactId}::uuid`);
+  if (!r) throw new AppError('NOT_FOUND', 'workspace not found');
   return {
-    ticket: ticket!,
-    message: messageDto(msg!, o.author.name),
+    ticket: ticketDto({ ...r.t, requester_name: r.requester_name, requester_email: r.requester_email, channel: 'chat', tags: [] }),
+    message: messageDto(r.m, o.author.name),
     conversation: {
-      id: toWire('conversation', conv!.id as string),
-      ticketId: toWire('ticket', ticketId),
+      id: toWire('conversation', r.c.id),
+      ticketId: toWire('ticket', r.t.id),
       lastSeq: 1,
       contactLastReadSeq: 0,
       agentLastReadSeq: 0,
     },
-    activity,
+    activity: activityDto(r.a),
   };
 }

@@ -50,7 +50,6 @@ export const tickets = pgTable(
     index('tickets_ws_status_updated_idx').on(t.workspaceId, t.status, t.updatedAt.desc(), t.id.desc()),
     index('tickets_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()),
     index('tickets_ws_assignee_status_updated_idx').on(t.workspaceId, t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_ws_inbox_status_updated_idx').on(t.workspaceId, t.inboxId, t.status, t.updatedAt.desc(), t.id.desc()),
     index('tickets_requester_idx').on(t.requesterId, t.inboxId),
   ],
 );

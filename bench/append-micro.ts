@@ -1,0 +1,61 @@
+/**
+ * Micro-benchmark of the message write path alone (no sockets): `npx tsx bench/append-micro.ts`.
+ * Appends N messages across C conversations with P concurrent writers straight through
+ * appendMessage, and prints messages/s and Postgres CPU per message.
+ */
+import postgres from 'postgres';
+import { randomUUID } from 'node:crypto';
+import { connectPostgres } from '../server/src/db/client.js';
+import { migrate } from '../server/src/db/migrate.js';
+import { appendMessage } from '../server/src/messages/messages.service.js';
+import { openChatTicket } from '../server/src/tickets/tickets.service.js';
+import { createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
+import { newId } from '../server/src/db/ids.js';
+import { sql } from 'drizzle-orm';
+import { procCpuSeconds } from './lib/stats.js';
+
+const N = Number(process.env.N ?? 20000);
+const C = Number(process.env.C ?? 1000);
+const P = Number(process.env.P ?? 10);
+const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
+const name = `micro_${Date.now()}`;
+await admin.unsafe(`create database ${name}`);
+if (process.env.ASYNC_COMMIT) await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
+try {
+  const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: P });
+  await migrate(db);
+  const ws = await createWorkspace(db, { name: 'w' });
+  const inbox = await createInbox(db, { workspaceId: ws, name: 'i', channel: 'chat' });
+  const convs: { conv: string; contact: string }[] = [];
+  for (let i = 0; i < C; i++) {
+    const contact = newId();
+    await db.rows(sql`insert into contacts (id, workspace_id) values (${contact}::uuid, ${ws}::uuid)`);
+    const o = await db.transaction((tx) =>
+      openChatTicket(tx, { workspaceId: ws, inboxId: inbox, contactId: contact, author: { type: 'contact', id: contact, name: null }, body: 'hi', clientMessageId: randomUUID(), now: new Date() }),
+    );
+    convs.push({ conv: (await db.rows<{ id: string }>(sql`select id from conversations where ticket_id = (select id from tickets order by created_at desc limit 1)`))[0]!.id, contact });
+    void o;
+  }
+  const pgCpu0 = procCpuSeconds(['postgres'])!.postgres!;
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: P }, async () => {
+      while (next < N) {
+        const i = next++;
+        const c = convs[i % C]!;
+        await appendMessage(db, {
+          workspaceId: ws, target: { conversationId: c.conv }, author: { type: 'contact', id: c.contact, name: null },
+          body: `message ${i}`, visibility: 'public', clientMessageId: randomUUID(), now: new Date(), allowClosed: false, reopen: true,
+        });
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  const pgCpu = procCpuSeconds(['postgres'])!.postgres! - pgCpu0;
+  console.log(`${N} appends, ${C} conversations, ${P} writers: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((process.cpuUsage().user + process.cpuUsage().system) / 1000 / N).toFixed(3)} ms/msg (incl. setup)`);
+  await db.close();
+} finally {
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
