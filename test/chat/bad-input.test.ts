@@ -196,6 +196,16 @@ describe('bad input', () => {
     expect(r.status).toBe(401);
     expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
   });
+
+  it('REST: repeated failed logins for one account are refused with 429, even with the right password', async () => {
+    const other = await seedWorkspace(node.deps.db, 1);
+    const attempt = (password: string) =>
+      fetch(`${node.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: other.agents[0]!.email, password }) });
+    for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
+    const r = await attempt(other.agents[0]!.password);
+    expect(r.status).toBe(429);
+    expect((await r.json()).error.code).toBe('RATE_LIMITED');
+  });
 });
 
 describe('backpressure', () => {

@@ -4,6 +4,7 @@ import { loginSchema } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { authenticate, getAgent, login, logout } from './agents.service.js';
+import { LoginLimiter } from './login-limiter.js';
 
 export const SESSION_COOKIE = 'sd_session';
 
@@ -20,9 +21,25 @@ export function agentsRouter(ctx: ServiceContext): Router {
   const r = Router();
   const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
 
+  // 10 failures per account and 100 per address (offices share one) in 15 minutes.
+  const byAccount = new LoginLimiter(10);
+  const byAddress = new LoginLimiter(100);
   r.post('/auth/login', async (req, res) => {
     const input = parse(loginSchema, req.body);
-    const result = await login(ctx, input);
+    const ip = req.ip ?? 'unknown';
+    if (byAccount.blocked(input.email) || byAddress.blocked(ip))
+      throw new AppError('RATE_LIMITED', 'too many failed logins; try again later');
+    let result;
+    try {
+      result = await login(ctx, input);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
+        byAccount.fail(input.email);
+        byAddress.fail(ip);
+      }
+      throw err;
+    }
+    byAccount.succeed(input.email);
     res.setHeader(
       'Set-Cookie',
       serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),

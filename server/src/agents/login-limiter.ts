@@ -1,0 +1,35 @@
+/**
+ * Failed-login throttle for one kind of key (an account, or a client address): at most `max`
+ * failures per key in `windowMs`, counted per node. A success clears the key.
+ */
+export class LoginLimiter {
+  private failures = new Map<string, number[]>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs = 15 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private recent(key: string): number[] {
+    const cutoff = this.now() - this.windowMs;
+    const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
+    if (list.length) this.failures.set(key, list);
+    else this.failures.delete(key);
+    return list;
+  }
+
+  /** True when the key has used up its failures in the window. */
+  blocked(key: string): boolean {
+    return this.recent(key).length >= this.max;
+  }
+
+  fail(key: string): void {
+    // Bounded memory under a spray of random keys: forget everything rather than grow.
+    if (this.failures.size > 100_000) this.failures.clear();
+    this.failures.set(key, [...this.recent(key), this.now()]);
+  }
+
+  succeed(key: string): void {
+    this.failures.delete(key);
+  }
+}
