@@ -186,7 +186,7 @@ function table(rows: Row[]): string {
     'Loadgen CPU %',
     'Other CPU %',
   ];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const row of rows) {
     const r = row.res;
     if (!r) {

@@ -2,7 +2,7 @@ import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { encodeId } from '@support/protocol';
-import { call, closeSockets, cmid, connect, login, ok, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, cmid, connect, holdConversation, login, ok, seedWorkspace, startNode, until, visitor, type Fixture, type Node } from '../support/harness.js';
 
 /**
  * Every class of bad input gets an error ack or a 4xx with a code; the connection and the
@@ -210,32 +210,16 @@ describe('bad input', () => {
 
 describe('backpressure', () => {
   it('past MAX_INFLIGHT the node answers UNAVAILABLE at once instead of queueing, and recovers', async () => {
-    const postgres = (await import('postgres')).default;
-    const { inject } = await import('vitest');
-    const { decodeId } = await import('@support/protocol');
     const node = await startNode('postgres', { config: { MAX_INFLIGHT: 2 } });
     try {
       const fx = await seedWorkspace(node.deps.db, 1);
       const { s: v } = await visitor(node.url, fx.inbox);
       const first = await ok(v, 'message:send', { body: 'first', clientMessageId: cmid() });
-      const pg = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((r) => (locked = r));
-      const holder = pg.begin(async (tx) => {
-        await tx`select 1 from conversations where id = ${decodeId('conversation', first.conversationId)!} for update`;
-        locked();
-        await gate;
-      });
-      await isLocked;
+      const lock = await holdConversation(first.conversationId);
       const held = [call(v, 'message:send', { body: 'a', clientMessageId: cmid() }), call(v, 'message:send', { body: 'b', clientMessageId: cmid() })];
-      const { until } = await import('../support/harness.js');
       await until(() => node.app.lifecycle.busy >= 2, 2000, 'two writes in flight');
       expect(await call(v, 'message:send', { body: 'c', clientMessageId: cmid() })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-      release();
-      await holder;
-      await pg.end();
+      await lock.release();
       for (const r of await Promise.all(held)) expect(r.ok).toBe(true);
       expect((await ok(v, 'message:send', { body: 'd', clientMessageId: cmid() })).seq).toBe(4);
     } finally {

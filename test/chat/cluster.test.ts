@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { decodeId } from '@support/protocol';
-import { call, closeSockets, cmid, connect, login, ok, record, seedWorkspace, startNode, until, visitor, type Mode, type Node } from '../support/harness.js';
+import { call, closeSockets, cmid, holdConversation, connect, login, ok, record, seedWorkspace, startNode, until, visitor, type Mode, type Node } from '../support/harness.js';
 
 const nodes: Node[] = [];
 afterEach(async () => {
@@ -126,25 +124,13 @@ describe('graceful shutdown', () => {
     const { s: v } = await visitor(node.url, fx.inbox);
     const first = await ok(v, 'message:send', { body: 'first', clientMessageId: cmid() });
     // Hold the conversation row from another connection so the next write is provably in flight.
-    const pg = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = pg.begin(async (tx) => {
-      await tx`select 1 from conversations where id = ${decodeId('conversation', first.conversationId)!} for update`;
-      locked();
-      await gate;
-    });
-    await isLocked;
+    const lock = await holdConversation(first.conversationId);
     const inflight = call(v, 'message:send', { body: 'in flight', clientMessageId: cmid() });
     await until(() => node.app.lifecycle.busy > 0, 2000, 'write in flight');
     const closing = node.app.close();
     const refused = await call(v, 'message:send', { body: 'too late', clientMessageId: cmid() });
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-    release();
-    await holder;
-    await pg.end();
+    await lock.release();
     expect(await inflight).toMatchObject({ ok: true, data: { body: 'in flight', seq: 2 } });
     await closing;
     const check = await startNode('postgres');

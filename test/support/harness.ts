@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import postgres from 'postgres';
+import { decodeId } from '@support/protocol';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '@support/protocol';
 import { createApp, type App, type AppDeps } from '../../server/src/app.js';
@@ -141,3 +143,28 @@ export async function visitor(url: string, inbox: string, token?: string) {
 }
 
 export const cmid = () => randomUUID();
+
+/**
+ * Locks a conversation row from a separate Postgres connection, so writes to it provably stay
+ * in flight until `release()` is called (which also closes that connection).
+ */
+export async function holdConversation(conversationWireId: string): Promise<{ release(): Promise<void> }> {
+  const pg = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = pg.begin(async (tx) => {
+    await tx`select 1 from conversations where id = ${decodeId('conversation', conversationWireId)!} for update`;
+    locked();
+    await gate;
+  });
+  await isLocked;
+  return {
+    async release() {
+      open();
+      await holder;
+      await pg.end();
+    },
+  };
+}

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { AVAILABILITIES, ROLES } from '@support/protocol';
 import { index, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
-export const roleEnum = pgEnum('user_role', ['owner', 'admin', 'agent']);
+export const roleEnum = pgEnum('user_role', ROLES);
 export const userStatusEnum = pgEnum('user_status', ['active', 'disabled']);
-export const availabilityEnum = pgEnum('availability', ['online', 'away', 'offline']);
+export const availabilityEnum = pgEnum('availability', AVAILABILITIES);
 
 export const users = pgTable(
   'users',

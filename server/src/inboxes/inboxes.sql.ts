@@ -1,8 +1,9 @@
+import { CHANNELS } from '@support/protocol';
 import { jsonb, pgEnum, pgTable, text, index } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
-export const channelEnum = pgEnum('channel', ['chat', 'email']);
+export const channelEnum = pgEnum('channel', CHANNELS);
 
 export const inboxes = pgTable(
   'inboxes',

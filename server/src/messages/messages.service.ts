@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Activity, AuthorType, Message, TicketPatch, Visibility } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
-import { newId } from '../db/ids.js';
+import type { ServiceContext } from '../lib/context.js';
+import { newId, toWire } from '../db/ids.js';
 import { activityDto, messageDto, ticketPatchDto } from '../lib/dto.js';
 
 export type Author = { type: AuthorType; id: string | null; name: string | null };
@@ -127,6 +128,17 @@ export async function appendMessage(db: Db | Tx, input: AppendMessageInput): Pro
     if (existing) return { kind: 'duplicate', message: messageDto(existing, author.name) };
   }
   return { kind: 'no_target' };
+}
+
+/** Publishes `message.created` for a stored message; call after its commit. */
+export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, r: Extract<AppendResult, { kind: 'created' }>): void {
+  ctx.bus.publish('message.created', {
+    workspaceId: toWire('workspace', workspaceId),
+    message: r.message,
+    ticket: r.ticket,
+    requesterId: toWire('contact', r.requesterId),
+    activities: r.activities,
+  });
 }
 
 export async function findByClientId(db: Db | Tx, ws: string, authorId: string, cmid: string) {

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { VISIBILITIES } from '@support/protocol';
 import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { channelEnum } from '../inboxes/inboxes.sql.js';
 import { actorTypeEnum, tickets } from '../tickets/tickets.sql.js';
 
-export const visibilityEnum = pgEnum('visibility', ['public', 'internal']);
+export const visibilityEnum = pgEnum('visibility', VISIBILITIES);
 
 /** One channel thread (chat or email) under a ticket; owns the per-thread message sequence. */
 export const conversations = pgTable(

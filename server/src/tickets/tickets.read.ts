@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Message, TicketDetail, TicketsPage, TicketStatus, Visibility } from '@support/protocol';
-import { fromWire, toWire } from '../db/ids.js';
+import { fromWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
-import { appendMessage, listTicketMessages } from '../messages/messages.service.js';
+import { appendMessage, listTicketMessages, publishMessageCreated } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
 import { getTicketDto, queryTickets } from './tickets.queries.js';
 
@@ -82,13 +82,6 @@ export async function sendAgentMessage(
     reopen: false,
   });
   if (r.kind === 'no_target') throw notFound('ticket');
-  if (r.kind === 'created')
-    ctx.bus.publish('message.created', {
-      workspaceId: toWire('workspace', o.workspaceId),
-      message: r.message,
-      ticket: r.ticket,
-      requesterId: toWire('contact', r.requesterId),
-      activities: r.activities,
-    });
+  if (r.kind === 'created') publishMessageCreated(ctx, o.workspaceId, r);
   return r.message;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { ACTIVITY_KINDS, AUTHOR_TYPES, TICKET_PRIORITIES, TICKET_STATUSES } from '@support/protocol';
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
@@ -6,18 +7,10 @@ import { users, teams } from '../agents/agents.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
 import { contacts } from '../contacts/contacts.sql.js';
 
-export const ticketStatusEnum = pgEnum('ticket_status', ['open', 'pending', 'resolved', 'closed']);
-export const ticketPriorityEnum = pgEnum('ticket_priority', ['low', 'normal', 'high', 'urgent']);
-export const actorTypeEnum = pgEnum('actor_type', ['contact', 'agent', 'system']);
-export const activityKindEnum = pgEnum('activity_kind', [
-  'created',
-  'status_changed',
-  'priority_changed',
-  'assigned',
-  'team_changed',
-  'tag_added',
-  'tag_removed',
-]);
+export const ticketStatusEnum = pgEnum('ticket_status', TICKET_STATUSES);
+export const ticketPriorityEnum = pgEnum('ticket_priority', TICKET_PRIORITIES);
+export const actorTypeEnum = pgEnum('actor_type', AUTHOR_TYPES);
+export const activityKindEnum = pgEnum('activity_kind', ACTIVITY_KINDS);
 
 export const tickets = pgTable(
   'tickets',

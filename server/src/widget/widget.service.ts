@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
-import { appendMessage, findByClientId, type AppendResult } from '../messages/messages.service.js';
+import { appendMessage, findByClientId, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
 import { messageDto } from '../lib/dto.js';
 
@@ -127,15 +127,17 @@ export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { b
     if (dup) return { kind: 'dup' as const, message: messageDto(dup, v.contactName) };
     const now = ctx.clock.now();
     const conv = await currentConversation({ db: tx }, v);
-    if (conv) return { kind: 'append' as const, result: await appendMessage(tx, { ...base, target: { conversationId: conv.id }, now }) };
+    if (conv) {
+      const result = await appendMessage(tx, { ...base, target: { conversationId: conv.id }, now });
+      // no_target here means an agent closed the ticket a moment ago: open a new one instead.
+      if (result.kind !== 'no_target') return { kind: 'append' as const, result };
+    }
     const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
     return { kind: 'opened' as const, opened };
   });
   if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message), duplicate: true };
   if (outcome.kind === 'append') {
-    const done = finishAppend(ctx, v, outcome.result);
-    if (done) return done;
-    throw new AppError('INTERNAL', 'message could not be stored');
+    return finishAppend(ctx, v, outcome.result)!;
   }
   publishOpened(ctx, v, outcome.opened);
   return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message), duplicate: false };
@@ -148,14 +150,7 @@ const uuidsOf = (m: Message) => ({
 
 function finishAppend(ctx: ServiceContext, v: Visitor, r: AppendResult): Sent | null {
   if (r.kind === 'no_target') return null;
-  if (r.kind === 'created')
-    ctx.bus.publish('message.created', {
-      workspaceId: toWire('workspace', v.workspaceId),
-      message: r.message,
-      ticket: r.ticket,
-      requesterId: toWire('contact', r.requesterId),
-      activities: r.activities,
-    });
+  if (r.kind === 'created') publishMessageCreated(ctx, v.workspaceId, r);
   return { message: r.message, ...uuidsOf(r.message), duplicate: r.kind === 'duplicate' };
 }
 
