@@ -15,6 +15,7 @@ import { baseApp, errorHandler } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
+import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
 import { agentsRouter } from './agents/agents.routes.js';
@@ -40,6 +41,8 @@ export type App = {
   listen(port: number, host?: string): Promise<number>;
   /** Graceful stop: refuse new work, finish in-flight writes, close sockets, bus, Redis and DB. */
   close(): Promise<void>;
+  /** One presence sweep now, optionally of one workspace (it also runs every MAINTENANCE_INTERVAL_MS); returns agents set offline. */
+  sweepPresence(workspaceId?: string): Promise<number>;
 };
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
@@ -68,6 +71,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
   const detach = attachRealtimeListener(bus, { agent, widget });
+  const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -114,9 +118,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
         http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
       });
     },
+    sweepPresence: (workspaceId) => sweepPresence(ctx, agent, { workspaceId }),
     close() {
       closed ??= (async () => {
         lifecycle.stopping = true;
+        stopMaintenance();
         // Keep open sockets until what they asked for is written and acked; new work is
         // refused meanwhile (UNAVAILABLE), and /readyz says 503 so the balancer moves on.
         const left = await lifecycle.drain(config.SHUTDOWN_TIMEOUT_MS);

@@ -25,6 +25,8 @@ const schema = z.object({
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Socket events handled at once per node; past it, events get UNAVAILABLE (backpressure). */
   MAX_INFLIGHT: z.coerce.number().int().min(1).default(2000),
+  /** How often each node sweeps stale presence and expired sessions. */
+  MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.string().optional(),
 });
@@ -51,5 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Defaults for tests and embedding: every field valid without an environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
+  // Test nodes share one database under different Redis prefixes, so a timed presence sweep
+  // on one would see the others' agents as gone: tests call the sweep themselves.
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL_MS: String(24 * 3_600_000) }), ...overrides };
 }

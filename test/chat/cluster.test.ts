@@ -76,6 +76,47 @@ describe('two nodes on one Postgres and Redis', () => {
   });
 });
 
+describe('presence after a crash', () => {
+  it('an agent left online by a node that died is set offline by the sweep on a surviving node', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const a = await startNode('postgres', { prefix });
+    const b = await startNode('postgres', { prefix });
+    nodes.push(a, b);
+    const fx = await seedWorkspace(a.deps.db, 2);
+    const watcher = await connect(a.url, '/agent', { token: await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password) });
+    const presence = record(watcher, 'presence');
+    const onB = await connect(b.url, '/agent', { token: await login(b.url, fx.agents[1]!.email, fx.agents[1]!.password) });
+    await until(() => presence.find((p) => p.userId === fx.agents[1]!.wire && p.status === 'online'), 5000, 'online');
+    // Node B dies without running its disconnect handlers: the row still says online.
+    onB.io.opts.reconnection = false;
+    b.app.lifecycle.stopping = true;
+    b.app.io.engine.close();
+    await until(() => !onB.connected, 5000, 'connection gone');
+    const [row] = await a.deps.db.rows<{ availability: string }>(sql`select availability from users where id = ${fx.agents[1]!.id}::uuid`);
+    expect(row!.availability).toBe('online');
+    expect(await a.app.sweepPresence(fx.workspaceId)).toBe(1);
+    await until(() => presence.find((p) => p.userId === fx.agents[1]!.wire && p.status === 'offline'), 5000, 'offline event');
+    // The watcher is connected, so the sweep leaves it alone.
+    expect(await a.app.sweepPresence(fx.workspaceId)).toBe(0);
+  });
+
+  it('expired sessions are purged a day after they expire, live ones kept', async () => {
+    const a = await startNode('postgres');
+    nodes.push(a);
+    const fx = await seedWorkspace(a.deps.db, 1);
+    const live = await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password);
+    const stale = await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password);
+    const { session } = await visitor(a.url, fx.inbox);
+    const { hashToken } = await import('../../server/src/lib/tokens.js');
+    await a.deps.db.rows(sql`update agent_sessions set expires_at = now() - interval '2 days' where token_hash = ${hashToken(stale)}`);
+    await a.deps.db.rows(sql`update visitor_sessions set expires_at = now() - interval '2 days' where token_hash = ${hashToken(session.token)}`);
+    const { purgeExpiredSessions } = await import('../../server/src/realtime/maintenance.js');
+    expect(await purgeExpiredSessions({ ...a.deps, config: a.deps.config })).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${a.url}/api/auth/me`, { headers: { authorization: `Bearer ${live}` } })).status).toBe(200);
+    expect((await fetch(`${a.url}/api/auth/me`, { headers: { authorization: `Bearer ${stale}` } })).status).toBe(401);
+  });
+});
+
 describe.each<Mode>(['postgres', 'embedded'])('server restart mid-conversation (%s)', (mode) => {
   it('clients reconnect, resume and catch up by seq: nothing lost, nothing twice', async () => {
     const dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'sd-restart-')) : undefined;

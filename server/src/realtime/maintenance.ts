@@ -1,0 +1,62 @@
+import type { Namespace } from 'socket.io';
+import { sql } from 'drizzle-orm';
+import type { ServiceContext } from '../lib/context.js';
+import { setAvailability, type AgentIdentity } from '../agents/agents.service.js';
+
+/**
+ * Sets `offline` every agent marked online or away who has no socket on any node: what a
+ * crashed node (or a lost disconnect) leaves behind. Safe to run on every node at once: the
+ * update is conditional and the socket count is cluster-wide. Returns how many it changed.
+ */
+export async function sweepPresence(ctx: ServiceContext, agentNsp: Namespace, o: { workspaceId?: string } = {}): Promise<number> {
+  const scope = o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``;
+  const present = await ctx.db.rows<{ id: string; workspace_id: string }>(
+    sql`select id, workspace_id from users where availability <> 'offline' ${scope}`,
+  );
+  if (!present.length) return 0;
+  // One cluster-wide request for every agent socket, not one per agent.
+  const connected = new Set((await agentNsp.fetchSockets()).map((s) => (s.data as { agent?: AgentIdentity }).agent?.userId));
+  let changed = 0;
+  for (const u of present) {
+    if (connected.has(u.id)) continue;
+    if (await setAvailability(ctx, { workspaceId: u.workspace_id, userId: u.id, status: 'offline' })) changed++;
+  }
+  return changed;
+}
+
+/** Deletes agent and visitor sessions that expired more than a day ago. Returns the count. */
+export async function purgeExpiredSessions(ctx: ServiceContext): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - 86_400_000);
+  const a = await ctx.db.rows(sql`delete from agent_sessions where expires_at < ${cutoff}::timestamptz returning id`);
+  const v = await ctx.db.rows(sql`delete from visitor_sessions where expires_at < ${cutoff}::timestamptz returning id`);
+  return a.length + v.length;
+}
+
+/**
+ * Runs the sweeps every `intervalMs` (with jitter, so nodes spread out) until stopped.
+ * A failed round is logged and retried on the next tick.
+ */
+export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, intervalMs: number): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(run, intervalMs * (0.75 + Math.random() * 0.5));
+    timer.unref();
+  };
+  const run = async () => {
+    try {
+      const offline = await sweepPresence(ctx, agentNsp);
+      const purged = await purgeExpiredSessions(ctx);
+      if (offline || purged) ctx.logger.info({ offline, purged }, 'maintenance');
+    } catch (err) {
+      ctx.logger.warn({ err }, 'maintenance round failed');
+    }
+    schedule();
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
