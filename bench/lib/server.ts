@@ -23,6 +23,8 @@ try {
     DB_POOL_MAX: String(o.poolMax),
     LOG_LEVEL: 'silent',
     SHUTDOWN_TIMEOUT_MS: '3000',
+    // Every bench visitor comes from 127.0.0.1.
+    WIDGET_NEW_SESSIONS_PER_MINUTE: '1000000',
   });
   const deps = await connectDeps(config);
   // Per-socket limits far above what one bench socket sends (the load is spread over visitors).

@@ -59,7 +59,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxHttpBufferSize: LIMITS.socketPayloadBytes,
     // The widget runs on customers' sites: any origin may use it, without credentials.
     cors: { origin: true, credentials: false },
-    connectionStateRecovery: undefined,
   });
   if (deps.redis) {
     const { createAdapter } = await import('@socket.io/redis-adapter');

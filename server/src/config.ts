@@ -27,6 +27,8 @@ const schema = z.object({
   MAX_INFLIGHT: z.coerce.number().int().min(1).default(2000),
   /** How often each node sweeps stale presence and expired sessions. */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** New anonymous widget sessions one client address may start per minute (per node). */
+  WIDGET_NEW_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.string().optional(),
 });

@@ -208,6 +208,26 @@ describe('bad input', () => {
   });
 });
 
+describe('session flood', () => {
+  it('one address cannot mint unlimited anonymous sessions; resuming with a token still works', async () => {
+    const node = await startNode('postgres', { config: { WIDGET_NEW_SESSIONS_PER_MINUTE: 3 } });
+    try {
+      const fx = await seedWorkspace(node.deps.db, 1);
+      const first = await visitor(node.url, fx.inbox);
+      await visitor(node.url, fx.inbox);
+      await visitor(node.url, fx.inbox);
+      const s = await connect(node.url, '/widget');
+      expect(await call(s, 'session:start', { inboxId: fx.inbox })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect(await ok(s, 'session:start', { inboxId: fx.inbox, token: first.session.token })).toMatchObject({ contactId: first.session.contactId });
+      const [n] = await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from contacts where workspace_id = ${fx.workspaceId}::uuid`);
+      expect(n!.n).toBe(3);
+    } finally {
+      closeSockets();
+      await node.app.close();
+    }
+  });
+});
+
 describe('backpressure', () => {
   it('past MAX_INFLIGHT the node answers UNAVAILABLE at once instead of queueing, and recovers', async () => {
     const node = await startNode('postgres', { config: { MAX_INFLIGHT: 2 } });

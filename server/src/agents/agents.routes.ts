@@ -4,7 +4,7 @@ import { loginSchema } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { authenticate, getAgent, login, logout } from './agents.service.js';
-import { LoginLimiter } from './login-limiter.js';
+import { WindowLimiter } from '../lib/window-limiter.js';
 
 export const SESSION_COOKIE = 'sd_session';
 
@@ -22,8 +22,8 @@ export function agentsRouter(ctx: ServiceContext): Router {
   const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
 
   // 10 failures per account and 100 per address (offices share one) in 15 minutes.
-  const byAccount = new LoginLimiter(10);
-  const byAddress = new LoginLimiter(100);
+  const byAccount = new WindowLimiter(10);
+  const byAddress = new WindowLimiter(100);
   r.post('/auth/login', async (req, res) => {
     const input = parse(loginSchema, req.body);
     const ip = req.ip ?? 'unknown';
@@ -34,12 +34,12 @@ export function agentsRouter(ctx: ServiceContext): Router {
       result = await login(ctx, input);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
-        byAccount.fail(input.email);
-        byAddress.fail(ip);
+        byAccount.hit(input.email);
+        byAddress.hit(ip);
       }
       throw err;
     }
-    byAccount.succeed(input.email);
+    byAccount.clear(input.email);
     res.setHeader(
       'Set-Cookie',
       serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),

@@ -25,6 +25,16 @@ export class RateLimiter {
   }
 }
 
+/**
+ * The client's address: the socket's peer, or with `trustProxy` set the first address of
+ * X-Forwarded-For (the balancer in front of us appends the real one).
+ */
+export function clientAddress(socket: Socket, trustProxy: boolean): string {
+  const fwd = socket.handshake.headers['x-forwarded-for'];
+  if (trustProxy && typeof fwd === 'string' && fwd) return fwd.split(',')[0]!.trim();
+  return socket.handshake.address;
+}
+
 export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; limiter: RateLimiter };
 
 /**

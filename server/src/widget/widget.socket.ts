@@ -9,7 +9,8 @@ import {
 import { fromWire, toWire } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
+import { clientAddress, handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
+import { WindowLimiter } from '../lib/window-limiter.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
@@ -26,6 +27,9 @@ export function registerWidgetNamespace(
   lifecycle: Lifecycle,
   opts: { ratePerSecond: number; burst: number; agentNsp: Namespace },
 ) {
+  // New anonymous sessions (each creates a contact) per client address and minute, per node.
+  const newSessions = new WindowLimiter(ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
+  const trustProxy = Boolean(ctx.config.TRUST_PROXY);
   nsp.on('connection', (socket: Socket) => {
     const env: HandlerEnv = {
       logger: ctx.logger.child({ socket: socket.id, nsp: '/widget' }),
@@ -48,6 +52,11 @@ export function registerWidgetNamespace(
     };
 
     handle(socket, env, 'session:start', widgetSessionStartSchema, async (p) => {
+      if (!p.token) {
+        const address = clientAddress(socket, trustProxy);
+        if (newSessions.blocked(address)) throw new AppError('RATE_LIMITED', 'too many new sessions from this address; retry later');
+        newSessions.hit(address);
+      }
       const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
       const prev = socket.data.visitor as Visitor | undefined;
       if (prev && prev.contactId !== v.contactId) socket.leave(rooms.contact(toWire('contact', prev.contactId)));

@@ -1,8 +1,8 @@
 /**
- * Failed-login throttle for one kind of key (an account, or a client address): at most `max`
- * failures per key in `windowMs`, counted per node. A success clears the key.
+ * Sliding-window counter per key (an account, a client address…): at most `max` hits per key
+ * in `windowMs`, counted per node. Used for failed logins and for new visitor sessions.
  */
-export class LoginLimiter {
+export class WindowLimiter {
   private failures = new Map<string, number[]>();
   constructor(
     private readonly max: number,
@@ -18,18 +18,18 @@ export class LoginLimiter {
     return list;
   }
 
-  /** True when the key has used up its failures in the window. */
+  /** True when the key has used up its hits in the window. */
   blocked(key: string): boolean {
     return this.recent(key).length >= this.max;
   }
 
-  fail(key: string): void {
+  hit(key: string): void {
     // Bounded memory under a spray of random keys: forget everything rather than grow.
     if (this.failures.size > 100_000) this.failures.clear();
     this.failures.set(key, [...this.recent(key), this.now()]);
   }
 
-  succeed(key: string): void {
+  clear(key: string): void {
     this.failures.delete(key);
   }
 }
