@@ -56,6 +56,29 @@ describe('two nodes on one Postgres and Redis', () => {
     await until(() => typing.length === 1, 5000, 'typing from node B at the visitor on node A');
   });
 
+  it('after its Redis subscription drops and returns, a node tells its clients to catch up by seq', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const a = await startNode('postgres', { prefix });
+    const b = await startNode('postgres', { prefix });
+    nodes.push(a, b);
+    const fx = await seedWorkspace(a.deps.db, 1);
+    const agent = await connect(b.url, '/agent', { token: await login(b.url, fx.agents[0]!.email, fx.agents[0]!.password) });
+    const { s: v } = await visitor(a.url, fx.inbox);
+    const first = await ok(v, 'message:send', { body: 'before the gap', clientMessageId: cmid() });
+    const syncs = record(agent, 'sync');
+    const missed = record(agent, 'message:new');
+    // Node B loses its event subscription; node A keeps writing meanwhile.
+    b.deps.redis!.sub.disconnect(false);
+    const during = await ok(v, 'message:send', { body: 'during the gap', clientMessageId: cmid() });
+    b.deps.redis!.sub.connect().catch(() => {});
+    await until(() => syncs.length === 1, 5000, 'sync hint');
+    expect(syncs[0]).toEqual({ reason: 'events-gap', withinMs: expect.any(Number) });
+    expect(missed.find((e) => e.message.id === during.id)).toBeUndefined();
+    // What the hint asks for: fetch after the last seq seen.
+    const page = await ok(agent, 'messages:list', { conversationId: first.conversationId, afterSeq: first.seq });
+    expect(page.messages.map((m: { id: string }) => m.id)).toEqual([during.id]);
+  });
+
   it('presence and ticket changes made on one node reach agents on the other', async () => {
     const prefix = `t${randomBytes(4).toString('hex')}`;
     const a = await startNode('postgres', { prefix });

@@ -17,7 +17,7 @@ import {
   type Ticket,
   type TicketPatch,
 } from './model.js';
-import { clientMessageIdSchema, messageBodySchema, type ReadEvent } from './widget.js';
+import { clientMessageIdSchema, messageBodySchema, type ReadEvent, type SyncEvent } from './widget.js';
 import type { AckFn } from './errors.js';
 
 export const loginSchema = z.strictObject({
@@ -140,4 +140,5 @@ export interface AgentServerToClient {
   typing: (e: AgentTypingEvent) => void;
   presence: (e: PresenceEvent) => void;
   read: (e: ReadEvent) => void;
+  sync: (e: SyncEvent) => void;
 }

@@ -64,6 +64,11 @@ export type WidgetHistoryResult = z.infer<typeof widgetHistoryResultSchema>;
 
 export type WidgetTypingEvent = { conversationId: string; on: boolean; authorType: 'agent'; authorName: string | null };
 export type ReadEvent = { conversationId: string; side: 'contact' | 'agent'; seq: number };
+/**
+ * The server may have missed live events for this client: fetch what came after the last
+ * seq you saw (and, for agents, reload the ticket list), at a random moment within `withinMs`.
+ */
+export type SyncEvent = { reason: 'events-gap'; withinMs: number };
 
 /** Events a visitor's client emits on the `/widget` namespace; each takes an ack. */
 export interface WidgetClientToServer {
@@ -80,4 +85,5 @@ export interface WidgetServerToClient {
   typing: (e: WidgetTypingEvent) => void;
   read: (e: ReadEvent) => void;
   'conversation:new': (c: WidgetConversation) => void;
+  sync: (e: SyncEvent) => void;
 }

@@ -12,6 +12,11 @@ type Listener = (event: DomainEvent) => void | Promise<void>;
 export interface EventBus {
   publish<N extends DomainEventName>(name: N, payload: DomainEventPayload<N>): void;
   subscribe(listener: Listener): () => void;
+  /**
+   * Called when events from other nodes may have been missed (the Redis subscription
+   * dropped and came back). Listeners should make clients catch up from storage.
+   */
+  onGap(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,9 @@ export function createLocalBus(logger: Logger): EventBus {
     subscribe(l) {
       listeners.add(l);
       return () => listeners.delete(l);
+    },
+    onGap() {
+      return () => {};
     },
     async close() {
       listeners.clear();
@@ -67,6 +75,16 @@ export async function createRedisBus(opts: { pub: Redis; sub: Redis; prefix: str
     dispatch(listeners, event, logger);
   });
   await sub.subscribe(channel);
+  // ioredis resubscribes by itself after a reconnect; what was published meanwhile is gone.
+  const gapListeners = new Set<() => void>();
+  let wasReady = sub.status === 'ready';
+  sub.on('ready', () => {
+    if (wasReady) {
+      logger.warn('redis subscription restored; events from other nodes may have been missed');
+      for (const g of gapListeners) g();
+    }
+    wasReady = true;
+  });
   return {
     publish(name, payload) {
       const event = { name, payload } as DomainEvent;
@@ -79,8 +97,13 @@ export async function createRedisBus(opts: { pub: Redis; sub: Redis; prefix: str
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    onGap(g) {
+      gapListeners.add(g);
+      return () => gapListeners.delete(g);
+    },
     async close() {
       listeners.clear();
+      gapListeners.clear();
       await sub.unsubscribe(channel).catch(() => {});
     },
   };

@@ -5,13 +5,23 @@ import type { DomainEvent } from '../events/events.js';
 import type { Visitor } from '../widget/widget.service.js';
 import { rooms } from './rooms.js';
 
+/** Clients spread their catch-up after a `sync` hint over this many milliseconds. */
+export const SYNC_SPREAD_MS = 5000;
+
 /**
  * Turns domain events into socket emits. Every node receives every domain event, so each
  * emits only to its own sockets (`.local`); that is what keeps a message from being
  * delivered twice when many nodes share Redis. Internal notes go to agents only.
  */
 export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; widget: Namespace }): () => void {
-  return bus.subscribe((event: DomainEvent) => {
+  // After a gap in cross-node events, tell this node's clients to catch up from storage,
+  // spread over a few seconds so they do not all ask at once.
+  const offGap = bus.onGap(() => {
+    const hint = { reason: 'events-gap' as const, withinMs: SYNC_SPREAD_MS };
+    nsp.agent.local.emit('sync', hint);
+    nsp.widget.local.emit('sync', hint);
+  });
+  const off = bus.subscribe((event: DomainEvent) => {
     switch (event.name) {
       case 'ticket.created': {
         const p = event.payload;
@@ -59,4 +69,8 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
         return;
     }
   });
+  return () => {
+    off();
+    offGap();
+  };
 }
