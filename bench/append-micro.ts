@@ -20,7 +20,6 @@ const P = Number(process.env.P ?? 10);
 const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
 const name = `micro_${Date.now()}`;
 await admin.unsafe(`create database ${name}`);
-if (process.env.ASYNC_COMMIT) await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
 try {
   const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: P });
   await migrate(db);
