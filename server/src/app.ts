@@ -77,7 +77,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
-    const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+    const timeout = <T>(p: Promise<T>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout after 2 s')), 2000)));
+      return Promise.race([p, late]).finally(() => clearTimeout(timer));
+    };
     await timeout(db.ping()).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
     if (deps.redis)
       await timeout(deps.redis.pub.ping()).then(() => (checks.redis = 'ok'), (e: Error) => (checks.redis = e.message));

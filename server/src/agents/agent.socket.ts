@@ -59,7 +59,8 @@ export function registerAgentNamespace(
   nsp.use((socket, next) => {
     const token = tokenOf(socket, opts.allowedOrigins);
     const fail = (err: unknown) => {
-      const { body } = toErrorBody(err);
+      const { body, internal } = toErrorBody(err);
+      if (internal) ctx.logger.error({ err, socket: socket.id }, 'agent socket authentication failed');
       next(Object.assign(new Error(body.message), { data: body }));
     };
     if (!token) return fail(new AppError('UNAUTHENTICATED', 'log in first: pass auth.token or the session cookie'));
