@@ -14,6 +14,7 @@ import type { ServiceContext } from './lib/context.js';
 import { baseApp, errorHandler } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
+import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
 import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
@@ -50,7 +51,9 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 /** Builds the HTTP + Socket.IO server. Starts nothing until `listen` is called. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db, bus, logger } = deps;
-  const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config };
+  // PGlite runs one transaction at a time; Postgres as many as the pool has connections.
+  const writes = new AppendBatcher(db, db.kind === 'pglite' ? 1 : config.DB_POOL_MAX);
+  const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config, writes };
   const lifecycle = new Lifecycle(config.MAX_INFLIGHT);
   const app = baseApp(config.TRUST_PROXY);
   const http = createServer(app);

@@ -48,6 +48,7 @@ describe('bad input', () => {
       { body: 'hi', clientMessageId: 'x'.repeat(65) },
       { body: 'hi', clientMessageId: 'has spaces and <script>' },
       { body: { $gt: '' }, clientMessageId: cmid() },
+      { body: 'nul \u0000 byte', clientMessageId: cmid() },
     ];
     for (const payload of bad) {
       const r = await call(v, 'message:send', payload);

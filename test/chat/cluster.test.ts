@@ -134,7 +134,7 @@ describe('presence after a crash', () => {
     await a.deps.db.rows(sql`update agent_sessions set expires_at = now() - interval '2 days' where token_hash = ${hashToken(stale)}`);
     await a.deps.db.rows(sql`update visitor_sessions set expires_at = now() - interval '2 days' where token_hash = ${hashToken(session.token)}`);
     const { purgeExpiredSessions } = await import('../../server/src/realtime/maintenance.js');
-    expect(await purgeExpiredSessions({ ...a.deps, config: a.deps.config })).toBeGreaterThanOrEqual(2);
+    expect(await purgeExpiredSessions(a.deps)).toBeGreaterThanOrEqual(2);
     expect((await fetch(`${a.url}/api/auth/me`, { headers: { authorization: `Bearer ${live}` } })).status).toBe(200);
     expect((await fetch(`${a.url}/api/auth/me`, { headers: { authorization: `Bearer ${stale}` } })).status).toBe(401);
   });

@@ -14,7 +14,8 @@ export const clientMessageIdSchema = z
 export const messageBodySchema = z
   .string()
   .max(LIMITS.messageBody, `at most ${LIMITS.messageBody} characters`)
-  .refine((s) => s.trim().length > 0, 'must not be empty');
+  .refine((s) => s.trim().length > 0, 'must not be empty')
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const widgetSessionStartSchema = z.strictObject({
   inboxId: idSchema('inbox'),

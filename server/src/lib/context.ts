@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from '../config.js';
+import type { AppendBatcher } from '../messages/append-batcher.js';
 
 /** What every domain service is handed: storage, the event bus, the clock, a logger. */
 export interface ServiceContext {
@@ -11,6 +12,8 @@ export interface ServiceContext {
   clock: Clock;
   logger: Logger;
   config: Config;
+  /** The message write path with group commit; use it instead of appendMessage(db) outside transactions. */
+  writes: AppendBatcher;
 }
 
 /** Who did it: an agent (usr uuid), a contact (ct uuid) or the system. */

@@ -25,7 +25,7 @@ export async function sweepPresence(ctx: ServiceContext, agentNsp: Namespace, o:
 }
 
 /** Deletes agent and visitor sessions that expired more than a day ago. Returns the count. */
-export async function purgeExpiredSessions(ctx: ServiceContext): Promise<number> {
+export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clock'>): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - 86_400_000);
   const a = await ctx.db.rows(sql`delete from agent_sessions where expires_at < ${cutoff}::timestamptz returning id`);
   const v = await ctx.db.rows(sql`delete from visitor_sessions where expires_at < ${cutoff}::timestamptz returning id`);

@@ -4,7 +4,7 @@ import { fromWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
-import { appendMessage, listTicketMessages, publishMessageCreated } from '../messages/messages.service.js';
+import { listTicketMessages, publishMessageCreated } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
 import { getTicketDto, queryTickets } from './tickets.queries.js';
 
@@ -70,7 +70,7 @@ export async function sendAgentMessage(
   ctx: ServiceContext,
   o: { workspaceId: string; ticketId: string; agent: AgentIdentity; body: string; clientMessageId: string; visibility: Visibility },
 ): Promise<Message> {
-  const r = await appendMessage(ctx.db, {
+  const r = await ctx.writes.append({
     workspaceId: o.workspaceId,
     target: { ticketId: o.ticketId },
     author: { type: 'agent', id: o.agent.userId, name: o.agent.name },

@@ -117,7 +117,7 @@ export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { b
   const author = { type: 'contact' as const, id: v.contactId, name: v.contactName };
   const base = { workspaceId: v.workspaceId, author, body: o.body, visibility: 'public' as const, clientMessageId: o.clientMessageId, allowClosed: false, reopen: true };
   if (v.conversationId) {
-    const r = await appendMessage(ctx.db, { ...base, target: { conversationId: v.conversationId }, now: ctx.clock.now() });
+    const r = await ctx.writes.append({ ...base, target: { conversationId: v.conversationId }, now: ctx.clock.now() });
     const done = finishAppend(ctx, v, r);
     if (done) return done;
   }

@@ -1,0 +1,71 @@
+import type { Db } from '../db/client.js';
+import { appendMessage, type AppendMessageInput, type AppendResult } from './messages.service.js';
+
+type Pending = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
+
+const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.target.conversationId : i.target.ticketId);
+
+/**
+ * Group commit for the message write path. Appends that arrive while the previous batches
+ * are running (or in the same event-loop turn) are written together in one transaction, one
+ * statement each, pipelined: under load batches grow and the per-commit cost is shared; when
+ * idle every append is its own batch of one, with no added wait.
+ *
+ * Each caller still gets its own result. Statements in a batch are ordered by target id so
+ * concurrent batches lock rows in the same order; if a batch fails as a whole (a deadlock
+ * between multi-conversation tickets, a lost connection), nothing of it was committed and
+ * each append is retried on its own, so one bad write never fails its neighbours.
+ */
+export class AppendBatcher {
+  private pending: Pending[] = [];
+  private running = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    /** Batches in flight at once; keep at or below the connection pool size. */
+    private readonly maxConcurrent: number,
+    private readonly maxBatch = 64,
+  ) {}
+
+  append(input: AppendMessageInput): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  private pump(): void {
+    while (this.pending.length && this.running < this.maxConcurrent) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.running++;
+      this.run(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) {
+      const [only] = batch;
+      await appendMessage(this.db, only!.input).then(only!.resolve, only!.reject);
+      return;
+    }
+    batch.sort((a, b) => (targetKey(a.input) < targetKey(b.input) ? -1 : 1));
+    let results: AppendResult[];
+    try {
+      results = await this.db.transaction((tx) => Promise.all(batch.map((p) => appendMessage(tx, p.input))));
+    } catch {
+      await Promise.all(batch.map((p) => appendMessage(this.db, p.input).then(p.resolve, p.reject)));
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+}
