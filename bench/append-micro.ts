@@ -1,13 +1,15 @@
 /**
  * Micro-benchmark of the message write path alone (no sockets): `npx tsx bench/append-micro.ts`.
- * Appends N messages across C conversations with P concurrent writers straight through
- * appendMessage, and prints messages/s and Postgres CPU per message.
+ * Appends N messages across C conversations with P concurrent writers, straight through
+ * appendMessage (one transaction each) or, with BATCHER=1, through the group-commit
+ * AppendBatcher over a pool of 10; prints messages/s and Postgres CPU per message.
  */
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import { connectPostgres } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { appendMessage } from '../server/src/messages/messages.service.js';
+import { AppendBatcher } from '../server/src/messages/append-batcher.js';
 import { openChatTicket } from '../server/src/tickets/tickets.service.js';
 import { createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { newId } from '../server/src/db/ids.js';
@@ -21,7 +23,8 @@ const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, 
 const name = `micro_${Date.now()}`;
 await admin.unsafe(`create database ${name}`);
 try {
-  const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: P });
+  const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: 10 });
+  const batcher = process.env.BATCHER ? new AppendBatcher(db, 10) : null;
   await migrate(db);
   const ws = await createWorkspace(db, { name: 'w' });
   const inbox = await createInbox(db, { workspaceId: ws, name: 'i', channel: 'chat' });
@@ -43,7 +46,8 @@ try {
       while (next < N) {
         const i = next++;
         const c = convs[i % C]!;
-        await appendMessage(db, {
+        const write = batcher ? (i: Parameters<typeof appendMessage>[1]) => batcher.append(i) : (i: Parameters<typeof appendMessage>[1]) => appendMessage(db, i);
+        await write({
           workspaceId: ws, target: { conversationId: c.conv }, author: { type: 'contact', id: c.contact, name: null },
           body: `message ${i}`, visibility: 'public', clientMessageId: randomUUID(), now: new Date(), allowClosed: false, reopen: true,
         });
@@ -52,7 +56,7 @@ try {
   );
   const secs = (performance.now() - t0) / 1000;
   const pgCpu = procCpuSeconds(['postgres'])!.postgres! - pgCpu0;
-  console.log(`${N} appends, ${C} conversations, ${P} writers: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((process.cpuUsage().user + process.cpuUsage().system) / 1000 / N).toFixed(3)} ms/msg (incl. setup)`);
+  console.log(`${N} appends, ${C} conversations, ${P} writers${batcher ? ' through the batcher' : ''}: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((process.cpuUsage().user + process.cpuUsage().system) / 1000 / N).toFixed(3)} ms/msg (incl. setup)`);
   await db.close();
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);
