@@ -5,11 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentClientToServer, AgentServerToClient, WidgetClientToServer, WidgetServerToClient } from '@support/protocol';
+import type { Ack, WidgetClientToServer, WidgetServerToClient } from '@support/protocol';
 import { mapLimit, pct, sleep, sorted } from './stats.js';
+import { RawAgent, type AgentFrame } from './raw-client.js';
 
 type VisitorSocket = Socket<WidgetServerToClient, WidgetClientToServer>;
-type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
 export type LoadTarget = {
   /** Base URL of the node the visitors use. */
@@ -97,7 +97,7 @@ function withAck<T>(s: Socket, event: string, payload: unknown, timeoutMs: numbe
 /** Live sockets of one scenario; `close()` disconnects them all. */
 export class Rig {
   visitors: VisitorSocket[] = [];
-  agents: AgentSocket[] = [];
+  agents: RawAgent[] = [];
   // Per-message records, indexed by message number; sized when the measurement starts.
   private total = 0;
   private sendAt = new Float64Array(0);
@@ -129,9 +129,9 @@ export class Rig {
     const t0 = performance.now();
     // Sockets join the rig as soon as they connect, so close() reaches them even if setup fails.
     await mapLimit(target.agentTokens, 10, async (token, k) => {
-      const s = await connect<AgentSocket>(`${target.agentBase}/agent`, { token });
+      // Agents are raw engine.io clients that scan frames instead of parsing them (raw-client.ts).
+      const s = await RawAgent.connect(target.agentBase, token, this.agentListener(k === 0));
       if (this.closed) return void s.disconnect();
-      this.listenAgent(s, k === 0);
       this.agents.push(s);
     });
     this.checkOpen();
@@ -178,14 +178,14 @@ export class Rig {
 
   private warmupErrors = 0;
 
-  private listenAgent(s: AgentSocket, first: boolean) {
-    s.on('message:new', (e) => {
-      const body = e?.message?.body;
-      if (typeof body !== 'string' || !body.startsWith(PREFIX)) {
+  /** What one agent does with each frame: first receipt time per benchmark message, receipts. */
+  private agentListener(first: boolean): (f: AgentFrame) => void {
+    return (f) => {
+      if (f.kind !== 'bench') {
         if (first) this.warmSeen++;
         return;
       }
-      const i = parseInt(body.slice(PREFIX.length), 10);
+      const i = f.index;
       if (!(i >= 0 && i < this.total)) return;
       if (this.firstAt[i] === 0) {
         this.firstAt[i] = performance.now();
@@ -193,8 +193,7 @@ export class Rig {
       }
       if (this.receipts[i]! < 65535) this.receipts[i]!++;
       this.receiptsTotal++;
-    });
-    if (first) s.on('ticket:new', () => void this.warmSeen++);
+    };
   }
 
   /** Sends `rate × duration` messages round-robin over the visitors on a fixed schedule. */
@@ -318,10 +317,11 @@ export class Rig {
 
   close(): void {
     this.closed = true;
-    for (const s of [...this.visitors, ...this.agents]) {
+    for (const s of this.visitors) {
       s.removeAllListeners();
       s.disconnect();
     }
+    for (const a of this.agents) a.disconnect();
     this.visitors = [];
     this.agents = [];
   }
