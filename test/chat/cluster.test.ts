@@ -12,12 +12,17 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.app.close()));
 });
 
+/** Two nodes sharing the run's Postgres and one Redis prefix: one cluster. Closed after each test. */
+async function startCluster(): Promise<[Node, Node]> {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const pair: [Node, Node] = [await startNode('postgres', { prefix }), await startNode('postgres', { prefix })];
+  nodes.push(...pair);
+  return pair;
+}
+
 describe('two nodes on one Postgres and Redis', () => {
   it('a visitor on node A and an agent on node B talk in realtime, each message delivered once', async () => {
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const a = await startNode('postgres', { prefix });
-    const b = await startNode('postgres', { prefix });
-    nodes.push(a, b);
+    const [a, b] = await startCluster();
     const fx = await seedWorkspace(a.deps.db, 2);
     const token = await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password);
     const agentB = await connect(b.url, '/agent', { token });
@@ -57,10 +62,7 @@ describe('two nodes on one Postgres and Redis', () => {
   });
 
   it('after its Redis subscription drops and returns, a node tells its clients to catch up by seq', async () => {
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const a = await startNode('postgres', { prefix });
-    const b = await startNode('postgres', { prefix });
-    nodes.push(a, b);
+    const [a, b] = await startCluster();
     const fx = await seedWorkspace(a.deps.db, 1);
     const agent = await connect(b.url, '/agent', { token: await login(b.url, fx.agents[0]!.email, fx.agents[0]!.password) });
     const { s: v } = await visitor(a.url, fx.inbox);
@@ -80,10 +82,7 @@ describe('two nodes on one Postgres and Redis', () => {
   });
 
   it('presence and ticket changes made on one node reach agents on the other', async () => {
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const a = await startNode('postgres', { prefix });
-    const b = await startNode('postgres', { prefix });
-    nodes.push(a, b);
+    const [a, b] = await startCluster();
     const fx = await seedWorkspace(a.deps.db, 2);
     const onA = await connect(a.url, '/agent', { token: await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password) });
     const onB = await connect(b.url, '/agent', { token: await login(b.url, fx.agents[1]!.email, fx.agents[1]!.password) });
@@ -101,10 +100,7 @@ describe('two nodes on one Postgres and Redis', () => {
 
 describe('presence after a crash', () => {
   it('an agent left online by a node that died is set offline by the sweep on a surviving node', async () => {
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const a = await startNode('postgres', { prefix });
-    const b = await startNode('postgres', { prefix });
-    nodes.push(a, b);
+    const [a, b] = await startCluster();
     const fx = await seedWorkspace(a.deps.db, 2);
     const watcher = await connect(a.url, '/agent', { token: await login(a.url, fx.agents[0]!.email, fx.agents[0]!.password) });
     const presence = record(watcher, 'presence');

@@ -60,15 +60,16 @@ export async function connectPostgres(url: string, opts: { max: number }): Promi
     codecs.serializers[oid] = (v) => (v instanceof Date ? v.toISOString() : v);
     codecs.parsers[oid] = (v) => new Date(oid === 1114 ? v + 'Z' : v);
   }
+  const raw = client as unknown as RawClient;
   const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   return {
     kind: 'postgres',
     orm,
-    async rows<T>(q: SQL) {
+    rows<T>(q: SQL) {
       const { sql, params } = dialect.sqlToQuery(q);
-      return (await client.unsafe(sql, params as never[], { prepare: true })) as unknown as T[];
+      return rawQuery<T>(raw, sql, params);
     },
-    query: <T>(text: string, params: unknown[]) => rawQuery<T>(client as unknown as RawClient, text, params),
+    query: <T>(text: string, params: unknown[]) => rawQuery<T>(raw, text, params),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
     async ping() {
       await client`select 1`;

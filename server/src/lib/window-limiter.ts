@@ -3,7 +3,7 @@
  * in `windowMs`, counted per node. Used for failed logins and for new visitor sessions.
  */
 export class WindowLimiter {
-  private failures = new Map<string, number[]>();
+  private hits = new Map<string, number[]>();
   constructor(
     private readonly max: number,
     private readonly windowMs = 15 * 60_000,
@@ -12,9 +12,9 @@ export class WindowLimiter {
 
   private recent(key: string): number[] {
     const cutoff = this.now() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
+    const list = (this.hits.get(key) ?? []).filter((t) => t > cutoff);
+    if (list.length) this.hits.set(key, list);
+    else this.hits.delete(key);
     return list;
   }
 
@@ -25,11 +25,11 @@ export class WindowLimiter {
 
   hit(key: string): void {
     // Bounded memory under a spray of random keys: forget everything rather than grow.
-    if (this.failures.size > 100_000) this.failures.clear();
-    this.failures.set(key, [...this.recent(key), this.now()]);
+    if (this.hits.size > 100_000) this.hits.clear();
+    this.hits.set(key, [...this.recent(key), this.now()]);
   }
 
   clear(key: string): void {
-    this.failures.delete(key);
+    this.hits.delete(key);
   }
 }
