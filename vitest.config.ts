@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'widget/src/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -18,8 +18,16 @@ import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
 import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
+import { widgetRouter } from './widget/widget.routes.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
 import { agentsRouter } from './agents/agents.routes.js';
+import { inboxRouter } from './agents/inbox.routes.js';
+import { emailRouter } from './email/email.routes.js';
+import { emailWebhookRouter } from './email/webhook.routes.js';
+import { attachEmailListener } from './email/email.listener.js';
+import { startEmailWorker } from './email/outbox.worker.js';
+import { smtpMailer } from './email/mailer.js';
+import { attachmentsRouter } from './attachments/attachments.routes.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -47,6 +55,7 @@ export type App = {
 };
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+const INBOX_DIST = fileURLToPath(new URL('../../inbox/dist', import.meta.url));
 
 /** Builds the HTTP + Socket.IO server. Starts nothing until `listen` is called. */
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -70,10 +79,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const widget = io.of('/widget');
   const agent = io.of('/agent');
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
-  registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
+  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
   const detach = attachRealtimeListener(bus, { agent, widget });
   const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
+  const detachEmail = attachEmailListener(bus, agent);
+  const stopEmail = startEmailWorker(ctx, config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null, config.EMAIL_WORKER_INTERVAL_MS);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -91,6 +102,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ ok, stopping: lifecycle.stopping, checks });
   });
+  // The widget's loader, chunks and config: public, readable from any site.
+  app.use(widgetRouter(ctx));
   // The inbox may be served from another origin (AGENT_ORIGINS): let it call the API with credentials.
   app.use('/api', (req, res, next) => {
     const origin = req.headers.origin;
@@ -107,9 +120,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     next();
   });
-  app.use('/api', (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
+  app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx));
+  app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
+  app.use(emailWebhookRouter(ctx));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
+  app.use('/inbox', inboxRouter(INBOX_DIST));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   app.use(errorHandler(logger));
 
@@ -129,11 +145,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       closed ??= (async () => {
         lifecycle.stopping = true;
         stopMaintenance();
+        stopEmail();
         // Keep open sockets until what they asked for is written and acked; new work is
         // refused meanwhile (UNAVAILABLE), and /readyz says 503 so the balancer moves on.
         const left = await lifecycle.drain(config.SHUTDOWN_TIMEOUT_MS);
         if (left) logger.warn({ left }, 'shutdown: in-flight handlers did not finish in time');
         detach();
+        detachEmail();
+        detachWidget();
         // Close each engine connection after its pending packets (the last acks) are flushed.
         // Clients see a transport close, not a server disconnect, so they reconnect (to
         // another node, or to this one when it is back). io.close() alone would discard

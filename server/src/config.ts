@@ -31,6 +31,20 @@ const schema = z.object({
   WIDGET_NEW_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.string().optional(),
+  /** Outgoing mail server, smtp://user:pass@host:587 or smtps://…:465. Unset: mail is recorded and logged, not sent. */
+  SMTP_URL: z.url().optional(),
+  /** How often each node looks for due outbound mail. */
+  EMAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Send attempts before an outbound mail is marked failed (backoff 1 min, 5 min, 30 min, 2 h, 6 h…). */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  /** Chat continuity: agent chat replies a visitor with an email has not read after this long are emailed (batched). */
+  EMAIL_CONTINUITY_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Largest inbound webhook request (raw mail with attachments). */
+  EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Where attachments are stored; default `<DATA_DIR>/attachments`. */
+  ATTACHMENTS_DIR: z.string().optional(),
+  /** Largest single attachment (upload or inbound part). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -57,5 +71,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Test nodes share one database under different Redis prefixes, so a timed presence sweep
   // on one would see the others' agents as gone: tests call the sweep themselves.
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL_MS: String(24 * 3_600_000) }), ...overrides };
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL_MS: String(24 * 3_600_000), EMAIL_WORKER_INTERVAL_MS: String(24 * 3_600_000) }), ...overrides };
 }

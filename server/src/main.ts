@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config.js';
 import { connectDeps } from './deps.js';
 import { createApp } from './app.js';
-import { seedIfEmpty } from './workspaces/seed.js';
+import { seedIfEmpty, type SeedResult } from './workspaces/seed.js';
 import { toWire } from './db/ids.js';
 
 const config = loadConfig();
@@ -13,7 +13,7 @@ const { logger } = deps;
 const seeded = await seedIfEmpty(deps.db, { email: config.SEED_ADMIN_EMAIL, password: config.SEED_ADMIN_PASSWORD });
 const credsFile = join(config.DATA_DIR, 'demo-credentials.json');
 if (seeded && !config.DATABASE_URL) {
-  writeFileSync(credsFile, JSON.stringify({ ...seeded, inboxId: toWire('inbox', seeded.inboxId) }, null, 2));
+  writeFileSync(credsFile, JSON.stringify(wireIds(seeded), null, 2));
   chmodSync(credsFile, 0o600);
 }
 const app = await createApp(deps);
@@ -22,9 +22,9 @@ const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
 logger.info({ port, database: deps.db.kind, redis: Boolean(deps.redis) }, `listening on ${base}`);
 
 const demo = seeded
-  ? { ...seeded, inboxId: toWire('inbox', seeded.inboxId) }
+  ? wireIds(seeded)
   : !config.DATABASE_URL && existsSync(credsFile)
-    ? (JSON.parse(readFileSync(credsFile, 'utf8')) as { email: string; password: string; inboxId: string })
+    ? (JSON.parse(readFileSync(credsFile, 'utf8')) as Partial<ReturnType<typeof wireIds>> & { email: string; password: string; inboxId: string })
     : null;
 if (demo) {
   // Printed on purpose, for a person starting the demo: the one place the server writes to stdout.
@@ -32,8 +32,16 @@ if (demo) {
     [
       '',
       `  Support desk is running at ${base}`,
-      `  Agent login:  ${demo.email} / ${demo.password}`,
-      `  Chat inbox:   ${demo.inboxId}`,
+      `  Agent inbox:  ${base}/inbox   (log in as ${demo.email} / ${demo.password})`,
+      `  Chat inbox:   ${demo.inboxId}; embed it on any page with`,
+      `                <script src="${base}/widget.js" data-inbox="${demo.inboxId}" async></script>`,
+      ...(demo.emailInboxId
+        ? [
+            `  Email inbox:  ${demo.emailInboxId}; send it a mail (no SMTP needed; replies are recorded, not sent):`,
+            `                curl -u webhook:${demo.webhookPassword} -H 'content-type: message/rfc822' --data-binary @mail.eml \\`,
+            `                  ${base}/webhooks/email/${demo.emailInboxId}`,
+          ]
+        : []),
       `  Test page:    ${base}/`,
       '',
     ].join('\n') + '\n',
@@ -54,4 +62,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       },
     );
   });
+}
+
+function wireIds(s: SeedResult) {
+  const { workspaceId: _ws, ...rest } = s;
+  return { ...rest, inboxId: toWire('inbox', s.inboxId), emailInboxId: toWire('inbox', s.emailInboxId) };
 }

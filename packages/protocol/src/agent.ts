@@ -13,12 +13,14 @@ import {
   type Activity,
   type Agent,
   type Availability,
+  type Channel,
   type Message,
   type Ticket,
   type TicketPatch,
 } from './model.js';
 import { clientMessageIdSchema, messageBodySchema, type ReadEvent, type SyncEvent } from './widget.js';
 import type { AckFn } from './errors.js';
+import { attachmentIdsSchema, type MessageDeliveryEvent } from './email.js';
 
 export const loginSchema = z.strictObject({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -33,6 +35,8 @@ export const ticketsListSchema = z.strictObject({
   inboxId: idSchema('inbox').optional(),
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(LIMITS.ticketPage).default(50),
+  /** Text filter: subject, contact name or email (substring, case-insensitive) or ticket number (`42`); `#42` is the number only. */
+  q: z.string().trim().max(200).optional(),
 });
 export const ticketRefSchema = z.strictObject({ ticketId: idSchema('ticket') });
 export const ticketGetSchema = z.strictObject({
@@ -52,6 +56,7 @@ export const agentMessageSendSchema = z.strictObject({
   body: messageBodySchema,
   clientMessageId: clientMessageIdSchema,
   visibility: visibilitySchema.default('public'),
+  attachmentIds: attachmentIdsSchema.optional(),
 });
 export const agentTypingSchema = z.strictObject({
   ticketId: idSchema('ticket'),
@@ -81,8 +86,25 @@ export const agentReadSchema = z.strictObject({
   seq: z.number().int().nonnegative(),
 });
 
+export const contactGetSchema = z.strictObject({ contactId: idSchema('contact') });
+/** Which ticket this agent socket has on screen (`null`: none); drives the collision notice. */
+export const ticketViewingSchema = z.strictObject({ ticketId: idSchema('ticket').nullable() });
+
 export type TicketsListInput = z.input<typeof ticketsListSchema>;
-export type TicketsPage = { items: Ticket[]; nextCursor: string | null };
+/** A `tickets:list` row: the ticket plus what the list needs to render it without more calls. */
+export type TicketListItem = Ticket & {
+  /** The ticket's latest conversation (`read` events name conversations). */
+  conversationId: string | null;
+  /** Contact messages after the shared agent read marker, over the ticket's conversations. */
+  unreadCount: number;
+};
+export type TicketsPage = { items: TicketListItem[]; nextCursor: string | null };
+export type Team = { id: string; name: string; memberIds: string[] };
+export type InboxSummary = { id: string; name: string; channel: Channel };
+/** The contact sidebar: the contact with its attributes and its tickets, newest first (≤ 20). */
+export type ContactDetail = { contact: z.infer<typeof contactSchema>; tickets: Ticket[] };
+/** Another agent started (`on`) or stopped viewing a ticket. */
+export type ViewingEvent = { ticketId: string; userId: string; on: boolean };
 export type TicketDetail = {
   ticket: Ticket;
   contact: z.infer<typeof contactSchema>;
@@ -130,6 +152,10 @@ export interface AgentClientToServer {
   'presence:set': (p: z.input<typeof presenceSetSchema>, ack?: AckFn<PresenceEvent>) => void;
   'agents:list': (p: Record<string, never>, ack: AckFn<Agent[]>) => void;
   read: (p: z.input<typeof agentReadSchema>, ack?: AckFn<null>) => void;
+  'contact:get': (p: z.input<typeof contactGetSchema>, ack: AckFn<ContactDetail>) => void;
+  'teams:list': (p: Record<string, never>, ack: AckFn<Team[]>) => void;
+  'inboxes:list': (p: Record<string, never>, ack: AckFn<InboxSummary[]>) => void;
+  'ticket:view': (p: z.input<typeof ticketViewingSchema>, ack?: AckFn<{ viewers: string[] }>) => void;
 }
 
 /** Events the server pushes to every agent of the workspace. */
@@ -141,4 +167,9 @@ export interface AgentServerToClient {
   presence: (e: PresenceEvent) => void;
   read: (e: ReadEvent) => void;
   sync: (e: SyncEvent) => void;
+  viewing: (e: ViewingEvent) => void;
+  /** The delivery state of an outbound email changed (see email.ts). */
+  'message:delivery': (e: MessageDeliveryEvent) => void;
+  /** A visitor changed their contact (identify, attributes:set): the full contact, to refresh a sidebar. */
+  'contact:updated': (c: z.infer<typeof contactSchema>) => void;
 }

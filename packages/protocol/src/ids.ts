@@ -16,6 +16,7 @@ export const ID_PREFIX = {
   message: 'msg',
   activity: 'act',
   tag: 'tag',
+  attachment: 'att',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -4,3 +4,4 @@ export * from './limits.js';
 export * from './model.js';
 export * from './widget.js';
 export * from './agent.js';
+export * from './email.js';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+
+/** The payload of an event that takes none: `{}`, or nothing at all (`undefined` / `null`). */
+export const emptyPayloadSchema = z.union([z.strictObject({}), z.undefined(), z.null()]);
 import { idSchema } from './ids.js';
+import { attachmentSchema, emailMetaSchema } from './email.js';
 
 /** Enumerations shared by the database, the server and every client. */
 export const TICKET_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
@@ -52,6 +56,10 @@ export const messageSchema = z.object({
   html: z.string().nullable(),
   visibility: visibilitySchema,
   clientMessageId: z.string().nullable(),
+  /** Email metadata (subject, from/to, delivery state…) when the message travelled by email; null for chat. */
+  email: emailMetaSchema.nullable(),
+  /** Files attached to the message (empty for most). */
+  attachments: z.array(attachmentSchema),
   createdAt: isoDate,
 });
 export type Message = z.infer<typeof messageSchema>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { LIMITS } from './limits.js';
-import { messageSchema, type Message } from './model.js';
+import { emptyPayloadSchema, messageSchema, type Message, type TicketStatus } from './model.js';
 import type { AckFn } from './errors.js';
+import { attachmentIdsSchema } from './email.js';
 
 /** Opaque visitor session token: 32 random bytes, base64url. */
 export const visitorTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'malformed session token');
@@ -24,6 +25,7 @@ export const widgetSessionStartSchema = z.strictObject({
 export const widgetMessageSendSchema = z.strictObject({
   body: messageBodySchema,
   clientMessageId: clientMessageIdSchema,
+  attachmentIds: attachmentIdsSchema.optional(),
 });
 export const widgetTypingSchema = z.strictObject({ on: z.boolean() });
 export const widgetReadSchema = z.strictObject({ seq: z.number().int().nonnegative() });
@@ -71,6 +73,79 @@ export type ReadEvent = { conversationId: string; side: 'contact' | 'agent'; seq
  */
 export type SyncEvent = { reason: 'events-gap'; withinMs: number };
 
+const fieldMode = z.enum(['off', 'optional', 'required']);
+const text = (max: number, fallback: string) => z.string().max(max).default(fallback).catch(fallback);
+
+/**
+ * The widget-visible part of an inbox's `settings` jsonb. Every field has a default, and a
+ * stored value that does not fit falls back to it, so a bad setting never breaks the widget.
+ * Keys not listed here are never sent to visitors.
+ */
+export const widgetSettingsSchema = z.object({
+  /** Shown in the header; null means the inbox name. */
+  teamName: z.string().max(80).nullable().default(null).catch(null),
+  greeting: text(500, 'Hi! How can we help?'),
+  /** Expected reply time, as words: "a few minutes", "within a day". */
+  replyTime: text(80, 'a few minutes'),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5').catch('#4f46e5'),
+  position: z.enum(['left', 'right']).default('right').catch('right'),
+  /** Pre-chat form fields, asked before the first message when not `off`. */
+  preChat: z
+    .object({ name: fieldMode.default('off').catch('off'), email: fieldMode.default('off').catch('off') })
+    .default({ name: 'off', email: 'off' })
+    .catch({ name: 'off', email: 'off' }),
+  /** Shown when no agent is online, with an email field so the reply can reach the visitor. */
+  awayMessage: text(500, "We're away right now. Leave your email and we'll get back to you."),
+});
+export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+
+/** `GET /api/widget/config?inbox=inb_…`: what the loader needs to draw the bubble. */
+export const widgetConfigQuerySchema = z.object({ inbox: idSchema('inbox') });
+export type WidgetConfig = {
+  inboxId: string;
+  name: string;
+  settings: WidgetSettings & { teamName: string };
+  agentsOnline: boolean;
+  /** The largest file `POST /api/attachments` takes, in bytes (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
+};
+
+/**
+ * `identify`: `id` + `hash` (hex HMAC-SHA256 of `id` keyed with the inbox secret) binds the
+ * session to the contact with that external id; without `hash` only name and email are set,
+ * on the visitor's own contact; a wrong `hash` is FORBIDDEN.
+ */
+export const widgetIdentifySchema = z
+  .strictObject({
+    id: z.string().min(1).max(200).optional(),
+    hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
+  })
+  .refine((o) => !o.hash || o.id, { message: 'hash needs id', path: ['hash'] });
+export type WidgetIdentify = z.input<typeof widgetIdentifySchema>;
+export type WidgetIdentity = {
+  contactId: string;
+  verified: boolean;
+  name: string | null;
+  email: string | null;
+  conversation: WidgetConversation | null;
+};
+
+const attributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+/** `attributes:set`: merged into the contact's attributes; a null value removes the key. */
+export const widgetAttributesSchema = z.strictObject({
+  attributes: z
+    .record(z.string().min(1).max(100), attributeValue)
+    .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes per call'),
+});
+export const widgetSessionEndSchema = emptyPayloadSchema;
+
+/** Pushed to every widget socket of a workspace when "is any agent online" flips. */
+export type WidgetAvailabilityEvent = { agentsOnline: boolean };
+/** Pushed to the contact's sockets when one of their tickets changes status. */
+export type WidgetTicketStatusEvent = { ticketId: string; status: TicketStatus };
+
 /** Events a visitor's client emits on the `/widget` namespace; each takes an ack. */
 export interface WidgetClientToServer {
   'session:start': (p: WidgetSessionStart, ack: AckFn<WidgetSession>) => void;
@@ -78,6 +153,9 @@ export interface WidgetClientToServer {
   typing: (p: { on: boolean }, ack?: AckFn<null>) => void;
   read: (p: { seq: number }, ack?: AckFn<null>) => void;
   history: (p: WidgetHistory, ack: AckFn<WidgetHistoryResult>) => void;
+  identify: (p: WidgetIdentify, ack: AckFn<WidgetIdentity>) => void;
+  'attributes:set': (p: { attributes: Record<string, string | number | boolean | null> }, ack: AckFn<null>) => void;
+  'session:end': (p: Record<string, never>, ack: AckFn<null>) => void;
 }
 
 /** Events the server pushes to a visitor. Only public messages ever reach this namespace. */
@@ -87,4 +165,6 @@ export interface WidgetServerToClient {
   read: (e: ReadEvent) => void;
   'conversation:new': (c: WidgetConversation) => void;
   sync: (e: SyncEvent) => void;
+  availability: (e: WidgetAvailabilityEvent) => void;
+  'ticket:status': (e: WidgetTicketStatusEvent) => void;
 }

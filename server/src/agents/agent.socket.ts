@@ -1,8 +1,8 @@
 import type { Namespace, Socket } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import {
+  emptyPayloadSchema,
   agentMessageSendSchema,
   agentReadSchema,
   agentTypingSchema,
@@ -26,8 +26,8 @@ import { SESSION_COOKIE } from './agents.routes.js';
 import { getTicketDetail, listTickets, sendAgentMessage } from '../tickets/tickets.read.js';
 import { addTicketTag, assignTicket, removeTicketTag, setTicketPriority, setTicketStatus } from '../tickets/tickets.service.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
+import { registerInboxHandlers } from './agent.inbox.socket.js';
 
-const nothing = z.union([z.strictObject({}), z.undefined(), z.null()]);
 
 /**
  * Reads the agent's token from the handshake (`auth.token`, or the session cookie when the
@@ -116,7 +116,7 @@ export function registerAgentNamespace(
       return listMessages(ctx.db, { workspaceId: ws, conversationId, afterSeq: p.afterSeq, beforeSeq: p.beforeSeq, limit: p.limit, publicOnly: false });
     });
     handle(socket, env, 'message:send', agentMessageSendSchema, (p) =>
-      sendAgentMessage(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), agent: me, body: p.body, clientMessageId: p.clientMessageId, visibility: p.visibility }),
+      sendAgentMessage(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), agent: me, body: p.body, clientMessageId: p.clientMessageId, visibility: p.visibility, attachmentIds: p.attachmentIds?.map((a) => fromWire('attachment', a)) }),
     );
     handle(socket, env, 'ticket:assign', ticketAssignSchema, (p) =>
       assignTicket(ctx, {
@@ -143,7 +143,7 @@ export function registerAgentNamespace(
       await setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: p.status });
       return { userId: meWire, status: p.status };
     });
-    handle(socket, env, 'agents:list', nothing, () => listAgents(ctx, { workspaceId: ws }));
+    handle(socket, env, 'agents:list', emptyPayloadSchema, () => listAgents(ctx, { workspaceId: ws }));
     handle(socket, env, 'read', agentReadSchema, async (p) => {
       const conversationId = await ownConversation(fromWire('conversation', p.conversationId));
       const moved = await markRead(ctx.db, { workspaceId: ws, conversationId, side: 'agent', seq: p.seq });
@@ -152,14 +152,16 @@ export function registerAgentNamespace(
           workspaceId: wsWire,
           conversationId: p.conversationId,
           requesterId: toWire('contact', moved.requesterId),
+          inboxId: toWire('inbox', moved.inboxId),
           side: 'agent',
           seq: moved.seq,
         });
       return null;
     });
+    registerInboxHandlers(nsp, socket, env, ctx);
     handle(socket, env, 'typing', agentTypingSchema, async (p) => {
       const ticketId = fromWire('ticket', p.ticketId);
-      const [t] = await ctx.db.rows<{ requester_id: string; conversation_id: string | null }>(sql`select t.requester_id,
+      const [t] = await ctx.db.rows<{ requester_id: string; inbox_id: string; conversation_id: string | null }>(sql`select t.requester_id, t.inbox_id,
           (select c.id from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) as conversation_id
         from tickets t where t.id = ${ticketId}::uuid and t.workspace_id = ${ws}::uuid`);
       if (!t) throw new AppError('NOT_FOUND', 'ticket not found');
@@ -174,7 +176,7 @@ export function registerAgentNamespace(
       });
       if (p.visibility === 'public' && conversationId)
         opts.widgetNsp
-          .to(rooms.contact(toWire('contact', t.requester_id)))
+          .to(rooms.visitor(toWire('contact', t.requester_id), toWire('inbox', t.inbox_id)))
           .emit('typing', { conversationId, on: p.on, authorType: 'agent', authorName: me.name });
       return null;
     });

@@ -4,3 +4,5 @@ export * from '../inboxes/inboxes.sql.js';
 export * from '../contacts/contacts.sql.js';
 export * from '../tickets/tickets.sql.js';
 export * from '../messages/messages.sql.js';
+export * from '../email/email.sql.js';
+export * from '../attachments/attachments.sql.js';

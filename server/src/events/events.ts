@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   activitySchema,
   availabilitySchema,
+  contactSchema,
+  emailDeliverySchema,
   messageSchema,
   ticketPatchSchema,
   ticketSchema,
@@ -31,15 +33,27 @@ export const domainEvents = {
     message: messageSchema,
     ticket: ticketPatchSchema,
     requesterId: z.string(),
+    /** The ticket's inbox: visitors receive the message only on sockets of that inbox. */
+    inboxId: z.string(),
     activities: z.array(activitySchema),
+  }),
+  /** The delivery state of an outbound email changed (queued → sent / failed / not_sent). */
+  'message.delivery': z.object({
+    workspaceId: z.string(),
+    messageId: z.string(),
+    ticketId: z.string(),
+    delivery: emailDeliverySchema,
   }),
   'conversation.read': z.object({
     workspaceId: z.string(),
     conversationId: z.string(),
     requesterId: z.string(),
+    inboxId: z.string(),
     side: z.enum(['contact', 'agent']),
     seq: z.number().int(),
   }),
+  /** A contact's profile or attributes changed (widget identify, attributes:set). */
+  'contact.updated': z.object({ workspaceId: z.string(), contact: contactSchema }),
   'agent.session_ended': z.object({ workspaceId: z.string(), sessionId: z.string() }),
   'agent.presence_changed': z.object({
     workspaceId: z.string(),

@@ -12,7 +12,15 @@ export function baseApp(trustProxy: string | undefined): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(express.json({ limit: LIMITS.restBodyBytes, strict: true }));
+  // Webhooks and uploads read their own bodies, with their own limits.
+  const ownBody = (url: string) => url.startsWith('/webhooks/') || url.startsWith('/api/attachments');
+  app.use(
+    express.json({
+      limit: LIMITS.restBodyBytes,
+      strict: true,
+      type: (req) => !ownBody(req.url ?? '') && /^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] ?? '')),
+    }),
+  );
   return app;
 }
 

@@ -27,6 +27,8 @@ export function messageDto(r: R, authorName: string | null = r.author_name ?? nu
     html: r.body_html ?? null,
     visibility: r.visibility,
     clientMessageId: r.client_message_id ?? null,
+    email: r.email ?? null,
+    attachments: r.attachments ?? [],
     createdAt: iso(r.created_at),
   };
 }

@@ -24,7 +24,7 @@ export type AppendMessageInput = {
 };
 
 export type AppendResult =
-  | { kind: 'created'; message: Message; ticket: TicketPatch; requesterId: string; activities: Activity[] }
+  | { kind: 'created'; message: Message; ticket: TicketPatch; requesterId: string; inboxId: string; activities: Activity[] }
   | { kind: 'duplicate'; message: Message }
   | { kind: 'no_target' };
 
@@ -78,7 +78,7 @@ const appendSql = (targetClause: string) => `
       first_response_at = case when $16::boolean and t.first_response_at is null then $7::timestamptz else t.first_response_at end
     from conv where t.id = conv.ticket_id and exists (select 1 from ins)
     returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
-              t.resolved_at, t.requester_id, conv.old_status
+              t.resolved_at, t.requester_id, t.inbox_id, conv.old_status
   ), act as (
     insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
     select $17::uuid, $1::uuid, tkt.id, 'status_changed', $9::actor_type, $2::uuid,
@@ -118,6 +118,7 @@ export async function appendMessage(db: Db | Tx, input: AppendMessageInput): Pro
       message: messageDto(row.msg, author.name),
       ticket: ticketPatchDto(row.tkt),
       requesterId: row.tkt.requester_id,
+      inboxId: row.tkt.inbox_id,
       activities: row.act ? [activityDto(row.act)] : [],
     };
   }
@@ -137,6 +138,7 @@ export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, 
     message: r.message,
     ticket: r.ticket,
     requesterId: toWire('contact', r.requesterId),
+    inboxId: toWire('inbox', r.inboxId),
     activities: r.activities,
   });
 }
@@ -192,21 +194,21 @@ export async function listTicketMessages(db: Db, ws: string, ticketId: string, l
 }
 
 /**
- * Moves a read marker forward (never back). Returns the conversation's requester when it
- * moved, so the caller can publish `conversation.read`.
+ * Moves a read marker forward (never back). Returns the conversation's requester and inbox
+ * when it moved, so the caller can publish `conversation.read`.
  */
 export async function markRead(
   db: Db,
   opts: { workspaceId: string; conversationId: string; side: 'contact' | 'agent'; seq: number; contactId?: string },
-): Promise<{ seq: number; requesterId: string } | null> {
+): Promise<{ seq: number; requesterId: string; inboxId: string } | null> {
   const col = opts.side === 'contact' ? sql.raw('contact_last_read_seq') : sql.raw('agent_last_read_seq');
   const owner = opts.contactId ? sql`and t.requester_id = ${opts.contactId}::uuid` : sql``;
-  const rows = await db.rows<{ seq: number; requester_id: string }>(sql`
+  const rows = await db.rows<{ seq: number; requester_id: string; inbox_id: string }>(sql`
     update conversations c set ${col} = least(${opts.seq}::int, c.last_seq)
     from tickets t
     where c.id = ${opts.conversationId}::uuid and c.workspace_id = ${opts.workspaceId}::uuid
       and t.id = c.ticket_id ${owner} and c.${col} < least(${opts.seq}::int, c.last_seq)
-    returning c.${col} as seq, t.requester_id`);
+    returning c.${col} as seq, t.requester_id, t.inbox_id`);
   const r = rows[0];
-  return r ? { seq: Number(r.seq), requesterId: r.requester_id } : null;
+  return r ? { seq: Number(r.seq), requesterId: r.requester_id, inboxId: r.inbox_id } : null;
 }

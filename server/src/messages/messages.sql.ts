@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { VISIBILITIES } from '@support/protocol';
-import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { channelEnum } from '../inboxes/inboxes.sql.js';
@@ -46,6 +46,10 @@ export const messages = pgTable(
     bodyHtml: text('body_html'),
     visibility: visibilityEnum('visibility').notNull().default('public'),
     clientMessageId: text('client_message_id'),
+    /** Email metadata shown on the wire (`Message.email`); null for chat messages. */
+    email: jsonb('email'),
+    /** Attachment references shown on the wire (`Message.attachments`); null when none. */
+    attachments: jsonb('attachments'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

@@ -2,6 +2,9 @@ import type { Namespace } from 'socket.io';
 import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../lib/context.js';
 import { setAvailability, type AgentIdentity } from '../agents/agents.service.js';
+import { runPeriodically } from '../lib/periodic.js';
+import { purgeUnsentUploads } from '../attachments/attachments.service.js';
+import { purgeWebhookTokens } from '../email/webhook.routes.js';
 
 /**
  * Sets `offline` every agent marked online or away who has no socket on any node: what a
@@ -33,30 +36,16 @@ export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clo
 }
 
 /**
- * Runs the sweeps every `intervalMs` (with jitter, so nodes spread out) until stopped.
+ * Runs the sweeps every `intervalMs` (with jitter, so nodes spread out) until stopped:
+ * presence, expired sessions, Mailgun replay tokens past their window, uploads never sent.
  * A failed round is logged and retried on the next tick.
  */
 export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, intervalMs: number): () => void {
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(run, intervalMs * (0.75 + Math.random() * 0.5));
-    timer.unref();
-  };
-  const run = async () => {
-    try {
-      const offline = await sweepPresence(ctx, agentNsp);
-      const purged = await purgeExpiredSessions(ctx);
-      if (offline || purged) ctx.logger.info({ offline, purged }, 'maintenance');
-    } catch (err) {
-      ctx.logger.warn({ err }, 'maintenance round failed');
-    }
-    schedule();
-  };
-  schedule();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+  return runPeriodically('maintenance', intervalMs, ctx.logger, async () => {
+    const offline = await sweepPresence(ctx, agentNsp);
+    const purged = await purgeExpiredSessions(ctx);
+    const tokens = await purgeWebhookTokens(ctx);
+    const uploads = await purgeUnsentUploads(ctx);
+    if (offline || purged || uploads) ctx.logger.info({ offline, purged, tokens, uploads }, 'maintenance');
+  });
 }

@@ -3,6 +3,7 @@ import { decodeId } from '@support/protocol';
 import type { EventBus } from '../events/bus.js';
 import type { DomainEvent } from '../events/events.js';
 import type { Visitor } from '../widget/widget.service.js';
+import { visitorMessage } from '../widget/visitor-dto.js';
 import { rooms } from './rooms.js';
 
 /** Clients spread their catch-up after a `sync` hint over this many milliseconds. */
@@ -26,23 +27,23 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
       case 'ticket.created': {
         const p = event.payload;
         nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('ticket:new', { ticket: p.ticket, message: p.message });
-        const contactRoom = rooms.contact(p.contactId);
-        // Every tab of this visitor on this node now writes to the new conversation.
-        for (const s of nsp.widget.adapter.rooms.get(contactRoom) ?? []) {
+        const room = rooms.visitor(p.contactId, p.ticket.inboxId);
+        // Every tab of this visitor on this inbox and node now writes to the new conversation.
+        for (const s of nsp.widget.adapter.rooms.get(room) ?? []) {
           const v = nsp.widget.sockets.get(s)?.data.visitor as Visitor | undefined;
           if (v && v.inboxId === decodeId('inbox', p.ticket.inboxId)) {
             v.conversationId = decodeId('conversation', p.conversation.id);
             v.ticketId = decodeId('ticket', p.ticket.id);
           }
         }
-        nsp.widget.local.to(contactRoom).emit('conversation:new', p.conversation);
-        if (p.message) nsp.widget.local.to(contactRoom).emit('message:new', p.message);
+        nsp.widget.local.to(room).emit('conversation:new', p.conversation);
+        if (p.message) nsp.widget.local.to(room).emit('message:new', visitorMessage(p.message));
         return;
       }
       case 'message.created': {
         const p = event.payload;
         nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('message:new', { message: p.message, ticket: p.ticket, activities: p.activities });
-        if (p.message.visibility === 'public') nsp.widget.local.to(rooms.contact(p.requesterId)).emit('message:new', p.message);
+        if (p.message.visibility === 'public') nsp.widget.local.to(rooms.visitor(p.requesterId, p.inboxId)).emit('message:new', visitorMessage(p.message));
         return;
       }
       case 'ticket.updated':
@@ -55,9 +56,12 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
         const p = event.payload;
         const e = { conversationId: p.conversationId, side: p.side, seq: p.seq };
         nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('read', e);
-        if (p.side === 'agent') nsp.widget.local.to(rooms.contact(p.requesterId)).emit('read', e);
+        if (p.side === 'agent') nsp.widget.local.to(rooms.visitor(p.requesterId, p.inboxId)).emit('read', e);
         return;
       }
+      case 'contact.updated':
+        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('contact:updated', event.payload.contact);
+        return;
       case 'agent.session_ended':
         nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);
         return;

@@ -6,6 +6,9 @@ export const rooms = {
   agent: (userWire: string) => `usr:${userWire}`,
   /** Every socket of one agent login session (closed on logout). */
   agentSession: (sessionId: string) => `as:${sessionId}`,
-  /** Every widget socket of one contact: all tabs and devices of that visitor. */
-  contact: (contactWire: string) => `ct:${contactWire}`,
+  /**
+   * Every widget socket of one contact on one inbox: all tabs and devices of that visitor on
+   * that site. Every visitor event of a ticket goes to the ticket's inbox only.
+   */
+  visitor: (contactWire: string, inboxWire: string) => `ct:${contactWire}:${inboxWire}`,
 };

@@ -1,13 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Ticket } from '@support/protocol';
+import type { Channel, Ticket, TicketListItem } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
+import { toWireOrNull } from '../db/ids.js';
 import { ticketDto } from '../lib/dto.js';
 
-/** The select list every ticket DTO is built from (ticket + requester + channel + tags). */
-export const ticketSelect = sql`t.*, ct.name as requester_name, ct.email as requester_email, i.channel,
+const ticketColumns = sql`t.*, ct.name as requester_name, ct.email as requester_email, i.channel,
   coalesce((select array_agg(tg.name order by tg.name) from ticket_tags tt join tags tg on tg.id = tt.tag_id
-            where tt.ticket_id = t.id), '{}') as tags
-  from tickets t join contacts ct on ct.id = t.requester_id join inboxes i on i.id = t.inbox_id`;
+            where tt.ticket_id = t.id), '{}') as tags`;
+const ticketJoins = sql`join contacts ct on ct.id = t.requester_id join inboxes i on i.id = t.inbox_id`;
+
+/** The select list every ticket DTO is built from (ticket + requester + channel + tags). */
+export const ticketSelect = sql`${ticketColumns} from tickets t ${ticketJoins}`;
 
 /** One ticket as its wire DTO, or null when it is not in this workspace. */
 export async function getTicketDto(db: Db | Tx, ws: string, ticketId: string): Promise<Ticket | null> {
@@ -23,17 +26,71 @@ export type TicketFilter = {
   inboxId: string | null;
   cursor: { updatedAt: Date; id: string } | null;
   limit: number;
+  /** Text filter (already trimmed, non-empty): subject, contact name/email, or a ticket number (`42`; `#42` is the number only). */
+  q?: string | null;
 };
 
-/** A page of tickets, newest activity first, keyset-paginated on (updated_at, id). */
-export async function queryTickets(db: Db, f: TicketFilter): Promise<Ticket[]> {
+/** `s` as an ILIKE pattern matching it anywhere, with its own `%`, `_` and `\\` taken literally. */
+export function containsPattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * A page of list rows, newest activity first, keyset-paginated on (updated_at, id). Each row
+ * carries its latest conversation and its unread count (contact messages after the agent
+ * read marker), computed for the page's rows only.
+ */
+export async function queryTickets(db: Db, f: TicketFilter): Promise<TicketListItem[]> {
+  const rows = await db.rows(ticketListQuery(f));
+  return rows.map((r) => ({ ...ticketDto(r), conversationId: toWireOrNull('conversation', r.conversation_id as string | null), unreadCount: Number(r.unread_count) }));
+}
+
+/** The statement behind `queryTickets` (exported for EXPLAIN in bench/inbox-list.ts). */
+export function ticketListQuery(f: TicketFilter): SQL {
   const where: SQL[] = [sql`t.workspace_id = ${f.workspaceId}::uuid`];
   if (f.view === 'mine') where.push(sql`t.assignee_id = ${f.userId}::uuid`);
   if (f.view === 'unassigned') where.push(sql`t.assignee_id is null`);
-  if (f.statuses) where.push(sql`t.status = any(${`{${f.statuses.join(',')}}`}::ticket_status[])`);
+  // One status as an equality, so the (workspace, status, updated_at, id) index gives the order.
+  if (f.statuses?.length === 1) where.push(sql`t.status = ${f.statuses[0]}::ticket_status`);
+  else if (f.statuses) where.push(sql`t.status = any(${`{${f.statuses.join(',')}}`}::ticket_status[])`);
   if (f.inboxId) where.push(sql`t.inbox_id = ${f.inboxId}::uuid`);
+  const hashNumber = f.q ? /^#(\d{1,9})$/.exec(f.q) : null;
+  if (hashNumber) where.push(sql`t.number = ${Number(hashNumber[1])}::int`); // "#42": the number only, by index
+  else if (f.q) {
+    const pattern = containsPattern(f.q);
+    const num = /^\d{1,9}$/.test(f.q) ? Number(f.q) : null;
+    where.push(sql`(t.subject ilike ${pattern} or ct.name ilike ${pattern} or ct.email ilike ${pattern}
+      ${num !== null ? sql`or t.number = ${num}::int` : sql``})`);
+  }
   if (f.cursor) where.push(sql`(t.updated_at, t.id) < (${f.cursor.updatedAt}::timestamptz, ${f.cursor.id}::uuid)`);
-  const rows = await db.rows(sql`select ${ticketSelect} where ${sql.join(where, sql` and `)}
-    order by t.updated_at desc, t.id desc limit ${f.limit}::int`);
-  return rows.map(ticketDto);
+  // The page's ids first (an index walk on tickets alone, stopped at the limit), then the
+  // joins, tags, latest conversation and unread count for those rows only. NULLS LAST as in
+  // the indexes (the columns are NOT NULL; the planner needs the spelling to match).
+  return sql`select ${ticketColumns},
+      (select c.id from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) as conversation_id,
+      (select count(*) from conversations c join messages m on m.conversation_id = c.id and m.seq > c.agent_last_read_seq
+        where c.ticket_id = t.id and m.author_type = 'contact')::int as unread_count
+    from (select t.id from tickets t ${f.q && !hashNumber ? sql`join contacts ct on ct.id = t.requester_id` : sql``}
+          where ${sql.join(where, sql` and `)}
+          order by t.updated_at desc nulls last, t.id desc nulls last limit ${f.limit}::int) page
+    join tickets t on t.id = page.id ${ticketJoins}
+    order by t.updated_at desc, t.id desc`;
+}
+
+const channels = new Map<string, Channel>();
+
+/**
+ * A ticket's channel (its inbox's), or null when the ticket is not in this workspace.
+ * Cached per node: a ticket never changes inbox, so chat replies pay the lookup once.
+ */
+export async function ticketChannel(db: Db | Tx, ws: string, ticketId: string): Promise<Channel | null> {
+  const key = `${ws}:${ticketId}`;
+  const hit = channels.get(key);
+  if (hit) return hit;
+  const [r] = await db.rows<{ channel: Channel }>(sql`select i.channel from tickets t join inboxes i on i.id = t.inbox_id
+    where t.id = ${ticketId}::uuid and t.workspace_id = ${ws}::uuid`);
+  if (!r) return null;
+  if (channels.size >= 100_000) channels.clear();
+  channels.set(key, r.channel);
+  return r.channel;
 }

@@ -6,7 +6,9 @@ import type { ServiceContext } from '../lib/context.js';
 import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
 import { listTicketMessages, publishMessageCreated } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
-import { getTicketDto, queryTickets } from './tickets.queries.js';
+import { getTicketDto, queryTickets, ticketChannel } from './tickets.queries.js';
+import { sendAgentMessageTx } from '../email/reply.service.js';
+import { afterChatReply } from '../email/continuity.js';
 
 function encodeCursor(updatedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
@@ -23,10 +25,10 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
   }
 }
 
-/** A page of the workspace's tickets for one view, newest activity first. */
+/** A page of the workspace's tickets for one view (and text filter `q`), newest activity first. */
 export async function listTickets(
   ctx: ServiceContext,
-  o: { workspaceId: string; userId: string; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number },
+  o: { workspaceId: string; userId: string; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number; q?: string | undefined },
 ): Promise<TicketsPage> {
   const statuses = o.status === undefined ? null : Array.isArray(o.status) ? o.status : [o.status];
   const items = await queryTickets(ctx.db, {
@@ -37,6 +39,7 @@ export async function listTickets(
     inboxId: o.inboxId ? fromWire('inbox', o.inboxId) : null,
     cursor: o.cursor ? decodeCursor(o.cursor) : null,
     limit: o.limit + 1,
+    q: o.q || null,
   });
   const page = items.slice(0, o.limit);
   const last = page[page.length - 1];
@@ -64,12 +67,17 @@ export async function getTicketDetail(ctx: ServiceContext, o: { workspaceId: str
 
 /**
  * An agent's public reply or internal note on a ticket: one statement writes it to the
- * ticket's latest conversation. Published as `message.created` after it is stored.
+ * ticket's latest conversation. Published as `message.created` after it is stored. A
+ * public reply on an email ticket (which also queues its email) and a message with
+ * attachments take the transactional path instead (`sendAgentMessageTx`).
  */
 export async function sendAgentMessage(
   ctx: ServiceContext,
-  o: { workspaceId: string; ticketId: string; agent: AgentIdentity; body: string; clientMessageId: string; visibility: Visibility },
+  o: { workspaceId: string; ticketId: string; agent: AgentIdentity; body: string; clientMessageId: string; visibility: Visibility; attachmentIds?: string[] | undefined },
 ): Promise<Message> {
+  const attachmentIds = o.attachmentIds ?? [];
+  const email = o.visibility === 'public' && (await ticketChannel(ctx.db, o.workspaceId, o.ticketId)) === 'email';
+  if (email || attachmentIds.length) return sendAgentMessageTx(ctx, { ...o, attachmentIds, email });
   const r = await ctx.writes.append({
     workspaceId: o.workspaceId,
     target: { ticketId: o.ticketId },
@@ -82,6 +90,9 @@ export async function sendAgentMessage(
     reopen: false,
   });
   if (r.kind === 'no_target') throw notFound('ticket');
-  if (r.kind === 'created') publishMessageCreated(ctx, o.workspaceId, r);
+  if (r.kind === 'created') {
+    publishMessageCreated(ctx, o.workspaceId, r);
+    afterChatReply(ctx, o.workspaceId, r.message);
+  }
   return r.message;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Activity, Message, Ticket, TicketPriority, TicketStatus, WidgetConversation } from '@support/protocol';
+import type { Activity, Channel, Message, Ticket, TicketPriority, TicketStatus, WidgetConversation } from '@support/protocol';
 import type { Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -137,41 +137,52 @@ export function removeTicketTag(ctx: ServiceContext, o: ChangeOpts & { tag: stri
 export type OpenedTicket = { ticket: Ticket; message: Message; conversation: WidgetConversation; activity: Activity };
 
 /**
- * Opens a new chat ticket for a contact with its first message in ONE statement: the
+ * Opens a new ticket for a contact with its first message in ONE statement: the
  * workspace's ticket number, the ticket, its conversation, the message (seq 1) and the
  * `created` activity. The workspace row stays locked only until the caller commits, which
- * should be right after. The caller publishes `ticket.created` after commit.
+ * should be right after. The caller publishes `ticket.created` after commit. Chat by
+ * default; email tickets pass `channel`, their `subject` and the sanitized `html`.
  */
 export async function openChatTicket(
   tx: Tx,
-  o: { workspaceId: string; inboxId: string; contactId: string; author: Author; body: string; clientMessageId: string; now: Date },
+  o: {
+    workspaceId: string; inboxId: string; contactId: string; author: Author; body: string; clientMessageId: string | null; now: Date;
+    channel?: Channel; subject?: string; html?: string | null;
+    /** Ids chosen by the caller (rows it wrote before, in the same transaction, refer to them). */
+    ids?: { ticketId: string; messageId: string };
+    /** The message's `email` and `attachments` (wire JSON). */
+    email?: unknown; attachments?: unknown;
+  },
 ): Promise<OpenedTicket> {
   const { workspaceId: ws, now } = o;
+  const channel = o.channel ?? 'chat';
   const preview = previewOf(o.body);
-  const subject = preview.slice(0, 80) || 'Chat';
+  const subject = (o.subject ?? preview).slice(0, 200) || (channel === 'chat' ? 'Chat' : '(no subject)');
   const [r] = await tx.rows<{ t: any; c: any; m: any; a: any; requester_name: string | null; requester_email: string | null }>(sql`
     with num as (
       update workspaces set ticket_seq = ticket_seq + 1 where id = ${ws}::uuid returning ticket_seq
     ), t as (
       insert into tickets (id, workspace_id, number, subject, status, priority, requester_id, inbox_id,
                            last_message_preview, created_at, updated_at, last_message_at)
-      select ${newId()}::uuid, ${ws}::uuid, num.ticket_seq, ${subject}::text, 'open', 'normal', ${o.contactId}::uuid,
+      select ${o.ids?.ticketId ?? newId()}::uuid, ${ws}::uuid, num.ticket_seq, ${subject}::text, 'open', 'normal', ${o.contactId}::uuid,
              ${o.inboxId}::uuid, ${preview}::text, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
       from num returning *
     ), c as (
       insert into conversations (id, workspace_id, ticket_id, channel, last_seq, created_at, last_activity_at)
-      select ${newId()}::uuid, ${ws}::uuid, t.id, 'chat', 1, ${now}::timestamptz, ${now}::timestamptz from t
+      select ${newId()}::uuid, ${ws}::uuid, t.id, ${channel}::channel, 1, ${now}::timestamptz, ${now}::timestamptz from t
       returning *
     ), m as (
       insert into messages (id, workspace_id, conversation_id, ticket_id, seq, author_type, author_id, body,
-                            visibility, client_message_id, created_at)
-      select ${newId()}::uuid, ${ws}::uuid, c.id, c.ticket_id, 1, ${o.author.type}::actor_type, ${o.author.id}::uuid,
-             ${o.body}::text, 'public', ${o.clientMessageId}::text, ${now}::timestamptz from c
+                            body_html, visibility, client_message_id, email, attachments, created_at)
+      select ${o.ids?.messageId ?? newId()}::uuid, ${ws}::uuid, c.id, c.ticket_id, 1, ${o.author.type}::actor_type, ${o.author.id}::uuid,
+             ${o.body}::text, ${o.html ?? null}::text, 'public', ${o.clientMessageId}::text,
+             ${o.email === undefined ? null : JSON.stringify(o.email)}::jsonb, ${o.attachments == null ? null : JSON.stringify(o.attachments)}::jsonb,
+             ${now}::timestamptz from c
       returning *
     ), a as (
       insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
       select ${newId()}::uuid, ${ws}::uuid, t.id, 'created', ${o.author.type}::actor_type, ${o.author.id}::uuid,
-             'null'::jsonb, '"chat"'::jsonb, ${now}::timestamptz from t
+             'null'::jsonb, ${JSON.stringify(channel)}::jsonb, ${now}::timestamptz from t
       returning *
     )
     select row_to_json(t) as t, row_to_json(c) as c, row_to_json(m) as m, row_to_json(a) as a,
@@ -179,7 +190,7 @@ export async function openChatTicket(
     from t, c, m, a, contacts ct where ct.id = ${o.contactId}::uuid`);
   if (!r) throw new AppError('NOT_FOUND', 'workspace not found');
   return {
-    ticket: ticketDto({ ...r.t, requester_name: r.requester_name, requester_email: r.requester_email, channel: 'chat', tags: [] }),
+    ticket: ticketDto({ ...r.t, requester_name: r.requester_name, requester_email: r.requester_email, channel, tags: [] }),
     message: messageDto(r.m, o.author.name),
     conversation: {
       id: toWire('conversation', r.c.id),

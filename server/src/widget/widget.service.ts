@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { decodeId, type Message, type WidgetConversation, type WidgetSession } from '@support/protocol';
-import { newId, toWire } from '../db/ids.js';
+import { fromWire, newId, toWire } from '../db/ids.js';
+import { attachUploads } from '../attachments/attachments.service.js';
 import type { Db, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
@@ -22,7 +23,7 @@ export type Visitor = {
 
 type ConvRow = { id: string; ticket_id: string; last_seq: number; contact_last_read_seq: number; agent_last_read_seq: number };
 
-const convDto = (c: ConvRow): WidgetConversation => ({
+export const convDto = (c: ConvRow): WidgetConversation => ({
   id: toWire('conversation', c.id),
   ticketId: toWire('ticket', c.ticket_id),
   lastSeq: Number(c.last_seq),
@@ -31,7 +32,7 @@ const convDto = (c: ConvRow): WidgetConversation => ({
 });
 
 /** The visitor's current chat conversation: the newest one whose ticket is not closed. */
-async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor, 'workspaceId' | 'inboxId' | 'contactId'>) {
+export async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor, 'workspaceId' | 'inboxId' | 'contactId'>) {
   const [c] = await ctx.db.rows<ConvRow>(sql`select c.id, c.ticket_id, c.last_seq, c.contact_last_read_seq, c.agent_last_read_seq
     from tickets t join conversations c on c.ticket_id = t.id
     where t.workspace_id = ${v.workspaceId}::uuid and t.requester_id = ${v.contactId}::uuid
@@ -60,12 +61,8 @@ export async function startVisitorSession(
   let contactId: string;
   let contactName: string | null = null;
   if (o.token) {
-    const [s] = await ctx.db.rows<{ id: string; inbox_id: string; contact_id: string; expires_at: Date; name: string | null }>(
-      sql`select vs.id, vs.inbox_id, vs.contact_id, vs.expires_at, ct.name from visitor_sessions vs
-          join contacts ct on ct.id = vs.contact_id where vs.token_hash = ${hashToken(o.token)}`,
-    );
+    const s = await findVisitorSession(ctx.db, o.token, now);
     if (!s || s.inbox_id !== inbox.id) throw new AppError('SESSION_INVALID', 'unknown session token; start a new session');
-    if (new Date(s.expires_at).getTime() <= now.getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; start a new session');
     await ctx.db.rows(sql`update visitor_sessions set last_seen_at = ${now}::timestamptz, expires_at = ${expiresAt}::timestamptz
       where id = ${s.id}::uuid`);
     token = o.token;
@@ -90,8 +87,6 @@ export async function startVisitorSession(
     visitor.conversationId = conv.id;
     visitor.ticketId = conv.ticket_id;
   }
-  const [online] = await ctx.db.rows(sql`select 1 from users where workspace_id = ${inbox.workspace_id}::uuid
-    and availability = 'online' and status = 'active' limit 1`);
   return {
     visitor,
     session: {
@@ -100,9 +95,29 @@ export async function startVisitorSession(
       contactId: toWire('contact', contactId),
       inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: inbox.settings },
       conversation: conv ? convDto(conv) : null,
-      agentsOnline: Boolean(online),
+      agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
     },
   };
+}
+
+/**
+ * The visitor session of a token (with its contact's name), or null when no session has it.
+ * SESSION_EXPIRED when it has expired. Shared by the widget and by visitor downloads.
+ */
+export async function findVisitorSession(db: Db, token: string, now: Date) {
+  const [s] = await db.rows<{ id: string; workspace_id: string; inbox_id: string; contact_id: string; expires_at: Date; name: string | null }>(
+    sql`select vs.id, vs.workspace_id, vs.inbox_id, vs.contact_id, vs.expires_at, ct.name from visitor_sessions vs
+        join contacts ct on ct.id = vs.contact_id where vs.token_hash = ${hashToken(token)}`,
+  );
+  if (s && new Date(s.expires_at).getTime() <= now.getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; start a new session');
+  return s ?? null;
+}
+
+/** True when at least one active agent of the workspace is `online`. */
+export async function anyAgentOnline(db: Db, workspaceId: string): Promise<boolean> {
+  const [online] = await db.rows(sql`select 1 from users where workspace_id = ${workspaceId}::uuid
+    and availability = 'online' and status = 'active' limit 1`);
+  return Boolean(online);
 }
 
 type Sent = { message: Message; conversationId: string; ticketId: string; duplicate: boolean };
@@ -113,10 +128,17 @@ type Sent = { message: Message; conversationId: string; ticketId: string; duplic
  * opens a new ticket in a transaction that locks the contact, so two tabs sending their
  * first message at once still open one ticket. Events are published after commit.
  */
-export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { body: string; clientMessageId: string }): Promise<Sent> {
+export async function sendVisitorMessage(
+  ctx: ServiceContext,
+  v: Visitor,
+  o: { body: string; clientMessageId: string; attachmentIds?: string[] | undefined },
+): Promise<Sent> {
   const author = { type: 'contact' as const, id: v.contactId, name: v.contactName };
   const base = { workspaceId: v.workspaceId, author, body: o.body, visibility: 'public' as const, clientMessageId: o.clientMessageId, allowClosed: false, reopen: true };
-  if (v.conversationId) {
+  // Attachments are linked in the same transaction as the message: such sends skip the group-commit path.
+  const attachmentIds = (o.attachmentIds ?? []).map((id) => fromWire('attachment', id));
+  const files = (tx: Tx, message: Message) => attachUploads(tx, { workspaceId: v.workspaceId, message, uploader: { type: 'contact', id: v.contactId }, ids: attachmentIds });
+  if (v.conversationId && !attachmentIds.length) {
     const r = await ctx.writes.append({ ...base, target: { conversationId: v.conversationId }, now: ctx.clock.now() });
     const done = finishAppend(ctx, v, r);
     if (done) return done;
@@ -129,10 +151,12 @@ export async function sendVisitorMessage(ctx: ServiceContext, v: Visitor, o: { b
     const conv = await currentConversation({ db: tx }, v);
     if (conv) {
       const result = await appendMessage(tx, { ...base, target: { conversationId: conv.id }, now });
+      if (result.kind === 'created') await files(tx, result.message);
       // no_target here means an agent closed the ticket a moment ago: open a new one instead.
       if (result.kind !== 'no_target') return { kind: 'append' as const, result };
     }
     const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
+    await files(tx, opened.message);
     return { kind: 'opened' as const, opened };
   });
   if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message), duplicate: true };

@@ -1,6 +1,9 @@
 import type { Namespace, Socket } from 'socket.io';
 import {
+  widgetAttributesSchema,
   widgetHistorySchema,
+  widgetIdentifySchema,
+  widgetSessionEndSchema,
   widgetMessageSendSchema,
   widgetReadSchema,
   widgetSessionStartSchema,
@@ -15,18 +18,25 @@ import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
 import { sendVisitorMessage, startVisitorSession, visitorConversation, type Visitor } from './widget.service.js';
+import { endVisitorSession, identifyVisitor, setVisitorAttributes } from './widget.identity.js';
+import { attachWidgetListener, widgetWorkspaceRoom } from './widget.listener.js';
+import { visitorMessage } from './visitor-dto.js';
+
+/** A visitor's room: every socket of that contact on that inbox. */
+const visitorRoom = (v: Visitor) => rooms.visitor(toWire('contact', v.contactId), toWire('inbox', v.inboxId));
 
 /**
  * The `/widget` namespace: anonymous visitors. Nothing but `session:start` works until a
  * session is started on this socket; a visitor only ever reads and writes its own
- * conversations and only receives public messages.
+ * conversations and only receives public messages. Returns a function that detaches the
+ * widget's event listener (availability and ticket status pushes).
  */
 export function registerWidgetNamespace(
   nsp: Namespace,
   ctx: ServiceContext,
   lifecycle: Lifecycle,
   opts: { ratePerSecond: number; burst: number; agentNsp: Namespace },
-) {
+): () => void {
   // New anonymous sessions (each creates a contact) per client address and minute, per node.
   const newSessions = new WindowLimiter(ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
   const trustProxy = Boolean(ctx.config.TRUST_PROXY);
@@ -51,6 +61,15 @@ export function registerWidgetNamespace(
       }
     };
 
+    /** Moves the socket into the rooms of visitor `v` (or out of every visitor room). */
+    const bind = (v: Visitor | undefined) => {
+      const prev = socket.data.visitor as Visitor | undefined;
+      if (prev) socket.leave(visitorRoom(prev));
+      if (prev && prev.workspaceId !== v?.workspaceId) socket.leave(widgetWorkspaceRoom(toWire('workspace', prev.workspaceId)));
+      socket.data.visitor = v;
+      if (v) socket.join([visitorRoom(v), widgetWorkspaceRoom(toWire('workspace', v.workspaceId))]);
+    };
+
     handle(socket, env, 'session:start', widgetSessionStartSchema, async (p) => {
       if (!p.token) {
         const address = clientAddress(socket, trustProxy);
@@ -58,11 +77,26 @@ export function registerWidgetNamespace(
         newSessions.hit(address);
       }
       const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
-      const prev = socket.data.visitor as Visitor | undefined;
-      if (prev && prev.contactId !== v.contactId) socket.leave(rooms.contact(toWire('contact', prev.contactId)));
-      socket.data.visitor = v;
-      socket.join(rooms.contact(session.contactId));
+      bind(v);
       return session;
+    });
+
+    handle(socket, env, 'identify', widgetIdentifySchema, async (p) => {
+      const v = { ...need() };
+      const identity = await identifyVisitor(ctx, v, p);
+      bind(v);
+      return identity;
+    });
+
+    handle(socket, env, 'attributes:set', widgetAttributesSchema, async (p) => {
+      await setVisitorAttributes(ctx, need(), p.attributes);
+      return null;
+    });
+
+    handle(socket, env, 'session:end', widgetSessionEndSchema, async () => {
+      await endVisitorSession(ctx, need());
+      bind(undefined);
+      return null;
     });
 
     handle(socket, env, 'message:send', widgetMessageSendSchema, async (p) => {
@@ -70,8 +104,9 @@ export function registerWidgetNamespace(
       const sent = await sendVisitorMessage(ctx, v, p);
       // A retry of an old message must not move the visitor back to that old conversation.
       if (!sent.duplicate) adopt(sent.conversationId, sent.ticketId);
-      return sent.message;
+      return visitorMessage(sent.message);
     });
+
 
     handle(socket, env, 'history', widgetHistorySchema, async (p) => {
       const v = need();
@@ -84,7 +119,7 @@ export function registerWidgetNamespace(
         limit: p.limit,
         publicOnly: true,
       });
-      return { conversationId: toWire('conversation', conversationId), ...page };
+      return { conversationId: toWire('conversation', conversationId), messages: page.messages.map(visitorMessage), hasMore: page.hasMore };
     });
 
     handle(socket, env, 'typing', widgetTypingSchema, (p) => {
@@ -110,10 +145,12 @@ export function registerWidgetNamespace(
           workspaceId: toWire('workspace', v.workspaceId),
           conversationId: toWire('conversation', v.conversationId),
           requesterId: toWire('contact', moved.requesterId),
+          inboxId: toWire('inbox', moved.inboxId),
           side: 'contact',
           seq: moved.seq,
         });
       return null;
     });
   });
+  return attachWidgetListener(ctx, nsp);
 }

@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { createEmailInbox } from '../email/inboxes.js';
 import { createAgent, createInbox, createTeam, createWorkspace } from './workspaces.service.js';
 
 const SEED_LOCK = 0x5e_0002;
 
-export type SeedResult = { workspaceId: string; inboxId: string; email: string; password: string };
+export type SeedResult = {
+  workspaceId: string;
+  inboxId: string;
+  email: string;
+  password: string;
+  /** The demo email inbox and the Basic-auth password of its webhook (user `webhook`). */
+  emailInboxId: string;
+  webhookPassword: string;
+};
 
 /**
  * On a database with no workspace at all, creates the demo workspace: a chat inbox, an
- * owner agent and a Support team. Returns what it created, or null when the database
+ * email inbox (support@example.com, no SMTP needed to try it), an owner agent and a Support team. Returns what it created, or null when the database
  * already had a workspace. Safe when several nodes boot at once (advisory lock).
  */
 export async function seedIfEmpty(db: Db, o: { email: string; password?: string }): Promise<SeedResult | null> {
@@ -27,6 +36,14 @@ export async function seedIfEmpty(db: Db, o: { email: string; password?: string 
     });
     const adminId = await createAgent(tx, { workspaceId, email: o.email, name: 'Admin', password, role: 'owner' });
     await createTeam(tx, { workspaceId, name: 'Support', memberIds: [adminId] });
-    return { workspaceId, inboxId, email: o.email, password };
+    const webhookPassword = randomBytes(18).toString('base64url');
+    const emailInboxId = await createEmailInbox(tx, {
+      workspaceId,
+      name: 'Email',
+      email: { address: 'support@example.com', fromName: 'Demo Support' },
+      basicUser: 'webhook',
+      basicPassword: webhookPassword,
+    });
+    return { workspaceId, inboxId, email: o.email, password, emailInboxId, webhookPassword };
   });
 }

@@ -1,0 +1,75 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, Agent, AgentClientToServer, AgentServerToClient, Attachment, EmailOriginal } from '@support/protocol';
+
+export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function rest<T>(method: 'GET' | 'POST', path: string, body?: unknown, file?: Blob): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: file ? { 'content-type': file.type || 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {},
+    body: file ?? (body ? JSON.stringify(body) : null),
+  });
+  if (res.status === 204) return undefined as T;
+  const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+  if (!res.ok) throw new ApiError(json.error?.code ?? 'INTERNAL', json.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+/** The logged-in agent from the session cookie, or null. */
+export async function me(): Promise<Agent | null> {
+  try {
+    return (await rest<{ agent: Agent | null }>('GET', '/api/auth/me')).agent;
+  } catch (err) {
+    if (err instanceof ApiError && (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED')) return null;
+    throw err;
+  }
+}
+
+/** Logs in; the server sets the same-origin session cookie the socket then uses. */
+export async function login(email: string, password: string): Promise<Agent> {
+  return (await rest<{ agent: Agent }>('POST', '/api/auth/login', { email, password })).agent;
+}
+
+export function logout(): Promise<void> {
+  return rest('POST', '/api/auth/logout');
+}
+
+/** Uploads one file (session cookie); returns the Attachment whose id goes in `message:send`'s `attachmentIds`. */
+export function uploadAttachment(file: File): Promise<Attachment> {
+  return rest('POST', `/api/attachments?filename=${encodeURIComponent(file.name || 'file')}`, undefined, file);
+}
+
+/** The full original of an email message (quotes and signature included). */
+export function emailOriginal(messageId: string): Promise<EmailOriginal> {
+  return rest('GET', `/api/email/messages/${encodeURIComponent(messageId)}/original`);
+}
+
+/** The `/agent` socket, authenticated by the cookie (same origin), WebSocket only. */
+export function agentSocket(): AgentSocket {
+  return io('/agent', { transports: ['websocket'], autoConnect: false, reconnectionDelayMax: 3000 });
+}
+
+type Events = AgentClientToServer;
+type AckData<E extends keyof Events> = Parameters<Events[E]>[1] extends ((a: Ack<infer T>) => void) | undefined ? T : never;
+
+/** Emits `event` and returns the ack's data; throws ApiError on an error ack or after `ms`. */
+export async function call<E extends keyof Events>(s: AgentSocket, event: E, payload: Parameters<Events[E]>[0], ms = 10_000): Promise<AckData<E>> {
+  let ack: Ack<AckData<E>>;
+  try {
+    ack = await (s.timeout(ms) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<AckData<E>>> }).emitWithAck(event, payload);
+  } catch {
+    throw new ApiError('TIMEOUT', `${event}: no answer`);
+  }
+  if (!ack.ok) throw new ApiError(ack.error.code, ack.error.message);
+  return ack.data;
+}

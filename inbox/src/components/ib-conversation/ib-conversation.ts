@@ -1,0 +1,245 @@
+import { LitElement, html, css, nothing } from 'lit';
+import type { Message, TicketPriority, TicketStatus } from '@support/protocol';
+import { store } from '../../store.js';
+import { StoreController } from '../../store-controller.js';
+import { call } from '../../api.js';
+import { buildTimeline, newestWithin } from '../../lib/thread.js';
+import { agentName } from '../../lib/people.js';
+import { renderTimeline } from './timeline.js';
+import { conversationStyles } from './ib-conversation.styles.js';
+import '../ib-composer/ib-composer.js';
+import type { IbComposer } from '../ib-composer/ib-composer.js';
+
+/** Timeline items rendered in the first frame of a newly opened ticket (the newest ones; an email counts as several: `newestWithin`). */
+export const FIRST_FRAME_ITEMS = 60;
+/** Frames (about half a second) during which an opened thread is held at its end while its items settle to their real sizes. */
+const STICK_FRAMES = 30;
+const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
+const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+
+/** The last public agent reply at or before the visitor's read marker. */
+function lastSeen(messages: Message[], contactReadSeq: number, conversationId: string | undefined): number {
+  let seq = 0;
+  for (const m of messages)
+    if (m.conversationId === conversationId && m.authorType === 'agent' && m.visibility === 'public' && m.seq <= contactReadSeq) seq = m.seq;
+  return seq;
+}
+
+/**
+ * The open ticket: actions (assign, status, priority, tags), the collision notice, the
+ * timeline (messages, notes, activities, day separators, "seen", typing) and the composer.
+ * A newly opened ticket first renders its newest FIRST_FRAME_ITEMS items (what is on
+ * screen), then the rest in the next task. Performance measures: `ib-open:render` (data in
+ * hand → first frame's thread laid out) and `ib-open:full` (→ whole thread laid out).
+ */
+export class IbConversation extends LitElement {
+  static styles = conversationStyles;
+  private readonly _store = new StoreController(this);
+  private shownId: string | null = null;
+  private shownCount = 0;
+  private measuring: 'first' | 'full' | null = null;
+  private limit = Infinity;
+  /** The thread was at its end when the older items were added (keep it there). */
+  private endBeforeFull = false;
+  private stickRun = 0;
+  private agentScrolled = false;
+  private readonly onAgentScroll = () => (this.agentScrolled = true);
+  /** The last ticket action's error, shown under the actions until the next one. */
+  private actionError = '';
+  private typingTimer: ReturnType<typeof setInterval> | undefined;
+
+  connectedCallback() {
+    super.connectedCallback();
+    // Typing indicators expire on the client: re-render while any is shown.
+    this.typingTimer = setInterval(() => {
+      if (store.open?.typing.size) this.requestUpdate();
+    }, 1000);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.typingTimer);
+  }
+
+  composer(): IbComposer | null {
+    return this.renderRoot.querySelector('ib-composer');
+  }
+
+  willUpdate() {
+    if (store.open && store.open.id !== this.shownId) {
+      performance.mark('ib-open:render-start');
+      this.actionError = '';
+      this.measuring = 'first';
+      this.limit = FIRST_FRAME_ITEMS;
+    }
+  }
+
+  updated() {
+    this.syncSelects();
+    // Email messages render their bodies in their own update, after this one: scroll and
+    // measure once they have, so both see the thread as laid out.
+    const emails = Array.from(this.renderRoot.querySelectorAll('ib-email')) as LitElement[];
+    if (emails.some((e) => e.isUpdatePending)) void Promise.all(emails.map((e) => e.updateComplete)).then(() => this.settle());
+    else this.settle();
+  }
+
+  /** After a render (and the email bodies'): keeps the thread scrolled to the end, records the open measures. */
+  private settle() {
+    const open = store.open;
+    const scroller = this.renderRoot.querySelector('.thread') as HTMLElement | null;
+    if (!open || !scroller) {
+      this.shownId = null;
+      return;
+    }
+    const count = open.messages.size + open.pending.length;
+    const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+    if (open.id !== this.shownId || (count > this.shownCount && nearBottom)) this.stickToEnd(scroller);
+    // Reading scrollHeight above forced style and layout, so the measures cover them.
+    if (this.measuring === 'first') {
+      performance.measure('ib-open:render', 'ib-open:render-start');
+      this.measuring = this.limit < Infinity ? 'full' : null;
+      if (this.limit < Infinity)
+        setTimeout(() => {
+          this.limit = Infinity;
+          this.endBeforeFull = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+          this.requestUpdate();
+        });
+    } else if (this.measuring === 'full' && this.limit === Infinity) {
+      performance.measure('ib-open:full', 'ib-open:render-start');
+      this.measuring = null;
+      // The older items went in above: still at the end if the agent was there.
+      if (this.endBeforeFull) this.stickToEnd(scroller);
+    }
+    this.shownId = open.id;
+    this.shownCount = count;
+  }
+
+  /**
+   * Scrolls to the end, then again over the next frames while messages that come into view
+   * grow from their estimated size (`content-visibility`) to their real one, for
+   * STICK_FRAMES frames or until the agent scrolls (wheel, touch, pointer, keys).
+   */
+  private stickToEnd(scroller: HTMLElement) {
+    const run = ++this.stickRun;
+    this.agentScrolled = false;
+    let frames = 0;
+    const step = () => {
+      if (run !== this.stickRun || this.agentScrolled) return;
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) scroller.scrollTop = scroller.scrollHeight;
+      if (++frames < STICK_FRAMES) requestAnimationFrame(step);
+    };
+    step();
+  }
+
+  /** The menus show the ticket as it is (after a refused change, or a team pick, too). */
+  private syncSelects() {
+    const t = store.open?.ticket;
+    if (!t) return;
+    const set = (label: string, v: string) => {
+      const el = this.renderRoot.querySelector(`select[aria-label=${label}]`) as HTMLSelectElement | null;
+      if (el && el.value !== v) el.value = v;
+    };
+    set('Assignee', t.assigneeId ?? '');
+    set('Status', t.status);
+    set('Priority', t.priority);
+  }
+
+  private act(event: 'ticket:setStatus' | 'ticket:setPriority' | 'ticket:assign' | 'ticket:addTag' | 'ticket:removeTag', payload: Record<string, unknown>) {
+    const s = store.socket;
+    const open = store.open;
+    if (!s || !open) return;
+    this.actionError = '';
+    void (call(s, event, { ticketId: open.id, ...payload } as never) as Promise<{ ticket: typeof open.ticket; activities: typeof open.activities }>).then(
+      (r) => open.setTicket(r.ticket, r.activities),
+      (err: Error) => {
+        this.actionError = err.message;
+        this.requestUpdate();
+        this.syncSelects();
+      },
+    );
+  }
+
+  /** Shortcut and button actions. */
+  resolve() {
+    this.act('ticket:setStatus', { status: 'resolved' });
+  }
+  assignToMe() {
+    if (store.agent) this.act('ticket:assign', { assigneeId: store.agent.id });
+  }
+
+  private onAssign(e: Event) {
+    const v = (e.target as HTMLSelectElement).value;
+    if (v.startsWith('team_')) this.act('ticket:assign', { teamId: v });
+    else if (v === 'team:none') this.act('ticket:assign', { teamId: null });
+    else this.act('ticket:assign', { assigneeId: v || null });
+  }
+
+  private onTag(e: KeyboardEvent) {
+    const input = e.target as HTMLInputElement;
+    if (e.key !== 'Enter' || !input.value.trim()) return;
+    this.act('ticket:addTag', { tag: input.value.trim() });
+    input.value = '';
+  }
+
+  render() {
+    const open = store.open;
+    if (!open) return html`<div class="empty">Select a ticket. Press <kbd>?</kbd> for shortcuts.</div>`;
+    const t = open.ticket;
+    const messages = open.messages.list();
+    const conv = open.conversations[open.conversations.length - 1];
+    const seenSeq = lastSeen(messages, conv?.contactLastReadSeq ?? 0, conv?.id);
+    const all = buildTimeline(messages, open.activities, open.pending);
+    const items = newestWithin(all, this.limit);
+    const me = store.agent?.id;
+    const typing = open.typingNow();
+    const viewers = [...open.viewers].filter((v) => v !== me);
+    const agentsTyping = typing.filter(([, x]) => x.authorType === 'agent').map(([id]) => agentName(store.agents, id));
+    const visitorTyping = typing.some(([, x]) => x.authorType === 'contact');
+    const team = store.teams.find((x) => x.id === t.teamId);
+    return html`
+      <header>
+        <div class="title"><span class="num">#${t.number}</span> <span class="subject">${t.subject}</span></div>
+        <div class="actions">
+          <button class="me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)">Assign to me</button>
+          <select aria-label="Assignee" @change=${this.onAssign}>
+            <option value="" ?selected=${!t.assigneeId}>Unassigned</option>
+            ${[...store.agents.values()].map((a) => html`<option value=${a.id} ?selected=${t.assigneeId === a.id}>${a.name}${a.id === me ? ' (me)' : ''} · ${a.availability}</option>`)}
+            <optgroup label="Team">
+              ${store.teams.map((x) => html`<option value=${x.id} ?selected=${false}>Team: ${x.name}</option>`)}
+              <option value="team:none">No team</option>
+            </optgroup>
+          </select>
+          <select aria-label="Status" @change=${(e: Event) => this.act('ticket:setStatus', { status: (e.target as HTMLSelectElement).value })}>
+            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${s}</option>`)}
+          </select>
+          <select aria-label="Priority" @change=${(e: Event) => this.act('ticket:setPriority', { priority: (e.target as HTMLSelectElement).value })}>
+            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${p}</option>`)}
+          </select>
+          <button class="resolve" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)">Resolve</button>
+        </div>
+        <div class="tags">
+          ${team ? html`<span class="team">Team: ${team.name}</span>` : nothing}
+          ${t.tags.map((g) => html`<span class="tag">${g}<button aria-label="Remove tag ${g}" @click=${() => this.act('ticket:removeTag', { tag: g })}>×</button></span>`)}
+          <input class="addtag" placeholder="+ tag" aria-label="Add tag" @keydown=${this.onTag} />
+        </div>
+        ${this.actionError ? html`<div class="error" role="alert">${this.actionError}</div>` : nothing}
+      </header>
+      ${viewers.length || agentsTyping.length
+        ? html`<div class="collision" role="status">
+            ${agentsTyping.length ? html`${agentsTyping.join(', ')} ${agentsTyping.length > 1 ? 'are' : 'is'} typing here. ` : nothing}
+            ${viewers.length ? html`Also viewing: ${viewers.map((v) => agentName(store.agents, v)).join(', ')}` : nothing}
+          </div>`
+        : nothing}
+      <div class="thread" role="log" aria-label="Conversation" @wheel=${this.onAgentScroll} @touchmove=${this.onAgentScroll} @pointerdown=${this.onAgentScroll} @keydown=${this.onAgentScroll}>
+        ${open.hasMoreBefore && items === all ? html`<button class="earlier" @click=${() => void open.loadEarlier()}>Load earlier messages</button>` : nothing}
+        ${renderTimeline(items, store.agents, seenSeq, (cmid) => {
+          const p = open.pending.find((x) => x.clientMessageId === cmid);
+          if (p) void open.send(p.body, p.visibility, cmid, p.attachmentIds).catch(() => {});
+        })}
+        ${visitorTyping ? html`<div class="typing">The visitor is typing…</div>` : nothing}
+      </div>
+      <ib-composer .ticketId=${t.id}></ib-composer>
+    `;
+  }
+}
+customElements.define('ib-conversation', IbConversation);

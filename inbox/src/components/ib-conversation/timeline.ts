@@ -1,0 +1,89 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Activity, Agent, Message } from '@support/protocol';
+import type { TimelineItem } from '../../lib/thread.js';
+import { agentName } from '../../lib/people.js';
+import { deliveryText, formatSize, isOwnAttachmentUrl } from '../../lib/email-html.js';
+import '../ib-email/ib-email.js';
+
+// One formatter for every row: toLocale*String with options builds a new one per call (slow).
+const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const time = (iso: string) => hhmm.format(new Date(iso));
+const text = (v: unknown) => (v == null ? 'none' : String(v));
+
+/** One sentence for an activity ("Ana assigned this to Bo"), always rendered as text. */
+export function activityText(a: Activity, agents: Map<string, Agent>): string {
+  const who = a.actorType === 'agent' ? agentName(agents, a.actorId) : a.actorType === 'contact' ? 'The visitor' : 'The system';
+  switch (a.kind) {
+    case 'assigned':
+      return a.newValue ? `${who} assigned this to ${agentName(agents, a.newValue as string)}` : `${who} unassigned this`;
+    case 'team_changed':
+      return a.newValue ? `${who} set the team` : `${who} cleared the team`;
+    case 'status_changed':
+      return `${who} changed the status from ${text(a.oldValue)} to ${text(a.newValue)}`;
+    case 'priority_changed':
+      return `${who} changed the priority from ${text(a.oldValue)} to ${text(a.newValue)}`;
+    case 'tag_added':
+      return `${who} added the tag ${text(a.newValue)}`;
+    case 'tag_removed':
+      return `${who} removed the tag ${text(a.oldValue)}`;
+    default:
+      return `${who}: ${a.kind}`;
+  }
+}
+
+const THUMBNAIL_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** A message's files as download links with their size; images served by us as thumbnails. Inline images of shown HTML are already in it. */
+function attachments(m: Message): TemplateResult | typeof nothing {
+  const files = (m.attachments ?? []).filter((a) => !(a.inline && m.html));
+  if (!files.length) return nothing;
+  return html`<ul class="files" aria-label="Attachments">
+    ${files.map((a) => {
+      const own = isOwnAttachmentUrl(a.url);
+      const label = html`${a.filename} <span class="size">(${formatSize(a.size)})</span>`;
+      if (!own) return html`<li>${label}</li>`;
+      return html`<li><a href=${a.url} target="_blank" rel="noopener noreferrer" download=${a.filename}
+        >${THUMBNAIL_TYPES.has(a.contentType) ? html`<img class="thumb" src=${a.url} alt="" loading="lazy" />` : nothing}${label}</a></li>`;
+    })}
+  </ul>`;
+}
+
+/** The delivery state of an outbound email ("Sent", "Sending…", "Failed: …", "Not sent: …"). */
+function delivery(m: Message): TemplateResult | typeof nothing {
+  const d = m.email?.delivery;
+  if (!d) return nothing;
+  return html`<div class="delivery ${d.status}" role="status" title=${`${d.status} · ${d.attempts} attempt(s) · ${d.updatedAt}`}>${deliveryText(d, time)}</div>`;
+}
+
+/** The timeline's items as templates; `seenSeq` is the last agent reply the visitor has seen (marked "Seen"). */
+export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>, seenSeq: number, onRetry: (cmid: string) => void) {
+  // Keyed: older items put before the newest keep the DOM of those already shown (so the
+  // browser's scroll anchoring holds the view, and email bodies are not parsed again).
+  return repeat(items, (it) => it.key, (it) => {
+    switch (it.kind) {
+      case 'day':
+        return html`<div class="day"><span>${it.label}</span></div>`;
+      case 'activity':
+        return html`<div class="activity">${activityText(it.activity, agents)} · ${time(it.activity.createdAt)}</div>`;
+      case 'pending':
+        return html`<div class="msg agent ${it.pending.visibility} pending">
+          <div class="head"><span class="author">You</span>${it.pending.visibility === 'internal' ? html`<span class="badge">Internal note</span>` : nothing}
+            <span class="time">${it.pending.failed ? html`not sent · <button @click=${() => onRetry(it.pending.clientMessageId)}>retry</button>` : 'sending…'}</span></div>
+          <div class="body">${it.pending.body}</div>
+          ${it.pending.attachmentIds?.length ? html`<div class="files">${it.pending.attachmentIds.length} file(s)</div>` : nothing}
+        </div>`;
+      case 'message': {
+        const m = it.message;
+        const author = m.authorName ?? (m.authorType === 'contact' ? 'Visitor' : m.authorType === 'system' ? 'System' : 'Agent');
+        const seen = m.seq === seenSeq;
+        return html`<div class="msg ${m.authorType} ${m.visibility}" data-seq=${m.seq} data-id=${m.id}>
+          <div class="head"><span class="author">${author}</span>${m.visibility === 'internal' ? html`<span class="badge">Internal note</span>` : nothing}
+            <span class="time" title=${m.createdAt}>${time(m.createdAt)}</span>${seen ? html`<span class="seen">Seen</span>` : nothing}</div>
+          ${m.email ? html`<ib-email .message=${m}></ib-email>` : html`<div class="body">${m.body}</div>`}
+          ${attachments(m)} ${delivery(m)}
+        </div>`;
+      }
+    }
+  });
+}

@@ -1,0 +1,105 @@
+import { LitElement, html, nothing } from 'lit';
+import type { EmailOriginal, Message } from '@support/protocol';
+import { emailOriginal } from '../../api.js';
+import { emailIcon } from '../../lib/icons.js';
+import { addressText, emailFragment, hasRemoteImages, loadRemoteImages } from '../../lib/email-html.js';
+import { emailStyles } from './ib-email.styles.js';
+
+/** Headers of the original shown above its body, in this order. */
+const ORIGINAL_HEADERS = ['from', 'to', 'cc', 'date', 'subject'];
+
+/** A stable element holding the email HTML (parsed once per string), for Lit to place. */
+function htmlBlock(cache: Map<string, HTMLElement>, source: string): HTMLElement {
+  let el = cache.get(source);
+  if (!el) {
+    el = document.createElement('div');
+    el.className = 'html';
+    el.append(emailFragment(source));
+    cache.set(source, el);
+  }
+  return el;
+}
+
+/**
+ * The email part of a message: subject, from/to/cc, the channel, and the body — the
+ * sanitized `html` placed in this element's shadow root after a second client-side
+ * allow-list pass (`emailFragment`), or `body` as text when `html` is null. Remote images
+ * load only after "Load remote images"; "Show original" fetches the unstripped email and
+ * shows it the same way in place of the body, with a link to download the source when stored.
+ */
+export class IbEmail extends LitElement {
+  static styles = emailStyles;
+  static properties = { message: { attribute: false } };
+  declare message: Message;
+  private imagesLoaded = false;
+  private showOriginal = false;
+  private original: EmailOriginal | null = null;
+  private originalError = '';
+  private readonly blocks = new Map<string, HTMLElement>();
+
+  updated() {
+    if (this.imagesLoaded) loadRemoteImages(this.renderRoot);
+  }
+
+  private loadImages() {
+    this.imagesLoaded = true;
+    this.requestUpdate();
+  }
+
+  private async toggleOriginal() {
+    this.showOriginal = !this.showOriginal;
+    this.requestUpdate();
+    if (!this.showOriginal || this.original) return;
+    this.originalError = '';
+    try {
+      this.original = await emailOriginal(this.message.id);
+    } catch (err) {
+      this.originalError = `Could not load the original: ${(err as Error).message}`;
+    }
+    this.requestUpdate();
+  }
+
+  private body(source: string | null, text: string) {
+    return source ? htmlBlock(this.blocks, source) : html`<div class="text">${text}</div>`;
+  }
+
+  private renderOriginal() {
+    const o = this.original;
+    if (this.originalError) return html`<div class="original error" role="alert">${this.originalError}</div>`;
+    if (!o) return html`<div class="original">Loading the original…</div>`;
+    const headers = ORIGINAL_HEADERS.filter((h) => o.headers[h]);
+    return html`<div class="original" aria-label="Original email">
+      <dl class="headers">${headers.map((h) => html`<dt>${h}</dt><dd>${o.headers[h]}</dd>`)}</dl>
+      ${this.body(o.html, o.text)}
+    </div>`;
+  }
+
+  render() {
+    const m = this.message;
+    const e = m.email;
+    if (!e) return nothing;
+    const remote = hasRemoteImages(m.html) || (this.showOriginal && hasRemoteImages(this.original?.html));
+    const canOriginal = e.hasOriginal || e.stripped;
+    return html`
+      <div class="meta">
+        <div><span class="channel">${emailIcon} Email ${e.direction === 'in' ? 'received' : 'sent'}</span>${e.auto ? html`<span class="auto">automatic</span>` : nothing}
+          · <span class="subject">${e.subject}</span></div>
+        <div class="people"><span class="from">From: ${addressText(e.from)}</span>
+          ${e.to.length ? html`<span class="to">To: ${e.to.map(addressText).join(', ')}</span>` : nothing}
+          ${e.cc.length ? html`<span class="cc">Cc: ${e.cc.map(addressText).join(', ')}</span>` : nothing}</div>
+      </div>
+      ${this.showOriginal ? nothing : this.body(m.html, m.body)}
+      ${this.showOriginal ? this.renderOriginal() : nothing}
+      ${remote || canOriginal
+        ? html`<div class="tools">
+            ${remote && !this.imagesLoaded ? html`<button class="images" @click=${this.loadImages}>Load remote images</button>` : nothing}
+            ${canOriginal ? html`<button class="show-original" aria-expanded=${this.showOriginal} @click=${this.toggleOriginal}>${this.showOriginal ? 'Hide original' : 'Show original'}</button>` : nothing}
+            ${this.showOriginal && this.original?.hasRaw
+              ? html`<a class="raw" href="/api/email/messages/${encodeURIComponent(m.id)}/raw" download>Download source (.eml)</a>`
+              : nothing}
+          </div>`
+        : nothing}
+    `;
+  }
+}
+customElements.define('ib-email', IbEmail);

@@ -1,0 +1,9 @@
+import { svg } from 'lit';
+
+const box = (d: ReturnType<typeof svg>, label: string) =>
+  svg`<svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" role="img" aria-label=${label}><title>${label}</title>${d}</svg>`;
+
+/** Channel icons (inline SVG: no font or request needed). */
+export const chatIcon = box(svg`<path d="M2 3h12v8H6l-3 3v-3H2z" stroke-linejoin="round"/>`, 'chat');
+export const emailIcon = box(svg`<rect x="1.5" y="3" width="13" height="10" rx="1"/><path d="M2 4l6 5 6-5"/>`, 'email');
+export const bellIcon = box(svg`<path d="M4 11V7a4 4 0 0 1 8 0v4l1 1H3zM6.5 13.5a1.5 1.5 0 0 0 3 0"/>`, 'notifications');

@@ -1,0 +1,91 @@
+import type { Ticket, TicketListItem, TicketStatus } from '@support/protocol';
+
+export type ListFilter = {
+  view: 'mine' | 'unassigned' | 'all';
+  /** `null`: every status. */
+  status: TicketStatus | null;
+  inboxId: string | null;
+  q: string;
+};
+
+/** Whether a ticket belongs in the list for `f`, as the server's `tickets:list` decides it. */
+export function matches(t: Ticket, f: ListFilter, me: string): boolean {
+  if (f.view === 'mine' && t.assigneeId !== me) return false;
+  if (f.view === 'unassigned' && t.assigneeId !== null) return false;
+  if (f.status && t.status !== f.status) return false;
+  if (f.inboxId && t.inboxId !== f.inboxId) return false;
+  const q = f.q.trim().toLowerCase();
+  if (q) {
+    const hash = /^#(\d{1,9})$/.exec(q);
+    if (hash) return t.number === Number(hash[1]);
+    const hay = [t.subject, t.requester.name ?? '', t.requester.email ?? ''].map((s) => s.toLowerCase());
+    if (!hay.some((s) => s.includes(q)) && !(/^\d{1,9}$/.test(q) && t.number === Number(q))) return false;
+  }
+  return true;
+}
+
+/** Sort order of every list: last activity first, then id (as the server's keyset). */
+export function newerFirst(a: Ticket, b: Ticket): number {
+  return a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The rows of the current list: every ticket known to the client by id, and the ordered ids
+ * of those that match the filter. Live changes go through `upsert`, which moves, inserts or
+ * drops the row; pages from the server go through `addPage`.
+ */
+export class TicketList {
+  readonly byId = new Map<string, TicketListItem>();
+  ids: string[] = [];
+
+  constructor(
+    public filter: ListFilter,
+    public me: string,
+  ) {}
+
+  /** Replaces the rows with a fresh first page (known tickets stay in `byId`). */
+  reset(items: TicketListItem[]): void {
+    this.ids = [];
+    this.addPage(items);
+  }
+
+  addPage(items: TicketListItem[]): void {
+    const seen = new Set(this.ids);
+    for (const t of items) {
+      this.byId.set(t.id, t);
+      if (!seen.has(t.id)) {
+        this.ids.push(t.id);
+        seen.add(t.id);
+      }
+    }
+    this.ids.sort((a, b) => newerFirst(this.byId.get(a)!, this.byId.get(b)!));
+  }
+
+  /** Stores the new state of a ticket and moves its row (in, out, or to its new place). */
+  upsert(t: TicketListItem): void {
+    this.byId.set(t.id, t);
+    const at = this.ids.indexOf(t.id);
+    if (at >= 0) this.ids.splice(at, 1);
+    if (!matches(t, this.filter, this.me)) return;
+    let lo = 0;
+    let hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newerFirst(this.byId.get(this.ids[mid]!)!, t) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.ids.splice(lo, 0, t.id);
+  }
+
+  /** Merges fields into a known ticket (a `TicketPatch`, a new unread count); false if unknown. */
+  patch(id: string, fields: Partial<TicketListItem>): boolean {
+    const t = this.byId.get(id);
+    if (!t) return false;
+    this.upsert({ ...t, ...fields });
+    return true;
+  }
+
+  rows(): TicketListItem[] {
+    return this.ids.map((id) => this.byId.get(id)!);
+  }
+}

@@ -1,0 +1,86 @@
+import type { TicketListItem } from '@support/protocol';
+import type { AgentSocket } from './api.js';
+import { notify } from './lib/notify.js';
+import type { InboxStore } from './store.js';
+
+/**
+ * Wires the `/agent` socket's live events into the store: connection state (a reconnect
+ * resyncs), new tickets and messages (list rows, unread counts, the open thread,
+ * notifications), outbound email delivery states, ticket changes, typing, viewing, read markers, presence and `sync` hints.
+ */
+export function wireLive(store: InboxStore, s: AgentSocket): void {
+  s.on('connect', () => {
+    store.connected = true;
+    const first = !store.everConnected;
+    store.everConnected = true;
+    store.changed();
+    void store.resync(first);
+  });
+  s.on('disconnect', (reason) => {
+    store.connected = false;
+    store.changed();
+    // Logged out (here or elsewhere) or the session expired: socket.io will not reconnect.
+    if (reason === 'io server disconnect') store.stop();
+  });
+  s.on('connect_error', (err) => {
+    const code = (err as Error & { data?: { code?: string } }).data?.code;
+    if (code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED') store.stop();
+  });
+  s.on('ticket:new', ({ ticket, message }) => {
+    store.list.upsert({ ...ticket, conversationId: message?.conversationId ?? null, unreadCount: message ? 1 : 0 });
+    notify(`New ticket #${ticket.number}`, ticket.lastMessagePreview ?? ticket.subject, ticket.id);
+    store.changed();
+  });
+  s.on('message:new', ({ message, ticket: patch, activities }) => {
+    const fromContact = message.authorType === 'contact' && message.visibility === 'public';
+    const reading = store.open?.id === patch.id && document.hasFocus();
+    const known = store.list.byId.get(patch.id);
+    if (store.open?.id === patch.id) {
+      store.open.addActivities(activities);
+      store.open.addMessage(message, patch);
+      if (fromContact && reading) store.markRead();
+    }
+    const notifyIfMine = (t: TicketListItem | null | undefined) => {
+      if (fromContact && !reading && t && t.assigneeId === store.agent?.id)
+        notify(`#${t.number} ${t.requester.name ?? t.requester.email ?? 'Visitor'}`, message.body, t.id);
+    };
+    if (known) {
+      store.list.patch(patch.id, { ...patch, conversationId: message.conversationId, unreadCount: fromContact && !reading ? known.unreadCount + 1 : known.unreadCount });
+      notifyIfMine(known);
+    } else void store.fetchRow(patch.id, fromContact ? 1 : 0).then(notifyIfMine);
+    store.changed();
+  });
+  s.on('ticket:updated', ({ ticket, activities }) => {
+    store.applyTicket(ticket);
+    if (store.open?.id === ticket.id) store.open.setTicket(ticket, activities);
+    store.changed();
+  });
+  s.on('typing', (e) => {
+    if (store.open?.id === e.ticketId && e.authorId !== store.agent?.id) store.open.setTyping(e.authorId, e.on, e);
+  });
+  s.on('viewing', (e) => {
+    if (store.open?.id !== e.ticketId || e.userId === store.agent?.id) return;
+    if (e.on) store.open.viewers.add(e.userId);
+    else store.open.viewers.delete(e.userId);
+    store.changed();
+  });
+  s.on('read', (e) => {
+    if (e.side === 'agent') {
+      for (const t of store.list.byId.values()) if (t.conversationId === e.conversationId && t.unreadCount) store.list.patch(t.id, { unreadCount: 0 });
+    }
+    if (store.open?.conversations.some((c) => c.id === e.conversationId)) store.open.setRead(e.conversationId, e.side, e.seq);
+    store.changed();
+  });
+  s.on('presence', (e) => {
+    const a = store.agents.get(e.userId);
+    if (a) store.agents.set(a.id, { ...a, availability: e.status });
+    if (store.agent && e.userId === store.agent.id) store.agent = { ...store.agent, availability: e.status };
+    store.changed();
+  });
+  s.on('message:delivery', (e) => {
+    if (store.open?.id === e.ticketId) store.open.setDelivery(e.messageId, e.delivery);
+  });
+  s.on('sync', (e) => {
+    setTimeout(() => void store.resync(false), Math.random() * e.withinMs);
+  });
+}

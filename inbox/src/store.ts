@@ -1,0 +1,228 @@
+import type { Agent, Availability, InboxSummary, Team, Ticket, TicketListItem } from '@support/protocol';
+import { agentSocket, call, login, logout, me, type AgentSocket } from './api.js';
+import { TicketList, type ListFilter } from './lib/ticket-list.js';
+import { OpenTicket } from './open-ticket.js';
+import { wireLive } from './live.js';
+
+/** First page, and the pages loaded while scrolling (the protocol's maximum). */
+const PAGE = 50;
+const MORE = 100;
+
+/**
+ * The inbox's state and its one `/agent` socket. Components read it and listen for `change`.
+ * Live events update the list and the open ticket in place; after a reconnect or a `sync`
+ * hint the list page and the open thread are fetched again (by seq, without duplicates).
+ */
+export class InboxStore extends EventTarget {
+  agent: Agent | null = null;
+  /** 'login' until authenticated; 'ready' afterwards (even while reconnecting). */
+  phase: 'boot' | 'login' | 'ready' = 'boot';
+  connected = false;
+  loginError = '';
+  socket: AgentSocket | null = null;
+  list = new TicketList({ view: 'all', status: 'open', inboxId: null, q: '' }, '');
+  nextCursor: string | null = null;
+  loadingMore = false;
+  agents = new Map<string, Agent>();
+  teams: Team[] = [];
+  inboxes: InboxSummary[] = [];
+  open: OpenTicket | null = null;
+  /** Whether the socket has connected before (a later connect is a reconnect). */
+  everConnected = false;
+  private listSeq = 0;
+  private openSeq = 0;
+
+  changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  async boot(): Promise<void> {
+    try {
+      const a = await me();
+      if (a) return this.start(a);
+    } catch {
+      /* the login screen says what fails next */
+    }
+    this.phase = 'login';
+    this.changed();
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    try {
+      this.start(await login(email, password));
+    } catch (err) {
+      this.loginError = (err as Error).message;
+      this.changed();
+    }
+  }
+
+  async logout(): Promise<void> {
+    await logout().catch(() => {});
+    this.stop();
+  }
+
+  /** Back to the login screen (logged out here or elsewhere, or the session ended). */
+  stop(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.open = null;
+    this.agent = null;
+    this.phase = 'login';
+    this.connected = false;
+    this.everConnected = false;
+    this.changed();
+  }
+
+  private start(agent: Agent): void {
+    this.agent = agent;
+    this.loginError = '';
+    this.list.me = agent.id;
+    this.phase = 'ready';
+    const s = agentSocket();
+    this.socket = s;
+    wireLive(this, s);
+    s.connect();
+    this.changed();
+  }
+
+  /** Everything on screen fetched again: agents, teams, the list page, the open ticket. */
+  async resync(first: boolean): Promise<void> {
+    const s = this.socket;
+    if (!s) return;
+    try {
+      const [agents, teams, inboxes] = await Promise.all([call(s, 'agents:list', {}), call(s, 'teams:list', {}), call(s, 'inboxes:list', {})]);
+      this.agents = new Map(agents.map((a) => [a.id, a]));
+      this.teams = teams;
+      this.inboxes = inboxes;
+      const mine = this.agents.get(this.agent!.id);
+      if (mine) this.agent = mine;
+      await this.reloadList();
+      if (this.open && !first) {
+        await this.open.catchUp();
+        if (document.hasFocus()) this.markRead();
+      } else if (first) this.openFromUrl();
+    } catch {
+      /* the next reconnect or sync tries again */
+    }
+    this.changed();
+  }
+
+  /** A list row for a ticket this client did not know (a message on it arrived). */
+  async fetchRow(ticketId: string, unreadCount: number): Promise<TicketListItem | null> {
+    if (!this.socket) return null;
+    const d = await call(this.socket, 'ticket:get', { ticketId, limit: 1 }).catch(() => null);
+    if (!d) return null;
+    const item = { ...d.ticket, conversationId: d.conversations.at(-1)?.id ?? null, unreadCount };
+    this.list.upsert(item);
+    this.changed();
+    return item;
+  }
+
+  /** A full ticket from an event, keeping the row's unread count and conversation. */
+  applyTicket(t: Ticket): void {
+    const known = this.list.byId.get(t.id);
+    this.list.upsert({ ...t, conversationId: known?.conversationId ?? null, unreadCount: known?.unreadCount ?? 0 } as TicketListItem);
+  }
+
+  /** Sets the list filter and loads its first page. */
+  async setFilter(f: Partial<ListFilter>): Promise<void> {
+    this.list.filter = { ...this.list.filter, ...f };
+    this.list.reset([]);
+    this.nextCursor = null;
+    this.changed();
+    await this.reloadList();
+  }
+
+  private query(cursor?: string) {
+    const f = this.list.filter;
+    return {
+      view: f.view,
+      limit: cursor ? MORE : PAGE,
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.inboxId ? { inboxId: f.inboxId } : {}),
+      ...(f.q.trim() ? { q: f.q.trim() } : {}),
+      ...(cursor ? { cursor } : {}),
+    };
+  }
+
+  async reloadList(): Promise<void> {
+    if (!this.socket) return;
+    const seq = ++this.listSeq;
+    const page = await call(this.socket, 'tickets:list', this.query());
+    if (seq !== this.listSeq) return; // a newer filter won
+    this.list.reset(page.items);
+    this.nextCursor = page.nextCursor;
+    this.changed();
+  }
+
+  /** The next page (cursor pagination), when the list scrolls near its end. */
+  async loadMore(): Promise<void> {
+    if (!this.socket || !this.nextCursor || this.loadingMore) return;
+    this.loadingMore = true;
+    const seq = this.listSeq;
+    try {
+      const page = await call(this.socket, 'tickets:list', this.query(this.nextCursor));
+      if (seq !== this.listSeq) return;
+      this.list.addPage(page.items);
+      this.nextCursor = page.nextCursor;
+    } finally {
+      this.loadingMore = false;
+      this.changed();
+    }
+  }
+
+  async openTicket(ticketId: string | null, push = true): Promise<void> {
+    if (!this.socket) return;
+    if (push) history.pushState(null, '', ticketId ? `/inbox/t/${ticketId}` : '/inbox/');
+    if (!ticketId) {
+      this.open = null;
+      void call(this.socket, 'ticket:view', { ticketId: null }).catch(() => {});
+      this.changed();
+      return;
+    }
+    if (this.open?.id === ticketId) return;
+    // Quick j/j/j: only the last ticket asked for is shown, whatever order the loads end in.
+    const seq = ++this.openSeq;
+    let t: OpenTicket | null = null;
+    try {
+      t = await OpenTicket.load(this.socket, ticketId, () => this.changed());
+    } catch {
+      /* unknown or foreign ticket: nothing opens */
+    }
+    if (seq !== this.openSeq) return;
+    this.open = t;
+    this.markRead();
+    this.changed();
+  }
+
+  openFromUrl(): void {
+    const m = /\/inbox\/t\/(tkt_[0-9a-z]{26})/.exec(location.pathname);
+    void this.openTicket(m ? m[1]! : null, false);
+  }
+
+  /** Marks the open ticket read up to its newest message, here and for the other agents. */
+  markRead(): void {
+    const at = this.open?.latest();
+    if (!this.socket || !this.open || !at) return;
+    if (this.list.byId.get(this.open.id)?.unreadCount) this.list.patch(this.open.id, { unreadCount: 0 });
+    void call(this.socket, 'read', { conversationId: at.conversationId, seq: at.seq }).catch(() => {});
+  }
+
+  async setPresence(status: Availability): Promise<void> {
+    if (!this.socket || !this.agent) return;
+    this.agent = { ...this.agent, availability: status };
+    this.changed();
+    await call(this.socket, 'presence:set', { status }).catch(() => {});
+  }
+
+  /** Unread messages over the tickets that are mine or unassigned (for the tab title). */
+  unreadTotal(): number {
+    let n = 0;
+    for (const t of this.list.byId.values())
+      if ((t.assigneeId === this.agent?.id || t.assigneeId === null) && (t.status === 'open' || t.status === 'pending')) n += t.unreadCount;
+    return n;
+  }
+}
+
+export const store = new InboxStore();

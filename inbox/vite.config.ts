@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+// Served by the server at /inbox from inbox/dist; hashed files under assets/ are long-cached.
+export default defineConfig({
+  base: '/inbox/',
+  // `npm run dev -w inbox` next to `npm run dev`: the API and sockets go to the server.
+  server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'ws://localhost:3000', ws: true } } },
+  build: { outDir: 'dist', target: 'es2022', emptyOutDir: true, reportCompressedSize: false },
+});

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import type { EmailAddress, PostmarkInbound } from '@support/protocol';
+import type { HeaderMap } from './classify.js';
+
+export type InboundPart = { filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
+
+/** Inbound mail, normalized from raw MIME or a provider's parsed JSON. */
+export type InboundMail = {
+  /** Message-ID without angle brackets; generated from the content hash when absent. */
+  messageId: string;
+  inReplyTo: string | null;
+  /** The References chain, oldest first, without angle brackets. */
+  references: string[];
+  subject: string;
+  from: EmailAddress | null;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  /** Every address the mail was delivered to (To, Cc, Delivered-To, X-Original-To, envelope). */
+  recipients: string[];
+  headers: HeaderMap;
+  text: string;
+  html: string | null;
+  attachments: InboundPart[];
+  /** For a bounce: Message-IDs of the original mail named in the report. */
+  bouncedIds: string[];
+  /** For a bounce: the text of its message/delivery-status part (Status, Diagnostic-Code). */
+  bounceReport: string;
+};
+
+export class MalformedMail extends Error {}
+
+const KEPT_HEADERS = [
+  'from', 'to', 'cc', 'reply-to', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'content-type',
+  'auto-submitted', 'precedence', 'x-auto-response-suppress', 'x-loop', 'list-id', 'return-path', 'delivered-to',
+  'x-original-to', 'x-autoreply', 'x-autorespond', 'x-mailer', 'user-agent',
+];
+
+/** Ids in a Message-ID / In-Reply-To / References value, without brackets. */
+export function messageIds(value: string | undefined | null): string[] {
+  if (!value) return [];
+  const bracketed = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]!);
+  if (bracketed.length) return bracketed;
+  return value.split(/[\s,]+/).filter((v) => v.includes('@'));
+}
+
+const mailbox = (a: Address | undefined): EmailAddress[] => {
+  if (!a) return [];
+  if (a.group) return a.group.filter((m) => m.address).map((m) => ({ name: m.name || null, address: m.address.toLowerCase() }));
+  return a.address ? [{ name: a.name || null, address: a.address.toLowerCase() }] : [];
+};
+const mailboxes = (list: Address[] | undefined) => (list ?? []).flatMap(mailbox);
+
+const toBuffer = (c: ArrayBuffer | Uint8Array | string) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c as ArrayBuffer));
+
+/**
+ * Parses raw RFC 822 mail with postal-mime (charsets, quoted-printable and base64,
+ * multipart/alternative, related and mixed, encoded words, attachments and inline
+ * images). Throws MalformedMail when it is not mail we can take: unparsable, or no sender.
+ */
+export async function parseMime(raw: Buffer): Promise<InboundMail> {
+  if (!raw.length) throw new MalformedMail('empty message');
+  const head = raw.subarray(0, 16_384).toString('latin1');
+  if (!/^[!-9;-~]+:/m.test(head.split(/\r?\n\r?\n/)[0] ?? '')) throw new MalformedMail('no header section');
+  let email: Email;
+  try {
+    email = await PostalMime.parse(raw, { maxNestingDepth: 50, maxHeadersSize: 1024 * 1024, attachmentEncoding: 'arraybuffer' });
+  } catch (err) {
+    throw new MalformedMail(`unparsable MIME: ${(err as Error).message}`);
+  }
+  const headers: HeaderMap = {};
+  for (const h of email.headers) if (KEPT_HEADERS.includes(h.key)) headers[h.key] = h.value.slice(0, 4000);
+  const from = mailbox(email.from)[0] ?? null;
+  if (!from) throw new MalformedMail('no sender address (From)');
+  const to = mailboxes(email.to);
+  const cc = mailboxes(email.cc);
+  const recipients = new Set([...to, ...cc].map((a) => a.address));
+  for (const h of email.headers)
+    if (h.key === 'delivered-to' || h.key === 'x-original-to' || h.key === 'envelope-to')
+      for (const m of h.value.matchAll(/[^\s<>,;"]+@[^\s<>,;"]+/g)) recipients.add(m[0].toLowerCase());
+  const bouncedIds: string[] = [];
+  let bounceReport = '';
+  const attachments: InboundPart[] = [];
+  for (const a of email.attachments) {
+    const content = toBuffer(a.content);
+    if (a.mimeType === 'message/delivery-status' || a.mimeType === 'text/rfc822-headers' || a.mimeType === 'message/rfc822') {
+      const text = content.toString('utf8');
+      if (a.mimeType === 'message/delivery-status') bounceReport += text.slice(0, 20_000);
+      for (const m of text.matchAll(/^message-id:\s*(.+)$/gim)) bouncedIds.push(...messageIds(m[1]));
+      if (a.mimeType !== 'message/rfc822') continue;
+    }
+    attachments.push({
+      filename: (a.filename ?? '').trim() || `attachment-${attachments.length + 1}`,
+      contentType: a.mimeType || 'application/octet-stream',
+      content,
+      contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : null,
+      inline: a.disposition === 'inline' || Boolean(a.related),
+    });
+  }
+  const messageId = messageIds(email.messageId)[0] ?? `${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@generated.invalid`;
+  return {
+    messageId,
+    inReplyTo: messageIds(email.inReplyTo)[0] ?? null,
+    references: messageIds(email.references).slice(-50),
+    subject: (email.subject ?? '').trim(),
+    from,
+    to,
+    cc,
+    recipients: [...recipients],
+    headers,
+    text: email.text ?? '',
+    html: email.html ?? null,
+    attachments,
+    bouncedIds,
+    bounceReport,
+  };
+}
+
+const pmAddress = (a: { Email: string; Name?: string | undefined }): EmailAddress => ({ name: a.Name || null, address: a.Email.toLowerCase() });
+
+/** Postmark's inbound JSON without RawEmail, normalized to the same shape. */
+export function fromPostmark(p: PostmarkInbound): InboundMail {
+  const headers: HeaderMap = {};
+  for (const h of p.Headers ?? []) {
+    const k = h.Name.toLowerCase();
+    if (KEPT_HEADERS.includes(k)) headers[k] = h.Value.slice(0, 4000);
+  }
+  const from = p.FromFull ? pmAddress(p.FromFull) : null;
+  if (!from?.address) throw new MalformedMail('no sender address (From)');
+  const to = (p.ToFull ?? []).map(pmAddress);
+  const cc = (p.CcFull ?? []).map(pmAddress);
+  const recipients = new Set([...to, ...cc].map((a) => a.address));
+  if (p.OriginalRecipient) recipients.add(p.OriginalRecipient.toLowerCase());
+  const messageId = messageIds(headers['message-id'])[0] ?? (p.MessageID ? `${p.MessageID}@postmark.invalid` : null);
+  if (!messageId) throw new MalformedMail('no Message-ID');
+  return {
+    messageId,
+    inReplyTo: messageIds(headers['in-reply-to'])[0] ?? null,
+    references: messageIds(headers['references']).slice(-50),
+    subject: (p.Subject ?? '').trim(),
+    from,
+    to,
+    cc,
+    recipients: [...recipients],
+    headers: { ...headers, from: p.From ?? from.address, subject: p.Subject ?? '' },
+    text: p.TextBody ?? '',
+    html: p.HtmlBody ?? null,
+    attachments: (p.Attachments ?? []).map((a) => ({
+      filename: a.Name || 'attachment',
+      contentType: a.ContentType || 'application/octet-stream',
+      content: Buffer.from(a.Content, 'base64'),
+      contentId: a.ContentID ? a.ContentID.replace(/^<|>$/g, '').replace(/^cid:/, '') : null,
+      inline: Boolean(a.ContentID),
+    })),
+    bouncedIds: [],
+    bounceReport: '',
+  };
+}

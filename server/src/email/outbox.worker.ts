@@ -1,0 +1,127 @@
+import { sql } from 'drizzle-orm';
+import type { DeliveryStatus } from '@support/protocol';
+import type { ServiceContext } from '../lib/context.js';
+import { blobStoreOf } from '../attachments/attachments.service.js';
+import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
+import { composeMail, type Mailer } from './mailer.js';
+import type { OutboundPayload } from './outbound.service.js';
+import { dropDigest, prepareDigest } from './continuity.js';
+import { runPeriodically } from '../lib/periodic.js';
+
+/** Wait before attempt n+1 after n failures: 1 min, 5 min, 30 min, 2 h, 6 h, then 12 h. */
+export const BACKOFF_MS = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000];
+/** Mails of one round sent at once. */
+const SEND_CONCURRENCY = 5;
+/** A claimed row whose node died mid-send is taken again after this long. */
+const CLAIM_MS = 5 * 60_000;
+
+type Ctx = Pick<ServiceContext, 'db' | 'bus' | 'clock' | 'logger' | 'config'>;
+type Claimed = { id: string; workspace_id: string; ticket_id: string; message_id: string; attempts: number; kind: 'reply' | 'digest'; payload: OutboundPayload };
+export type OutboxRound = Record<DeliveryStatus, number>;
+
+/**
+ * Sends the due outbound mail: claims up to `limit` rows with FOR UPDATE SKIP LOCKED (so
+ * every node may run this at once), composes each, sends it through `mailer` and records
+ * the outcome (sent; queued again with backoff; failed after EMAIL_MAX_ATTEMPTS). With no
+ * mailer (no SMTP_URL) the composed mail is stored and logged and the message says
+ * `not_sent: no SMTP configured`. Publishes `message.delivery` per change, after commit.
+ * `workspaceId` limits the round to one workspace (tests).
+ */
+export async function processOutbox(ctx: Ctx, mailer: Mailer | null, o: { limit?: number; workspaceId?: string } = {}): Promise<OutboxRound> {
+  const now = ctx.clock.now();
+  const scope = o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``;
+  const claimed = await ctx.db.rows<Claimed>(sql`update email_outbox o
+    set status = 'sending', attempts = o.attempts + 1, locked_until = ${new Date(now.getTime() + CLAIM_MS)}::timestamptz
+    where o.id in (select id from email_outbox
+                   where ((status = 'queued' and next_attempt_at <= ${now}::timestamptz)
+                      or (status = 'sending' and locked_until <= ${now}::timestamptz)) ${scope}
+                   order by next_attempt_at limit ${o.limit ?? 20}::int for update skip locked)
+    returning o.id, o.workspace_id, o.ticket_id, o.message_id, o.attempts, o.kind, o.payload`);
+  const round: OutboxRound = { queued: 0, sending: 0, sent: 0, failed: 0, not_sent: 0 };
+  // A few mails at once: SMTP round trips dominate, and the pooled transport reuses connections.
+  let nextRow = 0;
+  const lane = async () => {
+    for (let i = nextRow++; i < claimed.length; i = nextRow++) round[await claimedRow(ctx, mailer, claimed[i]!, now)]++;
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, lane));
+  return round;
+}
+
+async function claimedRow(ctx: Ctx, mailer: Mailer | null, row: Claimed, now: Date): Promise<DeliveryStatus> {
+  let messageIds = [row.message_id];
+  if (row.kind === 'digest') {
+    const digest = await prepareDigest(ctx.db, row, now);
+    if (!digest) {
+      await dropDigest(ctx.db, row.id);
+      return 'not_sent';
+    }
+    row.payload = digest;
+    messageIds = digest.messageIds;
+  }
+  return deliver(ctx, mailer, row, messageIds);
+}
+
+async function deliver(ctx: Ctx, mailer: Mailer | null, row: Claimed, messageIds: string[]): Promise<DeliveryStatus> {
+  const p = row.payload;
+  let raw: Buffer | null = null;
+  let status: DeliveryStatus;
+  let error: string | null = null;
+  let nextAttemptAt: Date | null = null;
+  try {
+    raw = await composeMail(p, await loadFiles(ctx, row.workspace_id, p.attachmentIds));
+    if (!mailer) {
+      status = 'not_sent';
+      error = 'no SMTP configured';
+      ctx.logger.info({ to: p.to.address, subject: p.subject, messageId: p.messageId, bytes: raw.length }, 'outgoing mail recorded, not sent: no SMTP configured');
+    } else {
+      await mailer.send({ from: p.from.address, to: [p.to.address] }, raw);
+      status = 'sent';
+    }
+  } catch (err) {
+    error = (err as Error).message.slice(0, 500);
+    const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
+    if (permanent || row.attempts >= ctx.config.EMAIL_MAX_ATTEMPTS) status = 'failed';
+    else {
+      status = 'queued';
+      nextAttemptAt = new Date(ctx.clock.now().getTime() + BACKOFF_MS[Math.min(row.attempts, BACKOFF_MS.length) - 1]!);
+    }
+    ctx.logger.warn({ err: error, to: p.to.address, attempts: row.attempts, status }, 'outgoing mail failed');
+  }
+  const now = ctx.clock.now();
+  const delivery = deliveryOf({ status, attempts: row.attempts, reason: error, nextAttemptAt, now });
+  const changes = await ctx.db.transaction(async (tx) => {
+    await tx.rows(sql`update email_outbox set status = ${status}, last_error = ${error}, locked_until = null,
+        next_attempt_at = coalesce(${nextAttemptAt}::timestamptz, next_attempt_at),
+        sent_at = case when ${status} = 'sent' then ${now}::timestamptz else sent_at end
+      where id = ${row.id}::uuid`);
+    if (raw) await tx.rows(sql`update email_messages set raw = ${raw}::bytea where message_id = ${row.message_id}::uuid`);
+    const out: DeliveryChange[] = [];
+    for (const messageId of messageIds)
+      if (await writeDelivery(tx, { messageId, delivery })) out.push({ workspaceId: row.workspace_id, messageId, ticketId: row.ticket_id, delivery });
+    return out;
+  });
+  for (const c of changes) publishDelivery(ctx, c);
+  return status;
+}
+
+async function loadFiles(ctx: Ctx, ws: string, ids: string[]) {
+  if (!ids.length) return [];
+  const rows = await ctx.db.rows<{ filename: string; content_type: string; storage_key: string }>(sql`select filename, content_type, storage_key
+    from attachments where workspace_id = ${ws}::uuid and id = any(${`{${ids.join(',')}}`}::uuid[]) order by created_at, id`);
+  const store = blobStoreOf(ctx.config);
+  return Promise.all(rows.map(async (r) => ({ filename: r.filename, contentType: r.content_type, content: await store.get(r.storage_key) })));
+}
+
+/**
+ * Runs the outbox every `intervalMs` (jittered) until stopped. Safe on every node at once.
+ * Returns the stop function (which also closes the mailer).
+ */
+export function startEmailWorker(ctx: Ctx, mailer: Mailer | null, intervalMs: number): () => void {
+  const stop = runPeriodically('email worker', intervalMs, ctx.logger, async () => {
+    await processOutbox(ctx, mailer);
+  });
+  return () => {
+    stop();
+    mailer?.close();
+  };
+}

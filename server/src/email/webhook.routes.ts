@@ -1,0 +1,122 @@
+import { Router, type Request } from 'express';
+import { sql } from 'drizzle-orm';
+import { decodeId, postmarkInboundSchema } from '@support/protocol';
+import { AppError, parse } from '../http/errors.js';
+import type { ServiceContext } from '../lib/context.js';
+import { loadEmailInbox, type EmailInbox } from './inboxes.js';
+import { toWire } from '../db/ids.js';
+import { deadLetter, receiveMail, type ReceiveResult } from './inbound.service.js';
+import { fromPostmark, MalformedMail, parseMime, type InboundMail } from './mime.js';
+import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
+import { readBody, readForm, type Form } from './webhook-body.js';
+
+const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
+
+type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[] };
+
+/**
+ * `POST /webhooks/email/:inboxId`: raw MIME (`message/rfc822`), Mailgun (form with
+ * `body-mime`, signed), SendGrid Inbound Parse "send raw" (multipart `email` field) and
+ * Postmark inbound JSON. Every format but Mailgun's needs the inbox's Basic auth. A request
+ * that fails authentication is 401 and nothing of it is stored.
+ */
+export function emailWebhookRouter(ctx: ServiceContext): Router {
+  const r = Router();
+  r.post('/webhooks/email/:inboxId', async (req, res) => {
+    const inboxId = decodeId('inbox', String(req.params.inboxId));
+    const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
+    if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
+    const inbound = await readInbound(ctx, inbox, req);
+    let mail: InboundMail;
+    try {
+      mail = inbound.mail ?? (await parseMime(inbound.raw));
+    } catch (err) {
+      if (!(err instanceof MalformedMail)) throw err;
+      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, err.message) });
+      return;
+    }
+    mail.recipients = [...new Set([...mail.recipients, ...inbound.extraRecipients.map((a) => a.toLowerCase())])];
+    res.json({ ok: true, data: onTheWire(await receiveMail(ctx, inbox, mail, inbound.raw)) });
+  });
+  return r;
+}
+
+/** The webhook answer with wire ids (`msg_…`, `tkt_…`), like every other answer of the API. */
+function onTheWire(r: ReceiveResult) {
+  switch (r.result) {
+    case 'created':
+    case 'duplicate':
+      return { ...r, messageId: toWire('message', r.messageId), ticketId: toWire('ticket', r.ticketId) };
+    case 'bounce':
+      return { ...r, ticketId: r.ticketId && toWire('ticket', r.ticketId) };
+    case 'dead_letter':
+      return r;
+  }
+}
+
+const isForm = (ct: string) => /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(ct);
+const field = (f: Form, k: string) => f.get(k)?.toString('utf8');
+
+async function readInbound(ctx: ServiceContext, inbox: EmailInbox, req: Request): Promise<Inbound> {
+  const ct = String(req.headers['content-type'] ?? '');
+  const limit = ctx.config.EMAIL_MAX_BYTES;
+  const auth = req.headers.authorization;
+  const basic = basicAuthOk(auth, inbox.basicUser, inbox.basicPassword);
+  // Wrong credentials are refused before the body is read.
+  if (auth && !basic) throw unauthorized('wrong webhook credentials');
+  if (isForm(ct)) {
+    const form = await readForm(req, limit);
+    if (form.has('signature') || form.has('timestamp') || form.has('token')) return mailgun(ctx, inbox, form);
+    if (!basic) throw unauthorized('webhook credentials required');
+    const email = form.get('email');
+    if (!email) throw new AppError('VALIDATION_FAILED', 'form has no email field (SendGrid "send raw") nor a Mailgun signature');
+    let envelopeTo: string[] = [];
+    try {
+      const env = JSON.parse(field(form, 'envelope') ?? '{}') as { to?: unknown };
+      if (Array.isArray(env.to)) envelopeTo = env.to.filter((v): v is string => typeof v === 'string');
+    } catch {
+      // The envelope is optional; a bad one only loses its recipients.
+    }
+    return { raw: email, extraRecipients: envelopeTo };
+  }
+  if (!basic) throw unauthorized('webhook credentials required');
+  const body = await readBody(req, limit);
+  if (/^application\/json\b/i.test(ct)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new AppError('INVALID_JSON', 'request body is not valid JSON');
+    }
+    const p = parse(postmarkInboundSchema, json);
+    if (p.RawEmail) return { raw: Buffer.from(p.RawEmail, 'utf8'), extraRecipients: p.OriginalRecipient ? [p.OriginalRecipient] : [] };
+    try {
+      return { raw: body, mail: fromPostmark(p), extraRecipients: [] };
+    } catch (err) {
+      if (err instanceof MalformedMail) return { raw: body, extraRecipients: [] };
+      throw err;
+    }
+  }
+  return { raw: body, extraRecipients: [] };
+}
+
+async function mailgun(ctx: ServiceContext, inbox: EmailInbox, form: Form): Promise<Inbound> {
+  const now = ctx.clock.now();
+  const token = field(form, 'token');
+  const check = checkMailgun({ signingKey: inbox.mailgunSigningKey, timestamp: field(form, 'timestamp'), token, signature: field(form, 'signature'), now });
+  if (!check.ok) throw unauthorized(`mailgun signature: ${check.reason}`);
+  // Replays: each token is accepted once; tokens are kept past the freshness window.
+  const fresh = await ctx.db.rows(sql`insert into email_webhook_tokens (inbox_id, token, seen_at)
+    values (${inbox.id}::uuid, ${token!}, ${now}::timestamptz) on conflict do nothing returning token`);
+  if (!fresh.length) throw unauthorized('mailgun signature: replayed token');
+  const raw = form.get('body-mime');
+  if (!raw) throw new AppError('VALIDATION_FAILED', 'Mailgun form has no body-mime field: forward to a URL ending in "mime"');
+  const recipient = field(form, 'recipient');
+  return { raw, extraRecipients: recipient ? recipient.split(',').map((s) => s.trim()) : [] };
+}
+
+/** Deletes Mailgun tokens older than twice the freshness window. */
+export async function purgeWebhookTokens(ctx: Pick<ServiceContext, 'db' | 'clock'>): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - 2 * MAILGUN_MAX_AGE_MS);
+  return (await ctx.db.rows(sql`delete from email_webhook_tokens where seen_at < ${cutoff}::timestamptz returning token`)).length;
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cmid, ok, startNode, visitor, type Node } from '../support/harness.js';
+import { sql } from 'drizzle-orm';
+import { decodeId, encodeId } from '@support/protocol';
+import { openInbox, seedThread, thread, useBrowserEnv } from '../support/inbox.js';
+
+/**
+ * The inbox's server restarts while visitors keep writing (through another node): once it is
+ * back, the open page catches up without a reload: the new ticket in the list, the missed
+ * messages in the open thread, each once.
+ */
+describe('inbox after a server restart', () => {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const env = useBrowserEnv('postgres', { prefix });
+  let other: Node;
+  beforeAll(async () => {
+    other = await startNode('postgres', { prefix });
+  });
+  afterAll(() => other?.app.close());
+
+  it('catches up the list and the open thread, showing nothing twice', async () => {
+    const { fx, browser } = env;
+    const { s: v } = await visitor(other.url, fx.inbox);
+    const m1 = await ok(v, 'message:send', { body: 'before the restart', clientMessageId: cmid() });
+    const page = await openInbox(browser, env.node.url, fx.agents[0]!);
+    const r = page.locator('ib-ticket-list .row', { hasText: 'before the restart' });
+    await r.click();
+    await thread(page).getByText('before the restart').waitFor();
+
+    const port = env.node.port;
+    await env.node.app.close();
+    await page.locator('ib-app .conn', { hasText: 'reconnecting' }).waitFor();
+    // While the page's server is down, the visitor writes on and a new visitor opens a ticket.
+    await ok(v, 'message:send', { body: 'while you were away 1', clientMessageId: cmid() });
+    await ok(v, 'message:send', { body: 'while you were away 2', clientMessageId: cmid() });
+    const { s: v2 } = await visitor(other.url, fx.inbox);
+    const fresh = await ok(v2, 'message:send', { body: 'a brand new ticket', clientMessageId: cmid() });
+    env.node = await startNode('postgres', { prefix, port });
+
+    await page.locator('ib-app .conn').waitFor({ state: 'detached', timeout: 15_000 });
+    await thread(page).getByText('while you were away 2').waitFor({ timeout: 10_000 });
+    await page.locator('ib-ticket-list .row', { hasText: 'a brand new ticket' }).waitFor();
+    expect(await thread(page).locator('.msg').allTextContents()).toHaveLength(3);
+    expect(await thread(page).getByText('before the restart').count()).toBe(1);
+    // And live delivery works again on the new connection.
+    await ok(v, 'message:send', { body: 'after the restart', clientMessageId: cmid() });
+    await thread(page).getByText('after the restart').waitFor();
+    expect(await thread(page).locator('.msg').count()).toBe(4);
+    expect(fresh.ticketId).not.toBe(m1.ticketId);
+    await page.context().close();
+  });
+
+  it('a sync hint (events missed while connected) fetches the list and the open thread again', async () => {
+    const { fx, browser } = env;
+    const { s: v } = await visitor(env.node.url, fx.inbox);
+    const m = await ok(v, 'message:send', { body: 'sync me', clientMessageId: cmid() });
+    const page = await openInbox(browser, env.node.url, fx.agents[0]!, { path: `/inbox/t/${m.ticketId}` });
+    await thread(page).getByText('sync me').waitFor();
+    // Messages stored without any live event: the page cannot know until it is told to look.
+    const [t] = await env.node.deps.db.rows<{ ct: string }>(sql`select requester_id as ct from tickets where id = ${decodeId('ticket', m.ticketId)}::uuid`);
+    await seedThread(env.node.deps.db, fx, m.ticketId, m.conversationId, encodeId('contact', t!.ct), 3);
+    expect(await thread(page).locator('.msg').count()).toBe(1);
+    env.node.app.io.of('/agent').emit('sync', { reason: 'events-gap', withinMs: 10 });
+    await expect.poll(() => thread(page).locator('.msg').count()).toBe(4);
+    await thread(page).getByText('Message number 3:').waitFor();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,63 @@
+// Builds the widget into dist/: the lazy chunk (Lit + socket.io-client + panel, ES module,
+// content-hashed under dist/widget/) and the loader (dist/widget.js, a classic script that
+// knows the chunk's name), then prints both gzip -9 budgets and fails when one is over.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, transformWithEsbuild } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const dist = join(root, 'dist');
+const LOADER_BUDGET = 5 * 1024;
+const TOTAL_BUDGET = 30 * 1024;
+
+const common = {
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  esbuild: { legalComments: 'none' },
+};
+
+rmSync(dist, { recursive: true, force: true });
+await build({
+  ...common,
+  build: {
+    outDir: join(dist, 'widget'),
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: 'esbuild',
+    lib: { entry: join(root, 'src/panel.ts'), formats: ['es'], fileName: () => 'panel.js' },
+  },
+});
+// Vite keeps whitespace in ES library output; minify it fully here, then name it by content.
+const raw = join(dist, 'widget', 'panel.js');
+const { code } = await transformWithEsbuild(readFileSync(raw, 'utf8'), 'panel.js', { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
+unlinkSync(raw);
+const chunkName = `panel-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+writeFileSync(join(dist, 'widget', chunkName), code);
+
+await build({
+  ...common,
+  define: { ...common.define, __PANEL_PATH__: JSON.stringify(`widget/${chunkName}`) },
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: 'esbuild',
+    lib: { entry: join(root, 'src/loader/loader.ts'), formats: ['iife'], name: 'SupportWidgetLoader', fileName: () => 'widget.js' },
+  },
+});
+
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+const loader = gz(join(dist, 'widget.js'));
+const chunks = readdirSync(join(dist, 'widget')).filter((f) => f.endsWith('.js'));
+const total = loader + chunks.reduce((sum, f) => sum + gz(join(dist, 'widget', f)), 0);
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+console.log(`widget budgets (gzip -9): loader ${kb(loader)} / ${kb(LOADER_BUDGET)}, loader + lazy chunk ${kb(total)} / ${kb(TOTAL_BUDGET)}`);
+if (loader > LOADER_BUDGET || total > TOTAL_BUDGET) {
+  console.error('widget build is over its size budget');
+  process.exit(1);
+}

@@ -1,0 +1,42 @@
+import { css } from 'lit';
+
+export const panelStyles = css`
+  :host {
+    --accent: var(--sw-accent, var(--sw-theme, #4f46e5));
+    --bg: var(--sw-bg, #fff);
+    --fg: var(--sw-fg, #111827);
+    --muted: var(--sw-muted, #6b7280);
+    --soft: var(--sw-soft, #f3f4f6);
+    position: fixed;
+    bottom: 88px;
+    right: 20px;
+    width: 370px;
+    height: min(600px, calc(100vh - 120px));
+    z-index: 2147483000;
+    display: flex;
+    flex-direction: column;
+    overflow: hidden;
+    font: 14px/1.4 var(--sw-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
+    color: var(--fg);
+    background: var(--bg);
+    border-radius: var(--sw-radius, 16px);
+    box-shadow: 0 12px 40px rgba(0, 0, 0, 0.25);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host { --bg: var(--sw-bg-dark, #111827); --fg: var(--sw-fg-dark, #f9fafb); --muted: var(--sw-muted-dark, #9ca3af); --soft: var(--sw-soft-dark, #1f2937); }
+  }
+  :host([hidden]) { display: none; }
+  :host([data-position='left']) { left: 20px; right: auto; }
+  @media (max-width: 480px) {
+    :host { inset: 0; width: auto; height: auto; border-radius: 0; }
+  }
+  header { display: flex; align-items: center; gap: 8px; padding: 14px 16px; background: var(--accent); color: #fff; }
+  header div { flex: 1; min-width: 0; }
+  h2 { margin: 0; font-size: 16px; }
+  header p { margin: 2px 0 0; font-size: 12px; opacity: 0.9; }
+  .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #9ca3af; margin-right: 4px; }
+  .on { background: #22c55e; }
+  .x { border: 0; background: none; color: inherit; font-size: 22px; cursor: pointer; line-height: 1; padding: 4px 8px; }
+  .away { border-top: 1px solid var(--soft); }
+  :focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
+`;
