@@ -64,13 +64,15 @@ export function registerAgentNamespace(
       next(Object.assign(new Error(body.message), { data: body }));
     };
     if (!token) return fail(new AppError('UNAUTHENTICATED', 'log in first: pass auth.token or the session cookie'));
-    authenticate(ctx, token).then(
-      (agent) => {
-        socket.data.agent = agent;
-        next();
-      },
-      fail,
-    );
+    authenticate(ctx, token).then(async (agent) => {
+      // Online before the connect completes, so anything the client reads after `connect`
+      // (agents:list) already shows it, and no earlier snapshot can overwrite the live event.
+      await setAvailability(ctx, { workspaceId: agent.workspaceId, userId: agent.userId, status: 'online', onlyIf: 'offline' }).catch((err) =>
+        ctx.logger.error({ err }, 'presence update failed'),
+      );
+      socket.data.agent = agent;
+      next();
+    }, fail);
   });
 
   nsp.on('connection', (socket: Socket) => {
@@ -94,9 +96,6 @@ export function registerAgentNamespace(
     const untilExpiry = new Date(me.expiresAt).getTime() - ctx.clock.now().getTime();
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(untilExpiry, 0), 2 ** 31 - 1));
     socket.on('disconnect', () => clearTimeout(expiry));
-    setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: 'online', onlyIf: 'offline' }).catch((err) =>
-      env.logger.error({ err }, 'presence update failed'),
-    );
     socket.on('disconnect', () => {
       // On shutdown the agent reconnects to another node (or this one, restarted): no flap.
       if (lifecycle.stopping) return;
