@@ -14,6 +14,7 @@ import type { ServiceContext } from './lib/context.js';
 import { baseApp, errorHandler } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
+import { CoalescingWebSocketServer } from './realtime/coalesce.js';
 import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
 import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
@@ -69,6 +70,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const io = new Server(http, {
     maxHttpBufferSize: LIMITS.socketPayloadBytes,
+    // Frames written to one socket in one event-loop turn leave in one system call.
+    wsEngine: CoalescingWebSocketServer,
     // The widget runs on customers' sites: any origin may use it, without credentials.
     cors: { origin: true, credentials: false },
   });

@@ -57,4 +57,20 @@ describe('group commit of message writes', () => {
     const after = (await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from messages where conversation_id = ${conv.id}::uuid`))[0]!.n;
     expect(after).toBe(before + 2);
   });
+
+  it('a pipelined transaction is all or nothing, and its connection is fine afterwards', async () => {
+    const db = node.deps.db;
+    const tag = `pipe-${randomUUID()}`;
+    const upd = { text: 'update workspaces set name = $1 where id = $2::uuid returning name', params: [tag, fx.workspaceId] };
+    const [before] = await db.rows<{ name: string }>(sql`select name from workspaces where id = ${fx.workspaceId}::uuid`);
+    // The second statement fails in Postgres (division by zero), after the first one ran.
+    await expect(db.pipeline([upd, { text: 'select 1 / $1::int as x', params: [0] }, upd])).rejects.toThrow(/division by zero/);
+    const [now] = await db.rows<{ name: string }>(sql`select name from workspaces where id = ${fx.workspaceId}::uuid`);
+    expect(now!.name).toBe(before!.name);
+    // Every pooled connection still works, outside and inside pipelines.
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => db.pipeline<{ n: number }>([{ text: 'select $1::int as n', params: [i] }, { text: 'select $1::int + 1 as n', params: [i] }])));
+    expect(many.map((r) => [r[0]![0]!.n, r[1]![0]!.n])).toEqual(Array.from({ length: 20 }, (_, i) => [i, i + 1]));
+    const [restore] = await db.pipeline<{ name: string }>([{ ...upd, params: [before!.name, fx.workspaceId] }]);
+    expect(restore![0]!.name).toBe(before!.name);
+  });
 });

@@ -33,23 +33,33 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * top 3 bits (0–7).
  */
 export function encodeId(kind: IdKind, uuid: string): string {
-  const hex = uuid.length === 36 ? uuid.replace(/-/g, '') : uuid;
-  const out = new Array<string>(26);
+  // Hot: every id of every payload passes here. Char codes and a table, no regex or arrays.
+  const codes = ENCODE_BUF;
   let acc = 0;
   let bits = 0;
   let pos = 25;
-  for (let i = 31; i >= 0; i--) {
-    acc |= parseInt(hex[i]!, 16) << bits;
+  for (let i = uuid.length - 1; i >= 0; i--) {
+    const c = uuid.charCodeAt(i);
+    if (c === 45) continue; // '-'
+    acc |= HEX_VALUE[c]! << bits;
     bits += 4;
     if (bits >= 5) {
-      out[pos--] = ALPHABET[acc & 31]!;
+      codes[pos--] = ALPHABET_CODES[acc & 31]!;
       acc >>= 5;
       bits -= 5;
     }
   }
-  out[0] = ALPHABET[acc & 31]!;
-  return `${ID_PREFIX[kind]}_${out.join('')}`;
+  codes[0] = ALPHABET_CODES[acc & 31]!;
+  return ID_PREFIX[kind] + '_' + String.fromCharCode.apply(null, codes as unknown as number[]);
 }
+
+const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+const ENCODE_BUF = new Uint8Array(26);
 
 /** Decodes a prefixed wire id to its UUID, or returns null when the prefix or body is wrong. */
 export function decodeId(kind: IdKind, id: string): string | null {

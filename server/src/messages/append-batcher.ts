@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { appendMessage, type AppendMessageInput, type AppendResult } from './messages.service.js';
+import { appendMessage, appendOutcome, appendStatement, type AppendMessageInput, type AppendResult, type AppendRow } from './messages.service.js';
 
 type Pending = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
 
@@ -8,7 +8,7 @@ const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.t
 /**
  * Group commit for the message write path. Appends that arrive while the previous batches
  * are running (or in the same event-loop turn) are written together in one transaction, one
- * statement each, pipelined: under load batches grow and the per-commit cost is shared; when
+ * statement each, sent together with BEGIN and COMMIT in one round trip: under load batches grow and the per-commit cost is shared; when
  * idle every append is its own batch of one, with no added wait.
  *
  * Each caller still gets its own result. Statements in a batch are ordered by target id so
@@ -59,13 +59,13 @@ export class AppendBatcher {
       return;
     }
     batch.sort((a, b) => (targetKey(a.input) < targetKey(b.input) ? -1 : 1));
-    let results: AppendResult[];
+    let rows: AppendRow[][];
     try {
-      results = await this.db.transaction((tx) => Promise.all(batch.map((p) => appendMessage(tx, p.input))));
+      rows = await this.db.pipeline<AppendRow>(batch.map((p) => appendStatement(p.input)));
     } catch {
       await Promise.all(batch.map((p) => appendMessage(this.db, p.input).then(p.resolve, p.reject)));
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
+    await Promise.all(batch.map((p, i) => appendOutcome(this.db, p.input, rows[i]![0]!).then(p.resolve, p.reject)));
   }
 }

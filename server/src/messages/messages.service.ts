@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Activity, AuthorType, Message, TicketPatch, Visibility } from '@support/protocol';
-import type { Db, Tx } from '../db/client.js';
+import type { Db, Statement, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { newId, toWire } from '../db/ids.js';
 import { activityDto, messageDto, ticketPatchDto } from '../lib/dto.js';
@@ -102,16 +102,32 @@ const APPEND_TO_TICKET = appendSql('c.ticket_id = $5::uuid and $4::uuid is null'
  * closed and `allowClosed` is false.
  */
 export async function appendMessage(db: Db | Tx, input: AppendMessageInput): Promise<AppendResult> {
+  const { text, params } = appendStatement(input);
+  const rows = await db.query<AppendRow>(text, params);
+  return appendOutcome(db, input, rows[0]!);
+}
+
+export type AppendRow = { msg: any; dup: any; tkt: any; act: any };
+
+/** The one statement `appendMessage` runs, for callers that send several together. */
+export function appendStatement(input: AppendMessageInput): Statement {
   const { workspaceId: ws, author, visibility: vis, now } = input;
   const convId = 'conversationId' in input.target ? input.target.conversationId : null;
   const ticketId = 'ticketId' in input.target ? input.target.ticketId : null;
-  const cmid = input.clientMessageId;
   const isPublic = vis === 'public';
-  const rows = await db.query<{ msg: any; dup: any; tkt: any; act: any }>(convId ? APPEND_TO_CONVERSATION : APPEND_TO_TICKET, [
-    ws, author.id, cmid, convId, ticketId, input.allowClosed, now, newId(), author.type, input.body, input.html ?? null,
-    vis, isPublic, previewOf(input.body), input.reopen, author.type === 'agent' && isPublic, newId(),
-  ]);
-  const row = rows[0]!;
+  return {
+    text: convId ? APPEND_TO_CONVERSATION : APPEND_TO_TICKET,
+    params: [
+      ws, author.id, input.clientMessageId, convId, ticketId, input.allowClosed, now, newId(), author.type, input.body,
+      input.html ?? null, vis, isPublic, previewOf(input.body), input.reopen, author.type === 'agent' && isPublic, newId(),
+    ],
+  };
+}
+
+/** What the append statement's row means (after its commit, for a lost idempotency race). */
+export async function appendOutcome(db: Db | Tx, input: AppendMessageInput, row: AppendRow): Promise<AppendResult> {
+  const { workspaceId: ws, author } = input;
+  const cmid = input.clientMessageId;
   if (row.msg && row.tkt) {
     return {
       kind: 'created',
