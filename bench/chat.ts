@@ -16,6 +16,7 @@
  *   --rates a,b      target msg/s (default 2000,5000)
  *   --nodes 1|2|1,2  server nodes; with 2, visitors on node A and agents on node B (via Redis)
  *   --scenarios 1@2000,2@1000   explicit node@rate list (overrides --rates/--nodes)
+ *   --warm S         unmeasured seconds at the target rate before measuring (default 3)
  *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
  *   --no-floor       skip the floor runs
@@ -55,11 +56,11 @@ function parseArgs(argv: string[]) {
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
     else flags.set(a.slice(2), true);
   }
-  const known = ['visitors', 'agents', 'duration', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'help'];
+  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'help'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
   if (flags.has('help')) {
     process.stdout.write(
-      'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--rates a,b] [--nodes 1|2|1,2]\n' +
+      'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--warm S] [--rates a,b] [--nodes 1|2|1,2]\n' +
         '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor]\n',
     );
     process.exit(0);
@@ -82,6 +83,7 @@ function parseArgs(argv: string[]) {
   const visitors = int('visitors', 1000, 1, 20_000);
   const agents = int('agents', 20, 1, 200);
   const duration = int('duration', 10, 1, 300);
+  const warm = int('warm', 3, 0, 60);
   const drain = int('drain', 30, 1, 300);
   const pool = int('pool', 10, 1, 200);
   const floor = !flags.has('no-floor');
@@ -111,7 +113,7 @@ function parseArgs(argv: string[]) {
   }
   const floorRates = floor ? [...new Set(servers.map((s) => s.rate))].sort((a, b) => a - b) : [];
   const scenarios: Scenario[] = [...servers, ...floorRates.map((rate) => ({ kind: 'floor' as const, nodes: 1 as const, rate }))];
-  return { visitors, agents, duration, drain, pool, scenarios };
+  return { visitors, agents, duration, warm, drain, pool, scenarios };
 }
 
 // ------------------------------------------------------------------ results
@@ -355,6 +357,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     if (aborting) rig.close();
     try {
       await rig.setup();
+      await rig.warmAtRate(opts.warm);
       type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; machine: ReturnType<typeof machineTicks> };
       const sample = async (): Promise<Sample> => {
         const at = performance.now();

@@ -126,7 +126,7 @@ export class Child {
       cwd: o.cwd,
       // BENCH_CHILD_NODE_ARGS adds node flags to the children, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
       execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
     Child.starting.add(proc);

@@ -196,6 +196,51 @@ export class Rig {
     };
   }
 
+  /** Calls `send(0…total-1)` on the fixed schedule of `rate` a second from `t0`. */
+  private schedule(total: number, send: (i: number) => void, t0: number): Promise<void> {
+    const interval = 1000 / this.o.rate;
+    let sent = 0;
+    return new Promise<void>((resolve, reject) => {
+      const tick = () => {
+        if (this.closed) return reject(new Error('aborted'));
+        const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+        // Catch up on everything due, but yield every 500 sends so receipts get processed.
+        let n = 0;
+        while (sent < due && n < 500) {
+          send(sent++);
+          n++;
+        }
+        if (sent >= total) return resolve();
+        if (sent < due) setImmediate(tick);
+        else setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+      };
+      tick();
+    });
+  }
+
+  /**
+   * Sends at the target rate for `seconds`, unmeasured, then waits for those acks: the
+   * server's message path is then warm (its statement prepared on every pooled connection,
+   * its code compiled, its buffers grown), as a node is after its first seconds of traffic.
+   */
+  async warmAtRate(seconds: number): Promise<void> {
+    const total = Math.round(this.o.rate * seconds);
+    if (!total) return;
+    const N = this.visitors.length;
+    let acked = 0;
+    const t0 = performance.now();
+    await this.schedule(
+      total,
+      (i) => this.visitors[i % N]!.emit('message:send', { body: `warm ${i}`, clientMessageId: `${this.o.tag}-r${i}` }, () => acked++),
+      t0,
+    );
+    const deadline = performance.now() + 30_000;
+    while (!this.closed && acked < total && performance.now() < deadline) await sleep(20);
+    this.checkOpen();
+    this.o.log(`  warm at ${this.o.rate} msg/s: ${acked}/${total} acked after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await sleep(500);
+  }
+
   /** Sends `rate × duration` messages round-robin over the visitors on a fixed schedule. */
   async measure(hooks: LoadHooks): Promise<LoadResult> {
     const { o } = this;
@@ -228,23 +273,7 @@ export class Rig {
     await hooks.windowStart();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    let sent = 0;
-    await new Promise<void>((resolve, reject) => {
-      const tick = () => {
-        if (this.closed) return reject(new Error('aborted'));
-        const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
-        // Catch up on everything due, but yield every 500 sends so receipts get processed.
-        let n = 0;
-        while (sent < due && n < 500) {
-          send(sent++);
-          n++;
-        }
-        if (sent >= total) return resolve();
-        if (sent < due) setImmediate(tick);
-        else setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
-      };
-      tick();
-    });
+    await this.schedule(total, send, t0);
     const t1 = performance.now();
     const cpu1 = process.cpuUsage(cpu0);
     await hooks.windowEnd();
