@@ -125,7 +125,8 @@ export class Child {
     const proc = fork(script, args, {
       cwd: o.cwd,
       // BENCH_CHILD_NODE_ARGS adds node flags to the children, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      // --max-semi-space-size as `npm start` and the README's deploy command run the server.
+      execArgv: ['--import', 'tsx', '--max-semi-space-size=64', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       // BENCH_CHILD_STDOUT=1 shows the children's stdout (e.g. with --trace-gc); their logs go there too.
       stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
