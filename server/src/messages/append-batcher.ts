@@ -8,8 +8,9 @@ const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.t
 /**
  * Group commit for the message write path. Appends that arrive while the previous batches
  * are running (or in the same event-loop turn) are written together in one transaction, one
- * statement each, sent together with BEGIN and COMMIT in one round trip: under load batches grow and the per-commit cost is shared; when
- * idle every append is its own batch of one, with no added wait.
+ * statement each, sent with BEGIN and COMMIT in one round trip (`Db.pipeline`): under load
+ * batches grow and the per-commit cost is shared; when idle every append is its own batch of
+ * one, with no added wait.
  *
  * Each caller still gets its own result. Statements in a batch are ordered by target id so
  * concurrent batches lock rows in the same order; if a batch fails as a whole (a deadlock

@@ -7,10 +7,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
  *
  * Each frame Socket.IO sends is otherwise its own `writev`: a message fanned out to 20 agents
  * is 20 calls, and a group commit of k messages is 20·k. The first write of a turn corks the
- * socket and an immediate (after this turn's I/O callbacks) uncorks it, so everything written
- * to that socket in between goes out together. Nothing waits for a later turn, and the order
- * of bytes on the socket is unchanged. `cork` nests, so ws's own cork around a frame's header
- * and body still works inside ours.
+ * socket and an immediate uncorks it, so everything written to that socket in between goes
+ * out together. Writes made while handling I/O leave at the end of the same loop iteration;
+ * writes made from an immediate, at the end of the next one (whose poll phase does not block
+ * while an immediate is pending). The order of bytes on the socket is unchanged. `cork`
+ * nests, so ws's own cork around a frame's header and body still works inside ours, and
+ * `end()` flushes whatever is corked.
  */
 export function coalesceWrites(socket: Duplex): void {
   const write = socket.write;
