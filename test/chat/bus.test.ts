@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createRedisBus, type EventBus } from '../../server/src/events/bus.js';
+import type { DomainEvent } from '../../server/src/events/events.js';
+import { until } from '../support/harness.js';
+
+const logger = pino({ level: 'silent' });
+const open: { close(): Promise<void> | void }[] = [];
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close();
+});
+
+function redis(): Redis {
+  const r = new Redis(inject('redisUrl'), { lazyConnect: false });
+  open.push({ close: () => void r.disconnect() });
+  return r;
+}
+
+async function bus(prefix: string): Promise<EventBus> {
+  const b = await createRedisBus({ pub: redis(), sub: redis(), prefix, logger });
+  open.push(b);
+  return b;
+}
+
+const presence = (n: number) =>
+  ({ name: 'agent.presence_changed', payload: { workspaceId: 'ws_x', userId: `usr_${n}`, status: 'away' } }) as const;
+
+describe('Redis event bus', () => {
+  it('events reach the other node in order; the publisher gets each once, locally, never back from Redis', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const a = await bus(prefix);
+    const b = await bus(prefix);
+    const atA: DomainEvent[] = [];
+    const atB: DomainEvent[] = [];
+    a.subscribe((e) => void atA.push(e));
+    b.subscribe((e) => void atB.push(e));
+    // A plain subscriber counts what crosses Redis.
+    const spy = redis();
+    const raw: string[] = [];
+    spy.on('message', (_ch: string, m: string) => raw.push(m));
+    await spy.subscribe(`${prefix}:events`);
+
+    for (let i = 0; i < 3; i++) a.publish('agent.presence_changed', presence(i).payload);
+    // Local delivery is immediate, before anything crosses Redis.
+    expect(atA.map((e) => (e.payload as { userId: string }).userId)).toEqual(['usr_0', 'usr_1', 'usr_2']);
+    await until(() => atB.length === 3, 5000, 'three events on node B');
+    expect(atB).toEqual([presence(0), presence(1), presence(2)]);
+    await until(() => raw.length === 3, 5000, 'three messages through Redis');
+
+    b.publish('agent.presence_changed', presence(9).payload);
+    await until(() => atA.length === 4, 5000, 'node B event on node A');
+    expect(atA[3]).toEqual(presence(9));
+    await until(() => raw.length === 4, 5000, 'four messages through Redis');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(atA).toHaveLength(4); // nothing redelivered to its publisher
+    expect(atB).toHaveLength(4);
+    expect(raw).toHaveLength(4);
+  });
+
+  it('drops a malformed message and keeps going', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const b = await bus(prefix);
+    const atB: DomainEvent[] = [];
+    b.subscribe((e) => void atB.push(e));
+    const pub = redis();
+    await pub.publish(`${prefix}:events`, 'someone-else\n{not json');
+    await pub.publish(`${prefix}:events`, `someone-else\n${JSON.stringify(presence(1))}`);
+    await until(() => atB.length === 1, 5000, 'the good message');
+    expect(atB[0]).toEqual(presence(1));
+  });
+});
