@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { call, closeSockets, cmid, connect, login, next, ok, record, seedWorkspace, startNode, until, visitor, type Fixture, type Mode, type Node } from '../support/harness.js';
 import { seedTickets } from '../support/inbox.js';
+import { containsPattern } from '../../server/src/tickets/tickets.queries.js';
 
 /** The `/agent` events the inbox added: search, unread counts, sidebar, teams, inboxes, viewing. */
 describe.each<Mode>(['postgres', 'embedded'])('inbox additions on /agent (%s)', (mode) => {
@@ -76,6 +77,44 @@ describe.each<Mode>(['postgres', 'embedded'])('inbox additions on /agent (%s)', 
     expect((await ok(stranger, 'tickets:list', { q: 'zebra' })).items).toEqual([]);
     expect(await call(agent, 'tickets:list', { q: 'x'.repeat(201) })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await call(agent, 'tickets:list', { q: 5 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('tickets:list q gives the same rows, newest first and page by page, for rare, common, short and absent terms', async () => {
+    const agent = await connect(node.url, '/agent', { token: tokens[0] });
+    const a = await seedTickets(node.deps.db, fx, 300, { words: 'Quokka parcel' });
+    const b = await seedTickets(node.deps.db, fx, 20, { words: 'Plain words' });
+    // Contact-only hits among newer tickets, and a ticket that matches by subject and by contact.
+    const rename = (n: number, name: string) => node.deps.db.rows(sql`update contacts set name = ${name}
+      where id = (select requester_id from tickets where workspace_id = ${fx.workspaceId}::uuid and number = ${n}::int)`);
+    await rename(b.first + 4, 'Quokka Fan');
+    await rename(b.first + 9, 'Numbat Smith');
+    await rename(a.first + 99, 'Quokka Twice');
+    await node.deps.db.rows(sql`vacuum analyze tickets, contacts`);
+    // What the list must give: every matching ticket of the workspace, newest activity first.
+    const expected = async (q: string) => {
+      const p = containsPattern(q);
+      const num = /^\d+$/.test(q) ? Number(q) : -1;
+      const rows = await node.deps.db.rows<{ number: number }>(sql`select t.number from tickets t join contacts ct on ct.id = t.requester_id
+        where t.workspace_id = ${fx.workspaceId}::uuid and (t.subject ilike ${p} or ct.name ilike ${p} or ct.email ilike ${p} or t.number = ${num}::int)
+        order by t.updated_at desc, t.id desc`);
+      return rows.map((r) => r.number);
+    };
+    const listed = async (q: string) => {
+      const out: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ok(agent, 'tickets:list', { q, limit: 50, ...(cursor ? { cursor } : {}) });
+        out.push(...page.items.map((t: any) => t.number));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return out;
+    };
+    const cases: [string, number][] = [['quokka parcel (137)', 1], ['numbat', 1], ['quokka', 301], ['ok', -1], ['13', -1], ['zz', 0], ['wombat', 0]];
+    for (const [q, count] of cases) {
+      const want = await expected(q);
+      if (count >= 0) expect(want, q).toHaveLength(count);
+      expect(await listed(q), q).toEqual(want);
+    }
   });
 
   it('contact:get gives the contact, its attributes and its tickets, in this workspace only', async () => {
