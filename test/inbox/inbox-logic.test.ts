@@ -4,24 +4,17 @@ import type { Activity, Message, TicketListItem } from '@support/protocol';
 import { AutoAway } from '../../inbox/src/lib/auto-away.js';
 import { buildTimeline, MessageSet, timeSince } from '../../inbox/src/lib/thread.js';
 import { matches, TicketList } from '../../inbox/src/lib/ticket-list.js';
+import { message } from '../support/message-fixture.js';
 
-const msg = (seq: number, o: Partial<Message> = {}): Message => ({
-  id: `msg_${String(seq).padStart(26, '0')}`,
-  ticketId: 'tkt_1',
-  conversationId: 'cnv_1',
-  seq,
-  authorType: 'contact',
-  authorId: 'ct_1',
-  authorName: null,
-  body: `m${seq}`,
-  html: null,
-  visibility: 'public',
-  clientMessageId: null,
-  email: null,
-  attachments: [],
-  createdAt: new Date(Date.UTC(2025, 0, 1, 10, seq)).toISOString(),
-  ...o,
-});
+const msg = (seq: number, o: Partial<Message> = {}): Message =>
+  message('cnv_1', seq, {
+    id: `msg_${String(seq).padStart(26, '0')}`,
+    ticketId: 'tkt_1',
+    authorType: 'contact',
+    authorId: 'ct_1',
+    createdAt: new Date(Date.UTC(2025, 0, 1, 10, seq)).toISOString(),
+    ...o,
+  });
 
 const ticket = (n: number, o: Partial<TicketListItem> = {}): TicketListItem => ({
   id: `tkt_${String(n).padStart(26, '0')}`,

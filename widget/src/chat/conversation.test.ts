@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, WidgetConversation } from '@support/protocol';
 import { ConversationState } from './conversation.js';
-import { message } from '../lib/fixtures.js';
+import { message } from '../../../test/support/message-fixture.js';
 
 const conv = (id: string, o: Partial<WidgetConversation> = {}): WidgetConversation => ({
   id,

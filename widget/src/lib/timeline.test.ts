@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { byDay, dayLabel, Timeline, unreadCount } from './timeline.js';
-import { message } from './fixtures.js';
+import { message } from '../../../test/support/message-fixture.js';
 
 const msg = message;
 

@@ -1,6 +1,9 @@
 import type { Message } from '@support/protocol';
 
-/** A public message for unit tests: id from conversation and seq, an agent's by default. */
+/**
+ * A public wire message for unit tests of the widget and the inbox: id from conversation and
+ * seq, an agent's by default.
+ */
 export const message = (conversationId: string, seq: number, o: Partial<Message> = {}): Message => ({
   id: `msg_${conversationId}_${seq}`,
   ticketId: `tkt_${conversationId}`,
