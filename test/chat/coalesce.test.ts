@@ -13,7 +13,7 @@ describe('writes coalesced per event-loop turn', () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 
-  async function pair(): Promise<{ client: Socket; received: () => string }> {
+  async function pair(): Promise<{ client: Socket; received: () => string; sent: unknown[] }> {
     let got = '';
     server = createServer((s) => {
       open.push(s);
@@ -24,44 +24,86 @@ describe('writes coalesced per event-loop turn', () => {
     const client = connect((server.address() as { port: number }).port, '127.0.0.1');
     open.push(client);
     await once(client, 'connect');
-    return { client, received: () => got };
+    // Records what reaches the stream's own write (what coalescing wraps).
+    const sent: unknown[] = [];
+    const write = client.write;
+    client.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+      sent.push(args[0]);
+      return write.apply(this, args);
+    } as Socket['write'];
+    return { client, received: () => got, sent };
   }
 
-  it('holds a turn’s writes in the socket and sends them, in order, after the turn', async () => {
-    const { client, received } = await pair();
+  it('sends a turn’s writes as one write, in order, after the turn', async () => {
+    const { client, received, sent } = await pair();
     coalesceWrites(client);
-    for (let i = 0; i < 50; i++) client.write(`${i},`);
-    // Nothing has gone to the kernel yet: all 50 are buffered behind one cork.
-    expect(client.writableCorked).toBe(1);
-    expect(client.writableLength).toBeGreaterThan(0);
+    const parts = Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? Buffer.from(`${i}é,`) : i % 3 === 1 ? `${i}✓,` : new Uint8Array(Buffer.from(`${i},`))));
+    for (const p of parts) expect(client.write(p)).toBe(true);
+    expect(sent).toHaveLength(0);
     await immediate();
-    expect(client.writableCorked).toBe(0);
-    const expected = Array.from({ length: 50 }, (_, i) => `${i},`).join('');
+    expect(sent).toHaveLength(1);
+    const expected = parts.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString())).join('');
     await expect.poll(received).toBe(expected);
 
-    // The next turn starts a new batch; nested corks (as ws uses around a frame) still work.
-    client.cork();
-    client.write('a');
-    client.write('b');
-    client.uncork();
-    expect(client.writableLength).toBeGreaterThan(0);
+    // The next turn is a batch of its own; a lone chunk goes out as it is.
+    client.write('ab');
     await immediate();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toBe('ab');
     await expect.poll(received).toBe(expected + 'ab');
   });
 
-  it('without it every write goes out at once (what the first test would see if coalescing broke)', async () => {
-    const { client } = await pair();
-    client.write('x');
-    expect(client.writableCorked).toBe(0);
-    expect(client.writableLength).toBe(0);
+  it('runs callbacks once the bytes are queued, so the writer can queue its next frame in the same turn', async () => {
+    const { client, received, sent } = await pair();
+    coalesceWrites(client);
+    const order: string[] = [];
+    client.write('1', () => {
+      order.push('cb1');
+      // What engine.io does on a frame's callback: send the next one.
+      client.write('2', () => order.push('cb2'));
+    });
+    await new Promise<void>((r) => process.nextTick(r));
+    // Both frames are queued and both callbacks ran, and nothing has been written yet.
+    expect(order).toEqual(['cb1', 'cb2']);
+    expect(sent).toHaveLength(0);
+    await immediate();
+    expect(sent).toHaveLength(1);
+    await expect.poll(received).toBe('12');
   });
 
-  it('does not throw when the socket is destroyed before the turn ends', async () => {
-    const { client } = await pair();
+  it('without it every write goes to the stream at once (what the tests above would see if coalescing broke)', async () => {
+    const { client, sent } = await pair();
+    client.write('x');
+    client.write('y');
+    expect(sent).toEqual(['x', 'y']);
+  });
+
+  it('end() sends what is queued before the final chunk', async () => {
+    const { client, received } = await pair();
+    coalesceWrites(client);
+    client.write('a');
+    client.write(Buffer.from('b'));
+    client.end('c');
+    await expect.poll(received).toBe('abc');
+  });
+
+  it('honours a non-utf8 encoding', async () => {
+    const { client, received } = await pair();
+    coalesceWrites(client);
+    client.write('x');
+    client.write(Buffer.from('hé').toString('base64'), 'base64');
+    await expect.poll(received).toBe('xhé');
+  });
+
+  it('drops queued bytes, without throwing, when the socket is destroyed before the turn ends; later writes error as usual', async () => {
+    const { client, sent } = await pair();
     coalesceWrites(client);
     client.write('late');
     client.destroy();
     await immediate();
     expect(client.destroyed).toBe(true);
+    expect(sent).toHaveLength(0);
+    const err = await new Promise<Error | null | undefined>((r) => client.write('after', r));
+    expect(err?.message).toMatch(/destroyed/i);
   });
 });
