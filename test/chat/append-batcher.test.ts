@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { decodeId } from '@support/protocol';
 import { AppendBatcher } from '../../server/src/messages/append-batcher.js';
 import type { AppendMessageInput } from '../../server/src/messages/messages.service.js';
+import type { Db } from '../../server/src/db/client.js';
 import { closeSockets, cmid, ok, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
 
 describe('group commit of message writes', () => {
@@ -56,6 +57,58 @@ describe('group commit of message writes', () => {
     expect(bodies.map((b) => b.body).sort()).toEqual(['good 1', 'good 2']);
     const after = (await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from messages where conversation_id = ${conv.id}::uuid`))[0]!.n;
     expect(after).toBe(before + 2);
+  });
+
+  // The real database, but the answer to the next write is lost after Postgres committed it, as
+  // when the connection drops right after COMMIT reaches the server.
+  const answerLost = (db: Db): Db => {
+    let armed = true;
+    const lose = () => {
+      if (!armed) return;
+      armed = false;
+      throw new Error('connection lost after commit');
+    };
+    return Object.assign(Object.create(db) as Db, {
+      async pipeline(statements: Parameters<Db['pipeline']>[0]) {
+        const rows = await db.pipeline(statements);
+        lose();
+        return rows;
+      },
+      async query(text: string, params: unknown[]) {
+        const rows = await db.query(text, params);
+        if (text.includes('insert into messages')) lose();
+        return rows;
+      },
+    });
+  };
+
+  it('a batch whose answer is lost after it committed: each message comes back created (so it is published), stored once', async () => {
+    const db = node.deps.db;
+    const count = async () => (await db.rows<{ n: number }>(sql`select count(*)::int as n from messages where conversation_id = ${conv.id}::uuid`))[0]!.n;
+    const before = await count();
+    const batcher = new AppendBatcher(answerLost(db), 1, 8);
+    const dupId = randomUUID();
+    await new AppendBatcher(db, 1, 8).append(input('already there', dupId));
+    const results = await Promise.all([batcher.append(input('lost 1')), batcher.append(input('lost 2')), batcher.append(input('again', dupId))]);
+    expect(results.map((r) => r.kind)).toEqual(['created', 'created', 'duplicate']);
+    for (const [i, r] of results.slice(0, 2).entries()) {
+      if (r.kind !== 'created') throw new Error('unreachable');
+      expect(r.message.body).toBe(`lost ${i + 1}`);
+      // The ticket as it is now: its preview is the newer of the two.
+      expect(['lost 1', 'lost 2']).toContain(r.ticket.lastMessagePreview);
+      expect(r.requesterId).toBe(conv.contact);
+    }
+    expect(await count()).toBe(before + 3);
+
+    // A write alone (no batch) whose answer is lost: the same.
+    const alone = await new AppendBatcher(answerLost(db), 1, 8).append(input('lost alone'));
+    expect(alone.kind).toBe('created');
+    expect(await count()).toBe(before + 4);
+  });
+
+  it('a write that really failed is still refused after the read-back finds nothing', async () => {
+    const batcher = new AppendBatcher(answerLost(node.deps.db), 1, 8);
+    await expect(batcher.append(input('bad alone \u0000'))).rejects.toThrow();
   });
 
   it('a pipelined transaction is all or nothing, and its connection is fine afterwards', async () => {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { appendMessage, appendOutcome, appendStatement, type AppendMessageInput, type AppendResult, type AppendRow } from './messages.service.js';
+import { appendMessage, appendOutcome, appendStatement, committedAppend, type AppendMessageInput, type AppendResult, type AppendRow } from './messages.service.js';
 
 type Pending = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
 
@@ -14,8 +14,9 @@ const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.t
  *
  * Each caller still gets its own result. Statements in a batch are ordered by target id so
  * concurrent batches lock rows in the same order; if a batch fails as a whole (a deadlock
- * between multi-conversation tickets, a lost connection), nothing of it was committed and
- * each append is retried on its own, so one bad write never fails its neighbours.
+ * between multi-conversation tickets, a lost connection), each append is retried on its own,
+ * so one bad write never fails its neighbours; an append the failed batch did commit (the
+ * connection dropped after COMMIT) is read back instead of retried.
  */
 export class AppendBatcher {
   private pending: Pending[] = [];
@@ -55,16 +56,31 @@ export class AppendBatcher {
 
   private async run(batch: Pending[]): Promise<void> {
     if (batch.length === 1) {
-      const [only] = batch;
-      await appendMessage(this.db, only!.input).then(only!.resolve, only!.reject);
+      const only = batch[0]!;
+      const statement = appendStatement(only.input);
+      let rows: AppendRow[];
+      try {
+        rows = await this.db.query<AppendRow>(statement.text, statement.params);
+      } catch (err) {
+        // The statement commits on its own: if the answer was lost after it did, say so.
+        const stored = await committedAppend(this.db, only.input, statement).catch(() => null);
+        return stored ? only.resolve(stored) : only.reject(err);
+      }
+      await appendOutcome(this.db, only.input, rows[0]!).then(only.resolve, only.reject);
       return;
     }
     batch.sort((a, b) => (targetKey(a.input) < targetKey(b.input) ? -1 : 1));
+    const statements = batch.map((p) => appendStatement(p.input));
     let rows: AppendRow[][];
     try {
-      rows = await this.db.pipeline<AppendRow>(batch.map((p) => appendStatement(p.input)));
+      rows = await this.db.pipeline<AppendRow>(statements);
     } catch {
-      await Promise.all(batch.map((p) => appendMessage(this.db, p.input).then(p.resolve, p.reject)));
+      // Usually nothing was committed. But when the connection dropped after COMMIT reached
+      // Postgres it may all be stored: read each message back by its id first, so a stored one
+      // comes back as created (and is published) rather than as somebody else's duplicate.
+      const retry = async (p: Pending, i: number) =>
+        (await committedAppend(this.db, p.input, statements[i]!).catch(() => null)) ?? appendMessage(this.db, p.input);
+      await Promise.all(batch.map((p, i) => retry(p, i).then(p.resolve, p.reject)));
       return;
     }
     await Promise.all(batch.map((p, i) => appendOutcome(this.db, p.input, rows[i]![0]!).then(p.resolve, p.reject)));

@@ -128,16 +128,7 @@ export function appendStatement(input: AppendMessageInput): Statement {
 export async function appendOutcome(db: Db | Tx, input: AppendMessageInput, row: AppendRow): Promise<AppendResult> {
   const { workspaceId: ws, author } = input;
   const cmid = input.clientMessageId;
-  if (row.msg && row.tkt) {
-    return {
-      kind: 'created',
-      message: messageDto(row.msg, author.name),
-      ticket: ticketPatchDto(row.tkt),
-      requesterId: row.tkt.requester_id,
-      inboxId: row.tkt.inbox_id,
-      activities: row.act ? [activityDto(row.act)] : [],
-    };
-  }
+  if (row.msg && row.tkt) return createdOf(row, author.name);
   if (row.dup) return { kind: 'duplicate', message: messageDto(row.dup, author.name) };
   if (cmid && author.id) {
     // A concurrent retry with the same clientMessageId won the insert; return what it stored.
@@ -145,6 +136,34 @@ export async function appendOutcome(db: Db | Tx, input: AppendMessageInput, row:
     if (existing) return { kind: 'duplicate', message: messageDto(existing, author.name) };
   }
   return { kind: 'no_target' };
+}
+
+const createdOf = (row: AppendRow, authorName: string | null): AppendResult => ({
+  kind: 'created',
+  message: messageDto(row.msg, authorName),
+  ticket: ticketPatchDto(row.tkt),
+  requesterId: row.tkt.requester_id,
+  inboxId: row.tkt.inbox_id,
+  activities: row.act ? [activityDto(row.act)] : [],
+});
+
+const COMMITTED_SQL = `
+  select row_to_json(m) as msg,
+         (select row_to_json(t) from (select id, status, updated_at, last_message_at, last_message_preview,
+            first_response_at, resolved_at, requester_id, inbox_id from tickets where id = m.ticket_id) t) as tkt,
+         (select row_to_json(a) from ticket_activities a where a.id = $3::uuid) as act
+  from messages m where m.id = $2::uuid and m.workspace_id = $1::uuid`;
+
+/**
+ * For an append statement whose answer was lost (the connection dropped around COMMIT): the
+ * message it stored, read back by the ids it carried, as a `created` result (the ticket as it
+ * is now), or null when it stored nothing, because it never committed or found a duplicate
+ * or no target. Lets a retry publish a message that did commit instead of reporting it as
+ * a duplicate that nobody was ever told about.
+ */
+export async function committedAppend(db: Db | Tx, input: AppendMessageInput, stmt: Statement): Promise<AppendResult | null> {
+  const [row] = await db.query<AppendRow>(COMMITTED_SQL, [input.workspaceId, stmt.params[7], stmt.params[16]]);
+  return row?.msg && row.tkt ? createdOf(row, input.author.name) : null;
 }
 
 /** Publishes `message.created` for a stored message; call after its commit. */

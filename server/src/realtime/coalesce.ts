@@ -20,7 +20,7 @@ type WriteCallback = (err?: Error | null) => void;
  * still errors and closes, `end()` sends what is queued first, and `destroy()` drops it.
  */
 export function coalesceWrites(socket: Duplex): void {
-  const write = socket.write;
+  const write = socket.write as (chunk: unknown, encoding?: BufferEncoding, cb?: WriteCallback) => boolean;
   const end = socket.end;
   let queued: (Buffer | string)[] = [];
   let bytes = 0;
@@ -51,7 +51,7 @@ export function coalesceWrites(socket: Duplex): void {
     }
     // A closed or ending socket, or a chunk of the wrong type: the stream itself reports the error.
     if (socket.destroyed || socket.writableEnded || !(typeof chunk === 'string' || chunk instanceof Uint8Array))
-      return write.call(this, chunk, encoding as BufferEncoding, cb);
+      return write.call(this, chunk, encoding, cb);
     const part =
       typeof chunk === 'string'
         ? encoding && encoding !== 'utf8' && encoding !== 'utf-8'
