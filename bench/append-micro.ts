@@ -2,7 +2,8 @@
  * Micro-benchmark of the message write path alone (no sockets): `npx tsx bench/append-micro.ts`.
  * Appends N messages across C conversations with P concurrent writers, straight through
  * appendMessage (one transaction each) or, with BATCHER=1, through the group-commit
- * AppendBatcher over a pool of 10; prints messages/s and Postgres CPU per message.
+ * AppendBatcher over a pool of 10 (CONC=n batches in flight, default 10); prints messages/s and
+ * Postgres CPU per message.
  */
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +25,7 @@ const name = `micro_${Date.now()}`;
 await admin.unsafe(`create database ${name}`);
 try {
   const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: 10 });
-  const batcher = process.env.BATCHER ? new AppendBatcher(db, 10) : null;
+  const batcher = process.env.BATCHER ? new AppendBatcher(db, Number(process.env.CONC ?? 10)) : null;
   await migrate(db);
   const ws = await createWorkspace(db, { name: 'w' });
   const inbox = await createInbox(db, { workspaceId: ws, name: 'i', channel: 'chat' });

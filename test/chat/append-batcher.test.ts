@@ -11,12 +11,17 @@ describe('group commit of message writes', () => {
   let node: Node;
   let fx: Fixture;
   let conv: { id: string; contact: string };
+  let other: { id: string; contact: string };
   beforeAll(async () => {
     node = await startNode('postgres');
     fx = await seedWorkspace(node.deps.db, 1);
-    const { s, session } = await visitor(node.url, fx.inbox);
-    const m = await ok(s, 'message:send', { body: 'open', clientMessageId: cmid() });
-    conv = { id: decodeId('conversation', m.conversationId)!, contact: decodeId('contact', session.contactId)! };
+    const open = async () => {
+      const { s, session } = await visitor(node.url, fx.inbox);
+      const m = await ok(s, 'message:send', { body: 'open', clientMessageId: cmid() });
+      return { id: decodeId('conversation', m.conversationId)!, contact: decodeId('contact', session.contactId)! };
+    };
+    conv = await open();
+    other = await open();
   });
   afterAll(async () => {
     closeSockets();
@@ -47,6 +52,38 @@ describe('group commit of message writes', () => {
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
   });
 
+  it('batches in flight never share a conversation, and each conversation keeps arrival order', async () => {
+    const db = node.deps.db;
+    const inFlight: Set<string>[] = [];
+    let overlaps = 0;
+    let batches = 0;
+    const watching = Object.assign(Object.create(db) as Db, {
+      async query(text: string, params: unknown[]) {
+        if (!text.includes('json_to_recordset')) return db.query(text, params);
+        batches++;
+        const convs = new Set((JSON.parse(params[0] as string) as { conv_id: string }[]).map((a) => a.conv_id));
+        if (inFlight.some((f) => [...convs].some((c) => f.has(c)))) overlaps++;
+        inFlight.push(convs);
+        try {
+          return await db.query(text, params);
+        } finally {
+          inFlight.splice(inFlight.indexOf(convs), 1);
+        }
+      },
+    });
+    const batcher = new AppendBatcher(watching, 3, 3);
+    const both = (i: number) => (i % 3 === 2 ? { ...input(`y${i}`), target: { conversationId: other.id }, author: { type: 'contact' as const, id: other.contact, name: null } } : input(`x${i}`));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => batcher.append(both(i))));
+    expect(results.every((r) => r.kind === 'created')).toBe(true);
+    expect(batches).toBeGreaterThan(1);
+    expect(overlaps).toBe(0);
+    for (const [id, mark] of [[conv.id, 'x'], [other.id, 'y']] as const) {
+      const rows = await db.rows<{ body: string; seq: number }>(sql`select body, seq from messages where conversation_id = ${id}::uuid and body like ${mark + '%'} order by seq`);
+      expect(rows.map((r) => Number(r.body.slice(1)))).toEqual(rows.map((r) => Number(r.body.slice(1))).sort((a, b) => a - b));
+      expect(rows.length).toBe(mark === 'x' ? 20 : 10);
+    }
+  });
+
   it('one failing write does not fail or duplicate the others in its batch', async () => {
     const batcher = new AppendBatcher(node.deps.db, 1, 8);
     const before = (await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from messages where conversation_id = ${conv.id}::uuid`))[0]!.n;
@@ -69,11 +106,6 @@ describe('group commit of message writes', () => {
       throw new Error('connection lost after commit');
     };
     return Object.assign(Object.create(db) as Db, {
-      async pipeline(statements: Parameters<Db['pipeline']>[0]) {
-        const rows = await db.pipeline(statements);
-        lose();
-        return rows;
-      },
       async query(text: string, params: unknown[]) {
         const rows = await db.query(text, params);
         if (text.includes('insert into messages')) lose();
@@ -111,19 +143,4 @@ describe('group commit of message writes', () => {
     await expect(batcher.append(input('bad alone \u0000'))).rejects.toThrow();
   });
 
-  it('a pipelined transaction is all or nothing, and its connection is fine afterwards', async () => {
-    const db = node.deps.db;
-    const tag = `pipe-${randomUUID()}`;
-    const upd = { text: 'update workspaces set name = $1 where id = $2::uuid returning name', params: [tag, fx.workspaceId] };
-    const [before] = await db.rows<{ name: string }>(sql`select name from workspaces where id = ${fx.workspaceId}::uuid`);
-    // The second statement fails in Postgres (division by zero), after the first one ran.
-    await expect(db.pipeline([upd, { text: 'select 1 / $1::int as x', params: [0] }, upd])).rejects.toThrow(/division by zero/);
-    const [now] = await db.rows<{ name: string }>(sql`select name from workspaces where id = ${fx.workspaceId}::uuid`);
-    expect(now!.name).toBe(before!.name);
-    // Every pooled connection still works, outside and inside pipelines.
-    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => db.pipeline<{ n: number }>([{ text: 'select $1::int as n', params: [i] }, { text: 'select $1::int + 1 as n', params: [i] }])));
-    expect(many.map((r) => [r[0]![0]!.n, r[1]![0]!.n])).toEqual(Array.from({ length: 20 }, (_, i) => [i, i + 1]));
-    const [restore] = await db.pipeline<{ name: string }>([{ ...upd, params: [before!.name, fx.workspaceId] }]);
-    expect(restore![0]!.name).toBe(before!.name);
-  });
 });

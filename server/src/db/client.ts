@@ -22,14 +22,6 @@ export interface Tx {
 export interface Db extends Tx {
   kind: 'postgres' | 'pglite';
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /**
-   * The statements in one transaction, all or nothing, sent together with BEGIN and COMMIT
-   * (one round trip on Postgres instead of one per statement plus two). Resolves with each
-   * statement's rows after the commit; rejects when any statement or the commit failed, in
-   * which case nothing was committed, or, if the connection was lost during COMMIT, the
-   * outcome is unknown (callers retry idempotent work).
-   */
-  pipeline<T = Row>(statements: Statement[]): Promise<T[][]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -81,24 +73,6 @@ export async function connectPostgres(url: string, opts: { max: number }): Promi
     },
     query: <T>(text: string, params: unknown[]) => rawQuery<T>(raw, text, params),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
-    async pipeline<T>(statements: Statement[]) {
-      const conn = await client.reserve();
-      try {
-        // Queued in one turn, so postgres.js writes them together and Postgres runs them in order.
-        const begin = conn.unsafe('begin');
-        const runs = statements.map((s) => conn.unsafe(s.text, s.params as never[], { prepare: true }));
-        const commit = conn.unsafe('commit');
-        const settled = await Promise.allSettled([begin, ...runs, commit]);
-        const failed = settled.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
-        // After a failed statement Postgres answers COMMIT with ROLLBACK; the check above has thrown by then.
-        const tag = (settled.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
-        if (tag !== 'COMMIT') throw new Error(`pipelined transaction ended with ${tag ?? 'no command tag'}`);
-        return settled.slice(1, -1).map((r) => rowsOf<T>((r as PromiseFulfilledResult<unknown>).value));
-      } finally {
-        conn.release();
-      }
-    },
     async ping() {
       await client`select 1`;
     },
@@ -119,14 +93,6 @@ export async function connectPglite(dataDir: string | null): Promise<Db> {
     kind: 'pglite',
     ...txOf(orm),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
-    // PGlite runs one statement at a time in-process: nothing to gain from sending them together.
-    pipeline: <T>(statements: Statement[]) =>
-      orm.transaction(async (tx) => {
-        const t = txOf(tx as unknown as Orm);
-        const out: T[][] = [];
-        for (const s of statements) out.push(await t.query<T>(s.text, s.params));
-        return out;
-      }),
     async ping() {
       await client.query('select 1');
     },

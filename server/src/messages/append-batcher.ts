@@ -1,5 +1,8 @@
 import type { Db } from '../db/client.js';
-import { appendMessage, appendOutcome, appendStatement, committedAppend, type AppendMessageInput, type AppendResult, type AppendRow } from './messages.service.js';
+import {
+  appendArgs, appendBatchStatement, appendMessage, appendOutcome, appendStatement, committedAppend,
+  type AppendMessageInput, type AppendResult, type AppendRow,
+} from './messages.service.js';
 
 type Pending = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
 
@@ -7,21 +10,25 @@ const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.t
 
 /**
  * Group commit for the message write path. Appends that arrive while the previous batches
- * are running (or in the same event-loop turn) are written together in one transaction, one
- * statement each, sent with BEGIN and COMMIT in one round trip (`Db.pipeline`): under load
- * batches grow and the per-commit cost is shared; when idle every append is its own batch of
- * one, with no added wait.
+ * are running (or in the same event-loop turn) are written together, in ONE statement
+ * (`appendBatchStatement`): one round trip, one plan start and one answer for the batch. Under
+ * load batches grow and the per-statement and per-commit costs are shared; when idle every
+ * append is its own batch of one (the single-append statement), with no added wait.
  *
- * Each caller still gets its own result. Statements in a batch are ordered by target id so
- * concurrent batches lock rows in the same order; if a batch fails as a whole (a deadlock
- * between multi-conversation tickets, a lost connection), each append is retried on its own,
- * so one bad write never fails its neighbours; an append the failed batch did commit (the
- * connection dropped after COMMIT) is read back instead of retried.
+ * Each caller still gets its own result. A batch never shares a conversation (or ticket id
+ * target) with a batch in flight: messages to a busy target wait for the next batch, so two
+ * batches never lock the same rows in opposite orders. The same (author, client message id)
+ * twice in one batch (a retry racing its original) is written once; the copy then runs alone
+ * and finds it. If a batch fails as a whole (a lost connection, one unstorable message),
+ * each append is retried on its own, so one bad write never fails its neighbours; an append
+ * the failed batch did commit (the connection dropped after COMMIT) is read back instead.
  */
 export class AppendBatcher {
   private pending: Pending[] = [];
   private running = 0;
   private scheduled = false;
+  /** Targets of the batches in flight. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -45,9 +52,26 @@ export class AppendBatcher {
 
   private pump(): void {
     while (this.pending.length && this.running < this.maxConcurrent) {
-      const batch = this.pending.splice(0, this.maxBatch);
+      // Take the oldest appends whose targets are not in flight; the skipped ones keep their order.
+      const batch: Pending[] = [];
+      const keys = new Set<string>();
+      const skipped: Pending[] = [];
+      let i = 0;
+      for (; i < this.pending.length && batch.length < this.maxBatch; i++) {
+        const p = this.pending[i]!;
+        const key = targetKey(p.input);
+        if (this.busy.has(key)) skipped.push(p);
+        else {
+          batch.push(p);
+          keys.add(key);
+        }
+      }
+      if (!batch.length) return;
+      this.pending = skipped.length ? skipped.concat(this.pending.slice(i)) : this.pending.slice(i);
+      for (const k of keys) this.busy.add(k);
       this.running++;
       this.run(batch).finally(() => {
+        for (const k of keys) this.busy.delete(k);
         this.running--;
         this.pump();
       });
@@ -55,34 +79,48 @@ export class AppendBatcher {
   }
 
   private async run(batch: Pending[]): Promise<void> {
-    if (batch.length === 1) {
-      const only = batch[0]!;
-      const statement = appendStatement(only.input);
-      let rows: AppendRow[];
-      try {
-        rows = await this.db.query<AppendRow>(statement.text, statement.params);
-      } catch (err) {
-        // The statement commits on its own: if the answer was lost after it did, say so.
-        const stored = await committedAppend(this.db, only.input, statement).catch(() => null);
-        return stored ? only.resolve(stored) : only.reject(err);
+    if (batch.length === 1) return this.runOne(batch[0]!);
+    // A retry racing its original in the same batch: the copy waits and runs alone.
+    const seen = new Set<string>();
+    const copies: Pending[] = [];
+    const unique: Pending[] = [];
+    for (const p of batch) {
+      const { author, clientMessageId } = p.input;
+      const key = clientMessageId && author.id ? `${author.id} ${clientMessageId}` : null;
+      if (key && seen.has(key)) copies.push(p);
+      else {
+        if (key) seen.add(key);
+        unique.push(p);
       }
-      await appendOutcome(this.db, only.input, rows[0]!).then(only.resolve, only.reject);
-      return;
     }
-    batch.sort((a, b) => (targetKey(a.input) < targetKey(b.input) ? -1 : 1));
-    const statements = batch.map((p) => appendStatement(p.input));
-    let rows: AppendRow[][];
+    const args = unique.map((p) => appendArgs(p.input));
+    const statement = appendBatchStatement(args);
+    let rows: AppendRow[] | null = null;
     try {
-      rows = await this.db.pipeline<AppendRow>(statements);
+      rows = await this.db.query<AppendRow>(statement.text, statement.params);
     } catch {
       // Usually nothing was committed. But when the connection dropped after COMMIT reached
       // Postgres it may all be stored: read each message back by its id first, so a stored one
       // comes back as created (and is published) rather than as somebody else's duplicate.
       const retry = async (p: Pending, i: number) =>
-        (await committedAppend(this.db, p.input, statements[i]!).catch(() => null)) ?? appendMessage(this.db, p.input);
-      await Promise.all(batch.map((p, i) => retry(p, i).then(p.resolve, p.reject)));
-      return;
+        (await committedAppend(this.db, p.input, args[i]!).catch(() => null)) ?? appendMessage(this.db, p.input);
+      await Promise.all(unique.map((p, i) => retry(p, i).then(p.resolve, p.reject)));
     }
-    await Promise.all(batch.map((p, i) => appendOutcome(this.db, p.input, rows[i]![0]!).then(p.resolve, p.reject)));
+    if (rows) await Promise.all(unique.map((p, i) => appendOutcome(this.db, p.input, rows[i]!).then(p.resolve, p.reject)));
+    for (const p of copies) await appendMessage(this.db, p.input).then(p.resolve, p.reject);
+  }
+
+  private async runOne(only: Pending): Promise<void> {
+    const args = appendArgs(only.input);
+    const statement = appendStatement(args);
+    let rows: AppendRow[];
+    try {
+      rows = await this.db.query<AppendRow>(statement.text, statement.params);
+    } catch (err) {
+      // The statement commits on its own: if the answer was lost after it did, say so.
+      const stored = await committedAppend(this.db, only.input, args).catch(() => null);
+      return stored ? only.resolve(stored) : only.reject(err);
+    }
+    await appendOutcome(this.db, only.input, rows[0]!).then(only.resolve, only.reject);
   }
 }

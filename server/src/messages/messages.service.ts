@@ -94,6 +94,99 @@ const APPEND_TO_CONVERSATION = appendSql('c.id = $4::uuid and $5::uuid is null')
 const APPEND_TO_TICKET = appendSql('c.ticket_id = $5::uuid and $4::uuid is null');
 
 /**
+ * The append statement for a batch ($1: a JSON array of `AppendArgs`), with the same effects
+ * as running the single statement once per element in order:
+ * - `seq`: a conversation with n messages in the batch is bumped once by n, and its messages
+ *   take the n numbers in batch order. They all take the conversation's new activity time as
+ *   created_at, so time order and seq order still agree;
+ * - a ticket with messages in the batch is bumped once: updated_at from its newest message,
+ *   preview and last_message_at from its last public one, first response from its first agent
+ *   reply, reopened if any message reopens it. The status activity goes with the first
+ *   reopening message; every message of that ticket returns the ticket as the batch left it.
+ * Conversations are locked before tickets, as in the single statement.
+ *
+ * Postgres guesses 100 rows for json_to_recordset, and for 100 rows a hash join over a whole
+ * table can look cheaper than 100 index probes, in a generic plan kept for the connection's
+ * life. So every lookup is a correlated subquery, a lateral probe, or an `= any(array(…))`
+ * condition, which only an index scan serves.
+ */
+const APPEND_BATCH = `
+  with input as (
+    select * from json_to_recordset($1::text::json) as i(
+      ord int, ws uuid, author_id uuid, cmid text, conv_id uuid, ticket_id uuid, allow_closed boolean, now timestamptz,
+      msg_id uuid, author_type actor_type, body text, html text, vis visibility, is_public boolean, preview text,
+      reopen boolean, first_resp boolean, act_id uuid)
+  ), existing as (
+    select * from (
+      select i.ord, (select row_to_json(m) from messages m
+                     where m.author_id = i.author_id and m.client_message_id = i.cmid and m.workspace_id = i.ws) as dup
+      from input i where i.cmid is not null
+    ) e where dup is not null
+  ), target as (
+    select i.*, tg.cid, tg.tid, tg.old_status from input i
+    cross join lateral (
+      select c.id as cid, c.ticket_id as tid, t.status as old_status
+      from conversations c join tickets t on t.id = c.ticket_id
+      where c.id = i.conv_id and c.workspace_id = i.ws and (i.allow_closed or t.status <> 'closed')
+      union all
+      (select c.id, c.ticket_id, t.status from conversations c join tickets t on t.id = c.ticket_id
+       where i.conv_id is null and c.ticket_id = i.ticket_id and c.workspace_id = i.ws and (i.allow_closed or t.status <> 'closed')
+       order by c.created_at desc limit 1)
+    ) tg
+    where not exists (select 1 from existing e where e.ord = i.ord)
+  ), counts as (
+    select cid, count(*)::int as n, max(now) as at from target group by cid
+  ), conv as (
+    update conversations c set last_seq = c.last_seq + k.n, last_activity_at = greatest(c.last_activity_at, k.at)
+    from counts k where c.id = k.cid and c.id = any (array(select cid from counts))
+    returning c.id, c.last_seq - k.n as base, c.last_activity_at as at
+  ), numbered as (
+    select t.*, conv.base + row_number() over (partition by t.cid order by t.ord) as seq, conv.at as created_at
+    from target t join conv on conv.id = t.cid
+  ), ins as (
+    insert into messages (id, workspace_id, conversation_id, ticket_id, seq, author_type, author_id,
+                          body, body_html, visibility, client_message_id, created_at)
+    select msg_id, ws, cid, tid, seq, author_type, author_id, body, html, vis, cmid, created_at from numbered
+    on conflict do nothing
+    returning *
+  ), written as (
+    select n.* from numbered n where exists (select 1 from ins where ins.id = n.msg_id)
+  ), bump as (
+    select tid, max(now) as now, bool_or(reopen) as reopen,
+           min(now) filter (where first_resp) as first_at,
+           (array_agg(now order by ord desc) filter (where is_public))[1] as pub_at,
+           (array_agg(preview order by ord desc) filter (where is_public))[1] as preview,
+           (array_agg(ord order by ord) filter (where reopen))[1] as reopen_ord,
+           (array_agg(old_status))[1] as old_status
+    from written group by tid
+  ), tkt as (
+    update tickets t set
+      updated_at = b.now,
+      last_message_at = coalesce(b.pub_at, t.last_message_at),
+      last_message_preview = case when b.pub_at is not null then b.preview else t.last_message_preview end,
+      status = case when b.reopen and t.status in ('pending', 'resolved') then 'open'::ticket_status else t.status end,
+      resolved_at = case when b.reopen and t.status in ('pending', 'resolved') then null else t.resolved_at end,
+      first_response_at = coalesce(t.first_response_at, b.first_at)
+    from bump b where t.id = b.tid and t.id = any (array(select tid from bump))
+    returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
+              t.resolved_at, t.requester_id, t.inbox_id, b.old_status, b.reopen_ord
+  ), act as (
+    insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
+    select w.act_id, w.ws, tkt.id, 'status_changed', w.author_type, w.author_id,
+           to_jsonb(tkt.old_status::text), to_jsonb(tkt.status::text), w.now
+    from tkt join written w on w.tid = tkt.id and w.ord = tkt.reopen_ord
+    where tkt.old_status <> tkt.status
+    returning *
+  )
+  select row_to_json(ins) as msg, e.dup, row_to_json(tkt) as tkt, row_to_json(act) as act
+  from input i
+  left join ins on ins.id = i.msg_id
+  left join existing e on e.ord = i.ord
+  left join tkt on tkt.id = ins.ticket_id
+  left join act on act.id = i.act_id
+  order by i.ord`;
+
+/**
  * Appends a message in ONE statement: the idempotency check on (author, clientMessageId),
  * the per-conversation `seq` bump, the insert, the ticket bump (updated_at, preview,
  * first response, reopen) and the status activity all happen in a single round trip,
@@ -102,26 +195,54 @@ const APPEND_TO_TICKET = appendSql('c.ticket_id = $5::uuid and $4::uuid is null'
  * closed and `allowClosed` is false.
  */
 export async function appendMessage(db: Db | Tx, input: AppendMessageInput): Promise<AppendResult> {
-  const { text, params } = appendStatement(input);
+  const { text, params } = appendStatement(appendArgs(input));
   const rows = await db.query<AppendRow>(text, params);
   return appendOutcome(db, input, rows[0]!);
 }
 
 export type AppendRow = { msg: any; dup: any; tkt: any; act: any };
 
-/** The one statement `appendMessage` runs, for callers that send several together. */
-export function appendStatement(input: AppendMessageInput): Statement {
-  const { workspaceId: ws, author, visibility: vis, now } = input;
-  const convId = 'conversationId' in input.target ? input.target.conversationId : null;
-  const ticketId = 'ticketId' in input.target ? input.target.ticketId : null;
-  const isPublic = vis === 'public';
+/**
+ * One append's values, named: the message and activity ids are drawn here, so a caller that
+ * loses the answer can read back what the statement stored (`committedAppend`).
+ */
+export type AppendArgs = {
+  ws: string; author_id: string | null; cmid: string | null; conv_id: string | null; ticket_id: string | null;
+  allow_closed: boolean; now: Date; msg_id: string; author_type: AuthorType; body: string; html: string | null;
+  vis: Visibility; is_public: boolean; preview: string; reopen: boolean; first_resp: boolean; act_id: string;
+};
+
+export function appendArgs(input: AppendMessageInput): AppendArgs {
+  const isPublic = input.visibility === 'public';
   return {
-    text: convId ? APPEND_TO_CONVERSATION : APPEND_TO_TICKET,
+    ws: input.workspaceId, author_id: input.author.id, cmid: input.clientMessageId,
+    conv_id: 'conversationId' in input.target ? input.target.conversationId : null,
+    ticket_id: 'ticketId' in input.target ? input.target.ticketId : null,
+    allow_closed: input.allowClosed, now: input.now, msg_id: newId(), author_type: input.author.type, body: input.body,
+    html: input.html ?? null, vis: input.visibility, is_public: isPublic, preview: previewOf(input.body), reopen: input.reopen,
+    first_resp: input.author.type === 'agent' && isPublic, act_id: newId(),
+  };
+}
+
+/** The one statement `appendMessage` runs. */
+export function appendStatement(a: AppendArgs): Statement {
+  return {
+    text: a.conv_id ? APPEND_TO_CONVERSATION : APPEND_TO_TICKET,
     params: [
-      ws, author.id, input.clientMessageId, convId, ticketId, input.allowClosed, now, newId(), author.type, input.body,
-      input.html ?? null, vis, isPublic, previewOf(input.body), input.reopen, author.type === 'agent' && isPublic, newId(),
+      a.ws, a.author_id, a.cmid, a.conv_id, a.ticket_id, a.allow_closed, a.now, a.msg_id, a.author_type, a.body,
+      a.html, a.vis, a.is_public, a.preview, a.reopen, a.first_resp, a.act_id,
     ],
   };
+}
+
+/**
+ * Several appends in ONE statement, for group commit: one round trip, one plan to start, one
+ * answer, atomic as a whole. Its rows are `AppendRow`s in the order of `batch`. Appends with
+ * the same (author, client message id) must not share a batch: the statement reads one
+ * snapshot, so the second would not see the first.
+ */
+export function appendBatchStatement(batch: AppendArgs[]): Statement {
+  return { text: APPEND_BATCH, params: [JSON.stringify(batch.map((a, ord) => ({ ord, ...a })))] };
 }
 
 /** What the append statement's row means (after its commit, for a lost idempotency race). */
@@ -161,8 +282,8 @@ const COMMITTED_SQL = `
  * or no target. Lets a retry publish a message that did commit instead of reporting it as
  * a duplicate that nobody was ever told about.
  */
-export async function committedAppend(db: Db | Tx, input: AppendMessageInput, stmt: Statement): Promise<AppendResult | null> {
-  const [row] = await db.query<AppendRow>(COMMITTED_SQL, [input.workspaceId, stmt.params[7], stmt.params[16]]);
+export async function committedAppend(db: Db | Tx, input: AppendMessageInput, args: AppendArgs): Promise<AppendResult | null> {
+  const [row] = await db.query<AppendRow>(COMMITTED_SQL, [input.workspaceId, args.msg_id, args.act_id]);
   return row?.msg && row.tkt ? createdOf(row, input.author.name) : null;
 }
 
