@@ -21,6 +21,12 @@
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
  *   --no-floor       skip the floor runs
  * Without --rates/--nodes/--scenarios: 1 node at 2000 and 5000 msg/s, 2 nodes at 1000 msg/s.
+ *
+ * Diagnostics (environment): BENCH_TIMELINE=<file> writes each measured message's send time
+ * (ms after the window opened), delivery and ack latency, one line each, after a `# t0 <epoch
+ * ms>` line; BENCH_GC_LOG=<prefix> logs every GC of the load generator (<prefix>.loadgen) and
+ * of each server child (<prefix>.<pid>) with epoch timestamps, to line pauses up with the
+ * timeline; BENCH_CHILD_NODE_ARGS and BENCH_CHILD_STDOUT are described in lib/child.ts.
  */
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +39,10 @@ import { toWire } from '../server/src/db/ids.js';
 import { createAgent, createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { Child, type ChildStats } from './lib/child.js';
 import { Rig, type LoadResult } from './lib/load.js';
+import { logGcTo } from './lib/gc-log.js';
 import { fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
 
+if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.loadgen`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_SCRIPT = fileURLToPath(new URL('./lib/server.ts', import.meta.url));
 const FLOOR_SCRIPT = fileURLToPath(new URL('./lib/floor.ts', import.meta.url));

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 /**
  * The load generator: N visitor sockets on `/widget`, M agent sockets on `/agent`, a warmup
  * (session + first message per visitor), then visitor messages at a steady rate, timed from
@@ -316,6 +317,15 @@ export class Rig {
         if (f > lastDelivery) lastDelivery = f;
         fanoutShort += Math.max(0, M - this.receipts[i]!);
       }
+    }
+    if (process.env.BENCH_TIMELINE) {
+      const lines = [`# t0 ${(performance.timeOrigin + t0).toFixed(1)} (send ms after t0, delivery ms, ack ms)`];
+      for (let i = 0; i < total; i++) {
+        const f = this.firstAt[i]!;
+        const ack = this.ackAt[i]!;
+        lines.push(`${(this.sendAt[i]! - t0).toFixed(2)} ${f > 0 ? (f - this.sendAt[i]!).toFixed(2) : '-'} ${ack > 0 ? (ack - this.sendAt[i]!).toFixed(2) : '-'}`);
+      }
+      writeFileSync(process.env.BENCH_TIMELINE, lines.join('\n') + '\n');
     }
     const latS = sorted(lat.subarray(0, k));
     const ackS = sorted(ackLat.subarray(0, a));

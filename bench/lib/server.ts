@@ -7,9 +7,12 @@ import { loadConfig } from '../../server/src/config.js';
 import { connectDeps } from '../../server/src/deps.js';
 import { createApp } from '../../server/src/app.js';
 import { failChild, serveChild } from './child.js';
+import { logGcTo } from './gc-log.js';
 
 type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number };
 
+// BENCH_GC_LOG=<prefix>: each child logs its collections to <prefix>.<pid> (see ./gc-log.ts).
+if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.${process.pid}`);
 try {
   const o = JSON.parse(process.argv[2] ?? '{}') as Options;
   // Only what the bench sets: nothing else from the environment reaches the config.
