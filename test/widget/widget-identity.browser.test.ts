@@ -124,4 +124,26 @@ describe('chat widget identity and forms', () => {
     await page.locator('sw-panel header', { hasText: 'Away' }).waitFor();
     await context.close();
   });
+  it('when the server asks for details the widget did not know were required, it asks them and then sends the held message', async () => {
+    const other = await seedWorkspace(env.node.deps.db, 1);
+    const token = await login(env.node.url, other.agents[0]!.email, other.agents[0]!.password);
+    const agent = await connect(env.node.url, '/agent', { token });
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(env.site.page('/late-prechat', embedPage(env.node.url, other.inbox)));
+    const w = widget(page);
+    await w.launcher.click();
+    await w.composer.waitFor();
+    // An admin makes the details required after this page loaded its config (pre-chat off).
+    await env.node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ preChat: { name: 'required', email: 'required' } })}::jsonb where id = ${other.inboxId}::uuid`);
+    const ticketNew = next(agent, 'ticket:new');
+    await w.send('typed before the form');
+    await page.locator('sw-prechat input[name=email]').fill('lin@example.test');
+    await page.locator('sw-prechat input[name=name]').fill('Lin');
+    await page.locator('sw-prechat button').click();
+    const { ticket, message } = await ticketNew;
+    expect(ticket.requester).toMatchObject({ name: 'Lin', email: 'lin@example.test' });
+    expect(message.body).toBe('typed before the form');
+    await w.mine.filter({ hasText: 'typed before the form' }).waitFor();
+    await expect.poll(() => page.locator('sw-prechat').count()).toBe(0);
+  });
 });

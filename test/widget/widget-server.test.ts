@@ -130,6 +130,41 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
     expect(await contactRow(session.contactId)).toMatchObject({ external_ref: null, name: 'Mallory', email: 'm@example.test' });
   });
 
+  it('required pre-chat fields are enforced on the server before the first ticket, not only by the widget', async () => {
+    const other = await seedWorkspace(node.deps.db, 1);
+    await node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ preChat: { name: 'required', email: 'required' } })}::jsonb
+      where id = ${other.inboxId}::uuid`);
+    const tickets = async () => (await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from tickets where inbox_id = ${other.inboxId}::uuid`))[0]!.n;
+    const { s, session } = await visitor(node.url, other.inbox);
+    const first = cmid();
+    expect(await call(s, 'message:send', { body: 'skipping the form', clientMessageId: first })).toMatchObject({
+      ok: false,
+      error: { code: 'PRECHAT_REQUIRED', details: { missing: ['name', 'email'] } },
+    });
+    await ok(s, 'identify', { name: 'Ada' });
+    expect(await call(s, 'message:send', { body: 'still no email', clientMessageId: first })).toMatchObject({
+      ok: false,
+      error: { code: 'PRECHAT_REQUIRED', details: { missing: ['email'] } },
+    });
+    expect(await tickets()).toBe(0);
+    expect(await node.deps.db.rows(sql`select id from messages where author_id = ${decodeId('contact', session.contactId)}::uuid`)).toEqual([]);
+
+    await ok(s, 'identify', { email: 'ada@example.test' });
+    const m = await ok(s, 'message:send', { body: 'now with details', clientMessageId: first });
+    expect(m.body).toBe('now with details');
+    expect(await tickets()).toBe(1);
+
+    // A contact with a ticket in the inbox is not asked again, even after it was closed.
+    await node.deps.db.rows(sql`update tickets set status = 'closed' where inbox_id = ${other.inboxId}::uuid`);
+    await node.deps.db.rows(sql`update contacts set email = null where id = ${decodeId('contact', session.contactId)}::uuid`);
+    await ok(s, 'message:send', { body: 'a new ticket', clientMessageId: cmid() });
+    expect(await tickets()).toBe(2);
+
+    // Optional fields and the default inbox ask for nothing.
+    const { s: plain } = await visitor(node.url, fx.inbox);
+    await ok(plain, 'message:send', { body: 'no form here', clientMessageId: cmid() });
+  });
+
   it('an identify in another workspace never reaches this one', async () => {
     const other = await seedWorkspace(node.deps.db, 1);
     const otherSecret = await inboxSecret(node.deps.db, other.inboxId);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { decodeId, type Message, type WidgetConversation, type WidgetSession } from '@support/protocol';
+import { decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetSession } from '@support/protocol';
 import { fromWire, newId, toWire } from '../db/ids.js';
 import { attachUploads } from '../attachments/attachments.service.js';
 import type { Db, Tx } from '../db/client.js';
@@ -144,7 +144,7 @@ export async function sendVisitorMessage(
     if (done) return done;
   }
   const outcome = await ctx.db.transaction(async (tx) => {
-    await tx.rows(sql`select id from contacts where id = ${v.contactId}::uuid for update`);
+    const [contact] = await tx.rows<Profile>(sql`select name, email from contacts where id = ${v.contactId}::uuid for update`);
     const dup = await findByClientId(tx, v.workspaceId, v.contactId, o.clientMessageId);
     if (dup) return { kind: 'dup' as const, message: messageDto(dup, v.contactName) };
     const now = ctx.clock.now();
@@ -155,6 +155,7 @@ export async function sendVisitorMessage(
       // no_target here means an agent closed the ticket a moment ago: open a new one instead.
       if (result.kind !== 'no_target') return { kind: 'append' as const, result };
     }
+    await requirePreChat(tx, v, contact ?? { name: null, email: null });
     const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
     await files(tx, opened.message);
     return { kind: 'opened' as const, opened };
@@ -165,6 +166,27 @@ export async function sendVisitorMessage(
   }
   publishOpened(ctx, v, outcome.opened);
   return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message), duplicate: false };
+}
+
+type Profile = { name: string | null; email: string | null };
+
+/**
+ * The inbox's required pre-chat fields, enforced when a contact opens its first ticket in the
+ * inbox (the widget asks for them only before the first conversation, so a contact who chatted
+ * before a field became required is not locked out). A client that skips the form gets
+ * PRECHAT_REQUIRED, with the missing fields, and nothing is written.
+ */
+async function requirePreChat(tx: Tx, v: Visitor, contact: Profile): Promise<void> {
+  const [inbox] = await tx.rows<{ settings: unknown; earlier: boolean }>(sql`select settings,
+      exists (select 1 from tickets where requester_id = ${v.contactId}::uuid and inbox_id = ${v.inboxId}::uuid) as earlier
+    from inboxes where id = ${v.inboxId}::uuid`);
+  if (!inbox || inbox.earlier) return;
+  const stored = widgetSettingsSchema.safeParse(inbox.settings);
+  const { preChat } = stored.success ? stored.data : widgetSettingsSchema.parse({});
+  const missing = (['name', 'email'] as const).filter((f) => preChat[f] === 'required' && !contact[f]);
+  if (missing.length) {
+    throw new AppError('PRECHAT_REQUIRED', `this inbox asks for your ${missing.join(' and ')} before the first message: send it with identify first`, { missing });
+  }
 }
 
 const uuidsOf = (m: Message) => ({

@@ -33,6 +33,8 @@ export class ChatClient {
   agentsOnline: boolean;
   ready = false;
   failed: Pending[] = [];
+  /** Details the server asked for before it takes the first message (PRECHAT_REQUIRED). */
+  missing: string[] = [];
   profile: Profile;
   private readonly socket: WidgetSocket;
   private readonly sender: Sender;
@@ -72,6 +74,10 @@ export class ChatClient {
       },
       rejected: (p) => {
         this.failed = [...this.failed, p];
+        this.changed();
+      },
+      held: (missing) => {
+        this.missing = missing;
         this.changed();
       },
     });
@@ -186,6 +192,7 @@ export class ChatClient {
     const run = this.whenReady().then(async () => {
       const r = await this.call<WidgetIdentity>('identify', p);
       if (!r.ok) return r;
+      this.missing = [];
       this.saveProfile({ name: r.data.name, email: r.data.email });
       this.store.setContact(r.data.contactId);
       if (this.contactId !== r.data.contactId) {
@@ -200,6 +207,7 @@ export class ChatClient {
     this.identifying = run;
     return run.finally(() => {
       if (this.identifying === run) this.identifying = null;
+      void this.sender.flush();
     });
   }
 

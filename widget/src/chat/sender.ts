@@ -16,13 +16,17 @@ type Deps = {
   before(): Promise<unknown> | null;
   delivered(m: Message): void;
   rejected(p: Pending): void;
+  /** The server wants the visitor's details before the first message (PRECHAT_REQUIRED): the
+   * message stays queued, and sending resumes on the next `flush` (after identify). */
+  held(missing: string[]): void;
 };
 
 /**
  * Sends the outbox one message at a time, oldest first, each until the server acks it, so
  * messages arrive in the order they were written. A message the server refuses as invalid
  * (or whose uploaded files are gone: NOT_FOUND) is dropped and reported; any other failure (lost ack, busy, restarting) leaves it queued and
- * retries shortly with the same clientMessageId, which the server stores at most once.
+ * retries shortly with the same clientMessageId, which the server stores at most once. One the
+ * server holds back until the visitor gives the inbox's required details stays queued too.
  */
 export class Sender {
   private running = false;
@@ -59,6 +63,9 @@ export class Sender {
       if (r.ok) {
         outbox.remove(p.clientMessageId);
         this.d.delivered(r.data);
+      } else if (r.error.code === 'PRECHAT_REQUIRED') {
+        this.d.held((r.error.details as { missing?: string[] } | undefined)?.missing ?? ['name', 'email']);
+        return;
       } else if (r.error.code === 'VALIDATION_FAILED' || r.error.code === 'NOT_FOUND') {
         outbox.remove(p.clientMessageId);
         this.d.rejected(p);

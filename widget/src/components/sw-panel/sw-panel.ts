@@ -67,7 +67,9 @@ export class SwPanel extends LitElement {
     const c = this.client;
     const s = this.config.settings;
     const asks = s.preChat.name !== 'off' || s.preChat.email !== 'off';
-    const prechat = asks && !c.profile.prechatDone && !c.conversation && !c.timeline.items.length && !c.pending.length;
+    // The server holds a first message until it has the inbox's required details (settings may have changed since this config).
+    const ask = (f: 'name' | 'email') => (c.missing.includes(f) ? 'required' : s.preChat[f]);
+    const prechat = c.missing.length > 0 || (asks && !c.profile.prechatDone && !c.conversation && !c.timeline.items.length && !c.pending.length);
     const away = !c.agentsOnline && !c.profile.email && !prechat;
     return html`<header part="header">
         <div>
@@ -77,7 +79,7 @@ export class SwPanel extends LitElement {
         <button class="x" aria-label="Close chat" @click=${() => this.dispatchEvent(new CustomEvent('sw-close', { bubbles: true, composed: true }))}>×</button>
       </header>
       ${prechat
-        ? html`<sw-prechat exportparts="prechat,field" .name=${s.preChat.name} .email=${s.preChat.email} .intro=${s.greeting} .error=${this.error} .busy=${this.busy} @sw-submit=${this.details}></sw-prechat>`
+        ? html`<sw-prechat exportparts="prechat,field" .name=${ask('name')} .email=${ask('email')} .intro=${s.greeting} .error=${this.error} .busy=${this.busy} @sw-submit=${this.details}></sw-prechat>`
         : html`<sw-messages exportparts="messages,message" .client=${c} .greeting=${s.greeting}></sw-messages>
             ${away
               ? html`<sw-prechat class="away" exportparts="prechat,field" email="required" .intro=${s.awayMessage} action="Notify me" .error=${this.error} .busy=${this.busy} @sw-submit=${this.details}></sw-prechat>`
