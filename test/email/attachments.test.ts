@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { call, closeSockets, cmid, connect, login, next, ok, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
 import { fixture, manualClock, postRaw, seedEmailInbox, smtpSink, workerCtx } from '../support/email.js';
-import { purgeUnsentUploads, UNSENT_UPLOAD_TTL_MS } from '../../server/src/attachments/attachments.service.js';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { blobStoreOf, purgeUnsentUploads, UNSENT_UPLOAD_TTL_MS } from '../../server/src/attachments/attachments.service.js';
+import { receiveMail } from '../../server/src/email/inbound.service.js';
+import { parseMime } from '../../server/src/email/mime.js';
+import { loadEmailInbox } from '../../server/src/email/inboxes.js';
+import type { Db } from '../../server/src/db/client.js';
+import type { ServiceContext } from '../../server/src/lib/context.js';
 import { processOutbox } from '../../server/src/email/outbox.worker.js';
 import { smtpMailer } from '../../server/src/email/mailer.js';
 import { toWire } from '../../server/src/db/ids.js';
@@ -133,5 +142,43 @@ describe('attachments', () => {
     } finally {
       await sink.close();
     }
+  });
+  it('an inbound mail whose write fails leaves no attachment bytes behind; one whose commit answer was lost keeps them', async () => {
+    const db = node.deps.db;
+    const ib = await seedEmailInbox(db, fx.workspaceId);
+    const inbox = (await loadEmailInbox(db, ib.inboxId))!;
+    // A store of its own, so other test files writing attachments at the same time do not count.
+    const config = { ...node.deps.config, ATTACHMENTS_DIR: mkdtempSync(join(tmpdir(), 'inbound-blobs-')) };
+    const blobs = () => readdirSync(config.ATTACHMENTS_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const mail = async () => {
+      const raw = Buffer.from(fixture('new-ticket-html-inline.eml').toString('utf8').replace('<new-html-inline-1@exemple.test>', `<${randomUUID()}@exemple.test>`));
+      return { raw, mail: await parseMime(raw) };
+    };
+    const failing = (transaction: Db['transaction']): ServiceContext => ({ ...workerCtx(node), config, db: Object.assign(Object.create(db) as Db, { transaction }), writes: undefined as never });
+
+    // Rolled back (any error inside the transaction): the stored bytes are deleted again.
+    const before = blobs();
+    expect(before).toBe(0);
+    const a = await mail();
+    expect(a.mail.attachments.length).toBe(3);
+    const rolledBack = failing((fn) => db.transaction(async (tx) => {
+      await fn(tx);
+      throw new Error('injected failure before commit');
+    }));
+    await expect(receiveMail(rolledBack, inbox, a.mail, a.raw)).rejects.toThrow('injected failure before commit');
+    expect(blobs()).toBe(before);
+
+    // Committed, but the answer was lost: the rows exist, so their bytes stay readable.
+    const b = await mail();
+    const lost = failing(async (fn) => {
+      await db.transaction(fn);
+      throw new Error('connection lost after commit');
+    });
+    await expect(receiveMail(lost, inbox, b.mail, b.raw)).rejects.toThrow('connection lost after commit');
+    expect(blobs()).toBe(before + 3);
+    const keys = await db.rows<{ storage_key: string }>(sql`select a.storage_key from attachments a join email_messages e on e.message_id = a.message_id
+      where e.rfc_message_id = ${b.mail.messageId}`);
+    expect(keys.length).toBe(3);
+    for (const k of keys) expect((await blobStoreOf(config).get(k.storage_key)).length).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@ import { findVisitorSession } from '../widget/widget.service.js';
 import { authenticate } from '../agents/agents.service.js';
 import { requestToken } from '../agents/agents.routes.js';
 import { readBody } from '../email/webhook-body.js';
-import { attachmentRef, blobStoreOf, insertAttachments, readableAttachment, storeFiles, type Reader } from './attachments.service.js';
+import { attachmentRef, blobStoreOf, discardUnstored, insertAttachments, readableAttachment, storeFiles, type Reader } from './attachments.service.js';
 
 /** Types a browser may show inline; everything else is served as a download. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'text/plain']);
@@ -60,7 +60,12 @@ export function attachmentsRouter(ctx: ServiceContext): Router {
     const contentType = String(req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
     const [file] = await storeFiles(store, [{ filename, contentType, content }], ctx.config.ATTACHMENT_MAX_BYTES);
     const uploader = reader.kind === 'agent' ? { type: 'agent' as const, id: reader.userId } : { type: 'contact' as const, id: reader.contactId };
-    await insertAttachments(ctx.db, { workspaceId: reader.workspaceId, ticketId: null, messageId: null, uploader, files: [file!], now: ctx.clock.now() });
+    try {
+      await insertAttachments(ctx.db, { workspaceId: reader.workspaceId, ticketId: null, messageId: null, uploader, files: [file!], now: ctx.clock.now() });
+    } catch (err) {
+      await discardUnstored(ctx.db, store, [file!]).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not remove the bytes of a failed upload'));
+      throw err;
+    }
     res.status(201).json(attachmentRef(file!));
   });
   r.get('/attachments/:id', async (req, res) => {

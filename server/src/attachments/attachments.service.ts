@@ -45,6 +45,22 @@ export async function storeFiles(store: BlobStore, files: NewFile[], maxBytes: n
   return out;
 }
 
+/**
+ * After the rows for `files` failed to be written: deletes the bytes that no attachment row
+ * refers to, so failed and retried deliveries leave nothing behind. The rows are looked up
+ * first, because a COMMIT whose answer was lost may have written them after all.
+ */
+export async function discardUnstored(db: Db, store: BlobStore, files: StoredFile[]): Promise<void> {
+  if (!files.length) return;
+  const keys = files.map((f) => f.storageKey);
+  const rows = await db.query<{ storage_key: string }>(
+    'select storage_key from attachments where storage_key in (select jsonb_array_elements_text($1::text::jsonb))',
+    [JSON.stringify(keys)],
+  );
+  const kept = new Set(rows.map((r) => r.storage_key));
+  for (const key of keys) if (!kept.has(key)) await store.delete(key);
+}
+
 export type Uploader = { type: 'agent' | 'contact' | 'email'; id: string | null };
 
 /** Inserts attachment rows (in the caller's transaction). */

@@ -5,7 +5,7 @@ import { newId, toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { appendMessage, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
-import { attachmentRef, attachmentUrl, blobStoreOf, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
+import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
 import { classifyMail } from './classify.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
 import type { EmailInbox } from './inboxes.js';
@@ -119,7 +119,8 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   const keep = mail.attachments.filter((a) => a.content.length <= ctx.config.ATTACHMENT_MAX_BYTES);
   if (keep.length < mail.attachments.length)
     ctx.logger.warn({ inbox: toWire('inbox', inbox.id), dropped: mail.attachments.length - keep.length }, 'inbound attachments over the size limit dropped');
-  const files = await storeFiles(blobStoreOf(ctx.config), keep, ctx.config.ATTACHMENT_MAX_BYTES);
+  const blobs = blobStoreOf(ctx.config);
+  const files = await storeFiles(blobs, keep, ctx.config.ATTACHMENT_MAX_BYTES);
   const byCid = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, attachmentUrl(f.id)]));
   const v = visibleParts(mail, (cid) => byCid.get(cid) ?? null);
   const meta: EmailMeta = {
@@ -172,6 +173,8 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
       return { kind: 'opened' as const, o, contactId: contact.id };
     });
   } catch (err) {
+    // Nothing (or, after a lost COMMIT, everything) was written: bytes without a row go.
+    await discardUnstored(ctx.db, blobs, files).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not remove the attachments of a failed inbound mail'));
     if (!isUniqueViolation(err)) throw err;
     // The same Message-ID was taken in by a concurrent delivery: nothing of ours was written.
     const dup = await findEmail(ctx, ws, mail.messageId);
