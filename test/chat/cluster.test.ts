@@ -72,7 +72,9 @@ describe('two nodes on one Postgres and Redis', () => {
     // Node B loses its event subscription; node A keeps writing meanwhile.
     b.deps.redis!.sub.disconnect(false);
     const during = await ok(v, 'message:send', { body: 'during the gap', clientMessageId: cmid() });
-    b.deps.redis!.sub.connect().catch(() => {});
+    // Reconnect once the drop is complete: connect() refuses while the old connection is still closing.
+    await until(() => b.deps.redis!.sub.status === 'end', 5000, 'subscription closed');
+    await b.deps.redis!.sub.connect();
     await until(() => syncs.length === 1, 5000, 'sync hint');
     expect(syncs[0]).toEqual({ reason: 'events-gap', withinMs: expect.any(Number) });
     expect(missed.find((e) => e.message.id === during.id)).toBeUndefined();
