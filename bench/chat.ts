@@ -20,6 +20,9 @@
  *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
  *   --no-floor       skip the floor runs
+ *   --db-floor       also run a second floor that persists each message with one INSERT (its
+ *                    own transaction) before acking and fanning out: the least a server that
+ *                    stores before it delivers must do, on this machine
  * Without --rates/--nodes/--scenarios: 1 node at 2000 and 5000 msg/s, 2 nodes at 1000 msg/s.
  *
  * Diagnostics (environment): BENCH_TIMELINE=<file> writes each measured message's send time
@@ -52,7 +55,7 @@ const AGENT_PASSWORD = 'bench-password-1234';
 
 // ------------------------------------------------------------------ options
 
-type Scenario = { kind: 'server' | 'floor'; nodes: 1 | 2; rate: number };
+type Scenario = { kind: 'server' | 'floor' | 'floor-db'; nodes: 1 | 2; rate: number };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -64,12 +67,12 @@ function parseArgs(argv: string[]) {
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
     else flags.set(a.slice(2), true);
   }
-  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'help'];
+  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'help'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
   if (flags.has('help')) {
     process.stdout.write(
       'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--warm S] [--rates a,b] [--nodes 1|2|1,2]\n' +
-        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor]\n',
+        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor]\n',
     );
     process.exit(0);
   }
@@ -120,7 +123,12 @@ function parseArgs(argv: string[]) {
     if (s.rate * duration > 5_000_000) throw new Error(`rate × duration too large (${s.rate} × ${duration}); at most 5,000,000 messages`);
   }
   const floorRates = floor ? [...new Set(servers.map((s) => s.rate))].sort((a, b) => a - b) : [];
-  const scenarios: Scenario[] = [...servers, ...floorRates.map((rate) => ({ kind: 'floor' as const, nodes: 1 as const, rate }))];
+  const dbFloorRates = flags.has('db-floor') ? [...new Set(servers.map((s) => s.rate))].sort((a, b) => a - b) : [];
+  const scenarios: Scenario[] = [
+    ...servers,
+    ...floorRates.map((rate) => ({ kind: 'floor' as const, nodes: 1 as const, rate })),
+    ...dbFloorRates.map((rate) => ({ kind: 'floor-db' as const, nodes: 1 as const, rate })),
+  ];
   return { visitors, agents, duration, warm, drain, pool, scenarios };
 }
 
@@ -142,7 +150,13 @@ type Row = {
 };
 
 const labelOf = (sc: Scenario) =>
-  sc.kind === 'floor' ? 'floor: bare Socket.IO relay' : sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)';
+  sc.kind === 'floor'
+    ? 'floor: bare Socket.IO relay'
+    : sc.kind === 'floor-db'
+      ? 'floor: relay + one INSERT per message'
+      : sc.nodes === 1
+        ? 'server, 1 node'
+        : 'server, 2 nodes (A→B via Redis)';
 
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -246,7 +260,7 @@ const stamp = `${Date.now()}_${process.pid}`;
 const dbName = `bench_${stamp}`;
 const redisPrefix = `bench_${stamp}`;
 const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
-const needDb = opts.scenarios.some((s) => s.kind === 'server');
+const needDb = opts.scenarios.some((s) => s.kind !== 'floor');
 
 // Everything that must be undone, newest first. Run once, on success, error, signal or watchdog.
 const live = { children: new Set<Child>(), rig: null as Rig | null };
@@ -347,7 +361,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
       tokens = await mapLimit(seed!.emails, 4, (email) => login(agentBase, email));
       inboxId = seed!.inboxId;
     } else {
-      nodes.push(await startChild('floor', FLOOR_SCRIPT, []));
+      nodes.push(await startChild('floor', FLOOR_SCRIPT, sc.kind === 'floor-db' ? [JSON.stringify({ databaseUrl: dbUrl, poolMax: opts.pool })] : []));
       tokens = Array.from({ length: opts.agents }, (_, k) => `floor-agent-${k}`);
       inboxId = 'inb_floor';
     }

@@ -4,15 +4,24 @@
  * `session:start` acks a session, `message:send` acks a message shaped like the real one and
  * emits `message:new` to every agent socket (one room) and back to the sender, which is
  * exactly the fan-out the real server does for a visitor message.
+ *
+ * With `{ databaseUrl, poolMax }` as its JSON argument it first stores each message with one
+ * prepared INSERT into a table of two columns (its own transaction, so one commit each, as
+ * Postgres groups concurrent commits) and acks and fans out after the commit: a floor for
+ * persist-then-deliver with none of the real server's work (no seq, no ticket, no Redis).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Server, type Socket } from 'socket.io';
 import { LIMITS } from '@support/protocol';
+import postgres from 'postgres';
 import { failChild, serveChild } from './child.js';
 
 try {
+  const o = process.argv[2] ? (JSON.parse(process.argv[2]) as { databaseUrl: string; poolMax: number }) : null;
+  const sql = o ? postgres(o.databaseUrl, { max: o.poolMax, prepare: true, onnotice: () => {} }) : null;
+  if (sql) await sql`create table if not exists floor_messages (id bigserial primary key, conversation text not null, body text not null)`;
   const http = createServer((_req, res) => {
     res.writeHead(404).end();
   });
@@ -45,9 +54,16 @@ try {
         },
       });
     });
-    socket.on('message:send', (p: { body?: unknown; clientMessageId?: unknown }, ack?: (a: unknown) => void) => {
-      const now = new Date().toISOString();
+    socket.on('message:send', async (p: { body?: unknown; clientMessageId?: unknown }, ack?: (a: unknown) => void) => {
       const body = typeof p?.body === 'string' ? p.body : '';
+      if (sql) {
+        try {
+          await sql`insert into floor_messages (conversation, body) values (${conversationId}, ${body})`;
+        } catch (err) {
+          return ack?.({ ok: false, error: { code: 'INTERNAL', message: String(err) } });
+        }
+      }
+      const now = new Date().toISOString();
       const message = {
         id: wid('msg'),
         ticketId,
@@ -84,6 +100,7 @@ try {
   serveChild((http.address() as AddressInfo).port, async () => {
     io.local.disconnectSockets(true);
     await new Promise<void>((r) => io.close(() => r()));
+    await sql?.end({ timeout: 2 });
   });
 } catch (err) {
   failChild(err);
