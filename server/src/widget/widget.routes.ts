@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
 import { sql } from 'drizzle-orm';
-import { widgetConfigQuerySchema, widgetSettingsSchema, type WidgetConfig } from '@support/protocol';
+import { widgetConfigQuerySchema, type WidgetConfig } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
 import { notFound, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { anyAgentOnline } from './widget.service.js';
+import { anyAgentOnline, widgetSettingsOf } from './widget.service.js';
 
 /** Where `npm run build -w widget` writes the loader (`widget.js`) and its lazy chunks (`widget/`). */
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
@@ -47,8 +47,7 @@ export function widgetRouter(ctx: ServiceContext, dist = WIDGET_DIST): Router {
         sql`select id, workspace_id, name, settings, channel from inboxes where id = ${fromWire('inbox', q.inbox)}::uuid`,
       );
       if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
-      const stored = widgetSettingsSchema.safeParse(inbox.settings);
-      const settings = stored.success ? stored.data : widgetSettingsSchema.parse({});
+      const settings = widgetSettingsOf(inbox.settings);
       const body: WidgetConfig = {
         inboxId: toWire('inbox', inbox.id),
         name: inbox.name,

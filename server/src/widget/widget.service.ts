@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetSession } from '@support/protocol';
+import { decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetSession, type WidgetSettings } from '@support/protocol';
 import { fromWire, newId, toWire } from '../db/ids.js';
 import { attachUploads } from '../attachments/attachments.service.js';
 import type { Db, Tx } from '../db/client.js';
@@ -168,6 +168,12 @@ export async function sendVisitorMessage(
   return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message), duplicate: false };
 }
 
+/** An inbox's stored `settings` as the widget sees them; anything unreadable falls back to the defaults. */
+export function widgetSettingsOf(stored: unknown): WidgetSettings {
+  const r = widgetSettingsSchema.safeParse(stored);
+  return r.success ? r.data : widgetSettingsSchema.parse({});
+}
+
 type Profile = { name: string | null; email: string | null };
 
 /**
@@ -181,8 +187,7 @@ async function requirePreChat(tx: Tx, v: Visitor, contact: Profile): Promise<voi
       exists (select 1 from tickets where requester_id = ${v.contactId}::uuid and inbox_id = ${v.inboxId}::uuid) as earlier
     from inboxes where id = ${v.inboxId}::uuid`);
   if (!inbox || inbox.earlier) return;
-  const stored = widgetSettingsSchema.safeParse(inbox.settings);
-  const { preChat } = stored.success ? stored.data : widgetSettingsSchema.parse({});
+  const { preChat } = widgetSettingsOf(inbox.settings);
   const missing = (['name', 'email'] as const).filter((f) => preChat[f] === 'required' && !contact[f]);
   if (missing.length) {
     throw new AppError('PRECHAT_REQUIRED', `this inbox asks for your ${missing.join(' and ')} before the first message: send it with identify first`, { missing });
