@@ -69,6 +69,20 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
     expect(unknown.status).toBe(404);
   });
 
+  it('session:start sends visitors the same widget settings as the config route, never the inbox\'s other keys', async () => {
+    const other = await seedWorkspace(node.deps.db, 1);
+    const stored = { color: '#00aa55', teamName: 'Acme care', routingNotes: 'escalate VIPs to Dana', webhookKey: 'whk_private_1234' };
+    await node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify(stored)}::jsonb where id = ${other.inboxId}::uuid`);
+    const config = await (await fetch(`${node.url}/api/widget/config?inbox=${other.inbox}`)).json();
+    const { session } = await visitor(node.url, other.inbox);
+    expect(session.inbox.settings).toEqual(config.settings);
+    expect(session.inbox.settings).toMatchObject({ color: '#00aa55', teamName: 'Acme care', preChat: { name: 'off', email: 'off' } });
+    const wire = JSON.stringify(session);
+    expect(wire).not.toContain('routingNotes');
+    expect(wire).not.toContain('whk_private_1234');
+    expect(wire).not.toContain('Dana');
+  });
+
   it('serves widget.js with a short cache and the hashed chunk with a long one, both readable cross-origin', async () => {
     const loader = await fetch(`${node.url}/widget.js`);
     expect(loader.status).toBe(200);

@@ -48,31 +48,6 @@ export const widgetConversationSchema = z.object({
 });
 export type WidgetConversation = z.infer<typeof widgetConversationSchema>;
 
-export const widgetSessionSchema = z.object({
-  token: visitorTokenSchema,
-  expiresAt: z.string(),
-  contactId: idSchema('contact'),
-  inbox: z.object({ id: idSchema('inbox'), name: z.string(), settings: z.record(z.string(), z.unknown()) }),
-  conversation: widgetConversationSchema.nullable(),
-  agentsOnline: z.boolean(),
-});
-export type WidgetSession = z.infer<typeof widgetSessionSchema>;
-
-export const widgetHistoryResultSchema = z.object({
-  conversationId: idSchema('conversation').nullable(),
-  messages: z.array(messageSchema),
-  hasMore: z.boolean(),
-});
-export type WidgetHistoryResult = z.infer<typeof widgetHistoryResultSchema>;
-
-export type WidgetTypingEvent = { conversationId: string; on: boolean; authorType: 'agent'; authorName: string | null };
-export type ReadEvent = { conversationId: string; side: 'contact' | 'agent'; seq: number };
-/**
- * The server may have missed live events for this client: fetch what came after the last
- * seq you saw (and, for agents, reload the ticket list), at a random moment within `withinMs`.
- */
-export type SyncEvent = { reason: 'events-gap'; withinMs: number };
-
 const fieldMode = z.enum(['off', 'optional', 'required']);
 const text = (max: number, fallback: string) => z.string().max(max).default(fallback).catch(fallback);
 
@@ -98,13 +73,41 @@ export const widgetSettingsSchema = z.object({
   awayMessage: text(500, "We're away right now. Leave your email and we'll get back to you."),
 });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+/** What visitors are sent (`session:start`, `GET /api/widget/config`): `teamName` resolved to the inbox name when unset. */
+export const widgetPublicSettingsSchema = widgetSettingsSchema.extend({ teamName: z.string() });
+export type WidgetPublicSettings = z.infer<typeof widgetPublicSettingsSchema>;
+
+export const widgetSessionSchema = z.object({
+  token: visitorTokenSchema,
+  expiresAt: z.string(),
+  contactId: idSchema('contact'),
+  inbox: z.object({ id: idSchema('inbox'), name: z.string(), settings: widgetPublicSettingsSchema }),
+  conversation: widgetConversationSchema.nullable(),
+  agentsOnline: z.boolean(),
+});
+export type WidgetSession = z.infer<typeof widgetSessionSchema>;
+
+export const widgetHistoryResultSchema = z.object({
+  conversationId: idSchema('conversation').nullable(),
+  messages: z.array(messageSchema),
+  hasMore: z.boolean(),
+});
+export type WidgetHistoryResult = z.infer<typeof widgetHistoryResultSchema>;
+
+export type WidgetTypingEvent = { conversationId: string; on: boolean; authorType: 'agent'; authorName: string | null };
+export type ReadEvent = { conversationId: string; side: 'contact' | 'agent'; seq: number };
+/**
+ * The server may have missed live events for this client: fetch what came after the last
+ * seq you saw (and, for agents, reload the ticket list), at a random moment within `withinMs`.
+ */
+export type SyncEvent = { reason: 'events-gap'; withinMs: number };
 
 /** `GET /api/widget/config?inbox=inb_…`: what the loader needs to draw the bubble. */
 export const widgetConfigQuerySchema = z.object({ inbox: idSchema('inbox') });
 export type WidgetConfig = {
   inboxId: string;
   name: string;
-  settings: WidgetSettings & { teamName: string };
+  settings: WidgetPublicSettings;
   agentsOnline: boolean;
   /** The largest file `POST /api/attachments` takes, in bytes (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;

@@ -6,7 +6,7 @@ import { widgetConfigQuerySchema, type WidgetConfig } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
 import { notFound, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { anyAgentOnline, widgetSettingsOf } from './widget.service.js';
+import { anyAgentOnline, publicWidgetSettings } from './widget.service.js';
 
 /** Where `npm run build -w widget` writes the loader (`widget.js`) and its lazy chunks (`widget/`). */
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
@@ -47,11 +47,10 @@ export function widgetRouter(ctx: ServiceContext, dist = WIDGET_DIST): Router {
         sql`select id, workspace_id, name, settings, channel from inboxes where id = ${fromWire('inbox', q.inbox)}::uuid`,
       );
       if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
-      const settings = widgetSettingsOf(inbox.settings);
       const body: WidgetConfig = {
         inboxId: toWire('inbox', inbox.id),
         name: inbox.name,
-        settings: { ...settings, teamName: settings.teamName ?? inbox.name },
+        settings: publicWidgetSettings(inbox),
         agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
         attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
       };

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetSession, type WidgetSettings } from '@support/protocol';
+import {
+  decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetPublicSettings, type WidgetSession, type WidgetSettings,
+} from '@support/protocol';
 import { fromWire, newId, toWire } from '../db/ids.js';
 import { attachUploads } from '../attachments/attachments.service.js';
 import type { Db, Tx } from '../db/client.js';
@@ -51,7 +53,7 @@ export async function startVisitorSession(
   o: { inboxId: string; token?: string | undefined },
 ): Promise<{ visitor: Visitor; session: WidgetSession }> {
   const now = ctx.clock.now();
-  const [inbox] = await ctx.db.rows<{ id: string; workspace_id: string; name: string; settings: Record<string, unknown>; channel: string }>(
+  const [inbox] = await ctx.db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string }>(
     sql`select id, workspace_id, name, settings, channel from inboxes where id = ${o.inboxId}::uuid`,
   );
   if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
@@ -93,7 +95,7 @@ export async function startVisitorSession(
       token,
       expiresAt: expiresAt.toISOString(),
       contactId: toWire('contact', contactId),
-      inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: inbox.settings },
+      inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: publicWidgetSettings(inbox) },
       conversation: conv ? convDto(conv) : null,
       agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
     },
@@ -172,6 +174,12 @@ export async function sendVisitorMessage(
 export function widgetSettingsOf(stored: unknown): WidgetSettings {
   const r = widgetSettingsSchema.safeParse(stored);
   return r.success ? r.data : widgetSettingsSchema.parse({});
+}
+
+/** The settings visitors are sent: the widget-visible keys only, `teamName` defaulting to the inbox name. */
+export function publicWidgetSettings(inbox: { name: string; settings: unknown }): WidgetPublicSettings {
+  const settings = widgetSettingsOf(inbox.settings);
+  return { ...settings, teamName: settings.teamName ?? inbox.name };
 }
 
 type Profile = { name: string | null; email: string | null };
