@@ -19,10 +19,12 @@
  *   --warm S         unmeasured seconds at the target rate before measuring (default 3)
  *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
- *   --no-floor       skip the floor runs
- *   --db-floor       also run a second floor that persists each message with one INSERT (its
- *                    own transaction) before acking and fanning out: the least a server that
- *                    stores before it delivers must do, on this machine
+ *   --no-floor       skip the floor runs (by default two per rate: the bare Socket.IO relay, and the
+ *                    same relay on our transport, i.e. with the server's coalesced socket writes)
+ *   --db-floor       also run two floors on our transport that persist each message before acking
+ *                    and fanning out, with none of the server's other work (no seq, no ticket, no
+ *                    Redis): one INSERT per message (its own transaction), and group commit (one
+ *                    multi-row INSERT per batch, as the server batches)
  * Without --rates/--nodes/--scenarios: 1 node at 2000 and 5000 msg/s, 2 nodes at 1000 msg/s.
  *
  * Diagnostics (environment): BENCH_TIMELINE=<file> writes each measured message's send time
@@ -55,7 +57,7 @@ const AGENT_PASSWORD = 'bench-password-1234';
 
 // ------------------------------------------------------------------ options
 
-type Scenario = { kind: 'server' | 'floor' | 'floor-db'; nodes: 1 | 2; rate: number };
+type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -127,7 +129,9 @@ function parseArgs(argv: string[]) {
   const scenarios: Scenario[] = [
     ...servers,
     ...floorRates.map((rate) => ({ kind: 'floor' as const, nodes: 1 as const, rate })),
+    ...floorRates.map((rate) => ({ kind: 'floor-ours' as const, nodes: 1 as const, rate })),
     ...dbFloorRates.map((rate) => ({ kind: 'floor-db' as const, nodes: 1 as const, rate })),
+    ...dbFloorRates.map((rate) => ({ kind: 'floor-db-batch' as const, nodes: 1 as const, rate })),
   ];
   return { visitors, agents, duration, warm, drain, pool, scenarios };
 }
@@ -152,11 +156,15 @@ type Row = {
 const labelOf = (sc: Scenario) =>
   sc.kind === 'floor'
     ? 'floor: bare Socket.IO relay'
-    : sc.kind === 'floor-db'
-      ? 'floor: relay + one INSERT per message'
-      : sc.nodes === 1
-        ? 'server, 1 node'
-        : 'server, 2 nodes (A→B via Redis)';
+    : sc.kind === 'floor-ours'
+      ? 'floor: relay on our transport'
+      : sc.kind === 'floor-db'
+        ? 'floor: our transport + one INSERT per message'
+        : sc.kind === 'floor-db-batch'
+          ? 'floor: our transport + group-commit INSERT'
+          : sc.nodes === 1
+            ? 'server, 1 node'
+            : 'server, 2 nodes (A→B via Redis)';
 
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -235,7 +243,7 @@ function table(rows: Row[]): string {
         r.missingDeliveries,
         cpu,
         rss,
-        row.sc.kind === 'floor' ? '–' : fmt(row.pgCpu, 0),
+        row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(row.pgCpu, 0),
         fmt(r.genCpu, 0),
         fmt(row.otherCpu, 0),
       ].join(' | ')} |`,
@@ -260,7 +268,7 @@ const stamp = `${Date.now()}_${process.pid}`;
 const dbName = `bench_${stamp}`;
 const redisPrefix = `bench_${stamp}`;
 const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
-const needDb = opts.scenarios.some((s) => s.kind !== 'floor');
+const needDb = opts.scenarios.some((s) => s.kind !== 'floor' && s.kind !== 'floor-ours');
 
 // Everything that must be undone, newest first. Run once, on success, error, signal or watchdog.
 const live = { children: new Set<Child>(), rig: null as Rig | null };
@@ -361,7 +369,11 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
       tokens = await mapLimit(seed!.emails, 4, (email) => login(agentBase, email));
       inboxId = seed!.inboxId;
     } else {
-      nodes.push(await startChild('floor', FLOOR_SCRIPT, sc.kind === 'floor-db' ? [JSON.stringify({ databaseUrl: dbUrl, poolMax: opts.pool })] : []));
+      const floorOpts =
+        sc.kind === 'floor-db' || sc.kind === 'floor-db-batch'
+          ? { databaseUrl: dbUrl, poolMax: opts.pool, coalesce: true, batch: sc.kind === 'floor-db-batch' }
+          : { coalesce: sc.kind === 'floor-ours' };
+      nodes.push(await startChild('floor', FLOOR_SCRIPT, [JSON.stringify(floorOpts)]));
       tokens = Array.from({ length: opts.agents }, (_, k) => `floor-agent-${k}`);
       inboxId = 'inb_floor';
     }
@@ -480,7 +492,8 @@ async function main() {
       `RSS is the peak during it. Undelivered: messages no agent had received when the drain wait ` +
       `(${opts.drain} s after the last send) ended, i.e. lost or still queued. Other CPU: machine busy time not accounted to the ` +
       `server, Postgres, Redis or the load generator (kernel, anything else running). ` +
-      `The floor acks and fans out to the same sockets without database or Redis.`,
+      `The floors ack and fan out to the same sockets without database or Redis: the bare relay is Socket.IO as shipped, ` +
+      `"our transport" adds the server's coalesced socket writes.`,
   );
   log(`\nCommand: ${command}`);
   return rows.some((r) => !r.res) ? 1 : 0;

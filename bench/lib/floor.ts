@@ -9,6 +9,13 @@
  * prepared INSERT into a table of two columns (its own transaction, so one commit each, as
  * Postgres groups concurrent commits) and acks and fans out after the commit: a floor for
  * persist-then-deliver with none of the real server's work (no seq, no ticket, no Redis).
+ *
+ * With `batch: true` as well it stores messages by group commit (one multi-row INSERT per batch,
+ * as many in flight as the pool has connections), as the server does.
+ *
+ * With `coalesce: true` it uses the server's own transport (`CoalescingWebSocketServer`: a
+ * socket's frames of one event-loop turn leave in one write), so it is the floor for our
+ * stack rather than for Socket.IO as shipped.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,16 +23,65 @@ import { randomBytes } from 'node:crypto';
 import { Server, type Socket } from 'socket.io';
 import { LIMITS } from '@support/protocol';
 import postgres from 'postgres';
+import { CoalescingWebSocketServer } from '../../server/src/realtime/coalesce.js';
 import { failChild, serveChild } from './child.js';
 
 try {
-  const o = process.argv[2] ? (JSON.parse(process.argv[2]) as { databaseUrl: string; poolMax: number }) : null;
-  const sql = o ? postgres(o.databaseUrl, { max: o.poolMax, prepare: true, onnotice: () => {} }) : null;
+  const o = (process.argv[2] ? JSON.parse(process.argv[2]) : {}) as {
+    databaseUrl?: string;
+    poolMax?: number;
+    coalesce?: boolean;
+    batch?: boolean;
+  };
+  const poolMax = o.poolMax ?? 10;
+  const sql = o.databaseUrl ? postgres(o.databaseUrl, { max: poolMax, prepare: true, onnotice: () => {} }) : null;
   if (sql) await sql`create table if not exists floor_messages (id bigserial primary key, conversation text not null, body text not null)`;
+
+  // With `batch`: group commit, as the server does it. Messages that arrive while batches are
+  // in flight (or in the same turn) are stored by one multi-row INSERT, at most poolMax at once.
+  type Waiting = { conversation: string; body: string; done: (err?: unknown) => void };
+  let waiting: Waiting[] = [];
+  let inflight = 0;
+  let scheduled = false;
+  const pump = () => {
+    while (sql && waiting.length && inflight < poolMax) {
+      const b = waiting.slice(0, 64);
+      waiting = waiting.slice(b.length);
+      inflight++;
+      sql`insert into floor_messages (conversation, body)
+          select * from unnest(${b.map((w) => w.conversation)}::text[], ${b.map((w) => w.body)}::text[])`
+        .then(
+          () => b.forEach((w) => w.done()),
+          (err) => b.forEach((w) => w.done(err)),
+        )
+        .finally(() => {
+          inflight--;
+          pump();
+        });
+    }
+  };
+  const store = (conversation: string, body: string): Promise<void> => {
+    if (!sql) return Promise.resolve();
+    if (!o.batch) return sql`insert into floor_messages (conversation, body) values (${conversation}, ${body})`.then(() => {});
+    return new Promise((resolve, reject) => {
+      waiting.push({ conversation, body, done: (err) => (err ? reject(err) : resolve()) });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
+      }
+    });
+  };
   const http = createServer((_req, res) => {
     res.writeHead(404).end();
   });
-  const io = new Server(http, { maxHttpBufferSize: LIMITS.socketPayloadBytes, cors: { origin: true, credentials: false } });
+  const io = new Server(http, {
+    maxHttpBufferSize: LIMITS.socketPayloadBytes,
+    cors: { origin: true, credentials: false },
+    ...(o.coalesce ? { wsEngine: CoalescingWebSocketServer } : {}),
+  });
   const widget = io.of('/widget');
   const agent = io.of('/agent');
   const AGENTS = 'agents';
@@ -58,7 +114,7 @@ try {
       const body = typeof p?.body === 'string' ? p.body : '';
       if (sql) {
         try {
-          await sql`insert into floor_messages (conversation, body) values (${conversationId}, ${body})`;
+          await store(conversationId, body);
         } catch (err) {
           return ack?.({ ok: false, error: { code: 'INTERNAL', message: String(err) } });
         }
