@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
-import { sql } from 'drizzle-orm';
 import { widgetConfigQuerySchema, type WidgetConfig } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
-import { notFound, parse } from '../http/errors.js';
+import { parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { anyAgentOnline, publicWidgetSettings } from './widget.service.js';
+import { anyAgentOnline, findChatInbox, publicWidgetSettings } from './widget.service.js';
 
 /** Where `npm run build -w widget` writes the loader (`widget.js`) and its lazy chunks (`widget/`). */
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
@@ -43,10 +42,7 @@ export function widgetRouter(ctx: ServiceContext, dist = WIDGET_DIST): Router {
     try {
       open(res);
       const q = parse(widgetConfigQuerySchema, req.query);
-      const [inbox] = await ctx.db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string }>(
-        sql`select id, workspace_id, name, settings, channel from inboxes where id = ${fromWire('inbox', q.inbox)}::uuid`,
-      );
-      if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
+      const inbox = await findChatInbox(ctx.db, fromWire('inbox', q.inbox));
       const body: WidgetConfig = {
         inboxId: toWire('inbox', inbox.id),
         name: inbox.name,

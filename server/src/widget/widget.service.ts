@@ -43,6 +43,15 @@ export async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor,
   return c ?? null;
 }
 
+/** The chat inbox with this id (uuid), for visitors; NOT_FOUND when there is none or it is not a chat inbox. */
+export async function findChatInbox(db: Db, inboxId: string) {
+  const [inbox] = await db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string }>(
+    sql`select id, workspace_id, name, settings, channel from inboxes where id = ${inboxId}::uuid`,
+  );
+  if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
+  return inbox;
+}
+
 /**
  * Starts a visitor session on a chat inbox, or resumes one from its token. A token that is
  * unknown or bound to another inbox is SESSION_INVALID; an expired one SESSION_EXPIRED.
@@ -53,10 +62,7 @@ export async function startVisitorSession(
   o: { inboxId: string; token?: string | undefined },
 ): Promise<{ visitor: Visitor; session: WidgetSession }> {
   const now = ctx.clock.now();
-  const [inbox] = await ctx.db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string }>(
-    sql`select id, workspace_id, name, settings, channel from inboxes where id = ${o.inboxId}::uuid`,
-  );
-  if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
+  const inbox = await findChatInbox(ctx.db, o.inboxId);
   const expiresAt = new Date(now.getTime() + ctx.config.VISITOR_SESSION_TTL_DAYS * 86_400_000);
   let token: string;
   let sessionId: string;
