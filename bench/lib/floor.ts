@@ -40,13 +40,12 @@ try {
   // With `batch`: group commit, as the server does it. Messages that arrive while batches are
   // in flight (or in the same turn) are stored by one multi-row INSERT, at most poolMax at once.
   type Waiting = { conversation: string; body: string; done: (err?: unknown) => void };
-  let waiting: Waiting[] = [];
+  const waiting: Waiting[] = [];
   let inflight = 0;
   let scheduled = false;
   const pump = () => {
     while (sql && waiting.length && inflight < poolMax) {
-      const b = waiting.slice(0, 64);
-      waiting = waiting.slice(b.length);
+      const b = waiting.splice(0, 64);
       inflight++;
       sql`insert into floor_messages (conversation, body)
           select * from unnest(${b.map((w) => w.conversation)}::text[], ${b.map((w) => w.body)}::text[])`
