@@ -18,7 +18,7 @@ export async function connectDeps(
 ): Promise<AppDeps> {
   const logger = o.logger ?? pino({ level: config.LOG_LEVEL });
   let db: Db;
-  if (config.DATABASE_URL) db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+  if (config.DATABASE_URL) db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX, logger });
   else if (o.memory) db = await connectPglite(null);
   else {
     mkdirSync(config.DATA_DIR, { recursive: true });

@@ -107,11 +107,13 @@ export function record<T = any>(s: Socket, event: string): T[] {
   return seen;
 }
 
-/** Waits until `fn` returns truthy (polls every 10 ms, fails after `ms`). */
-export async function until<T>(fn: () => T | undefined | null | false, ms = 5000, what = 'condition'): Promise<T> {
+type Falsy = undefined | null | false;
+
+/** Waits until `fn` returns (or resolves to) truthy (polls every 10 ms, fails after `ms`). */
+export async function until<T>(fn: () => T | Falsy | Promise<T | Falsy>, ms = 5000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 
@@ -49,11 +50,41 @@ function txOf(orm: Orm): Tx {
   };
 }
 
-/** Connects to Postgres with postgres.js. Raw statements are sent as prepared statements. */
-export async function connectPostgres(url: string, opts: { max: number }): Promise<Db> {
+/** What the log says when a pooled connection is found inside a transaction nobody holds. */
+export const TRANSACTION_LEAK_LOG = 'postgres connection left inside a transaction: closed it, its transaction rolled back';
+
+/**
+ * Throws unless postgres.js carries patches/postgres+3.4.9.patch (an install with
+ * --ignore-scripts skips it): unpatched, a transaction can stay open on a pooled connection
+ * and acked writes be lost. `options` is the client's parsed options (`sql.options`).
+ */
+export function requirePatchedDriver(options: object): void {
+  if (!Object.hasOwn(options, 'ontransactionleak')) {
+    throw new Error('postgres.js is not patched (patches/postgres+3.4.9.patch; did npm install run with --ignore-scripts?): run `npx patch-package`');
+  }
+}
+
+/**
+ * Connects to Postgres with postgres.js. Raw statements are sent as prepared statements.
+ * A query sent outside a transaction that ends inside one fails (TRANSACTION_LEAKED), its
+ * connection is closed (so Postgres rolls the transaction back), and `logger` hears of it
+ * at error level (patches/postgres+3.4.9.patch; docs/operations.md).
+ */
+export async function connectPostgres(url: string, opts: { max: number; logger?: Logger }): Promise<Db> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max: opts.max, onnotice: () => {}, prepare: true, connect_timeout: 10 });
+  const client = postgres(url, {
+    max: opts.max,
+    onnotice: () => {},
+    prepare: true,
+    connect_timeout: 10,
+    ontransactionleak: (leak) =>
+      opts.logger?.error(
+        { code: 'TRANSACTION_LEAKED', pgConnection: leak.connection, pgPid: leak.pid, txStatus: leak.status, query: leak.query?.slice(0, 200) ?? null, pipelined: leak.pipelined },
+        TRANSACTION_LEAK_LOG,
+      ),
+  });
+  requirePatchedDriver(client.options);
   const orm = drizzle(client, { schema }) as unknown as Orm;
   // drizzle makes timestamps pass through postgres.js untouched; our raw SQL sends and reads
   // Dates, as PGlite does, so timestamp(tz) values are Dates both ways on either engine.
