@@ -349,7 +349,7 @@ async function startChild(name: string, script: string, argv: string[]): Promise
   const c = await Child.start(name, script, argv, { cwd: ROOT });
   live.children.add(c);
   if (aborting) {
-    c.kill();
+    void c.kill();
     throw new Error('aborted');
   }
   return c;

@@ -120,8 +120,9 @@ export class Child {
   /**
    * Forks `script` (a .ts file, run through tsx) with `args`, and waits for it to report its
    * port. Stderr is echoed with a prefix; stdout is discarded (the server is silent anyway).
+   * `env` adds to the parent's environment.
    */
-  static async start(name: string, script: string, args: string[], o: { cwd: string; readyTimeoutMs?: number }): Promise<Child> {
+  static async start(name: string, script: string, args: string[], o: { cwd: string; readyTimeoutMs?: number; env?: Record<string, string> }): Promise<Child> {
     const proc = fork(script, args, {
       cwd: o.cwd,
       // BENCH_CHILD_NODE_ARGS adds node flags to the children, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
@@ -129,7 +130,7 @@ export class Child {
       execArgv: ['--import', 'tsx', '--max-semi-space-size=64', ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       // BENCH_CHILD_STDOUT=1 shows the children's stdout (e.g. with --trace-gc); their logs go there too.
       stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, ...o.env, NODE_ENV: 'production' },
     });
     Child.starting.add(proc);
     const tail: string[] = [];
@@ -207,8 +208,9 @@ export class Child {
     }
   }
 
-  /** Immediate kill, for the error path. */
-  kill(): void {
+  /** Immediate kill (SIGKILL), for the error path; resolves once the process is gone. */
+  kill(): Promise<void> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    return this.exited.then(() => undefined);
   }
 }
