@@ -34,7 +34,7 @@ async function locks(...keys: number[]) {
 }
 
 /** A pool of `max` connections, all connected and idle, named `app` in pg_stat_activity. */
-async function pool(app: string, o: { max: number; max_pipeline: number }) {
+async function pool(app: string, o: { max: number; max_pipeline: number; ontransactionleak?: (l: Leak) => void }) {
   const options = { ...o, onnotice: () => {}, connection: { application_name: app } };
   const sql = postgres(url, options);
   await Promise.all(Array.from({ length: o.max }, () => sql`select 1`));
@@ -100,13 +100,36 @@ type Leak = { connection: number; pid: number | null; status: 'T' | 'E'; query: 
 const noneIdleInTransaction = (app: string) => until(async () => (await idleInTransaction(app)) === 0, 5000, `no backend of ${app} idle in transaction`);
 
 describe('a pooled connection left inside a transaction is never reused as is', () => {
-  /** A pool that records what its transaction-leak hook hears. */
-  async function watched(app: string) {
+  /** A pool of two that records what its transaction-leak hook hears. */
+  async function watched(app: string, max_pipeline = 100) {
     const leaks: Leak[] = [];
-    const sql = postgres(url, { max: 2, onnotice: () => {}, connection: { application_name: app }, ontransactionleak: (l: Leak) => leaks.push(l) });
-    await Promise.all([sql`select 1`, sql`select 1`]);
+    const sql = await pool(app, { max: 2, max_pipeline, ontransactionleak: (l) => leaks.push(l) });
     return { sql, leaks };
   }
+
+  it('contains the 3.4.9 fault: a BEGIN that did not reserve its connection leaves nothing open, a write queued behind it commits', async () => {
+    const app = 'pg-patch-guard-skipped';
+    const { sql, leaks } = await watched(app, 1);
+    const held = await locks(91004);
+    try {
+      // BEGIN with a hook that does not reserve: what 3.4.9 did when BEGIN filled a pipeline.
+      const skipped = sql.unsafe('begin', [], { onexecute: () => {} } as { prepare?: boolean }).execute();
+      // The other connection is held (its pipeline full), so the next insert waits in the pool's
+      // queue for the first connection to come back: unguarded, it ran inside that transaction.
+      const busy = sql`select pg_advisory_xact_lock_shared(91004)`.execute();
+      const plain = sql`insert into pg_patch_probe values ('skipped-plain')`.execute();
+      const queued = sql`insert into pg_patch_probe values ('skipped-queued')`.execute();
+      await expect(skipped).rejects.toMatchObject({ code: 'UNSAFE_TRANSACTION' });
+      await queued;
+      expect(leaks).toMatchObject([{ status: 'T', query: 'begin', pipelined: 0 }]);
+      await held.release(91004);
+      await Promise.all([busy, plain]);
+      expect(await committed(['skipped-plain', 'skipped-queued'])).toEqual(['skipped-plain', 'skipped-queued']);
+      await noneIdleInTransaction(app);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  });
 
   it('a query that opens a transaction outside sql.begin fails, is rolled back and reported, with what was pipelined behind it', async () => {
     const app = 'pg-patch-guard';
