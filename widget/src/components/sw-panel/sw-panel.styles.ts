@@ -21,9 +21,11 @@ export const panelStyles = css`
     background: var(--bg);
     border-radius: var(--sw-radius, 16px);
     box-shadow: 0 12px 40px rgba(0, 0, 0, 0.25);
+    color-scheme: light;
   }
-  @media (prefers-color-scheme: dark) {
-    :host { --bg: var(--sw-bg-dark, #111827); --fg: var(--sw-fg-dark, #f9fafb); --muted: var(--sw-muted-dark, #9ca3af); --soft: var(--sw-soft-dark, #1f2937); }
+  :host([data-scheme='dark']) {
+    --bg: var(--sw-bg-dark, #111827); --fg: var(--sw-fg-dark, #f9fafb); --muted: var(--sw-muted-dark, #9ca3af); --soft: var(--sw-soft-dark, #1f2937);
+    color-scheme: dark;
   }
   :host([hidden]) { display: none; }
   :host([data-position='left']) { left: 20px; right: auto; }
