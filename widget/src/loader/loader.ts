@@ -161,6 +161,8 @@ function boot() {
       wrap = root.querySelector('div');
       button = root.querySelector('button');
       button!.onclick = () => api.toggle();
+      // (A handler returning false would cancel the key, Enter's click included.)
+      button!.onkeydown = (e) => void (e.key === 'Escape' && api.close());
       document.body.append(host);
       unread = Number(store.getItem(k.unread)) || 0;
       paint();
