@@ -21,9 +21,22 @@ const common = {
   esbuild: { legalComments: 'none' },
 };
 
+// The widget asks socket.io for websocket and polling only (chat/transport.ts): leave
+// engine.io's WebTransport out of the chunk (about 0.4 KB gzip).
+const noWebTransport = {
+  name: 'no-webtransport',
+  transform(code, id) {
+    if (!/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return null;
+    const out = code.replace(/^.*\bWT\b.*\n/gm, '');
+    if (out === code || /webtransport\.js/.test(out)) throw new Error('engine.io-client transports changed: check the no-webtransport step');
+    return out;
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 await build({
   ...common,
+  plugins: [noWebTransport],
   build: {
     outDir: join(dist, 'widget'),
     emptyOutDir: false,

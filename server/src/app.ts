@@ -29,6 +29,7 @@ import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
+import { demoRouter } from './demo/demo.routes.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -41,6 +42,8 @@ export type AppDeps = {
   redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
   /** Per-socket event rate limits (events/s and burst). */
   limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
+  /** The chat inbox (wire id) whose widget the demo page at `/` embeds; read on every request. */
+  demoInbox?: string | undefined;
 };
 
 export type App = {
@@ -129,7 +132,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(emailWebhookRouter(ctx));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
   app.use('/inbox', inboxRouter(INBOX_DIST));
-  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  app.use(demoRouter(PUBLIC_DIR, () => deps.demoInbox));
+  app.use(express.static(PUBLIC_DIR, { index: false }));
   app.use(errorHandler(logger));
 
   let closed: Promise<void> | null = null;

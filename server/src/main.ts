@@ -16,22 +16,25 @@ if (seeded && !config.DATABASE_URL) {
   writeFileSync(credsFile, JSON.stringify(wireIds(seeded), null, 2));
   chmodSync(credsFile, 0o600);
 }
-const app = await createApp(deps);
-const port = await app.listen(config.PORT);
-const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
-logger.info({ port, database: deps.db.kind, redis: Boolean(deps.redis) }, `listening on ${base}`);
-
 const demo = seeded
   ? wireIds(seeded)
   : !config.DATABASE_URL && existsSync(credsFile)
     ? (JSON.parse(readFileSync(credsFile, 'utf8')) as Partial<ReturnType<typeof wireIds>> & { email: string; password: string; inboxId: string })
     : null;
+// The demo page at / embeds the demo workspace's chat widget.
+deps.demoInbox = demo?.inboxId;
+const app = await createApp(deps);
+const port = await app.listen(config.PORT);
+const base = config.PUBLIC_URL ?? `http://localhost:${port}`;
+logger.info({ port, database: deps.db.kind, redis: Boolean(deps.redis) }, `listening on ${base}`);
+
 if (demo) {
   // Printed on purpose, for a person starting the demo: the one place the server writes to stdout.
   process.stdout.write(
     [
       '',
-      `  Support desk is running at ${base}`,
+      `  Support desk is running.`,
+      `  Demo page:    ${base}/   (start here: a shop page with the chat widget)`,
       `  Agent inbox:  ${base}/inbox   (log in as ${demo.email} / ${demo.password})`,
       `  Chat inbox:   ${demo.inboxId}; embed it on any page with`,
       `                <script src="${base}/widget.js" data-inbox="${demo.inboxId}" async></script>`,
@@ -42,7 +45,7 @@ if (demo) {
             `                  ${base}/webhooks/email/${demo.emailInboxId}`,
           ]
         : []),
-      `  Test page:    ${base}/`,
+      `  Debug page:   ${base}/debug?inbox=${demo.inboxId}   (the socket protocol, raw)`,
       '',
     ].join('\n') + '\n',
   );

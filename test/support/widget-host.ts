@@ -34,12 +34,12 @@ export async function startHostSite() {
   };
 }
 
-/** A host page embedding the widget the way the README tells site owners to. */
-export function embedPage(supportUrl: string, inbox: string, o: { head?: string; body?: string; before?: string } = {}) {
+/** A host page embedding the widget the way the README tells site owners to (`attrs`: more attributes on its script tag). */
+export function embedPage(supportUrl: string, inbox: string, o: { head?: string; body?: string; before?: string; attrs?: string } = {}) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>${o.head ?? ''}</head><body>
 <h1>Acme shop</h1><p>Some page content.</p>${o.body ?? ''}
 <script>${o.before ?? ''}</script>
-<script src="${supportUrl}/widget.js" data-inbox="${inbox}" async></script>
+<script src="${supportUrl}/widget.js" data-inbox="${inbox}"${o.attrs ? ` ${o.attrs}` : ''} async></script>
 </body></html>`;
 }
 

@@ -52,6 +52,30 @@ describe('chat widget identity and forms', () => {
     await Promise.all([device1.close(), device2.close(), attacker.close()]);
   });
 
+  it('a page that identified the visitor with name and email skips the required pre-chat form; one that gave only the name gets asked the email', async () => {
+    const other = await seedWorkspace(env.node.deps.db, 1);
+    const settings = { preChat: { name: 'required', email: 'required' } };
+    await env.node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify(settings)}::jsonb where id = ${other.inboxId}::uuid`);
+    const secret = await inboxSecret(env.node.deps.db, other.inboxId);
+    const agent = await connect(env.node.url, '/agent', { token: await login(env.node.url, other.agents[0]!.email, other.agents[0]!.password) });
+    const user = { id: 'user-9', hash: hmac(secret, 'user-9'), name: 'Ada', email: 'ada@example.test' };
+    const page = await (await env.browser.newContext()).newPage();
+    await page.goto(env.site.page('/known', embedPage(env.node.url, other.inbox, { before: queuedIdentify(user) })));
+    const w = widget(page);
+    await w.launcher.click();
+    await w.composer.waitFor({ timeout: 10_000 });
+    expect(await page.locator('sw-prechat').count()).toBe(0);
+    const ticketNew = next(agent, 'ticket:new');
+    await w.send('straight to the point');
+    expect((await ticketNew).ticket.requester).toMatchObject({ name: 'Ada', email: 'ada@example.test' });
+
+    const named = await (await env.browser.newContext()).newPage();
+    await named.goto(env.site.page('/named', embedPage(env.node.url, other.inbox, { before: queuedIdentify({ name: 'Lin' }) })));
+    await widget(named).launcher.click();
+    await expect.poll(() => named.locator('sw-prechat input').evaluateAll((els) => els.map((e) => e.getAttribute('name')))).toEqual(['email']);
+    await Promise.all([page.context().close(), named.context().close()]);
+  });
+
   it('an identified user chatting on two inboxes of one workspace sees each conversation only in its own widget', async () => {
     const inboxB = await createInbox(env.node.deps.db, { workspaceId: env.fx.workspaceId, name: 'Docs site', channel: 'chat' });
     const secretB = await inboxSecret(env.node.deps.db, inboxB);
@@ -94,7 +118,7 @@ describe('chat widget identity and forms', () => {
     await context.close();
   });
 
-  it('asks the pre-chat questions, offers the away form while nobody is online, and turns Online live', async () => {
+  it('asks the pre-chat questions, offers the away form while nobody is online and confirms the email left there, and turns Online live', async () => {
     const other = await seedWorkspace(env.node.deps.db, 1);
     const settings = { teamName: 'Acme Help', replyTime: 'an hour', preChat: { name: 'required', email: 'off' }, awayMessage: 'We are offline, leave your email.' };
     await env.node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify(settings)}::jsonb where id = ${other.inboxId}::uuid`);
@@ -112,6 +136,7 @@ describe('chat widget identity and forms', () => {
     await page.locator('sw-prechat input[name=email]').fill('grace@example.test');
     await page.locator('sw-prechat button').click();
     await expect.poll(() => page.locator('sw-prechat').count()).toBe(0);
+    await page.locator('sw-messages .note', { hasText: "Thanks! We'll get back to you at grace@example.test." }).waitFor();
 
     const token = await login(env.node.url, other.agents[0]!.email, other.agents[0]!.password);
     const agent = await connect(env.node.url, '/agent', { token });

@@ -16,11 +16,15 @@ describe('chat widget resilience', () => {
     return detail.messages.map((m: { body: string }) => m.body);
   };
 
-  it('queues messages typed offline and delivers each exactly once, in order, when back online', async () => {
+  it('says it is offline, queues messages typed offline and delivers each exactly once, in order, when back online', async () => {
     const { agent, context, page, w, ticket } = await startChat(env, '/offline', 'before the tunnel');
 
+    const header = page.locator('sw-panel header p');
+    await header.filter({ hasText: 'Online ·' }).waitFor();
     await context.setOffline(true);
     await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+    // The header tells the truth; messages still queue.
+    await header.filter({ hasText: 'Offline ·' }).waitFor();
     await w.send('offline one');
     await w.send('offline two');
     await page.locator('sw-messages .m.pending .meta', { hasText: 'Waiting for connection' }).nth(1).waitFor();
@@ -30,6 +34,7 @@ describe('chat widget resilience', () => {
 
     await context.setOffline(false);
     await w.mine.filter({ hasText: 'offline two' }).waitFor({ timeout: 15_000 });
+    await header.filter({ hasText: 'Online ·' }).waitFor();
     await w.theirs.filter({ hasText: 'reply sent while you were offline' }).waitFor();
     await expect.poll(() => w.pending.count()).toBe(0);
     expect(await bodies(ticket.id)).toEqual(['before the tunnel', 'reply sent while you were offline', 'offline one', 'offline two']);
@@ -50,11 +55,12 @@ describe('chat widget resilience', () => {
     await context.close();
   });
 
-  it('survives a server restart mid-conversation: what was typed meanwhile arrives once, replies keep coming', async () => {
-    const { agent, context, w, ticket } = await startChat(env, '/restart', 'hello before restart');
+  it('survives a server restart mid-conversation (connecting meanwhile): what was typed meanwhile arrives once, replies keep coming', async () => {
+    const { agent, context, page, w, ticket } = await startChat(env, '/restart', 'hello before restart');
     agent.disconnect();
 
     await env.node.app.close();
+    await page.locator('sw-panel header p', { hasText: 'Connecting… ·' }).waitFor();
     await w.send('typed while the server was down');
     await w.pending.first().waitFor();
     env.node = await startNode('postgres', { prefix, port: env.node.port });

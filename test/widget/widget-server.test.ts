@@ -49,6 +49,7 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
         greeting: 'Hi! How can we help?',
         replyTime: 'a few minutes',
         position: 'right',
+        colorScheme: 'auto',
         preChat: { name: 'off', email: 'off' },
         awayMessage: expect.any(String),
       },
@@ -58,10 +59,10 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
 
   it('falls back to defaults for bad stored settings, and answers 400/404 for bad or unknown inboxes', async () => {
     const other = await seedWorkspace(node.deps.db, 1);
-    await node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ color: 'red;}', position: 'top', preChat: { name: 'maybe', email: 'required' } })}::jsonb
+    await node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ color: 'red;}', position: 'top', colorScheme: 'purple', preChat: { name: 'maybe', email: 'required' } })}::jsonb
       where id = ${other.inboxId}::uuid`);
     const c = await (await fetch(`${node.url}/api/widget/config?inbox=${other.inbox}`)).json();
-    expect(c.settings).toMatchObject({ color: '#4f46e5', position: 'right', preChat: { name: 'off', email: 'required' } });
+    expect(c.settings).toMatchObject({ color: '#4f46e5', position: 'right', colorScheme: 'auto', preChat: { name: 'off', email: 'required' } });
     const bad = await fetch(`${node.url}/api/widget/config?inbox=nope`);
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('VALIDATION_FAILED');
@@ -71,12 +72,12 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
 
   it('session:start sends visitors the same widget settings as the config route, never the inbox\'s other keys', async () => {
     const other = await seedWorkspace(node.deps.db, 1);
-    const stored = { color: '#00aa55', teamName: 'Acme care', routingNotes: 'escalate VIPs to Dana', webhookKey: 'whk_private_1234' };
+    const stored = { color: '#00aa55', teamName: 'Acme care', colorScheme: 'dark', routingNotes: 'escalate VIPs to Dana', webhookKey: 'whk_private_1234' };
     await node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify(stored)}::jsonb where id = ${other.inboxId}::uuid`);
     const config = await (await fetch(`${node.url}/api/widget/config?inbox=${other.inbox}`)).json();
     const { session } = await visitor(node.url, other.inbox);
     expect(session.inbox.settings).toEqual(config.settings);
-    expect(session.inbox.settings).toMatchObject({ color: '#00aa55', teamName: 'Acme care', preChat: { name: 'off', email: 'off' } });
+    expect(session.inbox.settings).toMatchObject({ color: '#00aa55', teamName: 'Acme care', colorScheme: 'dark', preChat: { name: 'off', email: 'off' } });
     const wire = JSON.stringify(session);
     expect(wire).not.toContain('routingNotes');
     expect(wire).not.toContain('whk_private_1234');

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { decodeId } from '@support/protocol';
 import { cmid, connect, next, ok, seedWorkspace } from '../support/harness.js';
 import { embedPage, startChat, useWidgetEnv, widget } from '../support/widget-host.js';
@@ -65,19 +66,16 @@ describe('chat widget loading, API and styling', () => {
     await context.close();
   });
 
-  it('takes colour and position from the inbox settings, CSS custom properties and ::part from the page, and dark mode from the system', async () => {
+  it('takes colour and position from the inbox settings, CSS custom properties and ::part from the page', async () => {
     const other = await seedWorkspace(env.node.deps.db, 1);
     await env.node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ color: '#0f766e', position: 'left' })}::jsonb where id = ${other.inboxId}::uuid`);
-    const context = await env.browser.newContext({ colorScheme: 'dark' });
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     await page.goto(env.site.page('/theme', embedPage(env.node.url, other.inbox)));
     const w = widget(page);
     await w.launcher.waitFor();
     expect(await w.launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(15, 118, 110)');
     expect((await w.launcher.boundingBox())!.x).toBeLessThan(100);
-    await w.launcher.click();
-    await w.composer.waitFor();
-    expect(await w.panel.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(17, 24, 39)');
 
     const custom = '<style>sw-widget { --sw-accent: rgb(200, 0, 0); } sw-widget::part(launcher) { border-radius: 4px; } sw-widget::part(header) { letter-spacing: 2px; }</style>';
     await page.goto(env.site.page('/custom', embedPage(env.node.url, other.inbox, { head: custom })));
@@ -87,6 +85,44 @@ describe('chat widget loading, API and styling', () => {
     expect(await w.launcher.evaluate((el) => getComputedStyle(el).borderRadius)).toBe('4px');
     expect(await page.locator('sw-panel header').evaluate((el) => getComputedStyle(el).letterSpacing)).toBe('2px');
     await context.close();
+  });
+
+  it('is light or dark as the inbox setting says; auto follows the host page, not the system alone; data-color-scheme overrides per page', async () => {
+    const LIGHT = 'rgb(255, 255, 255)';
+    const DARK = 'rgb(17, 24, 39)';
+    const darkPage = '<style>body { background: #0b1020; color: #e5e7eb }</style>';
+    const other = await seedWorkspace(env.node.deps.db, 1);
+    const panelBg = async (page: Page, path: string, o: Parameters<typeof embedPage>[2] = {}) => {
+      await page.goto(env.site.page(path, embedPage(env.node.url, other.inbox, o)));
+      const w = widget(page);
+      await w.launcher.click();
+      await w.composer.waitFor();
+      return w.panel.evaluate((el) => getComputedStyle(el).backgroundColor);
+    };
+    const onDarkSystem = await (await env.browser.newContext({ colorScheme: 'dark' })).newPage();
+    const onLightSystem = await (await env.browser.newContext({ colorScheme: 'light' })).newPage();
+    // auto (the default)
+    expect(await panelBg(onDarkSystem, '/auto-light')).toBe(LIGHT); // a plain white page
+    expect(await panelBg(onLightSystem, '/auto-dark', { head: darkPage })).toBe(DARK);
+    expect(await panelBg(onDarkSystem, '/auto-both', { head: '<meta name="color-scheme" content="light dark">' })).toBe(DARK);
+    expect(await panelBg(onLightSystem, '/auto-both', { head: '<meta name="color-scheme" content="light dark">' })).toBe(LIGHT);
+    // The page switches theme while the panel is closed: the next open follows it.
+    await onLightSystem.goto(env.site.page('/auto-switch', embedPage(env.node.url, other.inbox)));
+    const w = widget(onLightSystem);
+    await w.launcher.click();
+    await w.composer.waitFor();
+    expect(await w.panel.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(LIGHT);
+    await onLightSystem.keyboard.press('Escape');
+    await onLightSystem.evaluate(() => (document.body.style.background = '#000'));
+    await w.launcher.click();
+    expect(await w.panel.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(DARK);
+    // The embed's attribute, then the inbox setting.
+    expect(await panelBg(onLightSystem, '/attr-light', { head: darkPage, attrs: 'data-color-scheme="light"' })).toBe(LIGHT);
+    await env.node.deps.db.rows(sql`update inboxes set settings = ${JSON.stringify({ colorScheme: 'dark' })}::jsonb where id = ${other.inboxId}::uuid`);
+    const fresh = await (await env.browser.newContext({ colorScheme: 'light' })).newPage(); // the config is cached 30 s
+    expect(await panelBg(fresh, '/setting-dark')).toBe(DARK);
+    expect(await panelBg(fresh, '/attr-auto', { attrs: 'data-color-scheme="auto"' })).toBe(LIGHT);
+    for (const p of [onDarkSystem, onLightSystem, fresh]) await p.context().close();
   });
 
   it('works for the page view when the browser refuses localStorage', async () => {

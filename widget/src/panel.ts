@@ -1,6 +1,7 @@
 import { ChatClient } from './chat/client.js';
 import './components/sw-panel/sw-panel.js';
 import type { SwPanel } from './components/sw-panel/sw-panel.js';
+import { isDark } from './lib/scheme.js';
 import type { LoaderContext, PanelApi } from './types.js';
 
 /**
@@ -36,9 +37,11 @@ export function mount(ctx: LoaderContext): PanelApi {
   client.start();
   return {
     setOpen(open) {
+      // The host page may have switched theme since the last open: read it again.
+      if (open) el.dataset.scheme = isDark(ctx.config.settings.colorScheme) ? 'dark' : 'light';
       el.hidden = !open;
       client.setOpen(open);
-      if (open) el.focusFirst();
+      if (open) void el.focusFirst();
     },
     identify: (p) => client.identify(p),
     setAttributes: (a) => client.setAttributes(a),

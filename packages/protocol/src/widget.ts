@@ -64,6 +64,12 @@ export const widgetSettingsSchema = z.object({
   replyTime: text(80, 'a few minutes'),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f46e5').catch('#4f46e5'),
   position: z.enum(['left', 'right']).default('right').catch('right'),
+  /**
+   * Light or dark panel. `auto` follows the host page (its `color-scheme`, else the luminance
+   * of its background), not the visitor's system alone. An embed's `data-color-scheme`
+   * attribute overrides it for that page.
+   */
+  colorScheme: z.enum(['auto', 'light', 'dark']).default('auto').catch('auto'),
   /** Pre-chat form fields, asked before the first message when not `off`. */
   preChat: z
     .object({ name: fieldMode.default('off').catch('off'), email: fieldMode.default('off').catch('off') })

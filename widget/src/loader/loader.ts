@@ -18,8 +18,9 @@ type Api = {
 };
 
 /**
- * The tiny first load: reads `data-inbox` from its script tag, fetches the inbox's widget
- * config from the same server, draws the launcher in a shadow root and installs
+ * The tiny first load: reads `data-inbox` (and an optional `data-color-scheme`, `auto`,
+ * `light` or `dark`, overriding the inbox's setting on this page) from its script tag,
+ * fetches the inbox's widget config from the same server, draws the launcher in a shadow root and installs
  * `window.SupportWidget`, replaying calls queued before it loaded. Lit, socket.io-client and
  * the panel are imported from the same origin on first open (or early for a returning
  * visitor with a conversation under way).
@@ -146,6 +147,8 @@ function boot() {
   Promise.all([fetchConfig(), bodyReady])
     .then(([c]) => {
       config = c;
+      const scheme = script.dataset.colorScheme;
+      if (scheme === 'auto' || scheme === 'light' || scheme === 'dark') c.settings.colorScheme = scheme;
       const host = document.createElement('sw-widget');
       for (const decl of HOST_STYLE.split(';')) host.style.setProperty(...(decl.split(':') as [string, string]), 'important');
       host.style.setProperty('--sw-theme', c.settings.color);
@@ -158,6 +161,8 @@ function boot() {
       wrap = root.querySelector('div');
       button = root.querySelector('button');
       button!.onclick = () => api.toggle();
+      // (A handler returning false would cancel the key, Enter's click included.)
+      button!.onkeydown = (e) => void (e.key === 'Escape' && api.close());
       document.body.append(host);
       unread = Number(store.getItem(k.unread)) || 0;
       paint();

@@ -18,10 +18,10 @@ export class SwComposer extends LitElement {
     form { display: flex; flex-wrap: wrap; gap: 8px; padding: 10px; border-top: 1px solid var(--soft); }
     textarea { flex: 1; resize: none; font: inherit; color: inherit; background: var(--soft); border: 0; border-radius: 10px; padding: 8px 10px; max-height: 120px; }
     button { border: 0; border-radius: 10px; background: var(--accent); color: #fff; font: inherit; padding: 0 14px; cursor: pointer; }
-    .clip { background: none; color: inherit; padding: 0 4px; }
+    .clip { background: none; color: inherit; padding: 0 8px; }
     .row { flex-basis: 100%; margin: 0; font-size: 12px; display: flex; flex-wrap: wrap; gap: 6px; }
     .row button { background: var(--soft); color: inherit; padding: 2px 8px; font-size: 12px; }
-    :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+    :focus-visible { outline: 2px solid var(--ring); outline-offset: 2px; }
   `;
 
   constructor() {

@@ -20,14 +20,17 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-di
 
 /**
  * The conversation: day separators, agent and visitor bubbles (delivered / seen / sending
- * state on the visitor's own), agent typing, the closed-ticket note. A `role="log"` live
- * region, so screen readers announce new messages.
+ * state on the visitor's own), agent typing, the closed-ticket note and `notice`. A
+ * `role="log"` live region, so screen readers announce new messages; focusable, so the
+ * keyboard scrolls it.
  */
 export class SwMessages extends LitElement {
   static styles = messagesStyles;
-  static properties = { client: { attribute: false }, greeting: {}, lost: { state: true } };
+  static properties = { client: { attribute: false }, greeting: {}, notice: {}, lost: { state: true } };
   declare client: ChatClient;
   declare greeting: string;
+  /** A note from the widget itself at the end of the log (the away form's confirmation), or empty. */
+  declare notice: string;
   /** Attachments whose download failed (gone, or offline). */
   declare lost: Set<string>;
 
@@ -58,7 +61,7 @@ export class SwMessages extends LitElement {
     const c = this.client;
     const conv = c.conversation;
     const now = new Date();
-    return html`<div part="messages" class="list" role="log" aria-live="polite" aria-label="Messages">
+    return html`<div part="messages" class="list" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
       <p class="greet">${this.greeting}</p>
       ${byDay(c.timeline.items).map(
         (g) => html`<div class="day" role="separator">${dayLabel(g.day, now)}</div>
@@ -70,6 +73,7 @@ export class SwMessages extends LitElement {
       ${c.failed.map((p) => html`<div part="message" class="m me failed"><p>${text(p.body)}</p><span class="meta">Not sent</span></div>`)}
       ${c.agentTyping ? html`<div class="typing" aria-live="off">${c.agentTyping} is typing…</div>` : nothing}
       ${c.closed ? html`<div class="note">This conversation is closed. Write to start a new one.</div>` : nothing}
+      ${this.notice ? html`<div class="note ok">${this.notice}</div>` : nothing}
     </div>`;
   }
 

@@ -1,10 +1,13 @@
-const FOCUSABLE = 'button:not([disabled]),textarea,input,a[href],[tabindex]:not([tabindex="-1"])';
+const FOCUSABLE = 'button,textarea,input,a[href],[tabindex]';
 
-/** Focusable elements in tree order, looking inside open shadow roots. */
+/**
+ * Elements Tab reaches, in tree order, looking inside open shadow roots: enabled, rendered
+ * (a `hidden` file input is not) and not `tabindex="-1"`.
+ */
 export function focusables(root: ParentNode): HTMLElement[] {
   const out: HTMLElement[] = [];
   for (const el of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
-    if (el.matches(FOCUSABLE)) out.push(el);
+    if (el.matches(FOCUSABLE) && !el.matches(':disabled,[tabindex="-1"]') && el.getClientRects().length) out.push(el);
     if (el.shadowRoot) out.push(...focusables(el.shadowRoot));
   }
   return out;

@@ -7,6 +7,9 @@ export const panelStyles = css`
     --fg: var(--sw-fg, #111827);
     --muted: var(--sw-muted, #6b7280);
     --soft: var(--sw-soft, #f3f4f6);
+    --err: #b91c1c;
+    /* Focus rings: the accent on light, the text colour on dark (an accent on near-black can fall under 3:1). */
+    --ring: var(--accent);
     position: fixed;
     bottom: 88px;
     right: 20px;
@@ -21,9 +24,13 @@ export const panelStyles = css`
     background: var(--bg);
     border-radius: var(--sw-radius, 16px);
     box-shadow: 0 12px 40px rgba(0, 0, 0, 0.25);
+    color-scheme: light;
   }
-  @media (prefers-color-scheme: dark) {
-    :host { --bg: var(--sw-bg-dark, #111827); --fg: var(--sw-fg-dark, #f9fafb); --muted: var(--sw-muted-dark, #9ca3af); --soft: var(--sw-soft-dark, #1f2937); }
+  :host([data-scheme='dark']) {
+    --bg: var(--sw-bg-dark, #111827); --fg: var(--sw-fg-dark, #f9fafb); --muted: var(--sw-muted-dark, #9ca3af); --soft: var(--sw-soft-dark, #1f2937);
+    --err: #f87171;
+    --ring: var(--fg);
+    color-scheme: dark;
   }
   :host([hidden]) { display: none; }
   :host([data-position='left']) { left: 20px; right: auto; }
@@ -36,6 +43,7 @@ export const panelStyles = css`
   header p { margin: 2px 0 0; font-size: 12px; opacity: 0.9; }
   .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #9ca3af; margin-right: 4px; }
   .on { background: #22c55e; }
+  .off { background: #f59e0b; }
   .x { border: 0; background: none; color: inherit; font-size: 22px; cursor: pointer; line-height: 1; padding: 4px 8px; }
   .away { border-top: 1px solid var(--soft); }
   :focus-visible { outline: 2px solid #fff; outline-offset: 2px; }

@@ -7,42 +7,55 @@ import '../sw-composer/sw-composer.js';
 import '../sw-prechat/sw-prechat.js';
 import type { PrechatDetail } from '../sw-prechat/sw-prechat.js';
 import { deepActive, focusables } from './focus.js';
+import { OnlineController } from './online.js';
 import { panelStyles } from './sw-panel.styles.js';
 
+type Field = 'name' | 'email';
+
 /**
- * The open chat panel: header (team, online/away, reply time), pre-chat form when the inbox
- * asks for one, the conversation, an away form when nobody is online, the composer. A modal
- * dialog: Tab stays inside, Escape fires `sw-close`.
+ * The open chat panel: header (team, connection or online/away state, reply time), pre-chat
+ * form when the inbox asks for details it does not have yet, the conversation, an away form
+ * when nobody is online, the composer. A modal dialog: focus goes to its first field when it
+ * opens and when the pre-chat form is done, Tab stays inside, Escape fires `sw-close`.
  */
 export class SwPanel extends LitElement {
   static styles = panelStyles;
-  static properties = { client: { attribute: false }, config: { attribute: false }, error: { state: true }, busy: { state: true } };
+  static properties = { client: { attribute: false }, config: { attribute: false }, error: { state: true }, busy: { state: true }, left: { state: true } };
   declare client: ChatClient;
   declare config: WidgetConfig;
   declare error: string;
   declare busy: boolean;
+  /** The email the visitor left in the away form on this page view. */
+  declare left: string;
+  private focusWasIn = false;
+  private wasPrechat: boolean | undefined;
 
   constructor() {
     super();
     this.error = '';
     this.busy = false;
+    this.left = '';
     new ChatController(this);
+    new OnlineController(this);
     this.addEventListener('keydown', (e) => this.key(e));
   }
 
-  /** Moves focus into the panel (the first field). */
-  focusFirst(): void {
-    void this.updateComplete.then(() => {
-      const all = focusables(this.renderRoot);
-      (all.find((el) => el.matches('textarea,input')) ?? all[0])?.focus();
-    });
+  /** Moves focus into the panel: the first field (pre-chat, else the message), once every part has rendered. */
+  async focusFirst(): Promise<void> {
+    await this.updateComplete;
+    for (const el of Array.from(this.renderRoot.querySelectorAll('*'))) await (el as Partial<LitElement>).updateComplete;
+    const all = focusables(this.renderRoot);
+    (all.find((el) => el.matches('textarea,input')) ?? all[0])?.focus();
+  }
+
+  private close() {
+    this.dispatchEvent(new CustomEvent('sw-close', { bubbles: true, composed: true }));
   }
 
   private key(e: KeyboardEvent) {
     if (e.key === 'Escape') {
       e.preventDefault();
-      this.dispatchEvent(new CustomEvent('sw-close', { bubbles: true, composed: true }));
-      return;
+      return this.close();
     }
     if (e.key !== 'Tab') return;
     const all = focusables(this.renderRoot);
@@ -53,37 +66,60 @@ export class SwPanel extends LitElement {
     all[to]!.focus();
   }
 
-  private async details(e: CustomEvent<PrechatDetail>) {
+  private async details(e: CustomEvent<PrechatDetail>, away: boolean) {
     this.busy = true;
     this.error = '';
     const r = await this.client.identify(e.detail);
     this.busy = false;
-    if (!r.ok) this.error = r.error.code === 'VALIDATION_FAILED' ? 'Please check the email address.' : 'Could not save, please try again.';
-    else this.client.saveProfile({ prechatDone: true });
-    this.focusFirst();
+    if (!r.ok) return void (this.error = r.error.code === 'VALIDATION_FAILED' ? 'Please check the email address.' : 'Could not save, please try again.');
+    this.client.saveProfile({ prechatDone: true });
+    if (away) this.left = r.data.email ?? '';
+    void this.focusFirst();
+  }
+
+  /**
+   * What to show. A field is asked when the inbox wants it (or the server said it is missing)
+   * and the visitor's profile does not have it: a visitor identified by the page with name and
+   * email is not asked again. The form shows before the first conversation only.
+   */
+  private view() {
+    const c = this.client;
+    const s = this.config.settings;
+    const ask = (f: Field) => (c.missing.includes(f) ? 'required' : c.profile[f] ? 'off' : s.preChat[f]);
+    const prechat = c.missing.length > 0 || ((ask('name') !== 'off' || ask('email') !== 'off') && !c.profile.prechatDone && !c.conversation && !c.timeline.items.length && !c.pending.length);
+    return { ask, prechat, away: !c.agentsOnline && !c.profile.email && !prechat };
+  }
+
+  protected willUpdate(): void {
+    this.focusWasIn = this.matches(':focus-within');
+  }
+
+  protected updated(): void {
+    // The pre-chat form gave way to the conversation (or back) under the visitor's focus: follow it.
+    const { prechat } = this.view();
+    if (prechat !== this.wasPrechat && this.focusWasIn) void this.focusFirst();
+    this.wasPrechat = prechat;
   }
 
   render() {
     const c = this.client;
     const s = this.config.settings;
-    const asks = s.preChat.name !== 'off' || s.preChat.email !== 'off';
-    // The server holds a first message until it has the inbox's required details (settings may have changed since this config).
-    const ask = (f: 'name' | 'email') => (c.missing.includes(f) ? 'required' : s.preChat[f]);
-    const prechat = c.missing.length > 0 || (asks && !c.profile.prechatDone && !c.conversation && !c.timeline.items.length && !c.pending.length);
-    const away = !c.agentsOnline && !c.profile.email && !prechat;
+    const { ask, prechat, away } = this.view();
+    // Truthful about the connection: messages typed meanwhile wait in the outbox.
+    const state = c.ready ? (c.agentsOnline ? 'Online' : 'Away') : navigator.onLine ? 'Connecting…' : 'Offline';
+    const form = (intro: string, awayForm: boolean, action?: string) =>
+      html`<sw-prechat class=${awayForm ? 'away' : ''} exportparts="prechat,field" .name=${awayForm ? 'off' : ask('name')} .email=${awayForm ? 'required' : ask('email')} .intro=${intro} .action=${action ?? 'Start chat'} .error=${this.error} .busy=${this.busy} @sw-submit=${(e: CustomEvent<PrechatDetail>) => this.details(e, awayForm)}></sw-prechat>`;
     return html`<header part="header">
         <div>
           <h2 id="t">${s.teamName}</h2>
-          <p><span class="dot ${c.agentsOnline ? 'on' : ''}"></span>${c.agentsOnline ? 'Online' : 'Away'} · Typically replies in ${s.replyTime}</p>
+          <p><span class="dot ${c.ready ? (c.agentsOnline ? 'on' : '') : 'off'}"></span>${state} · Typically replies in ${s.replyTime}</p>
         </div>
-        <button class="x" aria-label="Close chat" @click=${() => this.dispatchEvent(new CustomEvent('sw-close', { bubbles: true, composed: true }))}>×</button>
+        <button class="x" aria-label="Close chat" @click=${this.close}>×</button>
       </header>
       ${prechat
-        ? html`<sw-prechat exportparts="prechat,field" .name=${ask('name')} .email=${ask('email')} .intro=${s.greeting} .error=${this.error} .busy=${this.busy} @sw-submit=${this.details}></sw-prechat>`
-        : html`<sw-messages exportparts="messages,message" .client=${c} .greeting=${s.greeting}></sw-messages>
-            ${away
-              ? html`<sw-prechat class="away" exportparts="prechat,field" email="required" .intro=${s.awayMessage} action="Notify me" .error=${this.error} .busy=${this.busy} @sw-submit=${this.details}></sw-prechat>`
-              : nothing}
+        ? form(s.greeting, false)
+        : html`<sw-messages exportparts="messages,message" .client=${c} .greeting=${s.greeting} .notice=${this.left && `Thanks! We'll get back to you at ${this.left}.`}></sw-messages>
+            ${away ? form(s.awayMessage, true, 'Notify me') : nothing}
             <sw-composer exportparts="composer" .client=${c} .max=${this.config.attachmentMaxBytes}></sw-composer>`}`;
   }
 }

@@ -22,8 +22,8 @@ export class SwPrechat extends LitElement {
     label { display: grid; gap: 2px; font-size: 12px; }
     input { font: inherit; color: inherit; background: var(--soft); border: 0; border-radius: 8px; padding: 8px; }
     button { border: 0; border-radius: 8px; background: var(--accent); color: #fff; font: inherit; padding: 8px; cursor: pointer; }
-    .err { color: #dc2626; }
-    :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+    .err { color: var(--err); }
+    :focus-visible { outline: 2px solid var(--ring); outline-offset: 2px; }
   `;
 
   constructor() {
