@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cmid, ok, visitor } from '../support/harness.js';
-import { openInbox, thread, useBrowserEnv } from '../support/inbox.js';
+import { openInbox, seedThread, thread, useBrowserEnv } from '../support/inbox.js';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { fixture, postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
 
@@ -34,6 +34,8 @@ describe('inbox accessibility (axe-core)', () => {
 
       const { s: v } = await visitor(node.url, fx.inbox);
       const chat = await ok(v, 'message:send', { body: `Where is my order? See https://shop.example.test/orders/1 (${label})`, clientMessageId: cmid() });
+      // A thread longer than the screen: its scroll region must be reachable by keyboard.
+      await seedThread(node.deps.db, fx, chat.ticketId, chat.conversationId, chat.authorId, 30);
       const mail = await postRaw(node, ib, fixture('new-ticket-html-inline.eml').toString().replace('new-html-inline-1@', `a11y-${label}-${Date.now()}@`));
       expect(mail.status).toBe(200);
       const inbox = await openInbox(browser, node.url, fx.agents[0]!, { viewport: { width, height: width === 375 ? 740 : 800 } });
@@ -45,6 +47,7 @@ describe('inbox accessibility (axe-core)', () => {
       await inbox.fill('ib-composer textarea', 'Here is the tracking page: https://track.example.test/x');
       await inbox.press('ib-composer textarea', 'Enter');
       await thread(inbox).locator('.msg.agent', { hasText: 'tracking page' }).waitFor();
+      expect(await thread(inbox).evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
       await check(inbox, `chat-${label}`);
       if (width < 1100) {
         await inbox.locator('ib-conversation').getByRole('button', { name: 'Contact details' }).click();
