@@ -1,12 +1,10 @@
 import type { TicketStatus } from '@support/protocol';
-import type { ListFilter } from './ticket-list.js';
+import { STATUSES, type ListFilter } from './ticket-list.js';
 
 /** The list filter of a fresh inbox: every open ticket. Defaults are left out of URLs. */
 export const DEFAULT_FILTER: ListFilter = { view: 'all', status: 'open', inboxId: null, q: '' };
 
 const VIEWS: ListFilter['view'][] = ['mine', 'unassigned', 'all'];
-// Written out (not imported from the protocol package: a value import would bundle zod).
-const STATUSES: readonly TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 const isStatus = (s: string): s is TicketStatus => (STATUSES as readonly string[]).includes(s);
 /** What a ticket path may hold: checked before asking the server (anything else is "not found"). */
 const TICKET_ID = /^tkt_[0-9a-z]{26}$/;

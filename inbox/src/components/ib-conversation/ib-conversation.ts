@@ -1,10 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
-import type { Message, TicketPriority, TicketStatus } from '@support/protocol';
+import type { Message, TicketPriority } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { call } from '../../api.js';
-import { buildTimeline, newestWithin } from '../../lib/thread.js';
+import { buildTimeline, capitalize, newestWithin } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
+import { STATUSES } from '../../lib/ticket-list.js';
 import { backIcon, chatIcon, emailIcon } from '../../lib/icons.js';
 import { controls } from '../../styles/tokens.js';
 import { renderTimeline } from './timeline.js';
@@ -16,7 +17,6 @@ import type { IbComposer } from '../ib-composer/ib-composer.js';
 export const FIRST_FRAME_ITEMS = 60;
 /** Frames (about half a second) during which an opened thread is held at its end while its items settle to their real sizes. */
 const STICK_FRAMES = 30;
-const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 
 /** The last public agent reply at or before the visitor's read marker. */
@@ -260,10 +260,10 @@ export class IbConversation extends LitElement {
             </optgroup>
           </select>
           <select class="field" aria-label="Status" @change=${(e: Event) => this.act('ticket:setStatus', { status: (e.target as HTMLSelectElement).value })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${s}</option>`)}
+            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${capitalize(s)}</option>`)}
           </select>
           <select class="field" aria-label="Priority" @change=${(e: Event) => this.act('ticket:setPriority', { priority: (e.target as HTMLSelectElement).value })}>
-            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${p}</option>`)}
+            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${capitalize(p)} priority</option>`)}
           </select>
           <button class="btn success resolve" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)" aria-keyshortcuts="e">Resolve</button>
         </div>

@@ -2,10 +2,10 @@ import { LitElement, html, nothing } from 'lit';
 import type { TicketListItem, TicketStatus } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
-import { timeSince } from '../../lib/thread.js';
+import { capitalize, timeSince } from '../../lib/thread.js';
 import { avatarColor, initials } from '../../lib/people.js';
 import { chatIcon, emailIcon } from '../../lib/icons.js';
-import type { ListFilter } from '../../lib/ticket-list.js';
+import { STATUSES, type ListFilter } from '../../lib/ticket-list.js';
 import { controls } from '../../styles/tokens.js';
 import { listStyles, ROW_HEIGHT } from './ib-ticket-list.styles.js';
 
@@ -16,7 +16,6 @@ const VIEWS = [
   ['unassigned', 'Unassigned'],
   ['all', 'All'],
 ] as const;
-const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 /** Tags shown on a row; more are summed up as "+n". */
 const ROW_TAGS = 2;
 const rowId = (ticketId: string) => `row-${ticketId}`;
@@ -249,7 +248,7 @@ export class IbTicketList extends LitElement {
         </div>
         <div class="selects">
           <select class="field" aria-label="Status" @change=${(e: Event) => this.onFilter({ status: ((e.target as HTMLSelectElement).value || null) as TicketStatus | null })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${s[0]!.toUpperCase() + s.slice(1)}</option>`)}
+            ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${capitalize(s)}</option>`)}
             <option value="" ?selected=${f.status === null}>Any status</option>
           </select>
           <select class="field" aria-label="Inbox" @change=${(e: Event) => this.onFilter({ inboxId: (e.target as HTMLSelectElement).value || null })}>
