@@ -6,7 +6,7 @@ import type { InboxStore } from './store.js';
 /**
  * Wires the `/agent` socket's live events into the store: connection state (a reconnect
  * resyncs), new tickets and messages (list rows, unread counts, the open thread,
- * notifications), outbound email delivery states, ticket changes, typing, viewing, read markers, presence and `sync` hints.
+ * notifications), outbound email delivery states, ticket and contact changes, typing, viewing, read markers, presence and `sync` hints.
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -39,7 +39,7 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
       store.open.addActivities(activities);
       store.open.addMessage(message, patch);
       if (fromContact && reading) store.markRead();
-    }
+    } else store.open?.noteTicket(patch);
     const notifyIfMine = (t: TicketListItem | null | undefined) => {
       if (fromContact && !reading && t && t.assigneeId === store.agent?.id)
         notify(`#${t.number} ${t.requester.name ?? t.requester.email ?? 'Visitor'}`, message.body, t.id);
@@ -53,6 +53,13 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('ticket:updated', ({ ticket, activities }) => {
     store.applyTicket(ticket);
     if (store.open?.id === ticket.id) store.open.setTicket(ticket, activities);
+    else store.open?.noteTicket(ticket);
+    store.changed();
+  });
+  s.on('contact:updated', (c) => {
+    const requester = { id: c.id, name: c.name, email: c.email };
+    for (const t of [...store.list.byId.values()]) if (t.requester.id === c.id) store.list.patch(t.id, { requester });
+    store.open?.setContact(c);
     store.changed();
   });
   s.on('typing', (e) => {

@@ -101,7 +101,10 @@ export class OpenTicket {
 
   /** A live message of this ticket. Returns whether it was new. */
   addMessage(m: Message, patch?: TicketPatch): boolean {
-    if (patch) this.ticket = { ...this.ticket, ...patch };
+    if (patch) {
+      this.ticket = { ...this.ticket, ...patch };
+      this.noteTicket(patch);
+    }
     const added = this.messages.add([m]) > 0;
     const early = this.earlyDelivery.get(m.id);
     if (early) {
@@ -124,9 +127,39 @@ export class OpenTicket {
       this.earlyDelivery.set(messageId, delivery);
       return;
     }
+    // A chat reply sent on by email: its email part was added after we got it. Fetch it again.
+    if (!m.email) return void this.refetchEmail(m, delivery);
     const next = withDelivery(m, delivery);
     if (!next) return;
     this.messages.replace(next);
+    this.onChange();
+  }
+
+  private async refetchEmail(m: Message, delivery: EmailDelivery): Promise<void> {
+    const page = await call(this.socket, 'messages:list', { conversationId: m.conversationId, afterSeq: m.seq - 1, limit: 1 }).catch(() => null);
+    const fresh = page?.messages.find((x) => x.id === m.id);
+    if (!fresh?.email) return;
+    const held = this.messages.get(m.id);
+    // Another event's fetch may have brought a newer state meanwhile: keep the newest.
+    if (held?.email) return this.setDelivery(m.id, fresh.email.delivery ?? delivery);
+    this.messages.replace(withDelivery(fresh, delivery) ?? fresh);
+    this.onChange();
+  }
+
+  /** `contact:updated`: the requester's name, email or attributes changed (the header and the sidebar show it). */
+  setContact(c: Contact): void {
+    if (c.id !== this.contact.id) return;
+    this.contact = c;
+    if (this.contactDetail) this.contactDetail = { ...this.contactDetail, contact: c };
+    if (this.ticket.requester.id === c.id) this.ticket = { ...this.ticket, requester: { id: c.id, name: c.name, email: c.email } };
+    this.onChange();
+  }
+
+  /** A ticket changed: the contact sidebar's list of their tickets shows it as it is now. */
+  noteTicket(t: Partial<Ticket> & { id: string }): void {
+    const list = this.contactDetail?.tickets;
+    if (!list?.some((x) => x.id === t.id)) return;
+    this.contactDetail = { ...this.contactDetail!, tickets: list.map((x) => (x.id === t.id ? { ...x, ...t } : x)) };
     this.onChange();
   }
 
@@ -139,6 +172,7 @@ export class OpenTicket {
   setTicket(t: Ticket, acts: Activity[]): void {
     this.ticket = t;
     this.addActivities(acts);
+    this.noteTicket(t);
     this.onChange();
   }
 

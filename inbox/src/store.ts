@@ -1,8 +1,9 @@
 import type { Agent, Availability, InboxSummary, Team, Ticket, TicketListItem } from '@support/protocol';
-import { agentSocket, call, login, logout, me, type AgentSocket } from './api.js';
+import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
 import { TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
 import { wireLive } from './live.js';
+import { DEFAULT_FILTER, readUrl, sameFilter, urlOf } from './lib/url-state.js';
 
 /** First page, and the pages loaded while scrolling (the protocol's maximum). */
 const PAGE = 50;
@@ -20,13 +21,17 @@ export class InboxStore extends EventTarget {
   connected = false;
   loginError = '';
   socket: AgentSocket | null = null;
-  list = new TicketList({ view: 'all', status: 'open', inboxId: null, q: '' }, '');
+  list = new TicketList({ ...DEFAULT_FILTER }, '');
   nextCursor: string | null = null;
   loadingMore = false;
   agents = new Map<string, Agent>();
   teams: Team[] = [];
   inboxes: InboxSummary[] = [];
   open: OpenTicket | null = null;
+  /** The ticket asked for (a link, the URL) that does not exist here: shown as "not found". */
+  missing: string | null = null;
+  /** Why the ticket asked for could not be opened, when it is not "not found" (retry). */
+  openError = '';
   /** Whether the socket has connected before (a later connect is a reconnect). */
   everConnected = false;
   private listSeq = 0;
@@ -37,6 +42,7 @@ export class InboxStore extends EventTarget {
   }
 
   async boot(): Promise<void> {
+    this.list.filter = readUrl(location.pathname, location.search).filter;
     try {
       const a = await me();
       if (a) return this.start(a);
@@ -67,6 +73,7 @@ export class InboxStore extends EventTarget {
     this.socket?.disconnect();
     this.socket = null;
     this.open = null;
+    this.missing = null;
     this.agent = null;
     this.phase = 'login';
     this.connected = false;
@@ -125,9 +132,14 @@ export class InboxStore extends EventTarget {
     this.list.upsert({ ...t, conversationId: known?.conversationId ?? null, unreadCount: known?.unreadCount ?? 0 } as TicketListItem);
   }
 
-  /** Sets the list filter and loads its first page. */
-  async setFilter(f: Partial<ListFilter>): Promise<void> {
+  /**
+   * Sets the list filter and loads its first page. The URL keeps it (a reload shows the same
+   * list): a new history entry (`push`), the current one rewritten (`replace`, while typing a
+   * search), or left alone (`none`, when the URL changed first: back/forward).
+   */
+  async setFilter(f: Partial<ListFilter>, url: 'push' | 'replace' | 'none' = 'push'): Promise<void> {
     this.list.filter = { ...this.list.filter, ...f };
+    if (url !== 'none') this.writeUrl(url);
     this.list.reset([]);
     this.nextCursor = null;
     this.changed();
@@ -172,10 +184,20 @@ export class InboxStore extends EventTarget {
     }
   }
 
+  private writeUrl(how: 'push' | 'replace', ticketId = this.open?.id ?? this.missing): void {
+    const url = urlOf(this.list.filter, ticketId);
+    if (url === location.pathname + location.search) return;
+    if (how === 'push') history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  }
+
   async openTicket(ticketId: string | null, push = true): Promise<void> {
     if (!this.socket) return;
-    if (push) history.pushState(null, '', ticketId ? `/inbox/t/${ticketId}` : '/inbox/');
+    if (push) this.writeUrl('push', ticketId);
+    this.missing = null;
+    this.openError = '';
     if (!ticketId) {
+      this.openSeq++;
       this.open = null;
       void call(this.socket, 'ticket:view', { ticketId: null }).catch(() => {});
       this.changed();
@@ -185,20 +207,36 @@ export class InboxStore extends EventTarget {
     // Quick j/j/j: only the last ticket asked for is shown, whatever order the loads end in.
     const seq = ++this.openSeq;
     let t: OpenTicket | null = null;
+    let failure: unknown = null;
     try {
       t = await OpenTicket.load(this.socket, ticketId, () => this.changed());
-    } catch {
-      /* unknown or foreign ticket: nothing opens */
+    } catch (err) {
+      failure = err;
     }
     if (seq !== this.openSeq) return;
     this.open = t;
+    // Unknown, malformed or another workspace's: "not found". Anything else (a timeout): retry.
+    if (failure instanceof ApiError && failure.code !== 'NOT_FOUND' && failure.code !== 'VALIDATION_FAILED') this.openError = failure.message;
+    if (!t) this.missing = ticketId;
     this.markRead();
     this.changed();
   }
 
+  /** Opens the ticket the URL names (or none); a ticket path that is no ticket id is "not found". */
   openFromUrl(): void {
-    const m = /\/inbox\/t\/(tkt_[0-9a-z]{26})/.exec(location.pathname);
-    void this.openTicket(m ? m[1]! : null, false);
+    const u = readUrl(location.pathname, location.search);
+    if (u.ticketId || !u.ticket) return void this.openTicket(u.ticketId, false);
+    this.openSeq++;
+    this.open = null;
+    this.missing = u.ticket;
+    this.changed();
+  }
+
+  /** Back/forward: the list's filter and the open ticket become what the URL says. */
+  followUrl(): void {
+    const { filter } = readUrl(location.pathname, location.search);
+    if (!sameFilter(filter, this.list.filter)) void this.setFilter(filter, 'none');
+    this.openFromUrl();
   }
 
   /** Marks the open ticket read up to its newest message, here and for the other agents. */

@@ -28,7 +28,7 @@ export async function seedEmailInbox(db: Db, workspaceId: string, address = `sup
   const password = randomBytes(12).toString('hex');
   const mailgunKey = `key-${randomBytes(16).toString('hex')}`;
   const inboxId = await createEmailInbox(db, {
-    workspaceId, name: 'Acme Support', email: { address, fromName: 'Acme Support' }, basicUser: user, basicPassword: password, mailgunSigningKey: mailgunKey,
+    workspaceId, name: `Acme Support ${address}`, email: { address, fromName: 'Acme Support' }, basicUser: user, basicPassword: password, mailgunSigningKey: mailgunKey,
   });
   return { inboxId, inbox: toWire('inbox', inboxId), address, user, password, mailgunKey };
 }

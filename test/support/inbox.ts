@@ -11,15 +11,15 @@ export { seedTickets } from './seed-tickets.js';
 /**
  * A fresh browser context (its own cookies) with the inbox open at `path` and the agent
  * logged in. `permissions` are granted to the context; `init` runs in the page before the app;
- * `ignoreHTTPSErrors` lets it load from self-signed test servers.
+ * `ignoreHTTPSErrors` lets it load from self-signed test servers; `viewport` defaults to 1280×800.
  */
 export async function openInbox(
   browser: Browser,
   url: string,
   agent: { email: string; password: string },
-  o: { path?: string; permissions?: string[]; init?: () => void; ignoreHTTPSErrors?: boolean } = {},
+  o: { path?: string; permissions?: string[]; init?: () => void; ignoreHTTPSErrors?: boolean; viewport?: { width: number; height: number } } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: o.permissions ?? [], ignoreHTTPSErrors: o.ignoreHTTPSErrors ?? false });
+  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 800 }, permissions: o.permissions ?? [], ignoreHTTPSErrors: o.ignoreHTTPSErrors ?? false });
   if (o.init) await context.addInitScript(o.init);
   const page = await context.newPage();
   const path = o.path ?? '/inbox/';

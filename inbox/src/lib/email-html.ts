@@ -51,6 +51,8 @@ function clean(el: Element | DocumentFragment): void {
       child.setAttribute('target', '_blank');
       child.setAttribute('rel', 'noopener noreferrer nofollow');
     }
+    // An image the sender gave no text: decorative to a screen reader (blocked or not).
+    if (tag === 'img' && !child.hasAttribute('alt')) child.setAttribute('alt', '');
   }
   // Comments and processing instructions carry nothing to show.
   for (const n of Array.from(el.childNodes)) if (n.nodeType !== Node.ELEMENT_NODE && n.nodeType !== Node.TEXT_NODE) n.remove();
@@ -59,7 +61,8 @@ function clean(el: Element | DocumentFragment): void {
 /**
  * Sanitized email HTML (from the server) as nodes of `doc`, after a second allow-list pass:
  * no script, handler, style, form or frame; links open a new tab without referrer; image
- * `src` only for our own attachment URLs; remote images keep only `data-remote-src`.
+ * `src` only for our own attachment URLs; remote images keep only `data-remote-src`; every
+ * image has an `alt` (empty when the sender gave none).
  */
 export function emailFragment(html: string, doc: Document = document): DocumentFragment {
   // A template's content belongs to an inert document: parsing it runs nothing and loads nothing.

@@ -7,3 +7,6 @@ const box = (d: ReturnType<typeof svg>, label: string) =>
 export const chatIcon = box(svg`<path d="M2 3h12v8H6l-3 3v-3H2z" stroke-linejoin="round"/>`, 'chat');
 export const emailIcon = box(svg`<rect x="1.5" y="3" width="13" height="10" rx="1"/><path d="M2 4l6 5 6-5"/>`, 'email');
 export const bellIcon = box(svg`<path d="M4 11V7a4 4 0 0 1 8 0v4l1 1H3zM6.5 13.5a1.5 1.5 0 0 0 3 0"/>`, 'notifications');
+
+/** A left arrow for "back" buttons (their label names the action). */
+export const backIcon = svg`<svg width="18" height="18" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M10 3L5 8l5 5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;

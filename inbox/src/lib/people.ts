@@ -13,6 +13,9 @@ export function hue(id: string): number {
   return h;
 }
 
+/** A person's avatar background: a stable hue, dark enough for white initials (at least 4.5:1 at every hue). */
+export const avatarColor = (id: string) => `hsl(${hue(id)} 50% 30%)`;
+
 /** An agent's name by id, or a placeholder for agents this client does not know. */
 export function agentName(agents: Map<string, Agent>, id: string | null): string {
   if (!id) return 'nobody';

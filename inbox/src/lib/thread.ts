@@ -157,3 +157,6 @@ export function timeSince(iso: string, now = Date.now()): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
+
+/** "Pending" from "pending": a status or priority as a label. */
+export const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

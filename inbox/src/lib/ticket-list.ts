@@ -1,5 +1,8 @@
 import type { Ticket, TicketListItem, TicketStatus } from '@support/protocol';
 
+/** Every ticket status, in workflow order (written out: a value import of the protocol package would bundle zod). */
+export const STATUSES: readonly TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
+
 export type ListFilter = {
   view: 'mine' | 'unassigned' | 'all';
   /** `null`: every status. */

@@ -11,6 +11,10 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** Another inbox of the workspace has this name (`details.field`: "name"). */
+  INBOX_NAME_TAKEN: 409,
+  /** Another email inbox of the workspace has this address (`details.field`: "address"). */
+  INBOX_ADDRESS_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECHAT_REQUIRED: 422,

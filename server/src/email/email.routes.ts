@@ -21,7 +21,8 @@ type EmailRow = {
  * attachments) and `GET /api/email/messages/:messageId/raw` (the RFC 822 source, as a
  * download). Both need an agent session of the message's workspace. And
  * `POST /api/email/inboxes` (owners and admins) creates an email inbox with generated
- * webhook credentials.
+ * webhook credentials (409 INBOX_NAME_TAKEN / INBOX_ADDRESS_TAKEN when the workspace has one
+ * with that name or address).
  */
 export function emailRouter(ctx: ServiceContext): Router {
   const r = Router();

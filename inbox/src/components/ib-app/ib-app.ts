@@ -1,53 +1,56 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { AutoAway } from '../../lib/auto-away.js';
 import { notificationsOn, setNotifications } from '../../lib/notify.js';
 import { bellIcon } from '../../lib/icons.js';
+import { controls, PHONE_MAX, tokens } from '../../styles/tokens.js';
 import { SHORTCUTS, typingInField } from './shortcuts.js';
+import { appStyles } from './ib-app.styles.js';
 import '../ib-ticket-list/ib-ticket-list.js';
 import '../ib-conversation/ib-conversation.js';
 import '../ib-contact/ib-contact.js';
 import type { IbTicketList } from '../ib-ticket-list/ib-ticket-list.js';
 import type { IbConversation } from '../ib-conversation/ib-conversation.js';
 
+const phoneQuery = `(max-width: ${PHONE_MAX}px)`;
+
 /**
  * The inbox shell: login screen, or the header (presence, notifications, logout), the ticket
  * list, the open conversation and the contact sidebar. Owns the keyboard shortcuts, the
- * automatic away after inactivity, and the unread count in the tab title.
+ * automatic away after inactivity, the unread count in the tab title, where keyboard focus
+ * goes when a ticket is opened or left, and the layout: three panes on a wide screen, the
+ * contact as a panel on a narrower one (`ib-toggle-contact`), and one pane at a time on a
+ * phone (the list, or the open ticket with a way back).
  */
 export class IbApp extends LitElement {
-  static styles = css`
-    :host { display: flex; flex-direction: column; height: 100vh; font: 14px/1.4 system-ui, sans-serif; color: #24292f; }
-    .login { margin: 15vh auto; width: 300px; display: flex; flex-direction: column; gap: 8px; }
-    .login input, .login button { font: inherit; padding: 8px; border: 1px solid #cfd5dc; border-radius: 6px; }
-    .login button { background: #1f6feb; color: #fff; border-color: #1f6feb; cursor: pointer; }
-    .error { color: #b00020; }
-    .bar { display: flex; align-items: center; gap: 10px; padding: 6px 12px; background: #24292f; color: #fff; }
-    .bar .brand { font-weight: 700; margin-right: auto; }
-    .bar button { font: inherit; background: #3b434b; color: #fff; border: 0; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
-    .dot { width: 9px; height: 9px; border-radius: 50%; display: inline-block; margin-right: 4px; }
-    .online { background: #2da44e; }
-    .away { background: #d4a017; }
-    .offline { background: #8c959f; }
-    .conn { font-size: 12px; color: #ffb4b4; }
-    main { flex: 1; display: grid; grid-template-columns: 340px 1fr 260px; min-height: 0; }
-    .help { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.35); display: grid; place-items: center; }
-    .help div { background: #fff; border-radius: 10px; padding: 16px 24px; min-width: 280px; }
-    kbd { border: 1px solid #cfd5dc; border-bottom-width: 2px; border-radius: 4px; padding: 0 6px; font-family: ui-monospace, monospace; }
-    table { border-collapse: collapse; } td { padding: 3px 8px; }
-  `;
+  static styles = [tokens, controls, appStyles];
   private readonly _store = new StoreController(this);
   private readonly away = new AutoAway(() => Date.now());
-  private help = false;
+  /** The contact panel is open (on screens too narrow for the sidebar). */
+  private side = false;
+  private wasReady = false;
   private awayTimer: ReturnType<typeof setInterval> | undefined;
   private readonly onActivity = () => {
     const s = this.away.activity();
     if (s && store.agent) void store.setPresence(s);
   };
   private readonly onKey = (e: KeyboardEvent) => this.shortcut(e);
-  private readonly onPop = () => store.openFromUrl();
+  private readonly onPop = () => store.followUrl();
   private readonly onFocus = () => store.markRead();
+  private readonly onToggleContact = () => {
+    this.side = !this.side;
+    this.requestUpdate();
+    if (this.side) void this.updateComplete.then(() => (this.renderRoot.querySelector('ib-contact') as HTMLElement & { focusPanel(): void }).focusPanel());
+  };
+  private readonly onCloseContact = () => this.closeSide();
+  private readonly onOpened = () => void this.focusTicket();
+  /** The "back to the list" buttons: the ticket closes, at any width. */
+  private readonly onBack = () => {
+    this.closeSide();
+    void store.openTicket(null);
+    this.focusList();
+  };
 
   connectedCallback() {
     super.connectedCallback();
@@ -55,6 +58,10 @@ export class IbApp extends LitElement {
     window.addEventListener('keydown', this.onKey);
     window.addEventListener('popstate', this.onPop);
     window.addEventListener('focus', this.onFocus);
+    this.addEventListener('ib-toggle-contact', this.onToggleContact);
+    this.addEventListener('ib-close-contact', this.onCloseContact);
+    this.addEventListener('ib-opened', this.onOpened);
+    this.addEventListener('ib-back', this.onBack);
     this.awayTimer = setInterval(() => {
       const s = this.away.tick();
       if (s && store.agent) void store.setPresence(s);
@@ -74,10 +81,46 @@ export class IbApp extends LitElement {
   updated() {
     const n = store.unreadTotal();
     document.title = n ? `(${n}) Inbox` : 'Inbox';
+    if (store.phase === 'login' && !this.matches(':focus-within')) (this.renderRoot.querySelector('input[name=email]') as HTMLInputElement | null)?.focus();
+    // Just logged in: the keyboard starts on the list (j/k, arrows, Enter).
+    if (store.phase === 'ready' && !this.wasReady) void this.ticketList()?.updateComplete.then(() => this.ticketList()?.focusList());
+    this.wasReady = store.phase === 'ready';
   }
 
   private conversation(): IbConversation | null {
     return this.renderRoot.querySelector('ib-conversation');
+  }
+
+  private ticketList(): IbTicketList | null {
+    return this.renderRoot.querySelector('ib-ticket-list');
+  }
+
+  private isPhone(): boolean {
+    return matchMedia(phoneQuery).matches;
+  }
+
+  /** After a ticket was opened from the keyboard: focus goes into it (its conversation). */
+  private async focusTicket() {
+    await this.updateComplete;
+    await this.conversation()?.updateComplete;
+    this.conversation()?.focusThread();
+  }
+
+  /** Escape: back to the list. On a phone the ticket closes; focus returns to the list, on its row. */
+  private back() {
+    this.closeSide();
+    if (this.isPhone() && (store.open || store.missing)) void store.openTicket(null);
+    this.focusList();
+  }
+
+  private focusList() {
+    void this.updateComplete.then(() => this.ticketList()?.focusList());
+  }
+
+  private closeSide() {
+    if (!this.side) return;
+    this.side = false;
+    this.requestUpdate();
   }
 
   private step(by: number) {
@@ -85,16 +128,28 @@ export class IbApp extends LitElement {
     if (!ids.length) return;
     const at = store.open ? ids.indexOf(store.open.id) : -1;
     const i = Math.min(ids.length - 1, Math.max(0, at < 0 ? 0 : at + by));
-    (this.renderRoot.querySelector('ib-ticket-list') as IbTicketList | null)?.reveal(i);
+    this.ticketList()?.reveal(i);
     void store.openTicket(ids[i]!);
   }
 
+  private toggleHelp() {
+    const d = this.renderRoot.querySelector('dialog') as HTMLDialogElement | null;
+    if (!d) return;
+    if (d.open) d.close();
+    else d.showModal();
+  }
+
   private shortcut(e: KeyboardEvent) {
-    if (store.phase !== 'ready' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (store.phase !== 'ready' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    const help = this.renderRoot.querySelector('dialog') as HTMLDialogElement | null;
+    if (help?.open) {
+      if (e.key === '?') help.close(); // Escape closes it natively
+      return;
+    }
     if (e.key === 'Escape') {
       if (typingInField(e)) (e.composedPath()[0] as HTMLElement).blur();
-      this.help = false;
-      this.requestUpdate();
+      else if (this.side) this.closeSide();
+      else if (store.open || store.missing) this.back();
       return;
     }
     if (typingInField(e)) return;
@@ -106,11 +161,8 @@ export class IbApp extends LitElement {
       n: () => conv?.composer()?.focusMode('internal'),
       e: () => conv?.resolve(),
       a: () => conv?.assignToMe(),
-      '/': () => ((this.renderRoot.querySelector('ib-ticket-list') as IbTicketList | null)?.renderRoot.querySelector('#search') as HTMLInputElement | null)?.focus(),
-      '?': () => {
-        this.help = !this.help;
-        this.requestUpdate();
-      },
+      '/': () => this.ticketList()?.focusSearch(),
+      '?': () => this.toggleHelp(),
     };
     const run = actions[e.key];
     if (!run) return;
@@ -135,39 +187,48 @@ export class IbApp extends LitElement {
     this.requestUpdate();
   }
 
+  private renderLogin() {
+    return html`<div class="login-wrap">
+      <form class="login" @submit=${this.onLogin} aria-labelledby="login-title">
+        <h1 id="login-title">Support inbox</h1>
+        <label>Email <input class="field" name="email" type="email" autocomplete="username" required /></label>
+        <label>Password <input class="field" name="password" type="password" autocomplete="current-password" required /></label>
+        <button class="btn primary" type="submit">Log in</button>
+        <span class="error" role="alert">${store.loginError}</span>
+      </form>
+    </div>`;
+  }
+
   render() {
     if (store.phase === 'boot') return nothing;
-    if (store.phase === 'login')
-      return html`<form class="login" @submit=${this.onLogin}>
-        <h1>Support inbox</h1>
-        <input name="email" type="email" autocomplete="username" placeholder="Email" required />
-        <input name="password" type="password" autocomplete="current-password" placeholder="Password" required />
-        <button type="submit">Log in</button>
-        <span class="error">${store.loginError}</span>
-      </form>`;
+    if (store.phase === 'login') return this.renderLogin();
     const a = store.agent!;
+    const notifying = notificationsOn();
+    const pane = store.open || store.missing ? 'ticket' : 'list';
     return html`
-      <div class="bar">
+      <header class="bar">
         <span class="brand">Inbox</span>
-        ${store.connected ? nothing : html`<span class="conn">reconnecting…</span>`}
-        <button class="presence" @click=${() => this.togglePresence()} title="Toggle online/away">
-          <span class="dot ${a.availability}"></span>${a.name} · ${a.availability}
+        ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
+        <button class="btn presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
+          aria-label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
+          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span> ${a.availability}
         </button>
-        <button @click=${() => void this.toggleNotifications()} aria-pressed=${notificationsOn()} title="Desktop notifications and sound">${bellIcon} ${notificationsOn() ? 'on' : 'off'}</button>
-        <button @click=${() => { this.help = true; this.requestUpdate(); }} title="Keyboard shortcuts">?</button>
-        <button class="logout" @click=${() => void store.logout()}>Log out</button>
-      </div>
-      <main>
+        <button class="btn" @click=${() => void this.toggleNotifications()} aria-pressed=${notifying} title="Desktop notifications and sound">
+          ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
+        </button>
+        <button class="btn icon" @click=${() => this.toggleHelp()} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
+        <button class="btn logout" @click=${() => void store.logout()}>Log out</button>
+      </header>
+      <main class="${pane} ${this.side && store.open ? 'side' : ''}">
         <ib-ticket-list></ib-ticket-list>
-        <ib-conversation></ib-conversation>
+        <ib-conversation .contactOpen=${this.side}></ib-conversation>
         <ib-contact></ib-contact>
       </main>
-      ${this.help
-        ? html`<div class="help" @click=${() => { this.help = false; this.requestUpdate(); }}>
-            <div role="dialog" aria-label="Keyboard shortcuts"><h3>Keyboard shortcuts</h3>
-              <table>${SHORTCUTS.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table></div>
-          </div>`
-        : nothing}
+      <dialog aria-labelledby="help-title">
+        <h2 id="help-title">Keyboard shortcuts</h2>
+        <button class="btn quiet icon close" aria-label="Close" @click=${() => this.toggleHelp()}>✕</button>
+        <table>${SHORTCUTS.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
+      </dialog>
     `;
   }
 }

@@ -2,13 +2,15 @@
 export const SHORTCUTS = [
   ['j', 'next ticket'],
   ['k', 'previous ticket'],
+  ['↑ ↓', 'move in the list'],
+  ['Enter', 'open the ticket'],
   ['r', 'reply'],
   ['n', 'internal note'],
   ['e', 'resolve'],
   ['a', 'assign to me'],
   ['/', 'search tickets'],
   ['?', 'show or hide this help'],
-  ['Esc', 'leave the text field / close this help'],
+  ['Esc', 'leave the text field, then back to the list'],
 ] as const;
 
 /** Whether a key event comes from a place where letters are typed (shortcuts stay off there). */

@@ -1,9 +1,10 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing, unsafeCSS } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Attachment } from '@support/protocol';
 import { store } from '../../store.js';
 import { uploadAttachment } from '../../api.js';
 import { formatSize } from '../../lib/email-html.js';
+import { controls, PHONE_MAX } from '../../styles/tokens.js';
 
 /** Files go with the next send; `uploading` counts uploads still in flight. */
 type Draft = { text: string; mode: 'public' | 'internal'; files: Attachment[]; uploading: number };
@@ -22,22 +23,27 @@ const TYPING_IDLE_MS = 4000;
  * switching tickets. Sends `typing` while the agent types.
  */
 export class IbComposer extends LitElement {
-  static styles = css`
-    :host { display: block; border-top: 1px solid #e3e6ea; padding: 8px; background: #fff; }
-    :host([mode='internal']) { background: #fff8e1; }
-    .modes { display: flex; gap: 4px; margin-bottom: 6px; }
-    .modes button { border: 1px solid #cfd5dc; background: #f6f8fa; border-radius: 6px; padding: 2px 10px; cursor: pointer; font: inherit; }
-    .modes button[aria-pressed='true'] { background: #24292f; color: #fff; }
-    .modes button.note[aria-pressed='true'] { background: #b58900; border-color: #b58900; }
-    textarea { width: 100%; box-sizing: border-box; min-height: 64px; max-height: 200px; resize: vertical; font: inherit; padding: 6px 8px; border: 1px solid #cfd5dc; border-radius: 6px; }
-    .hint { color: #6a737d; font-size: 12px; margin-top: 4px; display: flex; justify-content: space-between; }
-    .error { color: #b00020; }
-    .files { display: flex; gap: 6px; flex-wrap: wrap; margin: 0 0 6px; padding: 0; list-style: none; font-size: 12px; }
-    .files li { background: #eef1f4; border-radius: 10px; padding: 1px 4px 1px 8px; }
-    .files button { border: 0; background: none; cursor: pointer; padding: 0 4px; font: inherit; }
-    .attach { margin-left: auto; }
-    input[type='file'] { display: none; }
-  `;
+  static styles = [
+    controls,
+    css`
+      :host { display: block; border-top: 1px solid var(--ib-border-muted); padding: var(--ib-space-2) var(--ib-space-4) var(--ib-space-3); background: var(--ib-bg); }
+      :host([mode='internal']) { background: var(--ib-note); }
+      .modes { display: flex; gap: var(--ib-space-2); margin-bottom: var(--ib-space-2); align-items: center; }
+      .seg { display: inline-flex; padding: 2px; gap: 2px; background: var(--ib-bg-muted); border-radius: var(--ib-radius); }
+      .seg button { border: 0; background: transparent; border-radius: 4px; padding: 0 var(--ib-space-3); min-height: 26px; cursor: pointer; font-size: var(--ib-text-md); font-weight: 500; color: var(--ib-text-muted); }
+      .seg button[aria-pressed='true'] { background: var(--ib-bg); color: var(--ib-text); box-shadow: 0 1px 2px rgba(31, 35, 40, 0.12); }
+      .seg button.note[aria-pressed='true'] { background: var(--ib-attention-subtle); color: var(--ib-attention); }
+      textarea { display: block; width: 100%; min-height: 64px; max-height: 200px; resize: vertical; }
+      :host([mode='internal']) textarea { border-color: var(--ib-attention-border); }
+      .hint { color: var(--ib-text-muted); font-size: var(--ib-text-sm); margin-top: var(--ib-space-1); display: flex; justify-content: space-between; gap: var(--ib-space-2); flex-wrap: wrap; }
+      .error { color: var(--ib-danger); }
+      .files { display: flex; gap: 6px; flex-wrap: wrap; margin: 0 0 var(--ib-space-2); padding: 0; list-style: none; }
+      .files button { border: 0; background: none; cursor: pointer; padding: 0 4px; color: var(--ib-text-muted); }
+      .attach { margin-left: auto; }
+      input[type='file'] { display: none; }
+      @media (max-width: ${unsafeCSS(PHONE_MAX)}px) { :host { padding: var(--ib-space-2) var(--ib-space-3); } .hint .keys { display: none; } }
+    `,
+  ];
 
   static properties = { ticketId: { type: String } };
   declare ticketId: string;
@@ -172,25 +178,28 @@ export class IbComposer extends LitElement {
     const d = this.draft;
     return html`
       <div class="modes">
-        <button data-mode="public" aria-pressed=${d.mode === 'public'} @click=${() => this.setMode('public')}>Reply</button>
-        <button class="note" data-mode="internal" aria-pressed=${d.mode === 'internal'} @click=${() => this.setMode('internal')}>Internal note</button>
-        <button class="attach" @click=${() => (this.renderRoot.querySelector('input[type=file]') as HTMLInputElement).click()}>Attach files</button>
+        <div class="seg" role="group" aria-label="Write">
+          <button data-mode="public" aria-pressed=${d.mode === 'public'} aria-keyshortcuts="r" @click=${() => this.setMode('public')}>Reply</button>
+          <button class="note" data-mode="internal" aria-pressed=${d.mode === 'internal'} aria-keyshortcuts="n" @click=${() => this.setMode('internal')}>Internal note</button>
+        </div>
+        <button class="btn quiet attach" @click=${() => (this.renderRoot.querySelector('input[type=file]') as HTMLInputElement).click()}>Attach files</button>
         <input type="file" multiple aria-label="Attach files" @change=${this.onFiles} />
       </div>
       ${d.files.length || d.uploading
         ? html`<ul class="files" aria-label="Files to send">
-            ${d.files.map((f) => html`<li>${f.filename} (${formatSize(f.size)})<button aria-label="Remove ${f.filename}" @click=${() => this.removeFile(f.id)}>×</button></li>`)}
-            ${d.uploading ? html`<li class="uploading">uploading ${d.uploading} file(s)…</li>` : nothing}
+            ${d.files.map((f) => html`<li class="chip">${f.filename} (${formatSize(f.size)})<button aria-label="Remove ${f.filename}" @click=${() => this.removeFile(f.id)}>×</button></li>`)}
+            ${d.uploading ? html`<li class="chip uploading">uploading ${d.uploading} file(s)…</li>` : nothing}
           </ul>`
         : nothing}
       <textarea
+        class="field"
         aria-label=${d.mode === 'internal' ? 'Internal note' : 'Reply'}
         placeholder=${d.mode === 'internal' ? 'Note for your team (the visitor never sees it)' : this.replyHint()}
         .value=${live(d.text)}
         @input=${this.onInput}
         @keydown=${this.onKey}
       ></textarea>
-      <div class="hint"><span>Enter to send · Shift+Enter for a new line</span><span class="error">${this.error}</span></div>
+      <div class="hint"><span class="keys">Enter to send · Shift+Enter for a new line · Esc to leave</span><span class="error" role="alert">${this.error}</span></div>
     `;
   }
 }

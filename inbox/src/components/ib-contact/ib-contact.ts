@@ -1,7 +1,8 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, css, nothing, unsafeCSS } from 'lit';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { timeSince } from '../../lib/thread.js';
+import { controls, WIDE_MIN } from '../../styles/tokens.js';
 
 const ago = (iso: string) => {
   const s = timeSince(iso);
@@ -9,22 +10,47 @@ const ago = (iso: string) => {
 };
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-/** The contact sidebar of the open ticket: name, email, attributes, and their tickets. */
+/**
+ * The contact sidebar of the open ticket: name, email, attributes, and their tickets (each
+ * opens with a click or Enter), all kept live. On screens without room for it, it is a panel
+ * over the ticket with a close button that fires `ib-close-contact`.
+ */
 export class IbContact extends LitElement {
-  static styles = css`
-    :host { display: block; overflow-y: auto; border-left: 1px solid #e3e6ea; background: #fff; padding: 12px; font-size: 13px; }
-    h2 { font-size: 15px; margin: 0 0 2px; overflow-wrap: anywhere; }
-    h3 { font-size: 12px; text-transform: uppercase; color: #6a737d; margin: 16px 0 6px; }
-    .email { color: #57606a; overflow-wrap: anywhere; }
-    dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; margin: 0; }
-    dt { color: #6a737d; }
-    dd { margin: 0; overflow-wrap: anywhere; }
-    ul { list-style: none; margin: 0; padding: 0; }
-    li { padding: 4px 0; border-bottom: 1px solid #f0f2f4; cursor: pointer; }
-    li[aria-current='true'] { font-weight: 600; cursor: default; }
-    .status { color: #6a737d; font-size: 12px; }
-  `;
+  static styles = [
+    controls,
+    css`
+      :host { display: block; overflow-y: auto; border-left: 1px solid var(--ib-border-muted); background: var(--ib-bg); padding: var(--ib-space-4); font-size: var(--ib-text-md); box-sizing: border-box; }
+      .head { display: flex; align-items: flex-start; gap: var(--ib-space-2); }
+      .who { flex: 1; min-width: 0; }
+      h2 { font-size: var(--ib-text-lg); margin: 0 0 2px; overflow-wrap: anywhere; }
+      h2:focus { outline: none; }
+      h3 { font-size: var(--ib-text-xs); letter-spacing: 0.04em; text-transform: uppercase; color: var(--ib-text-muted); margin: var(--ib-space-5) 0 var(--ib-space-2); }
+      .email { color: var(--ib-text-muted); overflow-wrap: anywhere; }
+      dl { display: grid; grid-template-columns: minmax(0, auto) minmax(0, 1fr); gap: var(--ib-space-1) var(--ib-space-3); margin: 0; }
+      dt { color: var(--ib-text-muted); overflow-wrap: anywhere; }
+      dd { margin: 0; overflow-wrap: anywhere; }
+      ul { list-style: none; margin: 0; padding: 0; }
+      li { border-bottom: 1px solid var(--ib-border-muted); }
+      li > button, li > .current { display: block; width: 100%; box-sizing: border-box; overflow-wrap: anywhere; text-align: left; padding: var(--ib-space-2) var(--ib-space-1); border: 0; background: none; cursor: pointer; border-radius: 4px; font-size: inherit; }
+      li > button:hover { background: var(--ib-bg-hover); }
+      li > .current { cursor: default; font-weight: 600; }
+      .status { display: block; color: var(--ib-text-muted); font-size: var(--ib-text-sm); font-weight: 400; }
+      .close { display: none; }
+      @media (max-width: ${unsafeCSS(WIDE_MIN - 1)}px) { .close { display: inline-flex; } }
+    `,
+  ];
   private readonly _store = new StoreController(this);
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.setAttribute('role', 'complementary');
+    this.setAttribute('aria-label', 'Contact');
+  }
+
+  /** Focuses the panel's heading (opened as a panel over the ticket). */
+  focusPanel() {
+    (this.renderRoot.querySelector('h2') as HTMLElement | null)?.focus();
+  }
 
   render() {
     const open = store.open;
@@ -32,19 +58,25 @@ export class IbContact extends LitElement {
     const c = open.contactDetail?.contact ?? open.contact;
     const attrs = Object.entries(c.attributes ?? {});
     return html`
-      <h2>${c.name ?? 'Anonymous visitor'}</h2>
-      <div class="email">${c.email ?? 'no email'}</div>
+      <div class="head">
+        <div class="who">
+          <h2 tabindex="-1">${c.name ?? 'Anonymous visitor'}</h2>
+          <div class="email">${c.email ?? 'No email address'}</div>
+        </div>
+        <button class="btn quiet icon close" aria-label="Close contact details" @click=${() => this.dispatchEvent(new CustomEvent('ib-close-contact', { bubbles: true, composed: true }))}>✕</button>
+      </div>
       ${attrs.length
         ? html`<h3>Attributes</h3>
             <dl>${attrs.map(([k, v]) => html`<dt>${k}</dt><dd>${show(v)}</dd>`)}</dl>`
         : nothing}
       <h3>Tickets</h3>
       <ul>
-        ${(open.contactDetail?.tickets ?? []).map(
-          (t) => html`<li aria-current=${t.id === open.id} @click=${() => t.id !== open.id && void store.openTicket(t.id)}>
-            #${t.number} ${t.subject}<br /><span class="status">${t.status} · ${ago(t.createdAt)}</span>
-          </li>`,
-        )}
+        ${(open.contactDetail?.tickets ?? []).map((t) => {
+          const label = html`#${t.number} ${t.subject}<span class="status">${t.status} · ${ago(t.createdAt)}</span>`;
+          return html`<li aria-current=${t.id === open.id}>
+            ${t.id === open.id ? html`<span class="current">${label}</span>` : html`<button @click=${() => void store.openTicket(t.id)}>${label}</button>`}
+          </li>`;
+        })}
       </ul>
     `;
   }

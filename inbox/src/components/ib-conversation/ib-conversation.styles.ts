@@ -1,46 +1,74 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { PHONE_MAX, WIDE_MIN } from '../../styles/tokens.js';
+
+const phone = unsafeCSS(`(max-width: ${PHONE_MAX}px)`);
+const wide = unsafeCSS(`(min-width: ${WIDE_MIN}px)`);
 
 export const conversationStyles = css`
-  :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: #f6f8fa; }
-  .empty { margin: auto; color: #6a737d; }
-  header { background: #fff; border-bottom: 1px solid #e3e6ea; padding: 8px 12px; display: flex; flex-direction: column; gap: 6px; }
-  .title { font-size: 16px; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  .num { color: #6a737d; font-weight: 400; }
-  .actions, .tags { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
-  select, button, input { font: inherit; font-size: 13px; }
-  select, input.addtag { padding: 3px 6px; border: 1px solid #cfd5dc; border-radius: 6px; }
-  button { border: 1px solid #cfd5dc; background: #f6f8fa; border-radius: 6px; padding: 3px 10px; cursor: pointer; }
-  button.resolve { background: #2da44e; border-color: #2da44e; color: #fff; }
-  button:disabled { opacity: 0.5; cursor: default; }
-  .tag, .team { background: #eef1f4; border-radius: 10px; padding: 1px 4px 1px 8px; font-size: 12px; }
-  .team { padding-right: 8px; }
-  .tag button { border: 0; background: none; padding: 0 4px; }
-  input.addtag { width: 90px; }
-  .error { color: #b00020; font-size: 13px; }
-  .collision { background: #fff3cd; color: #6b4e00; padding: 6px 12px; font-size: 13px; border-bottom: 1px solid #f0d98c; }
-  .thread { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 6px; }
-  .day { text-align: center; color: #6a737d; font-size: 12px; margin: 8px 0; }
-  .day span { background: #e9ecef; border-radius: 10px; padding: 2px 10px; }
-  .activity { text-align: center; color: #6a737d; font-size: 12px; font-style: italic; }
+  :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ib-bg-canvas); }
+  .empty, .not-found { margin: auto; padding: var(--ib-space-5); max-width: 360px; text-align: center; color: var(--ib-text-muted); }
+  .not-found h2 { color: var(--ib-text); font-size: var(--ib-text-lg); margin: 0 0 var(--ib-space-2); }
+  .not-found p { margin: 0 0 var(--ib-space-4); }
+  .not-found .actions { justify-content: center; }
+  kbd { border: 1px solid var(--ib-border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; font-family: var(--ib-font-mono); font-size: var(--ib-text-sm); background: var(--ib-bg); color: var(--ib-text); }
+
+  header { background: var(--ib-bg); border-bottom: 1px solid var(--ib-border-muted); padding: var(--ib-space-2) var(--ib-space-4) var(--ib-space-3); display: flex; flex-direction: column; gap: var(--ib-space-2); }
+  .top { display: flex; align-items: center; gap: var(--ib-space-2); min-width: 0; }
+  .heading { flex: 1; min-width: 0; }
+  h2.title { font-size: var(--ib-text-lg); font-weight: 600; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .num { color: var(--ib-text-muted); font-weight: 400; }
+  .requester { font-size: var(--ib-text-md); color: var(--ib-text-muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; display: flex; gap: var(--ib-space-1); align-items: center; }
+  .requester .name { color: var(--ib-text); font-weight: 500; }
+  .back { display: none; }
+  @media ${wide} { .contact-toggle { display: none; } }
+  @media ${phone} {
+    .back { display: inline-flex; }
+    header { padding: var(--ib-space-2) var(--ib-space-3); }
+  }
+  .actions, .tags { display: flex; gap: var(--ib-space-2); flex-wrap: wrap; align-items: center; }
+  .actions select { max-width: 220px; }
+  .tag, .team { padding-right: 2px; font-size: var(--ib-text-sm); line-height: 22px; }
+  .team { padding-right: var(--ib-space-2); }
+  .tag button { border: 0; background: none; padding: 0 6px; border-radius: var(--ib-radius-pill); cursor: pointer; color: var(--ib-text-muted); line-height: 22px; }
+  .tag button:hover { background: var(--ib-border); color: var(--ib-text); }
+  input.addtag { width: 110px; min-height: 26px; font-size: var(--ib-text-sm); }
+  .error { color: var(--ib-danger); font-size: var(--ib-text-md); }
+  .collision { background: var(--ib-attention-subtle); color: var(--ib-attention); padding: var(--ib-space-2) var(--ib-space-4); font-size: var(--ib-text-md); border-bottom: 1px solid var(--ib-attention-border); }
+
+  .thread { flex: 1; overflow-y: auto; padding: var(--ib-space-3) var(--ib-space-4); display: flex; flex-direction: column; gap: var(--ib-space-2); }
+  .thread:focus-visible { outline-offset: -3px; }
+  .day { text-align: center; color: var(--ib-text-muted); font-size: var(--ib-text-sm); margin: var(--ib-space-2) 0; }
+  .day span { background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius-pill); padding: 1px 10px; }
+  .activity { text-align: center; color: var(--ib-text-muted); font-size: var(--ib-text-sm); }
   /* Off-screen messages skip layout and paint: a long thread opens in about the time of a short one. */
   .msg, .activity, .day { content-visibility: auto; contain-intrinsic-size: auto 56px; }
-  .msg { max-width: 72%; padding: 6px 10px; border-radius: 10px; background: #fff; border: 1px solid #e3e6ea; align-self: flex-start; }
-  .msg.agent { align-self: flex-end; background: #e8f0fe; border-color: #c8dafc; }
-  .msg.internal { background: #fff8e1; border: 1px dashed #d4a017; }
-  .msg.system { align-self: center; background: #f0f0f0; font-size: 13px; }
-  .msg.pending { opacity: 0.6; }
-  .head { display: flex; gap: 8px; font-size: 12px; color: #57606a; align-items: baseline; }
-  .author { font-weight: 600; color: #24292f; }
-  .badge { background: #d4a017; color: #fff; border-radius: 4px; padding: 0 4px; font-size: 11px; }
-  .seen { color: #2da44e; }
+  .msg { max-width: min(72%, 640px); padding: var(--ib-space-2) var(--ib-space-3); border-radius: var(--ib-radius-lg); background: var(--ib-bg); border: 1px solid var(--ib-border-muted); align-self: flex-start; }
+  .msg.has-email { max-width: min(100%, 760px); width: 100%; box-sizing: border-box; }
+  .msg.agent { align-self: flex-end; background: var(--ib-accent-subtle); border-color: var(--ib-accent-border); }
+  .msg.internal { background: var(--ib-note); border: 1px dashed var(--ib-attention-border); }
+  .msg.system { align-self: center; background: var(--ib-bg-muted); font-size: var(--ib-text-md); }
+  .msg.pending { opacity: 0.75; }
+  @media ${phone} {
+    .thread { padding: var(--ib-space-3); }
+    .msg { max-width: 88%; }
+  }
+  .head { display: flex; gap: var(--ib-space-2); font-size: var(--ib-text-sm); color: var(--ib-text-muted); align-items: baseline; flex-wrap: wrap; }
+  .author { font-weight: 600; color: var(--ib-text); }
+  .badge { background: var(--ib-attention-subtle); color: var(--ib-attention); border: 1px solid var(--ib-attention-border); border-radius: 4px; padding: 0 4px; font-size: var(--ib-text-xs); font-weight: 600; }
+  .seen { color: var(--ib-success-text); font-weight: 500; }
+  .via { display: inline-flex; align-items: center; gap: 3px; }
+  .retry { border: 0; background: none; padding: 0; color: var(--ib-accent); text-decoration: underline; cursor: pointer; font-size: inherit; }
   .body { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 2px; }
-  .files { list-style: none; margin: 4px 0 0; padding: 0; display: flex; gap: 6px; flex-wrap: wrap; font-size: 12px; }
-  .files a { display: inline-flex; align-items: center; gap: 4px; border: 1px solid #e3e6ea; border-radius: 6px; padding: 2px 6px; background: #fff; }
+  .body a, .files a { color: var(--ib-link, var(--ib-accent)); text-decoration: underline; text-underline-offset: 2px; }
+  /* Links on the agent's tinted bubbles: a darker blue keeps 4.5:1. */
+  .msg.agent { --ib-link: #0550ae; }
+  .files { list-style: none; margin: var(--ib-space-1) 0 0; padding: 0; display: flex; gap: 6px; flex-wrap: wrap; font-size: var(--ib-text-sm); }
+  .files a, .files li:not(:has(a)) { display: inline-flex; align-items: center; gap: var(--ib-space-1); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius); padding: 2px 6px; background: var(--ib-bg); }
   .files .thumb { max-width: 96px; max-height: 64px; border-radius: 4px; }
-  .files .size { color: #6a737d; }
-  .delivery { font-size: 12px; color: #57606a; margin-top: 2px; text-align: right; }
-  .delivery.sent { color: #2da44e; }
-  .delivery.failed, .delivery.not_sent { color: #b00020; }
-  .typing { color: #6a737d; font-size: 13px; font-style: italic; }
+  .files .size { color: var(--ib-text-muted); }
+  .delivery { font-size: var(--ib-text-sm); color: var(--ib-text-muted); margin-top: 2px; text-align: right; display: flex; gap: var(--ib-space-1); justify-content: flex-end; align-items: center; }
+  .delivery.sent { color: var(--ib-success-text); }
+  .delivery.failed, .delivery.not_sent { color: var(--ib-danger); }
+  .typing { color: var(--ib-text-muted); font-size: var(--ib-text-md); font-style: italic; }
   .earlier { align-self: center; }
 `;

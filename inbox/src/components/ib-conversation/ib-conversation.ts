@@ -1,10 +1,13 @@
-import { LitElement, html, css, nothing } from 'lit';
-import type { Message, TicketPriority, TicketStatus } from '@support/protocol';
+import { LitElement, html, nothing } from 'lit';
+import type { Message, TicketPriority } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { call } from '../../api.js';
-import { buildTimeline, newestWithin } from '../../lib/thread.js';
+import { buildTimeline, capitalize, newestWithin } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
+import { STATUSES } from '../../lib/ticket-list.js';
+import { backIcon, chatIcon, emailIcon } from '../../lib/icons.js';
+import { controls } from '../../styles/tokens.js';
 import { renderTimeline } from './timeline.js';
 import { conversationStyles } from './ib-conversation.styles.js';
 import '../ib-composer/ib-composer.js';
@@ -14,7 +17,6 @@ import type { IbComposer } from '../ib-composer/ib-composer.js';
 export const FIRST_FRAME_ITEMS = 60;
 /** Frames (about half a second) during which an opened thread is held at its end while its items settle to their real sizes. */
 const STICK_FRAMES = 30;
-const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
 const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 
 /** The last public agent reply at or before the visitor's read marker. */
@@ -26,14 +28,19 @@ function lastSeen(messages: Message[], contactReadSeq: number, conversationId: s
 }
 
 /**
- * The open ticket: actions (assign, status, priority, tags), the collision notice, the
- * timeline (messages, notes, activities, day separators, "seen", typing) and the composer.
+ * The open ticket: who asked (kept live), actions (assign, status, priority, tags), the
+ * collision notice, the timeline (messages, notes, activities, day separators, "seen",
+ * typing; a focusable scroll region) and the composer; or "not found" for a ticket that
+ * cannot be opened. Fires `ib-back` (back to the list) and `ib-toggle-contact` (the contact
+ * panel, on screens without room for the sidebar; `contactOpen` says whether it is open).
  * A newly opened ticket first renders its newest FIRST_FRAME_ITEMS items (what is on
  * screen), then the rest in the next task. Performance measures: `ib-open:render` (data in
  * hand → first frame's thread laid out) and `ib-open:full` (→ whole thread laid out).
  */
 export class IbConversation extends LitElement {
-  static styles = conversationStyles;
+  static styles = [controls, conversationStyles];
+  static properties = { contactOpen: { type: Boolean } };
+  declare contactOpen: boolean;
   private readonly _store = new StoreController(this);
   private shownId: string | null = null;
   private shownCount = 0;
@@ -47,6 +54,11 @@ export class IbConversation extends LitElement {
   /** The last ticket action's error, shown under the actions until the next one. */
   private actionError = '';
   private typingTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.contactOpen = false;
+  }
 
   connectedCallback() {
     super.connectedCallback();
@@ -63,6 +75,30 @@ export class IbConversation extends LitElement {
 
   composer(): IbComposer | null {
     return this.renderRoot.querySelector('ib-composer');
+  }
+
+  /** Moves keyboard focus into the ticket: its conversation (arrows scroll it), or the way back when it was not found. */
+  focusThread() {
+    (this.renderRoot.querySelector('.thread, .not-found button') as HTMLElement | null)?.focus();
+  }
+
+  private back() {
+    this.dispatchEvent(new CustomEvent('ib-back', { bubbles: true, composed: true }));
+  }
+
+  private renderMissing() {
+    if (store.openError)
+      return html`<div class="not-found" role="alert">
+        <h2>Could not open this ticket</h2>
+        <p>${store.openError}</p>
+        <div class="actions"><button class="btn primary" @click=${() => void store.openTicket(store.missing, false)}>Try again</button>
+          <button class="btn" @click=${this.back}>Back to the list</button></div>
+      </div>`;
+    return html`<div class="not-found" role="alert">
+      <h2>Ticket not found</h2>
+      <p>There is no ticket at this address in your workspace. It may have been deleted, or the link may be wrong.</p>
+      <button class="btn primary" @click=${this.back}>Back to the list</button>
+    </div>`;
   }
 
   willUpdate() {
@@ -183,8 +219,14 @@ export class IbConversation extends LitElement {
 
   render() {
     const open = store.open;
-    if (!open) return html`<div class="empty">Select a ticket. Press <kbd>?</kbd> for shortcuts.</div>`;
+    if (!open) {
+      if (store.missing) return this.renderMissing();
+      return html`<div class="empty">Select a ticket to read it here.<br />Press <kbd>?</kbd> for keyboard shortcuts.</div>`;
+    }
     const t = open.ticket;
+    const who = t.requester.name ?? open.contact.name ?? t.requester.email ?? 'Visitor';
+    const email = t.requester.name ? t.requester.email : null;
+    const chatConversations = new Set(open.conversations.filter((c) => c.channel === 'chat').map((c) => c.id));
     const messages = open.messages.list();
     const conv = open.conversations[open.conversations.length - 1];
     const seenSeq = lastSeen(messages, conv?.contactLastReadSeq ?? 0, conv?.id);
@@ -198,10 +240,18 @@ export class IbConversation extends LitElement {
     const team = store.teams.find((x) => x.id === t.teamId);
     return html`
       <header>
-        <div class="title"><span class="num">#${t.number}</span> <span class="subject">${t.subject}</span></div>
+        <div class="top">
+          <button class="btn quiet icon back" aria-label="Back to the list" title="Back to the list (Esc)" @click=${this.back}>${backIcon}</button>
+          <div class="heading">
+            <h2 class="title"><span class="num">#${t.number}</span> <span class="subject">${t.subject}</span></h2>
+            <div class="requester"><span class="icon">${t.channel === 'email' ? emailIcon : chatIcon}</span><span class="name">${who}</span>${email ? html`<span class="address">· ${email}</span>` : nothing}</div>
+          </div>
+          <button class="btn contact-toggle" aria-label="Contact details" aria-expanded=${this.contactOpen}
+            @click=${() => this.dispatchEvent(new CustomEvent('ib-toggle-contact', { bubbles: true, composed: true }))}>Contact</button>
+        </div>
         <div class="actions">
-          <button class="me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)">Assign to me</button>
-          <select aria-label="Assignee" @change=${this.onAssign}>
+          <button class="btn me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)" aria-keyshortcuts="a">Assign to me</button>
+          <select class="field" aria-label="Assignee" @change=${this.onAssign}>
             <option value="" ?selected=${!t.assigneeId}>Unassigned</option>
             ${[...store.agents.values()].map((a) => html`<option value=${a.id} ?selected=${t.assigneeId === a.id}>${a.name}${a.id === me ? ' (me)' : ''} · ${a.availability}</option>`)}
             <optgroup label="Team">
@@ -209,18 +259,18 @@ export class IbConversation extends LitElement {
               <option value="team:none">No team</option>
             </optgroup>
           </select>
-          <select aria-label="Status" @change=${(e: Event) => this.act('ticket:setStatus', { status: (e.target as HTMLSelectElement).value })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${s}</option>`)}
+          <select class="field" aria-label="Status" @change=${(e: Event) => this.act('ticket:setStatus', { status: (e.target as HTMLSelectElement).value })}>
+            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${capitalize(s)}</option>`)}
           </select>
-          <select aria-label="Priority" @change=${(e: Event) => this.act('ticket:setPriority', { priority: (e.target as HTMLSelectElement).value })}>
-            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${p}</option>`)}
+          <select class="field" aria-label="Priority" @change=${(e: Event) => this.act('ticket:setPriority', { priority: (e.target as HTMLSelectElement).value })}>
+            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${capitalize(p)} priority</option>`)}
           </select>
-          <button class="resolve" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)">Resolve</button>
+          <button class="btn success resolve" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)" aria-keyshortcuts="e">Resolve</button>
         </div>
         <div class="tags">
-          ${team ? html`<span class="team">Team: ${team.name}</span>` : nothing}
-          ${t.tags.map((g) => html`<span class="tag">${g}<button aria-label="Remove tag ${g}" @click=${() => this.act('ticket:removeTag', { tag: g })}>×</button></span>`)}
-          <input class="addtag" placeholder="+ tag" aria-label="Add tag" @keydown=${this.onTag} />
+          ${team ? html`<span class="chip team">Team: ${team.name}</span>` : nothing}
+          ${t.tags.map((g) => html`<span class="chip tag">${g}<button aria-label="Remove tag ${g}" @click=${() => this.act('ticket:removeTag', { tag: g })}>×</button></span>`)}
+          <input class="field addtag" placeholder="Add a tag…" aria-label="Add tag" @keydown=${this.onTag} />
         </div>
         ${this.actionError ? html`<div class="error" role="alert">${this.actionError}</div>` : nothing}
       </header>
@@ -230,9 +280,9 @@ export class IbConversation extends LitElement {
             ${viewers.length ? html`Also viewing: ${viewers.map((v) => agentName(store.agents, v)).join(', ')}` : nothing}
           </div>`
         : nothing}
-      <div class="thread" role="log" aria-label="Conversation" @wheel=${this.onAgentScroll} @touchmove=${this.onAgentScroll} @pointerdown=${this.onAgentScroll} @keydown=${this.onAgentScroll}>
+      <div class="thread" role="log" tabindex="0" aria-label="Conversation with ${who}" @wheel=${this.onAgentScroll} @touchmove=${this.onAgentScroll} @pointerdown=${this.onAgentScroll} @keydown=${this.onAgentScroll}>
         ${open.hasMoreBefore && items === all ? html`<button class="earlier" @click=${() => void open.loadEarlier()}>Load earlier messages</button>` : nothing}
-        ${renderTimeline(items, store.agents, seenSeq, (cmid) => {
+        ${renderTimeline(items, store.agents, seenSeq, chatConversations, (cmid) => {
           const p = open.pending.find((x) => x.clientMessageId === cmid);
           if (p) void open.send(p.body, p.visibility, cmid, p.attachmentIds).catch(() => {});
         })}

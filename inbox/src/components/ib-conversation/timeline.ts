@@ -3,7 +3,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Activity, Agent, Message } from '@support/protocol';
 import type { TimelineItem } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
-import { deliveryText, formatSize, isOwnAttachmentUrl } from '../../lib/email-html.js';
+import { addressText, deliveryText, formatSize, isOwnAttachmentUrl } from '../../lib/email-html.js';
+import { linkify } from '../../lib/linkify.js';
+import { emailIcon } from '../../lib/icons.js';
 import '../ib-email/ib-email.js';
 
 // One formatter for every row: toLocale*String with options builds a new one per call (slow).
@@ -49,15 +51,23 @@ function attachments(m: Message): TemplateResult | typeof nothing {
   </ul>`;
 }
 
-/** The delivery state of an outbound email ("Sent", "Sending…", "Failed: …", "Not sent: …"). */
-function delivery(m: Message): TemplateResult | typeof nothing {
+/**
+ * The delivery state of an outbound email ("Sent", "Sending…", "Failed: …", "Not sent: …");
+ * for a chat reply sent on by email, which address it went to ("Email to a@b.c · Sent").
+ */
+function delivery(m: Message, chat: boolean): TemplateResult | typeof nothing {
   const d = m.email?.delivery;
   if (!d) return nothing;
-  return html`<div class="delivery ${d.status}" role="status" title=${`${d.status} · ${d.attempts} attempt(s) · ${d.updatedAt}`}>${deliveryText(d, time)}</div>`;
+  const to = chat && m.email!.to.length ? `Email to ${m.email!.to.map(addressText).join(', ')} · ` : chat ? 'Email · ' : '';
+  return html`<div class="delivery ${d.status}" role="status" title=${`${d.status} · ${d.attempts} attempt(s) · ${d.updatedAt}`}>${to}${deliveryText(d, time)}</div>`;
 }
 
-/** The timeline's items as templates; `seenSeq` is the last agent reply the visitor has seen (marked "Seen"). */
-export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>, seenSeq: number, onRetry: (cmid: string) => void) {
+/**
+ * The timeline's items as templates; `seenSeq` is the last agent reply the visitor has seen
+ * (marked "Seen"). Messages of `chatConversations` show as chat (text with its links
+ * clickable) even when they were also sent on by email; the others' email shows as email.
+ */
+export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>, seenSeq: number, chatConversations: Set<string>, onRetry: (cmid: string) => void) {
   // Keyed: older items put before the newest keep the DOM of those already shown (so the
   // browser's scroll anchoring holds the view, and email bodies are not parsed again).
   return repeat(items, (it) => it.key, (it) => {
@@ -69,19 +79,22 @@ export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>
       case 'pending':
         return html`<div class="msg agent ${it.pending.visibility} pending">
           <div class="head"><span class="author">You</span>${it.pending.visibility === 'internal' ? html`<span class="badge">Internal note</span>` : nothing}
-            <span class="time">${it.pending.failed ? html`not sent · <button @click=${() => onRetry(it.pending.clientMessageId)}>retry</button>` : 'sending…'}</span></div>
-          <div class="body">${it.pending.body}</div>
+            <span class="time">${it.pending.failed ? html`not sent · <button class="retry" @click=${() => onRetry(it.pending.clientMessageId)}>Retry</button>` : 'sending…'}</span></div>
+          <div class="body">${linkify(it.pending.body)}</div>
           ${it.pending.attachmentIds?.length ? html`<div class="files">${it.pending.attachmentIds.length} file(s)</div>` : nothing}
         </div>`;
       case 'message': {
         const m = it.message;
         const author = m.authorName ?? (m.authorType === 'contact' ? 'Visitor' : m.authorType === 'system' ? 'System' : 'Agent');
         const seen = m.seq === seenSeq;
-        return html`<div class="msg ${m.authorType} ${m.visibility}" data-seq=${m.seq} data-id=${m.id}>
+        const chat = chatConversations.has(m.conversationId);
+        const asEmail = !!m.email && !chat;
+        return html`<div class="msg ${m.authorType} ${m.visibility} ${asEmail ? 'has-email' : ''}" data-seq=${m.seq} data-id=${m.id}>
           <div class="head"><span class="author">${author}</span>${m.visibility === 'internal' ? html`<span class="badge">Internal note</span>` : nothing}
-            <span class="time" title=${m.createdAt}>${time(m.createdAt)}</span>${seen ? html`<span class="seen">Seen</span>` : nothing}</div>
-          ${m.email ? html`<ib-email .message=${m}></ib-email>` : html`<div class="body">${m.body}</div>`}
-          ${attachments(m)} ${delivery(m)}
+            <span class="time" title=${m.createdAt}>${time(m.createdAt)}</span>${seen ? html`<span class="seen">Seen</span>` : nothing}
+            ${chat && m.email ? html`<span class="via">${emailIcon} ${m.email.direction === 'in' ? 'by email' : 'also by email'}</span>` : nothing}</div>
+          ${asEmail ? html`<ib-email .message=${m}></ib-email>` : html`<div class="body">${linkify(m.body)}</div>`}
+          ${attachments(m)} ${delivery(m, chat)}
         </div>`;
       }
     }

@@ -3,6 +3,8 @@ import type { EmailOriginal, Message } from '@support/protocol';
 import { emailOriginal } from '../../api.js';
 import { emailIcon } from '../../lib/icons.js';
 import { addressText, emailFragment, hasRemoteImages, loadRemoteImages } from '../../lib/email-html.js';
+import { linkify } from '../../lib/linkify.js';
+import { controls } from '../../styles/tokens.js';
 import { emailStyles } from './ib-email.styles.js';
 
 /** Headers of the original shown above its body, in this order. */
@@ -28,7 +30,7 @@ function htmlBlock(cache: Map<string, HTMLElement>, source: string): HTMLElement
  * shows it the same way in place of the body, with a link to download the source when stored.
  */
 export class IbEmail extends LitElement {
-  static styles = emailStyles;
+  static styles = [controls, emailStyles];
   static properties = { message: { attribute: false } };
   declare message: Message;
   private imagesLoaded = false;
@@ -60,7 +62,7 @@ export class IbEmail extends LitElement {
   }
 
   private body(source: string | null, text: string) {
-    return source ? htmlBlock(this.blocks, source) : html`<div class="text">${text}</div>`;
+    return source ? htmlBlock(this.blocks, source) : html`<div class="text">${linkify(text)}</div>`;
   }
 
   private renderOriginal() {
@@ -82,8 +84,8 @@ export class IbEmail extends LitElement {
     const canOriginal = e.hasOriginal || e.stripped;
     return html`
       <div class="meta">
-        <div><span class="channel">${emailIcon} Email ${e.direction === 'in' ? 'received' : 'sent'}</span>${e.auto ? html`<span class="auto">automatic</span>` : nothing}
-          · <span class="subject">${e.subject}</span></div>
+        <div class="line"><span class="channel">${emailIcon} Email ${e.direction === 'in' ? 'received' : 'sent'}</span>${e.auto ? html`<span class="auto">automatic</span>` : nothing}
+          <span aria-hidden="true">·</span> <span class="subject">${e.subject}</span></div>
         <div class="people"><span class="from">From: ${addressText(e.from)}</span>
           ${e.to.length ? html`<span class="to">To: ${e.to.map(addressText).join(', ')}</span>` : nothing}
           ${e.cc.length ? html`<span class="cc">Cc: ${e.cc.map(addressText).join(', ')}</span>` : nothing}</div>
@@ -92,8 +94,8 @@ export class IbEmail extends LitElement {
       ${this.showOriginal ? this.renderOriginal() : nothing}
       ${remote || canOriginal
         ? html`<div class="tools">
-            ${remote && !this.imagesLoaded ? html`<button class="images" @click=${this.loadImages}>Load remote images</button>` : nothing}
-            ${canOriginal ? html`<button class="show-original" aria-expanded=${this.showOriginal} @click=${this.toggleOriginal}>${this.showOriginal ? 'Hide original' : 'Show original'}</button>` : nothing}
+            ${remote && !this.imagesLoaded ? html`<button class="btn images" @click=${this.loadImages}>Load remote images</button>` : nothing}
+            ${canOriginal ? html`<button class="btn show-original" aria-expanded=${this.showOriginal} @click=${this.toggleOriginal}>${this.showOriginal ? 'Hide original' : 'Show original'}</button>` : nothing}
             ${this.showOriginal && this.original?.hasRaw
               ? html`<a class="raw" href="/api/email/messages/${encodeURIComponent(m.id)}/raw" download>Download source (.eml)</a>`
               : nothing}

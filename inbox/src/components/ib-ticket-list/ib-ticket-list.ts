@@ -1,64 +1,48 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { TicketListItem, TicketStatus } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
-import { timeSince } from '../../lib/thread.js';
-import { hue, initials } from '../../lib/people.js';
+import { capitalize, timeSince } from '../../lib/thread.js';
+import { avatarColor, initials } from '../../lib/people.js';
 import { chatIcon, emailIcon } from '../../lib/icons.js';
+import { STATUSES, type ListFilter } from '../../lib/ticket-list.js';
+import { controls } from '../../styles/tokens.js';
+import { listStyles, ROW_HEIGHT } from './ib-ticket-list.styles.js';
 
-/** Row height in px: rows are fixed-height so the window is plain arithmetic. */
-export const ROW_HEIGHT = 76;
+export { ROW_HEIGHT };
 const OVERSCAN = 6;
 const VIEWS = [
   ['mine', 'Mine'],
   ['unassigned', 'Unassigned'],
   ['all', 'All'],
 ] as const;
-const STATUSES: TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
+/** Tags shown on a row; more are summed up as "+n". */
+const ROW_TAGS = 2;
+const rowId = (ticketId: string) => `row-${ticketId}`;
 
 /**
- * The ticket list: views, status/inbox/text filters, and a windowed list of rows (only the
- * rows in view plus a few are in the DOM) that asks for the next page near its end.
- * Clicking a row opens it (`store.openTicket`).
+ * The ticket list: views (a tab list), status/inbox/text filters, and a windowed list of rows
+ * (only the rows in view plus a few are in the DOM) that asks for the next page near its end.
+ * The list is one tab stop (a listbox): arrows, Home/End and Page keys move the active row,
+ * Enter opens it and fires `ib-opened` (focus then goes into the ticket). Clicking a row opens it.
  */
 export class IbTicketList extends LitElement {
-  static styles = css`
-    :host { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ea; background: #fff; }
-    .filters { padding: 8px; display: flex; flex-direction: column; gap: 6px; border-bottom: 1px solid #e3e6ea; }
-    .views { display: flex; gap: 4px; }
-    .views button { flex: 1; border: 1px solid #cfd5dc; background: #f6f8fa; padding: 4px; border-radius: 6px; cursor: pointer; font: inherit; }
-    .views button[aria-pressed='true'] { background: #1f6feb; border-color: #1f6feb; color: #fff; }
-    .row2 { display: flex; gap: 6px; }
-    select, input { font: inherit; padding: 4px 6px; border: 1px solid #cfd5dc; border-radius: 6px; min-width: 0; }
-    input { flex: 1; }
-    .scroller { flex: 1; overflow-y: auto; position: relative; contain: strict; }
-    .row { position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px; box-sizing: border-box; padding: 8px 10px; border-bottom: 1px solid #f0f2f4; cursor: pointer; display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; }
-    .row:hover { background: #f6f8fa; }
-    .row[aria-selected='true'] { background: #e8f0fe; }
-    .who { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    .icon { color: #6a737d; vertical-align: -2px; }
-    .when { color: #6a737d; font-size: 12px; text-align: right; }
-    .preview { color: #444d56; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    .meta { display: flex; gap: 4px; align-items: center; font-size: 11px; overflow: hidden; }
-    .chip { background: #eef1f4; border-radius: 8px; padding: 0 6px; white-space: nowrap; }
-    .prio-high { background: #fff1e0; color: #a04100; }
-    .prio-urgent { background: #ffe3e3; color: #b00020; font-weight: 600; }
-    .prio-low { color: #6a737d; }
-    .sla { background: #fff5b1; }
-    .sla.breached { background: #b00020; color: #fff; }
-    .unread { background: #1f6feb; color: #fff; border-radius: 9px; padding: 0 6px; font-size: 11px; font-weight: 600; }
-    .avatar { width: 18px; height: 18px; border-radius: 50%; color: #fff; font-size: 9px; display: inline-grid; place-items: center; }
-    .empty { padding: 24px; color: #6a737d; text-align: center; }
-    .count { color: #6a737d; font-size: 12px; padding: 0 2px; }
-  `;
+  static styles = [controls, listStyles];
 
   private readonly _store = new StoreController(this);
   private scrollPos = 0;
   private viewport = 600;
   private frame = 0;
   private qTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The search being typed already has its own history entry (later keystrokes replace it). */
+  private searchPushed = false;
+  /** The search text last written into the field from the store (back/forward, a reload). */
+  private shownQ: string | null = null;
   private nearEnd = false;
   private resize: ResizeObserver | null = null;
+  /** The row the keyboard is on (it follows the open ticket). */
+  private active: string | null = null;
+  private lastOpen: string | null = null;
 
   private clock: ReturnType<typeof setInterval> | undefined;
 
@@ -76,9 +60,26 @@ export class IbTicketList extends LitElement {
     this.frame = 0;
   }
 
+  willUpdate() {
+    const open = store.open?.id ?? null;
+    if (open !== this.lastOpen) {
+      if (open) this.active = open;
+      this.lastOpen = open;
+    }
+    // A row left the list (or none was active yet): the open ticket's row, else the first.
+    const ids = store.list.ids;
+    if (ids.length && this.activeIndex() < 0) this.active = open && store.list.byId.has(open) && ids.includes(open) ? open : ids[0]!;
+  }
+
   updated() {
     // Cursor pagination: the next page once the window reaches the end of what is loaded.
     if (this.nearEnd && store.nextCursor) void store.loadMore();
+    const q = store.list.filter.q;
+    const input = this.renderRoot.querySelector('input[type=search]') as HTMLInputElement | null;
+    if (input && q !== this.shownQ && this.qTimer === undefined) {
+      if (input.value.trim() !== q.trim()) input.value = q;
+      this.shownQ = q;
+    }
   }
 
   private onScroll(e: Event) {
@@ -93,7 +94,7 @@ export class IbTicketList extends LitElement {
   }
 
   firstUpdated() {
-    const el = this.renderRoot.querySelector('.scroller') as HTMLElement;
+    const el = this.scroller()!;
     this.viewport = el.clientHeight || 600;
     this.resize = new ResizeObserver(() => {
       this.viewport = el.clientHeight;
@@ -103,39 +104,127 @@ export class IbTicketList extends LitElement {
     this.requestUpdate();
   }
 
+  private scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector('.scroller');
+  }
+
   /** Scrolls so that row `i` is visible (keyboard navigation). */
   reveal(i: number) {
-    const el = this.renderRoot.querySelector('.scroller') as HTMLElement | null;
+    const el = this.scroller();
     if (!el) return;
     const top = i * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    this.scrollPos = el.scrollTop;
+  }
+
+  /** Puts keyboard focus on the list, on the open ticket's row (or the first). */
+  focusList() {
+    const ids = store.list.ids;
+    const at = this.activeIndex();
+    if (at >= 0) this.reveal(at);
+    else if (ids.length) this.active = ids[0]!;
+    this.scroller()?.focus({ preventScroll: true });
+    this.requestUpdate();
+  }
+
+  /** Focuses the search field (shortcut `/`). */
+  focusSearch() {
+    (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement | null)?.focus();
+  }
+
+  private activeIndex(): number {
+    return this.active ? store.list.ids.indexOf(this.active) : -1;
+  }
+
+  private onListKey(e: KeyboardEvent) {
+    const ids = store.list.ids;
+    if (!ids.length || e.altKey || e.ctrlKey || e.metaKey) return;
+    const at = this.activeIndex();
+    const page = Math.max(1, Math.floor(this.viewport / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at < 0 ? 0 : at - 1, Home: 0, End: ids.length - 1, PageDown: at + page, PageUp: at - page };
+    if (e.key in moves) {
+      e.preventDefault();
+      const i = Math.min(ids.length - 1, Math.max(0, moves[e.key]!));
+      this.active = ids[i]!;
+      this.reveal(i);
+      this.requestUpdate();
+    } else if ((e.key === 'Enter' || e.key === ' ') && at >= 0) {
+      e.preventDefault();
+      void this.openRow(ids[at]!, true);
+    }
+  }
+
+  private async openRow(id: string, fromKeyboard: boolean) {
+    this.active = id;
+    await store.openTicket(id);
+    if (fromKeyboard && store.open?.id === id) this.dispatchEvent(new CustomEvent('ib-opened', { bubbles: true, composed: true }));
+  }
+
+  private setView(v: ListFilter['view']) {
+    this.searchPushed = false;
+    void store.setFilter({ view: v });
+  }
+
+  /** Arrow keys move between the view tabs (and select them): one tab stop for the three. */
+  private onTabKey(e: KeyboardEvent) {
+    const at = VIEWS.findIndex(([v]) => v === store.list.filter.view);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: VIEWS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const [v] = VIEWS[(to + VIEWS.length) % VIEWS.length]!;
+    this.setView(v);
+    void this.updateComplete.then(() => (this.renderRoot.querySelector(`[role=tab][data-view=${v}]`) as HTMLElement | null)?.focus());
   }
 
   private onSearch(e: InputEvent) {
     const q = (e.target as HTMLInputElement).value;
     clearTimeout(this.qTimer);
-    this.qTimer = setTimeout(() => void store.setFilter({ q }), 200);
+    this.qTimer = setTimeout(() => {
+      this.qTimer = undefined;
+      this.shownQ = q;
+      // One history entry per search: back undoes it, not each keystroke.
+      void store.setFilter({ q }, this.searchPushed ? 'replace' : 'push');
+      this.searchPushed = true;
+    }, 200);
   }
 
-  private row(t: TicketListItem, i: number) {
+  private onFilter(f: Partial<ListFilter>) {
+    this.searchPushed = false;
+    void store.setFilter(f);
+  }
+
+  private row(t: TicketListItem, i: number, activeId: string | null) {
     const who = t.requester.name ?? t.requester.email ?? 'Visitor';
     const assignee = t.assigneeId ? store.agents.get(t.assigneeId) : undefined;
     const sla = (t as TicketListItem & { sla?: { dueAt?: string; breached?: boolean } }).sla;
-    return html`<div class="row" role="option" data-ticket=${t.id} data-number=${t.number} aria-selected=${store.open?.id === t.id} style="top:${i * ROW_HEIGHT}px"
-      @click=${() => void store.openTicket(t.id)}>
-      <span class="who" title=${who}><span class="icon">${t.channel === 'email' ? emailIcon : chatIcon}</span> ${who} <span class="count">#${t.number}</span></span>
+    const extraTags = t.tags.length - ROW_TAGS;
+    return html`<div class="row ${t.id === activeId ? 'active' : ''} ${t.unreadCount ? 'unread-row' : ''}" id=${rowId(t.id)} role="option"
+      data-ticket=${t.id} data-number=${t.number} aria-selected=${store.open?.id === t.id} aria-posinset=${i + 1} aria-setsize=${store.nextCursor ? -1 : store.list.ids.length}
+      style="top:${i * ROW_HEIGHT}px" @click=${() => void this.openRow(t.id, false)}>
+      <span class="who"><span class="icon">${t.channel === 'email' ? emailIcon : chatIcon}</span><span class="name" title=${who}>${who}</span><span class="count">#${t.number}</span></span>
       <span class="when" title=${t.updatedAt}>${timeSince(t.updatedAt)}</span>
       <span class="preview">${t.lastMessagePreview ?? t.subject}</span>
-      <span>${t.unreadCount ? html`<span class="unread" title="unread">${t.unreadCount}</span>` : nothing}</span>
+      <span class="end">${t.unreadCount ? html`<span class="unread" aria-label="${t.unreadCount} unread">${t.unreadCount}</span>` : nothing}</span>
       <span class="meta">
         ${t.priority !== 'normal' ? html`<span class="chip prio-${t.priority}">${t.priority}</span>` : nothing}
         ${t.status !== 'open' ? html`<span class="chip">${t.status}</span>` : nothing}
         ${sla?.dueAt ? html`<span class="chip sla ${sla.breached ? 'breached' : ''}">SLA ${timeSince(sla.dueAt)}</span>` : nothing}
-        ${t.tags.map((g) => html`<span class="chip">${g}</span>`)}
+        ${t.tags.slice(0, ROW_TAGS).map((g) => html`<span class="chip">${g}</span>`)}
+        ${extraTags > 0 ? html`<span class="chip more" title=${t.tags.slice(ROW_TAGS).join(', ')}>+${extraTags}</span>` : nothing}
       </span>
-      <span>${assignee ? html`<span class="avatar" title=${assignee.name} style="background:hsl(${hue(assignee.id)} 45% 45%)">${initials(assignee.name)}</span>` : nothing}</span>
+      <span class="end">${assignee
+        ? html`<span class="avatar" role="img" aria-label="Assigned to ${assignee.name}" title=${assignee.name} style="background:${avatarColor(assignee.id)}">${initials(assignee.name)}</span>`
+        : nothing}</span>
     </div>`;
+  }
+
+  private empty() {
+    const f = store.list.filter;
+    if (f.q.trim()) return html`<div class="empty"><strong>No tickets match “${f.q.trim()}”</strong>Try other words, a #number, or another status.</div>`;
+    const which = f.status ? `${f.status} tickets` : 'tickets';
+    const where = f.view === 'mine' ? ' assigned to you' : f.view === 'unassigned' ? ' waiting for someone' : '';
+    return html`<div class="empty"><strong>No ${which}${where}</strong>New conversations show up here as they arrive. Try another view or status.</div>`;
   }
 
   render() {
@@ -144,29 +233,39 @@ export class IbTicketList extends LitElement {
     const first = Math.max(0, Math.floor(this.scrollPos / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(ids.length, Math.ceil((this.scrollPos + this.viewport) / ROW_HEIGHT) + OVERSCAN);
     this.nearEnd = last >= ids.length - OVERSCAN;
+    const at = this.activeIndex();
+    const activeId = at >= 0 ? this.active : null;
     const visible = [];
-    for (let i = first; i < last; i++) visible.push(this.row(store.list.byId.get(ids[i]!)!, i));
+    for (let i = first; i < last; i++) visible.push(this.row(store.list.byId.get(ids[i]!)!, i, activeId));
     return html`
       <div class="filters">
-        <div class="views" role="tablist">
-          ${VIEWS.map(([v, label]) => html`<button role="tab" data-view=${v} aria-pressed=${f.view === v} @click=${() => void store.setFilter({ view: v })}>${label}</button>`)}
+        <div role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
+          ${VIEWS.map(
+            ([v, label]) =>
+              html`<button role="tab" id="tab-${v}" data-view=${v} aria-selected=${f.view === v} aria-controls="tickets" tabindex=${f.view === v ? 0 : -1}
+                @click=${() => this.setView(v)}>${label}</button>`,
+          )}
         </div>
-        <div class="row2">
-          <select aria-label="Status" @change=${(e: Event) => void store.setFilter({ status: ((e.target as HTMLSelectElement).value || null) as TicketStatus | null })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${s[0]!.toUpperCase() + s.slice(1)}</option>`)}
+        <div class="selects">
+          <select class="field" aria-label="Status" @change=${(e: Event) => this.onFilter({ status: ((e.target as HTMLSelectElement).value || null) as TicketStatus | null })}>
+            ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${capitalize(s)}</option>`)}
             <option value="" ?selected=${f.status === null}>Any status</option>
           </select>
-          <select aria-label="Inbox" @change=${(e: Event) => void store.setFilter({ inboxId: (e.target as HTMLSelectElement).value || null })}>
-            <option value="">All inboxes</option>
+          <select class="field" aria-label="Inbox" @change=${(e: Event) => this.onFilter({ inboxId: (e.target as HTMLSelectElement).value || null })}>
+            <option value="" ?selected=${!f.inboxId}>All inboxes</option>
             ${store.inboxes.map((i) => html`<option value=${i.id} ?selected=${f.inboxId === i.id}>${i.name}</option>`)}
           </select>
         </div>
-        <input id="search" type="search" placeholder="Search subject, contact, #number  ( / )" aria-label="Search" @input=${this.onSearch} />
+        <input class="field" id="search" type="search" placeholder="Search subject, contact, #number" aria-label="Search tickets" aria-keyshortcuts="/"
+          @input=${this.onSearch} @blur=${() => (this.searchPushed = false)} />
       </div>
-      <div class="scroller" role="listbox" aria-label="Tickets" @scroll=${this.onScroll}>
-        <div style="height:${ids.length * ROW_HEIGHT}px"></div>
-        ${visible}
-        ${ids.length === 0 ? html`<div class="empty">No tickets here.</div>` : nothing}
+      <div role="tabpanel" id="tickets" aria-labelledby="tab-${f.view}">
+        <div class="scroller ${ids.length ? '' : 'none'}" role="listbox" aria-label="Tickets" tabindex="0" aria-activedescendant=${activeId && at >= first && at < last ? rowId(activeId) : nothing}
+          @scroll=${this.onScroll} @keydown=${this.onListKey}>
+          <div style="height:${ids.length * ROW_HEIGHT}px" aria-hidden="true"></div>
+          ${visible}
+        </div>
+        ${ids.length === 0 ? this.empty() : nothing}
       </div>
     `;
   }

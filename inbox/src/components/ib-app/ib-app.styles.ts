@@ -1,0 +1,80 @@
+import { css, unsafeCSS } from 'lit';
+import { PHONE_MAX, WIDE_MIN } from '../../styles/tokens.js';
+
+const phone = unsafeCSS(`(max-width: ${PHONE_MAX}px)`);
+const narrow = unsafeCSS(`(max-width: ${WIDE_MIN - 1}px)`);
+
+export const appStyles = css`
+  :host {
+    display: flex; flex-direction: column; height: 100vh; height: 100dvh; overflow: hidden;
+    font-family: var(--ib-font-family); font-size: var(--ib-text-base); line-height: var(--ib-line); color: var(--ib-text);
+    background: var(--ib-bg-canvas);
+  }
+
+  /* Login */
+  .login-wrap { flex: 1; display: grid; place-items: center; padding: var(--ib-space-4); overflow-y: auto; }
+  form.login {
+    width: min(340px, 100%); box-sizing: border-box; display: flex; flex-direction: column; gap: var(--ib-space-3);
+    background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius-lg); padding: var(--ib-space-5);
+    box-shadow: 0 1px 3px rgba(31, 35, 40, 0.06);
+  }
+  form.login h1 { font-size: var(--ib-text-xl); margin: 0 0 var(--ib-space-1); }
+  form.login label { display: flex; flex-direction: column; gap: var(--ib-space-1); font-size: var(--ib-text-md); font-weight: 600; }
+  form.login .field { min-height: 36px; font-size: var(--ib-text-base); font-weight: 400; }
+  form.login .btn { min-height: 36px; font-size: var(--ib-text-base); }
+  .error { color: var(--ib-danger); font-size: var(--ib-text-md); }
+  .error:empty { display: none; }
+
+  /* Top bar */
+  .bar {
+    flex: none; display: flex; align-items: center; gap: var(--ib-space-2); height: var(--ib-bar-height); box-sizing: border-box;
+    padding: 0 var(--ib-space-3); background: var(--ib-bg-bar); color: #fff;
+  }
+  .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); margin-right: auto; }
+  .bar .btn { background: var(--ib-bg-bar-control); border-color: var(--ib-bg-bar-control); color: #fff; }
+  .bar .btn:hover { background: #454c54; }
+  .bar :focus-visible { outline-color: #fff; }
+  .dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; flex: none; }
+  .online { background: #3fb950; }
+  .away { background: #d29922; }
+  .offline { background: #8c959f; }
+  .conn { font-size: var(--ib-text-sm); color: #ffb3b3; }
+  .skip { position: absolute; left: var(--ib-space-2); top: -40px; z-index: 10; }
+  .skip:focus { top: var(--ib-space-2); }
+
+  /* Panes */
+  main { flex: 1; display: grid; grid-template-columns: var(--ib-list-width) minmax(0, 1fr) var(--ib-side-width); min-height: 0; min-width: 0; }
+  ib-ticket-list, ib-conversation, ib-contact { min-width: 0; min-height: 0; }
+
+  /* The shortcut help */
+  dialog {
+    border: 0; border-radius: var(--ib-radius-lg); padding: var(--ib-space-4) var(--ib-space-5); width: min(360px, calc(100vw - 32px));
+    box-sizing: border-box; box-shadow: 0 8px 24px rgba(31, 35, 40, 0.2); color: var(--ib-text);
+  }
+  dialog::backdrop { background: rgba(31, 35, 40, 0.4); }
+  dialog h2 { font-size: var(--ib-text-lg); margin: 0 0 var(--ib-space-3); }
+  dialog .close { position: absolute; top: var(--ib-space-2); right: var(--ib-space-2); }
+  kbd { border: 1px solid var(--ib-border); border-bottom-width: 2px; border-radius: 4px; padding: 0 6px; font-family: var(--ib-font-mono); font-size: var(--ib-text-sm); background: var(--ib-bg-canvas); }
+  table { border-collapse: collapse; width: 100%; }
+  td { padding: var(--ib-space-1) var(--ib-space-2); font-size: var(--ib-text-md); }
+  td:first-child { width: 1%; white-space: nowrap; }
+
+  /* Tablet and small laptop: the contact sidebar is a panel over the ticket. */
+  @media ${narrow} {
+    main { grid-template-columns: var(--ib-list-width) minmax(0, 1fr); }
+    ib-contact { display: none; }
+    main.side ib-contact {
+      display: block; position: fixed; z-index: 5; right: 0; top: var(--ib-bar-height); bottom: 0; width: min(var(--ib-side-width), 100vw);
+      box-shadow: -8px 0 24px rgba(31, 35, 40, 0.15);
+    }
+  }
+
+  /* Phone: one pane at a time, full width. */
+  @media ${phone} {
+    main { grid-template-columns: minmax(0, 1fr); }
+    main.ticket ib-ticket-list, main.list ib-conversation { display: none; }
+    .bar { gap: var(--ib-space-1); padding: 0 var(--ib-space-2); }
+    .bar .wide { display: none; }
+    main.side ib-contact { width: 100vw; }
+  }
+`;

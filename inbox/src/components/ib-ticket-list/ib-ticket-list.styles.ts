@@ -1,0 +1,55 @@
+import { css, unsafeCSS } from 'lit';
+
+/** Row height in px: rows are fixed-height so the window is plain arithmetic. */
+export const ROW_HEIGHT = 80;
+/** Each of a row's three lines has this fixed height (px), so no line can squeeze another. */
+const LINE = 20;
+
+export const listStyles = css`
+  :host { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--ib-border-muted); background: var(--ib-bg); }
+  .filters { padding: var(--ib-space-2) var(--ib-space-3) var(--ib-space-3); display: flex; flex-direction: column; gap: var(--ib-space-2); border-bottom: 1px solid var(--ib-border-muted); }
+  [role='tablist'] { display: flex; gap: 2px; padding: 2px; background: var(--ib-bg-muted); border-radius: var(--ib-radius); }
+  [role='tab'] {
+    flex: 1; min-height: 28px; border: 0; border-radius: 4px; background: transparent; cursor: pointer;
+    font-size: var(--ib-text-md); font-weight: 500; color: var(--ib-text-muted);
+  }
+  [role='tab']:hover { color: var(--ib-text); }
+  [role='tab'][aria-selected='true'] { background: var(--ib-bg); color: var(--ib-text); box-shadow: 0 1px 2px rgba(31, 35, 40, 0.12); }
+  .selects { display: grid; grid-template-columns: 1fr 1fr; gap: var(--ib-space-2); }
+  input[type='search'] { width: 100%; }
+  [role='tabpanel'] { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+  .scroller { flex: 1; overflow-y: auto; position: relative; contain: strict; }
+  .scroller:focus-visible { outline: none; }
+  .scroller.none { flex: none; height: 0; }
+  .scroller.none:focus-visible + .empty { outline: 2px solid var(--ib-focus); outline-offset: -4px; }
+  .row {
+    position: absolute; left: 0; right: 0; height: ${unsafeCSS(ROW_HEIGHT)}px; box-sizing: border-box; padding: var(--ib-space-2) var(--ib-space-3);
+    border-bottom: 1px solid var(--ib-border-muted); cursor: pointer;
+    display: grid; grid-template-columns: minmax(0, 1fr) auto; grid-template-rows: repeat(3, ${unsafeCSS(LINE)}px); gap: 2px var(--ib-space-2);
+    align-items: center; line-height: ${unsafeCSS(LINE)}px;
+  }
+  .row > * { min-width: 0; overflow: hidden; white-space: nowrap; }
+  .row:hover { background: var(--ib-bg-hover); }
+  .row[aria-selected='true'] { background: var(--ib-bg-selected); box-shadow: inset 3px 0 0 var(--ib-accent); }
+  .scroller:focus-visible .row.active { outline: 2px solid var(--ib-focus); outline-offset: -2px; }
+  .who { font-weight: 600; text-overflow: ellipsis; display: flex; align-items: center; gap: 6px; }
+  .who .name { overflow: hidden; text-overflow: ellipsis; }
+  .icon { color: var(--ib-text-muted); display: inline-flex; flex: none; }
+  .count { color: var(--ib-text-muted); font-weight: 400; font-size: var(--ib-text-sm); flex: none; }
+  .when { color: var(--ib-text-muted); font-size: var(--ib-text-sm); text-align: right; }
+  .preview { color: var(--ib-text-muted); font-size: var(--ib-text-md); text-overflow: ellipsis; }
+  .row.unread-row .preview { color: var(--ib-text); }
+  .row.unread-row .name { font-weight: 700; }
+  .end { display: flex; justify-content: flex-end; align-items: center; }
+  .meta { display: flex; gap: var(--ib-space-1); align-items: center; }
+  .chip.prio-high { background: var(--ib-warning-subtle); color: var(--ib-warning-text); }
+  .chip.prio-urgent { background: var(--ib-danger-subtle); color: var(--ib-danger); font-weight: 600; }
+  .chip.prio-low { color: var(--ib-text-muted); }
+  .chip.sla { background: var(--ib-attention-subtle); color: var(--ib-attention); }
+  .chip.sla.breached { background: var(--ib-danger); color: #fff; }
+  .chip.more { color: var(--ib-text-muted); }
+  .unread { background: var(--ib-accent); color: #fff; border-radius: var(--ib-radius-pill); padding: 0 6px; min-width: 8px; text-align: center; font-size: var(--ib-text-xs); font-weight: 700; line-height: 18px; }
+  .avatar { width: 20px; height: 20px; border-radius: 50%; color: #fff; font-size: 9px; font-weight: 600; line-height: 20px; text-align: center; }
+  .empty { padding: var(--ib-space-6) var(--ib-space-5); color: var(--ib-text-muted); text-align: center; line-height: var(--ib-line); }
+  .empty strong { display: block; color: var(--ib-text); margin-bottom: var(--ib-space-1); }
+`;
