@@ -29,6 +29,7 @@ import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
+import { loggedPublishes } from './realtime/redis-adapter.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -37,8 +38,11 @@ export type AppDeps = {
   bus: EventBus;
   logger: Logger;
   clock: Clock;
-  /** Redis clients when REDIS_URL is set: `pub` also answers readiness pings. */
-  redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
+  /**
+   * Redis clients when REDIS_URL is set: `pub` (the Socket.IO adapter's; also answers readiness
+   * pings), `adapterSub`, and the bus's `sub` and `events` (its publishing connection).
+   */
+  redis?: { pub: Redis; adapterSub: Redis; sub: Redis; events: Redis } | undefined;
   /** Per-socket event rate limits (events/s and burst). */
   limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
 };
@@ -77,7 +81,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   if (deps.redis) {
     const { createAdapter } = await import('@socket.io/redis-adapter');
-    io.adapter(createAdapter(deps.redis.pub, deps.redis.adapterSub, { key: `${config.REDIS_PREFIX}:sio`, requestsTimeout: 3000 }));
+    io.adapter(createAdapter(loggedPublishes(deps.redis.pub, logger), deps.redis.adapterSub, { key: `${config.REDIS_PREFIX}:sio`, requestsTimeout: 3000 }));
   }
   const widget = io.of('/widget');
   const agent = io.of('/agent');
@@ -167,7 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
         await bus.close();
-        if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
+        if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit(), deps.redis.events.quit()].map((p) => p.catch(() => {})));
         await db.close();
       })();
       return closed;
