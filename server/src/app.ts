@@ -171,7 +171,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
         await bus.close();
-        if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit(), deps.redis.events.quit()].map((p) => p.catch(() => {})));
+        // While Redis is unreachable QUIT would wait behind queued commands, for ever on the
+        // subscribers (no retry limit): drop those connections instead.
+        if (deps.redis)
+          await Promise.all(Object.values(deps.redis).map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
         await db.close();
       })();
       return closed;

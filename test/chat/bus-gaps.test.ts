@@ -222,4 +222,20 @@ describe('stored messages reach the agents whatever happens to the bus', () => {
     await expect.poll(() => client.shown(), { timeout: 10_000 }).toEqual(want);
     expect(client.live.length).toBeLessThan(11);
   });
+
+  it('a node shuts down gracefully while Redis is unreachable, instead of waiting for it for ever', async () => {
+    const redisOfA = await proxy();
+    const a = await node(`t${randomBytes(4).toString('hex')}`, { config: { REDIS_URL: redisOfA.url } });
+    const fx = await seedWorkspace(a.deps.db, 1);
+    const { s: v } = await visitor(a.url, fx.inbox);
+    await ok(v, 'message:send', { body: 'before', clientMessageId: cmid() });
+    redisOfA.cut();
+    // Work for Redis queued meanwhile: an event to publish, a typing emit through the adapter.
+    await ok(v, 'message:send', { body: 'during', clientMessageId: cmid() });
+    v.emit('typing', { on: true });
+    await until(() => redisOfA.refused >= 4, 10_000, 'reconnects refused');
+    // It resolves (before the test's timeout): nothing waits for Redis to come back.
+    await a.app.close();
+    expect(a.app.lifecycle.stopping).toBe(true);
+  });
 });

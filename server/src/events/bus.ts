@@ -129,7 +129,8 @@ export async function createRedisBus(opts: { pub: Redis; sub: Redis; prefix: str
       publisher.close();
       listeners.clear();
       gapListeners.clear();
-      await sub.unsubscribe(channel).catch(() => {});
+      // Not while Redis is away: the command would wait for the reconnect (the connection is closed next anyway).
+      if (sub.status === 'ready') await sub.unsubscribe(channel).catch(() => {});
     },
   };
 }
