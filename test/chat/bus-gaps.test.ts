@@ -138,7 +138,7 @@ describe('stored messages reach the agents whatever happens to the bus', () => {
     expect(got).toHaveLength(3);
     const page = await ok(agent, 'tickets:list', { view: 'all', limit: 10 });
     expect(page.items.find((t: { id: string }) => t.id === lost2.ticketId)).toMatchObject({ unreadCount: 1, lastSeq: 1 });
-  });
+  }, 60_000); // a node process boots in it
 
   it('a Redis outage of several seconds while visitors on node A keep writing: afterwards every agent has every stored message once, in order', async () => {
     const prefix = `t${randomBytes(4).toString('hex')}`;
