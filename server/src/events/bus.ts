@@ -7,8 +7,10 @@ import { RedisPublisher } from './redis-publisher.js';
 type Listener = (event: DomainEvent) => void | Promise<void>;
 
 /**
- * Domain event bus. `publish` is called after commit; every node's subscribers see every
- * event once (the publishing node delivers locally at once, the others through Redis).
+ * Domain event bus. `publish` is called after commit. The publishing node delivers to its own
+ * subscribers at once, the others get the event through Redis, in publish order. It is a
+ * notification pipe, not a log: an event Redis did not take goes out when Redis is back
+ * (rarely twice), and whatever a node may have missed is reported through `onGap`.
  */
 export interface EventBus {
   publish<N extends DomainEventName>(name: N, payload: DomainEventPayload<N>): void;
