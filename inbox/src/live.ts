@@ -1,12 +1,16 @@
 import type { TicketListItem } from '@support/protocol';
 import type { AgentSocket } from './api.js';
 import { notify } from './lib/notify.js';
+import { countsUnread, rowStep } from './lib/ticket-list.js';
+import { ListGaps } from './list-gaps.js';
 import type { InboxStore } from './store.js';
 
 /**
  * Wires the `/agent` socket's live events into the store: connection state (a reconnect
  * resyncs), new tickets and messages (list rows, unread counts, the open thread,
- * notifications), outbound email delivery states, ticket and contact changes, typing, viewing, read markers, presence and `sync` hints.
+ * notifications; a message that skips seqs has the skipped ones fetched, one already counted
+ * is not counted again), outbound email delivery states, ticket and contact changes, typing,
+ * viewing, read markers, presence and `sync` hints.
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -27,27 +31,58 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
     if (code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED') store.stop();
   });
   s.on('ticket:new', ({ ticket, message }) => {
-    store.list.upsert({ ...ticket, conversationId: message?.conversationId ?? null, unreadCount: message ? 1 : 0 });
-    notify(`New ticket #${ticket.number}`, ticket.lastMessagePreview ?? ticket.subject, ticket.id);
+    // Known already when a re-published first message (a retry's) came before this event.
+    const known = store.list.byId.get(ticket.id);
+    store.list.upsert({
+      ...ticket,
+      conversationId: message?.conversationId ?? known?.conversationId ?? null,
+      lastSeq: Math.max(message?.seq ?? 0, known?.lastSeq ?? 0),
+      unreadCount: known ? known.unreadCount : message ? 1 : 0,
+    });
+    if (!known) notify(`New ticket #${ticket.number}`, ticket.lastMessagePreview ?? ticket.subject, ticket.id);
     store.changed();
   });
+  const reading = (ticketId: string) => store.open?.id === ticketId && document.hasFocus();
+  const gaps = new ListGaps(store, reading);
   s.on('message:new', ({ message, ticket: patch, activities }) => {
-    const fromContact = message.authorType === 'contact' && message.visibility === 'public';
-    const reading = store.open?.id === patch.id && document.hasFocus();
+    const fromContact = countsUnread(message);
+    const isReading = reading(patch.id);
     const known = store.list.byId.get(patch.id);
     if (store.open?.id === patch.id) {
       store.open.addActivities(activities);
       store.open.addMessage(message, patch);
-      if (fromContact && reading) store.markRead();
+      if (fromContact && isReading) store.markRead();
     } else store.open?.noteTicket(patch);
     const notifyIfMine = (t: TicketListItem | null | undefined) => {
-      if (fromContact && !reading && t && t.assigneeId === store.agent?.id)
+      if (fromContact && !isReading && t && t.assigneeId === store.agent?.id)
         notify(`#${t.number} ${t.requester.name ?? t.requester.email ?? 'Visitor'}`, message.body, t.id);
     };
-    if (known) {
-      store.list.patch(patch.id, { ...patch, conversationId: message.conversationId, unreadCount: fromContact && !reading ? known.unreadCount + 1 : known.unreadCount });
-      notifyIfMine(known);
-    } else void store.fetchRow(patch.id, fromContact ? 1 : 0).then(notifyIfMine);
+    const count = (row: TicketListItem) => {
+      const step = rowStep(row, message);
+      // Counted already (a retry's re-publish, an overtaken event): only a newer ticket state moves the row.
+      if (step === 'seen') {
+        if (patch.updatedAt > row.updatedAt) store.list.patch(row.id, patch);
+        return;
+      }
+      if (step === 'hole') {
+        store.list.patch(row.id, patch);
+        gaps.fill(row.id, message.conversationId);
+      } else {
+        const latest = message.conversationId >= (row.conversationId ?? '') ? { conversationId: message.conversationId, lastSeq: message.seq } : {};
+        store.list.patch(row.id, { ...patch, ...latest, unreadCount: fromContact && !isReading ? row.unreadCount + 1 : row.unreadCount });
+      }
+      notifyIfMine(row);
+    };
+    if (known) count(known);
+    // A ticket not in the list yet: its row is read once, then the message counted against it.
+    else
+      void store.fetchRow(patch.id).then((row) => {
+        const now = row && store.list.byId.get(row.id);
+        // The row read counts this message already (it was stored first): only say it arrived.
+        if (now && rowStep(now, message) === 'seen') notifyIfMine(now);
+        else if (now) count(now);
+        store.changed();
+      });
     store.changed();
   });
   s.on('ticket:updated', ({ ticket, activities }) => {

@@ -28,6 +28,8 @@ export class OpenTicket {
   readonly typing = new Map<string, Typing>();
   /** Delivery states that arrived before their message (a send's ack can trail the worker). */
   private readonly earlyDelivery = new Map<string, EmailDelivery>();
+  /** Conversations being read to fill a hole; true when another hole showed meanwhile. */
+  private readonly filling = new Map<string, boolean>();
 
   private constructor(
     private readonly socket: AgentSocket,
@@ -39,6 +41,8 @@ export class OpenTicket {
     this.conversations = d.conversations;
     this.messages.setConversations(d.conversations.map((c) => c.id));
     this.messages.add(d.messages);
+    // The newest messages, read in one statement: nothing is missing after the first one held.
+    for (const c of d.conversations) this.messages.markComplete(c.id, this.messages.lastSeq(c.id));
     this.activities = d.activities;
     this.hasMoreBefore = d.hasMoreBefore;
   }
@@ -70,7 +74,7 @@ export class OpenTicket {
 
   /**
    * After a reconnect or a `sync` hint: the ticket, its activities and conversations again,
-   * then every message after the last seq held, page by page. Nothing is shown twice.
+   * then every message after the seq held through, page by page. Nothing is shown twice.
    */
   async catchUp(): Promise<void> {
     const d = await call(this.socket, 'ticket:get', { ticketId: this.id, limit: 1 });
@@ -79,14 +83,39 @@ export class OpenTicket {
     this.conversations = d.conversations;
     this.activities = d.activities;
     this.messages.setConversations(d.conversations.map((c) => c.id));
-    for (const c of d.conversations) {
-      for (;;) {
-        const page = await call(this.socket, 'messages:list', { conversationId: c.id, afterSeq: this.messages.lastSeq(c.id), limit: 500 });
-        this.messages.add(page.messages);
-        if (!page.hasMore || !page.messages.length) break;
-      }
-    }
+    for (const c of d.conversations) await this.pull(c.id);
     await this.refreshSide();
+  }
+
+  /** Reads a conversation from storage after the seq held through, page by page. */
+  private async pull(conversationId: string): Promise<void> {
+    for (;;) {
+      const page = await call(this.socket, 'messages:list', { conversationId, afterSeq: this.messages.heldThrough(conversationId), limit: 500 });
+      this.messages.add(page.messages);
+      const last = page.messages.at(-1);
+      if (last) this.messages.markComplete(conversationId, last.seq);
+      if (!page.hasMore || !last) return;
+    }
+  }
+
+  /**
+   * Fetches what a live message skipped (events lost between nodes, or overtaken): one read per
+   * conversation at a time, read again when another hole showed meanwhile. A failed read is
+   * left to the next reconnect or `sync`, which starts from the same seq.
+   */
+  private async fill(conversationId: string): Promise<void> {
+    if (this.filling.has(conversationId)) return void this.filling.set(conversationId, true);
+    try {
+      do {
+        this.filling.set(conversationId, false);
+        await this.pull(conversationId);
+      } while (this.filling.get(conversationId));
+    } catch {
+      /* offline: the reconnect catches up */
+    } finally {
+      this.filling.delete(conversationId);
+    }
+    this.onChange();
   }
 
   /** Older messages before the first one held ("load earlier"). */
@@ -99,13 +128,14 @@ export class OpenTicket {
     this.onChange();
   }
 
-  /** A live message of this ticket. Returns whether it was new. */
+  /** A live message of this ticket (or a send's ack); a hole before it is fetched. Returns whether it was new. */
   addMessage(m: Message, patch?: TicketPatch): boolean {
     if (patch) {
       this.ticket = { ...this.ticket, ...patch };
       this.noteTicket(patch);
     }
-    const added = this.messages.add([m]) > 0;
+    const added = !this.messages.has(m.id);
+    if (this.messages.addLive(m)) void this.fill(m.conversationId);
     const early = this.earlyDelivery.get(m.id);
     if (early) {
       this.earlyDelivery.delete(m.id);

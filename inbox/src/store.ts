@@ -1,6 +1,6 @@
 import type { Agent, Availability, InboxSummary, Team, Ticket, TicketListItem } from '@support/protocol';
 import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
-import { TicketList, type ListFilter } from './lib/ticket-list.js';
+import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
 import { wireLive } from './live.js';
 import { DEFAULT_FILTER, readUrl, sameFilter, urlOf } from './lib/url-state.js';
@@ -36,6 +36,8 @@ export class InboxStore extends EventTarget {
   everConnected = false;
   private listSeq = 0;
   private openSeq = 0;
+  /** `fetchRow` loads in flight, by ticket id. */
+  private readonly rowLoads = new Map<string, Promise<TicketListItem | null>>();
 
   changed(): void {
     this.dispatchEvent(new Event('change'));
@@ -115,21 +117,37 @@ export class InboxStore extends EventTarget {
     this.changed();
   }
 
-  /** A list row for a ticket this client did not know (a message on it arrived). */
-  async fetchRow(ticketId: string, unreadCount: number): Promise<TicketListItem | null> {
+  /**
+   * The list row of a ticket this client did not know (a message on it arrived): its latest
+   * conversation and that conversation's seq, and as unread count the contact messages after
+   * the agents' read marker among its newest 50. Read once while several messages arrive.
+   */
+  fetchRow(ticketId: string): Promise<TicketListItem | null> {
+    let load = this.rowLoads.get(ticketId);
+    if (!load) {
+      load = this.loadRow(ticketId).finally(() => this.rowLoads.delete(ticketId));
+      this.rowLoads.set(ticketId, load);
+    }
+    return load;
+  }
+
+  private async loadRow(ticketId: string): Promise<TicketListItem | null> {
     if (!this.socket) return null;
-    const d = await call(this.socket, 'ticket:get', { ticketId, limit: 1 }).catch(() => null);
+    const d = await call(this.socket, 'ticket:get', { ticketId, limit: 50 }).catch(() => null);
     if (!d) return null;
-    const item = { ...d.ticket, conversationId: d.conversations.at(-1)?.id ?? null, unreadCount };
+    const readTo = new Map(d.conversations.map((c) => [c.id, c.agentLastReadSeq]));
+    const unreadCount = d.messages.filter((m) => countsUnread(m) && m.seq > (readTo.get(m.conversationId) ?? 0)).length;
+    const latest = d.conversations.at(-1);
+    const item = { ...d.ticket, conversationId: latest?.id ?? null, lastSeq: latest?.lastSeq ?? 0, unreadCount };
     this.list.upsert(item);
     this.changed();
     return item;
   }
 
-  /** A full ticket from an event, keeping the row's unread count and conversation. */
+  /** A full ticket from an event, keeping the row's unread count, conversation and seq. */
   applyTicket(t: Ticket): void {
     const known = this.list.byId.get(t.id);
-    this.list.upsert({ ...t, conversationId: known?.conversationId ?? null, unreadCount: known?.unreadCount ?? 0 } as TicketListItem);
+    this.list.upsert({ ...t, conversationId: known?.conversationId ?? null, lastSeq: known?.lastSeq ?? 0, unreadCount: known?.unreadCount ?? 0 });
   }
 
   /**

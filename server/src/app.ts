@@ -30,6 +30,7 @@ import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
 import { demoRouter } from './demo/demo.routes.js';
+import { loggedPublishes } from './realtime/redis-adapter.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -38,8 +39,11 @@ export type AppDeps = {
   bus: EventBus;
   logger: Logger;
   clock: Clock;
-  /** Redis clients when REDIS_URL is set: `pub` also answers readiness pings. */
-  redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
+  /**
+   * Redis clients when REDIS_URL is set: `pub` (the Socket.IO adapter's; also answers readiness
+   * pings), `adapterSub`, and the bus's `sub` and `events` (its publishing connection).
+   */
+  redis?: { pub: Redis; adapterSub: Redis; sub: Redis; events: Redis } | undefined;
   /** Per-socket event rate limits (events/s and burst). */
   limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
   /** The chat inbox (wire id) whose widget the demo page at `/` embeds; read on every request. */
@@ -80,7 +84,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   if (deps.redis) {
     const { createAdapter } = await import('@socket.io/redis-adapter');
-    io.adapter(createAdapter(deps.redis.pub, deps.redis.adapterSub, { key: `${config.REDIS_PREFIX}:sio`, requestsTimeout: 3000 }));
+    io.adapter(createAdapter(loggedPublishes(deps.redis.pub, logger), deps.redis.adapterSub, { key: `${config.REDIS_PREFIX}:sio`, requestsTimeout: 3000 }));
   }
   const widget = io.of('/widget');
   const agent = io.of('/agent');
@@ -171,7 +175,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
         await bus.close();
-        if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
+        // While Redis is unreachable QUIT would wait behind queued commands, for ever on the
+        // subscribers (no retry limit): drop those connections instead.
+        if (deps.redis)
+          await Promise.all(Object.values(deps.redis).map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
         await db.close();
       })();
       return closed;

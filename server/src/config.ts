@@ -11,6 +11,11 @@ const schema = z.object({
   REDIS_URL: z.url().optional(),
   /** Prefix for every Redis key and channel, so several deployments can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('sd'),
+  /**
+   * Domain events a node holds while Redis does not take them, to publish again in order when
+   * it is back. Past it the node drops them and, once Redis is back, has every node's clients resync.
+   */
+  REDIS_EVENT_BACKLOG: z.coerce.number().int().min(1).default(10_000),
   /** Where the embedded database lives when DATABASE_URL is not set. */
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { connectPglite, connectPostgres, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createLocalBus, createRedisBus } from './events/bus.js';
+import { publisherOptions } from './events/redis-publisher.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { AppDeps } from './app.js';
 
@@ -31,8 +32,10 @@ export async function connectDeps(
   const pub = new Redis(config.REDIS_URL, redisOpts);
   const sub = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const adapterSub = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  for (const [name, c] of Object.entries({ pub, sub, adapterSub }))
+  // The bus publishes on a connection of its own: it resends what fails itself, in order.
+  const events = new Redis(config.REDIS_URL, publisherOptions);
+  for (const [name, c] of Object.entries({ pub, sub, adapterSub, events }))
     c.on('error', (err) => logger.warn({ err: err.message, client: name }, 'redis connection error'));
-  const bus = await createRedisBus({ pub, sub, prefix: config.REDIS_PREFIX, logger });
-  return { config, db, bus, logger, clock: o.clock ?? systemClock, redis: { pub, sub, adapterSub } };
+  const bus = await createRedisBus({ pub: events, sub, prefix: config.REDIS_PREFIX, logger, maxBacklog: config.REDIS_EVENT_BACKLOG });
+  return { config, db, bus, logger, clock: o.clock ?? systemClock, redis: { pub, sub, adapterSub, events } };
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Activity, Message, TicketListItem } from '@support/protocol';
 import { AutoAway } from '../../inbox/src/lib/auto-away.js';
 import { buildTimeline, MessageSet, timeSince } from '../../inbox/src/lib/thread.js';
-import { matches, TicketList } from '../../inbox/src/lib/ticket-list.js';
+import { matches, rowStep, TicketList } from '../../inbox/src/lib/ticket-list.js';
 import { message } from '../support/message-fixture.js';
 
 const msg = (seq: number, o: Partial<Message> = {}): Message =>
@@ -36,6 +36,7 @@ const ticket = (n: number, o: Partial<TicketListItem> = {}): TicketListItem => (
   createdAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
   closedAt: null,
   conversationId: null,
+  lastSeq: 0,
   unreadCount: 0,
   ...o,
 });
@@ -80,6 +81,47 @@ describe('MessageSet', () => {
     const set = new MessageSet(['cnv_a', 'cnv_b']);
     set.add([msg(1, { id: 'msg_b1', conversationId: 'cnv_b' }), msg(5, { id: 'msg_a5', conversationId: 'cnv_a' })]);
     expect(set.list().map((m) => m.id)).toEqual(['msg_a5', 'msg_b1']);
+  });
+  it('never leaves a hole unreported: live messages lost, overtaken or repeated, with catch-ups from heldThrough', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ seq: fc.integer({ min: 1, max: 30 }), fetch: fc.boolean() }), { maxLength: 80 }), (ops) => {
+        const set = new MessageSet(['cnv_1']);
+        let reported = false;
+        for (const op of ops) {
+          reported = set.addLive(msg(op.seq)) || reported;
+          const through = set.heldThrough('cnv_1');
+          // Everything up to heldThrough is held; anything held above it was reported as a hole.
+          for (let q = 1; q <= through; q++) expect(set.has(msg(q).id)).toBe(true);
+          if (set.lastSeq('cnv_1') > through) expect(reported).toBe(true);
+          if (op.fetch && reported) {
+            // The read a hole causes: storage has every seq up to the highest that arrived.
+            const top = set.lastSeq('cnv_1');
+            set.add(Array.from({ length: top - through }, (_, i) => msg(through + 1 + i)));
+            set.markComplete('cnv_1', top);
+            reported = false;
+          }
+        }
+        // Each seq held once, in order.
+        const seqs = set.list().map((m) => m.seq);
+        expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+      }),
+    );
+  });
+});
+
+describe('rowStep (a live message against its list row)', () => {
+  const row = ticket(1, { conversationId: 'cnv_1', lastSeq: 4, unreadCount: 2 });
+  it('counts the next seq, skips one counted already, and reports a hole', () => {
+    expect(rowStep(row, msg(5))).toBe('next');
+    expect(rowStep(row, msg(4))).toBe('seen'); // re-published after a retry
+    expect(rowStep(row, msg(2))).toBe('seen');
+    expect(rowStep(row, msg(7))).toBe('hole');
+  });
+  it('starts a newer conversation from seq 0 and leaves older ones to plain counting', () => {
+    expect(rowStep(row, msg(1, { conversationId: 'cnv_2' }))).toBe('next');
+    expect(rowStep(row, msg(3, { conversationId: 'cnv_2' }))).toBe('hole');
+    expect(rowStep(row, msg(9, { conversationId: 'cnv_0' }))).toBe('next');
+    expect(rowStep(ticket(2), msg(1))).toBe('next'); // a row read before its first conversation
   });
 });
 

@@ -66,4 +66,50 @@ describe('inbox after a server restart', () => {
     await thread(page).getByText('Message number 3:').waitFor();
     await page.context().close();
   });
+
+  it('a live message that skips seqs brings the skipped ones: the open thread shows each once, in order; a row not open counts them; a retry counts nothing twice', async () => {
+    const { fx, browser } = env;
+    const db = env.node.deps.db;
+    const requester = async (ticketId: string) => {
+      const [t] = await db.rows<{ ct: string }>(sql`select requester_id as ct from tickets where id = ${decodeId('ticket', ticketId)}::uuid`);
+      return encodeId('contact', t!.ct);
+    };
+    const { s: v1 } = await visitor(env.node.url, fx.inbox);
+    const { s: v2 } = await visitor(env.node.url, fx.inbox);
+    const m1 = await ok(v1, 'message:send', { body: 'open thread first', clientMessageId: cmid() });
+    const n1 = await ok(v2, 'message:send', { body: 'other row first', clientMessageId: cmid() });
+    const page = await openInbox(browser, env.node.url, fx.agents[0]!, { path: `/inbox/t/${m1.ticketId}` });
+    await thread(page).getByText('open thread first').waitFor();
+    const other = page.locator(`ib-ticket-list .row[data-ticket="${n1.ticketId}"]`);
+    await other.locator('.unread', { hasText: '1' }).waitFor();
+
+    // Messages stored whose events never came (lost between nodes), then a live one after them.
+    await seedThread(db, fx, m1.ticketId, m1.conversationId, await requester(m1.ticketId), 3);
+    await seedThread(db, fx, n1.ticketId, n1.conversationId, await requester(n1.ticketId), 2);
+    const again = { body: 'open thread after the hole', clientMessageId: cmid() };
+    await ok(v1, 'message:send', again);
+    const n4 = { body: 'other row after the hole', clientMessageId: cmid() };
+    await ok(v2, 'message:send', n4);
+    const bodies = () => thread(page).locator('.msg').allTextContents();
+    await expect.poll(async () => (await bodies()).length).toBe(5);
+    const shown = await bodies();
+    expect(shown[0]).toContain('open thread first');
+    for (let i = 1; i <= 3; i++) expect(shown[i]).toContain(`Message number ${i}:`);
+    expect(shown[4]).toContain('open thread after the hole');
+    // The other row: its first message, the contact's seeded one and the live one (the seeded agent reply is not unread).
+    await other.locator('.unread', { hasText: '3' }).waitFor();
+
+    // The visitors retry (their acks were lost, say): the server announces both again; nothing counts twice.
+    const order = await page.locator('ib-ticket-list .row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket')));
+    await ok(v2, 'message:send', n4);
+    await ok(v1, 'message:send', again);
+    const { s: v3 } = await visitor(env.node.url, fx.inbox);
+    const marker = await ok(v3, 'message:send', { body: 'a later ticket', clientMessageId: cmid() });
+    await page.locator(`ib-ticket-list .row[data-ticket="${marker.ticketId}"]`).waitFor();
+    expect(await bodies()).toHaveLength(5);
+    expect(await other.locator('.unread').textContent()).toBe('3');
+    const after = await page.locator('ib-ticket-list .row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket')));
+    expect(after.filter((id) => id !== marker.ticketId)).toEqual(order);
+    await page.context().close();
+  });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cmid, connect, next, ok, seedWorkspace, startNode } from '../support/harness.js';
 import { embedPage, startChat, useWidgetEnv, widget } from '../support/widget-host.js';
+import { seedThread } from '../support/inbox.js';
 
 /** What a real page throws at the widget: network loss, a server restart, hostile CSS, several tabs. */
 describe('chat widget resilience', () => {
@@ -159,6 +160,27 @@ describe('chat widget resilience', () => {
       expect(await w.theirs.count()).toBe(1);
     }
     expect(await bodies(ticket.id)).toEqual(['from tab A', 'from tab B', 'to both tabs']);
+    await context.close();
+  });
+
+  it('a live reply that skips seqs brings the skipped messages, each once and in order; internal notes between are no hole', async () => {
+    const { agent, context, page, w, ticket } = await startChat(env, '/holes', 'before the hole');
+    const detail = await ok(agent, 'ticket:get', { ticketId: ticket.id });
+    // Stored without events reaching this visitor (lost between nodes): seq 2 to 4, then a note (5) it never sees.
+    await seedThread(env.node.deps.db, env.fx, ticket.id, detail.conversations[0].id, detail.contact.id, 3);
+    await ok(agent, 'message:send', { ticketId: ticket.id, body: 'a note for agents', visibility: 'internal', clientMessageId: cmid() });
+    await ok(agent, 'message:send', { ticketId: ticket.id, body: 'reply after the hole', clientMessageId: cmid() });
+    const shown = () => page.locator('sw-messages .m:not(.pending) p').allTextContents();
+    await expect.poll(async () => (await shown()).length).toBe(5);
+    const texts = await shown();
+    expect(texts[0]).toBe('before the hole');
+    for (let i = 1; i <= 3; i++) expect(texts[i]).toContain(`Message number ${i}:`);
+    expect(texts[4]).toBe('reply after the hole');
+    // Another note, another reply: only the reply shows, once.
+    await ok(agent, 'message:send', { ticketId: ticket.id, body: 'another note', visibility: 'internal', clientMessageId: cmid() });
+    await ok(agent, 'message:send', { ticketId: ticket.id, body: 'and one more reply', clientMessageId: cmid() });
+    await w.theirs.filter({ hasText: 'and one more reply' }).waitFor();
+    expect((await shown()).slice(4)).toEqual(['reply after the hole', 'and one more reply']);
     await context.close();
   });
 });

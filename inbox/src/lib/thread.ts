@@ -12,10 +12,16 @@ export type TimelineItem =
 /**
  * Messages kept in order and without duplicates: ordered by conversation (oldest first) then
  * `seq`, deduplicated by id, whatever order they arrive in (live events can overtake pages).
+ * Per conversation it also knows the seq it holds everything through (`heldThrough`), so a
+ * live message that skips seqs is seen as a hole, and a catch-up starts below the hole, not
+ * after the highest seq held.
  */
 export class MessageSet {
   private byId = new Map<string, Message>();
   private sorted: Message[] | null = [];
+  /** `<conversation> <seq>` of every message held. */
+  private readonly seqs = new Set<string>();
+  private readonly through = new Map<string, number>();
   constructor(private conversationOrder: string[] = []) {}
 
   setConversations(ids: string[]): void {
@@ -29,10 +35,43 @@ export class MessageSet {
     for (const m of messages) {
       if (this.byId.has(m.id)) continue;
       this.byId.set(m.id, m);
+      this.seqs.add(`${m.conversationId} ${m.seq}`);
       added++;
     }
     if (added) this.sorted = null;
     return added;
+  }
+
+  /**
+   * Adds a live message (or an ack). Returns true when it leaves a hole: it is beyond the seq
+   * after the one held through, and nothing held fills the seqs between (fetch them with
+   * `messages:list { afterSeq: heldThrough }`).
+   */
+  addLive(m: Message): boolean {
+    this.add([m]);
+    let at = this.heldThrough(m.conversationId);
+    if (m.seq <= at) return false;
+    while (this.seqs.has(`${m.conversationId} ${at + 1}`)) at++;
+    this.through.set(m.conversationId, at);
+    return m.seq > at;
+  }
+
+  /**
+   * The seq of a conversation up to which nothing is missing between the messages held: where
+   * a catch-up reads from. 0 for a conversation never loaded.
+   */
+  heldThrough(conversationId: string): number {
+    return this.through.get(conversationId) ?? 0;
+  }
+
+  /**
+   * Storage answered for a conversation up to `seq` (a page read after `heldThrough`, or the
+   * newest messages a ticket opened with): a message with a lower seq that is not held does
+   * not exist. A seq is given out only after the one before it was committed, so a read that
+   * returns `seq` has every message below it.
+   */
+  markComplete(conversationId: string, seq: number): void {
+    if (seq > this.heldThrough(conversationId)) this.through.set(conversationId, seq);
   }
 
   /** The message with this id, if held. */
@@ -56,7 +95,7 @@ export class MessageSet {
     return this.byId.size;
   }
 
-  /** The highest seq held for a conversation (0 when none): the `afterSeq` to catch up from. */
+  /** The highest seq held for a conversation (0 when none). */
   lastSeq(conversationId: string): number {
     let max = 0;
     for (const m of this.byId.values()) if (m.conversationId === conversationId && m.seq > max) max = m.seq;

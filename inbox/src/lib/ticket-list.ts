@@ -1,4 +1,4 @@
-import type { Ticket, TicketListItem, TicketStatus } from '@support/protocol';
+import type { Message, Ticket, TicketListItem, TicketStatus } from '@support/protocol';
 
 /** Every ticket status, in workflow order (written out: a value import of the protocol package would bundle zod). */
 export const STATUSES: readonly TicketStatus[] = ['open', 'pending', 'resolved', 'closed'];
@@ -26,6 +26,27 @@ export function matches(t: Ticket, f: ListFilter, me: string): boolean {
   }
   return true;
 }
+
+/**
+ * What a live message means for the list row of its ticket:
+ * - `seen`: at or below the seq the row was read or counted through (a message published
+ *   again after a retry, or one overtaken by a later one): counted already, and its ticket
+ *   state is no newer than the row's;
+ * - `next`: the next seq of the row's conversation (or a message of an older conversation,
+ *   not tracked by seq): count it;
+ * - `hole`: seqs between the row's and this one never arrived: read them from storage
+ *   after `row.lastSeq` and count what was missed, this message included.
+ * A newer conversation than the row's starts from seq 0.
+ */
+export function rowStep(row: TicketListItem, m: Message): 'seen' | 'next' | 'hole' {
+  const conv = row.conversationId;
+  if (conv && m.conversationId < conv) return 'next';
+  const last = m.conversationId === conv ? row.lastSeq : 0;
+  return m.seq <= last ? 'seen' : m.seq === last + 1 ? 'next' : 'hole';
+}
+
+/** Whether a message counts as unread for agents (the server's rule: a contact wrote it). */
+export const countsUnread = (m: Message) => m.authorType === 'contact' && m.visibility === 'public';
 
 /** Sort order of every list: last activity first, then id (as the server's keyset). */
 export function newerFirst(a: Ticket, b: Ticket): number {

@@ -95,6 +95,11 @@ export type TicketsListInput = z.input<typeof ticketsListSchema>;
 export type TicketListItem = Ticket & {
   /** The ticket's latest conversation (`read` events name conversations). */
   conversationId: string | null;
+  /**
+   * That conversation's last seq when the row was read: the unread count covers every message
+   * up to it, so a `message:new` at or below it is already counted.
+   */
+  lastSeq: number;
   /** Contact messages after the shared agent read marker, over the ticket's conversations. */
   unreadCount: number;
 };

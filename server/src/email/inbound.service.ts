@@ -3,7 +3,7 @@ import { decodeId, LIMITS, type EmailMeta, type IdKind } from '@support/protocol
 import type { Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
-import { appendMessage, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
+import { appendMessage, publishMessageCreated, republishMessage, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
 import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
 import { classifyMail } from './classify.js';
@@ -110,7 +110,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   const ws = inbox.workspaceId;
   const kind = classifyMail(mail.headers, mail.from?.address ?? null);
   const known = await findEmail(ctx, ws, mail.messageId);
-  if (known) return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
+  if (known) return duplicateMail(ctx, ws, known);
   // Our own address as the sender: a forwarding loop, never a customer.
   if (mail.from?.address === inbox.email.address.toLowerCase())
     return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)');
@@ -179,7 +179,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
     // The same Message-ID was taken in by a concurrent delivery: nothing of ours was written.
     const dup = await findEmail(ctx, ws, mail.messageId);
     if (!dup) throw err;
-    return { result: 'duplicate', messageId: dup.message_id, ticketId: dup.ticket_id };
+    return duplicateMail(ctx, ws, dup);
   }
   if (outcome.kind === 'append') {
     publishMessageCreated(ctx, ws, outcome.r);
@@ -194,6 +194,15 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
     contactId: toWire('contact', outcome.contactId),
   });
   return { result: 'created', messageId: decodeUuid(o.message.id), ticketId: decodeUuid(o.ticket.id, 'ticket'), newTicket: true };
+}
+
+/**
+ * A mail taken in before (the provider retried a delivery, or two raced): announced again, as
+ * the node that stored it may have died before it published (see `republishMessage`).
+ */
+async function duplicateMail(ctx: ServiceContext, ws: string, known: { message_id: string; ticket_id: string }): Promise<ReceiveResult> {
+  await republishMessage(ctx, ws, known.message_id);
+  return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
 }
 
 /** A unique-index violation, whether the driver's error or drizzle's wrapper around it. */

@@ -1,7 +1,8 @@
 import { decodeId, type Message, type Visibility } from '@support/protocol';
+import { fromWire } from '../db/ids.js';
 import { notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { appendMessage, publishMessageCreated } from '../messages/messages.service.js';
+import { appendMessage, publishMessageCreated, republishMessage } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
 import { attachUploads } from '../attachments/attachments.service.js';
 import { queueReplyEmail } from './outbound.service.js';
@@ -36,6 +37,6 @@ export async function sendAgentMessageTx(
   if (r.kind === 'created') {
     publishMessageCreated(ctx, o.workspaceId, r);
     if (!o.email) afterChatReply(ctx, o.workspaceId, r.message);
-  }
+  } else await republishMessage(ctx, o.workspaceId, fromWire('message', r.message.id));
   return r.message;
 }

@@ -299,6 +299,35 @@ export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, 
   });
 }
 
+const STORED_SQL = `
+  select m.*, coalesce(u.name, ct.name) as author_name,
+         (select row_to_json(t) from (select id, status, updated_at, last_message_at, last_message_preview,
+            first_response_at, resolved_at, requester_id, inbox_id from tickets where id = m.ticket_id) t) as tkt
+  from messages m
+  left join users u on m.author_type = 'agent' and u.id = m.author_id
+  left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
+  where m.id = $2::uuid and m.workspace_id = $1::uuid`;
+
+/**
+ * Publishes `message.created` again for a stored message that a retry found (a duplicate by
+ * client message id or Message-ID). Its first event may never have gone out: the node that
+ * stored it can have died between commit and publish, which is also why the retry came. So a
+ * duplicate is always announced again, with the ticket as it is now and no activities; clients
+ * deduplicate by message id, and a list row that already counts it does not count it again.
+ */
+export async function republishMessage(ctx: ServiceContext, workspaceId: string, messageId: string): Promise<void> {
+  const [row] = await ctx.db.query<{ tkt: any } & Record<string, any>>(STORED_SQL, [workspaceId, messageId]);
+  if (!row?.tkt) return;
+  publishMessageCreated(ctx, workspaceId, {
+    kind: 'created',
+    message: messageDto(row),
+    ticket: ticketPatchDto(row.tkt),
+    requesterId: row.tkt.requester_id,
+    inboxId: row.tkt.inbox_id,
+    activities: [],
+  });
+}
+
 export async function findByClientId(db: Db | Tx, ws: string, authorId: string, cmid: string) {
   const [r] = await db.rows(sql`select * from messages
     where workspace_id = ${ws}::uuid and author_id = ${authorId}::uuid and client_message_id = ${cmid}::text`);

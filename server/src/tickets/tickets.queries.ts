@@ -37,12 +37,17 @@ export function containsPattern(s: string): string {
 
 /**
  * A page of list rows, newest activity first, keyset-paginated on (updated_at, id). Each row
- * carries its latest conversation and its unread count (contact messages after the agent
- * read marker), computed for the page's rows only.
+ * carries its latest conversation with that conversation's last seq, and its unread count
+ * (contact messages after the agent read marker), computed for the page's rows only.
  */
 export async function queryTickets(db: Db, f: TicketFilter): Promise<TicketListItem[]> {
   const rows = await db.rows(ticketListQuery(f));
-  return rows.map((r) => ({ ...ticketDto(r), conversationId: toWireOrNull('conversation', r.conversation_id as string | null), unreadCount: Number(r.unread_count) }));
+  return rows.map((r) => ({
+    ...ticketDto(r),
+    conversationId: toWireOrNull('conversation', r.conversation_id as string | null),
+    lastSeq: Number(r.last_seq ?? 0),
+    unreadCount: Number(r.unread_count),
+  }));
 }
 
 /** The statement behind `queryTickets` (exported for EXPLAIN in bench/inbox-list.ts). */
@@ -66,14 +71,14 @@ export function ticketListQuery(f: TicketFilter): SQL {
   // The page's ids first (an index walk on tickets alone, stopped at the limit), then the
   // joins, tags, latest conversation and unread count for those rows only. NULLS LAST as in
   // the indexes (the columns are NOT NULL; the planner needs the spelling to match).
-  return sql`select ${ticketColumns},
-      (select c.id from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) as conversation_id,
+  return sql`select ${ticketColumns}, lc.id as conversation_id, lc.last_seq,
       (select count(*) from conversations c join messages m on m.conversation_id = c.id and m.seq > c.agent_last_read_seq
         where c.ticket_id = t.id and m.author_type = 'contact')::int as unread_count
     from (select t.id from tickets t ${f.q && !hashNumber ? sql`join contacts ct on ct.id = t.requester_id` : sql``}
           where ${sql.join(where, sql` and `)}
           order by t.updated_at desc nulls last, t.id desc nulls last limit ${f.limit}::int) page
     join tickets t on t.id = page.id ${ticketJoins}
+    left join lateral (select c.id, c.last_seq from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) lc on true
     order by t.updated_at desc, t.id desc`;
 }
 

@@ -4,7 +4,7 @@ import { fromWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
-import { listTicketMessages, publishMessageCreated } from '../messages/messages.service.js';
+import { listTicketMessages, publishMessageCreated, republishMessage } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
 import { getTicketDto, queryTickets, ticketChannel } from './tickets.queries.js';
 import { sendAgentMessageTx } from '../email/reply.service.js';
@@ -93,6 +93,6 @@ export async function sendAgentMessage(
   if (r.kind === 'created') {
     publishMessageCreated(ctx, o.workspaceId, r);
     afterChatReply(ctx, o.workspaceId, r.message);
-  }
+  } else await republishMessage(ctx, o.workspaceId, fromWire('message', r.message.id));
   return r.message;
 }

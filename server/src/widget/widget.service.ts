@@ -8,7 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
-import { appendMessage, findByClientId, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
+import { appendMessage, findByClientId, publishMessageCreated, republishMessage, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
 import { messageDto } from '../lib/dto.js';
 
@@ -148,7 +148,7 @@ export async function sendVisitorMessage(
   const files = (tx: Tx, message: Message) => attachUploads(tx, { workspaceId: v.workspaceId, message, uploader: { type: 'contact', id: v.contactId }, ids: attachmentIds });
   if (v.conversationId && !attachmentIds.length) {
     const r = await ctx.writes.append({ ...base, target: { conversationId: v.conversationId }, now: ctx.clock.now() });
-    const done = finishAppend(ctx, v, r);
+    const done = await finishAppend(ctx, v, r);
     if (done) return done;
   }
   const outcome = await ctx.db.transaction(async (tx) => {
@@ -168,10 +168,11 @@ export async function sendVisitorMessage(
     await files(tx, opened.message);
     return { kind: 'opened' as const, opened };
   });
-  if (outcome.kind === 'dup') return { message: outcome.message, ...uuidsOf(outcome.message), duplicate: true };
-  if (outcome.kind === 'append') {
-    return finishAppend(ctx, v, outcome.result)!;
+  if (outcome.kind === 'dup') {
+    await republishMessage(ctx, v.workspaceId, fromWire('message', outcome.message.id));
+    return { message: outcome.message, ...uuidsOf(outcome.message), duplicate: true };
   }
+  if (outcome.kind === 'append') return (await finishAppend(ctx, v, outcome.result))!;
   publishOpened(ctx, v, outcome.opened);
   return { message: outcome.opened.message, ...uuidsOf(outcome.opened.message), duplicate: false };
 }
@@ -213,9 +214,11 @@ const uuidsOf = (m: Message) => ({
   ticketId: decodeId('ticket', m.ticketId)!,
 });
 
-function finishAppend(ctx: ServiceContext, v: Visitor, r: AppendResult): Sent | null {
+/** Publishes a stored message (again, for a duplicate: see `republishMessage`); null when nothing was stored. */
+async function finishAppend(ctx: ServiceContext, v: Visitor, r: AppendResult): Promise<Sent | null> {
   if (r.kind === 'no_target') return null;
   if (r.kind === 'created') publishMessageCreated(ctx, v.workspaceId, r);
+  else await republishMessage(ctx, v.workspaceId, fromWire('message', r.message.id));
   return { message: r.message, ...uuidsOf(r.message), duplicate: r.kind === 'duplicate' };
 }
 

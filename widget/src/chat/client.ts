@@ -278,19 +278,20 @@ export class ChatClient {
     this.changed();
   }
 
-  /** Fetches everything after the last seq held for a conversation (the current one by default). */
+  /** Fetches everything after the seq held through for a conversation (the current one by default). */
   private async catchUp(conversationId = this.state.current?.id): Promise<void> {
     while (conversationId && this.ready) {
-      const r = await this.call<WidgetHistoryResult>('history', { conversationId, afterSeq: this.state.timeline.lastSeq(conversationId), limit: 500 });
+      const r = await this.call<WidgetHistoryResult>('history', { conversationId, afterSeq: this.state.after(conversationId), limit: 500 });
       if (!r.ok) return;
       this.receive(r.data.messages, false);
       if (!r.data.hasMore || !r.data.messages.length) return;
     }
   }
 
-  /** Adds messages; live ones only for conversations of this inbox (see ConversationState). */
+  /** Adds messages; live ones only for conversations of this inbox (see ConversationState). A live one past a hole fetches the hole. */
   private receive(messages: Message[], live: boolean): void {
-    const added = this.state.add(messages, live);
+    const { added, hole } = this.state.add(messages, live);
+    if (hole) void this.catchUp(messages[0]!.conversationId);
     for (const m of added) {
       if (m.clientMessageId) this.outbox.remove(m.clientMessageId);
       if (live) this.o.onMessage(m);

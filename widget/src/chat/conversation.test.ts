@@ -18,9 +18,9 @@ describe('ConversationState', () => {
   it('takes live messages only for conversations of this inbox, history and acks always', () => {
     const s = fresh();
     s.setCurrent(conv('cnv_1'));
-    expect(s.add([msg('cnv_1', 1), msg('cnv_other_inbox', 1)], true).map((m) => m.id)).toEqual(['msg_cnv_1_1']);
-    expect(s.add([msg('cnv_0', 3)], false)).toHaveLength(1);
-    expect(s.add([msg('cnv_0', 4)], true)).toHaveLength(1); // known from history now
+    expect(s.add([msg('cnv_1', 1), msg('cnv_other_inbox', 1)], true).added.map((m) => m.id)).toEqual(['msg_cnv_1_1']);
+    expect(s.add([msg('cnv_0', 3)], false).added).toHaveLength(1);
+    expect(s.add([msg('cnv_0', 4)], true).added).toHaveLength(1); // known from history now
   });
 
   it('an acked own message in a newer conversation makes it current; a retry from an older one does not', () => {
@@ -65,6 +65,26 @@ describe('ConversationState', () => {
     s.setCurrent(conv('cnv_1'));
     s.add([msg('cnv_1', 1)], true);
     s.forget();
-    expect([s.current, s.timeline.items.length, s.add([msg('cnv_1', 2)], true).length]).toEqual([null, 0, 0]);
+    expect([s.current, s.timeline.items.length, s.add([msg('cnv_1', 2)], true).added.length, s.after('cnv_1')]).toEqual([null, 0, 0, 0]);
+  });
+
+  it('sees a hole when a live message skips seqs, and catches up from below it, not from the highest seq held', () => {
+    const s = fresh();
+    s.setCurrent(conv('cnv_1'));
+    expect(s.add([msg('cnv_1', 1), msg('cnv_1', 2)], false)).toMatchObject({ hole: false });
+    expect(s.add([msg('cnv_1', 3)], true)).toMatchObject({ hole: false });
+    expect(s.after('cnv_1')).toBe(3);
+    // 4 and 5 never arrived (lost between nodes, or internal notes): 6 is a hole until history answers.
+    expect(s.add([msg('cnv_1', 6)], true)).toMatchObject({ hole: true });
+    expect(s.add([msg('cnv_1', 7)], true)).toMatchObject({ hole: true });
+    expect(s.after('cnv_1')).toBe(3);
+    expect(s.add([msg('cnv_1', 3)], true)).toMatchObject({ hole: false, added: [] }); // a repeat
+    // History after 3: 5 is public, 4 was an internal note.
+    s.add([msg('cnv_1', 5), msg('cnv_1', 6), msg('cnv_1', 7)], false);
+    expect(s.after('cnv_1')).toBe(7);
+    expect(s.timeline.items.map((m) => m.seq)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(s.add([msg('cnv_1', 8)], true)).toMatchObject({ hole: false });
+    // Live messages of another inbox's conversation neither count nor open a hole.
+    expect(s.add([msg('cnv_other_inbox', 9)], true)).toEqual({ added: [], hole: false });
   });
 });

@@ -18,6 +18,8 @@ export class ConversationState {
    * ticket's inbox; this is the second wall (an identified user may chat on two sites).
    */
   private readonly known = new Set<string>();
+  /** Per conversation, the seq up to which the visitor holds every public message. */
+  private readonly through = new Map<string, number>();
 
   constructor(read: ReadMark) {
     this.read = read;
@@ -43,16 +45,33 @@ export class ConversationState {
       this.setCurrent({ id: m.conversationId, ticketId: m.ticketId, lastSeq: m.seq, contactLastReadSeq: 0, agentLastReadSeq: 0 });
   }
 
-  /** Adds messages (history and acks as they are; live ones only for this inbox); returns the new ones. */
-  add(messages: Message[], live: boolean): Message[] {
-    if (!live) messages.forEach((m) => this.known.add(m.conversationId));
-    return this.timeline.add(...(live ? messages.filter((m) => this.known.has(m.conversationId)) : messages));
+  /**
+   * Adds messages (history pages read after `after(c)` as they are; live ones and acks only for
+   * this inbox); returns the new ones, and whether a live one skipped seqs the visitor may not
+   * hold (internal notes take seqs too, so a skip is a hole only until history says otherwise).
+   */
+  add(messages: Message[], live: boolean): { added: Message[]; hole: boolean } {
+    const ours = live ? messages.filter((m) => this.known.has(m.conversationId)) : messages;
+    let hole = false;
+    for (const { conversationId: c, seq } of ours) {
+      const at = this.after(c);
+      this.known.add(c);
+      if (!live || seq === at + 1) this.through.set(c, Math.max(at, seq));
+      else hole ||= seq > at;
+    }
+    return { added: this.timeline.add(...ours), hole };
+  }
+
+  /** Where a catch-up of a conversation reads from: every public message up to it is held. */
+  after(conversationId: string): number {
+    return this.through.get(conversationId) ?? 0;
   }
 
   /** Another contact now: nothing of the previous one stays. */
   forget(): void {
     this.timeline.clear();
     this.known.clear();
+    this.through.clear();
     this.current = null;
     this.closed = false;
   }
