@@ -20,5 +20,9 @@ export const emailStyles = css`
   .original .headers { font-size: 12px; color: #57606a; margin: 0 0 6px; display: grid; grid-template-columns: auto 1fr; gap: 0 8px; }
   .original .headers dt { font-weight: 600; }
   .original .headers dd { margin: 0; overflow-wrap: anywhere; }
+  .forward { margin: 6px 0 0; border-left: 2px solid #cfd5dc; padding-left: 8px; }
+  .forward > summary { cursor: pointer; width: fit-content; font-size: 12px; color: #57606a; border-radius: 4px; }
+  .forward > summary:focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
+  .forward[open] > summary { margin-bottom: 4px; }
   .error { color: #b00020; }
 `;
