@@ -26,7 +26,7 @@ const DATE_START = /^(?:\d|\p{L}{1,4}[.,]?\s+\d|(?:mon|tues|wednes|thurs|fri|sat
 const TIME = /\d{1,2}[:.h]\d{2}/;
 const YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/;
 /** `a@b.c` somewhere (called only on short candidate lines). */
-const hasEmail = (t: string) => t.includes('@') && /[^\s<>()"'@]@[^\s<>()"'@]+\.[^\s<>()"'@]/.test(t);
+export const hasEmail = (t: string) => t.includes('@') && /[^\s<>()"'@]@[^\s<>()"'@]+\.[^\s<>()"'@]/.test(t);
 /** Without the rules of dashes Android, Zoho and Yahoo put around an attribution (a loop: a `$`-anchored pattern would backtrack). */
 function undecorate(t: string): string {
   const deco = (c: string) => c === '-' || c === '=' || c === '_' || c === '*' || /\s/.test(c);
@@ -60,7 +60,8 @@ export function isAttribution(text: string, nextIsQuote: boolean): boolean {
   const digit = /\d/.test(core);
   const colon = core.endsWith(':');
   // "On <date>, <name> wrote:", "<name> <addr> wrote:", "---- Name wrote ----".
-  if (VERB_END.test(core)) return (colon || dashed || email || nextIsQuote) && (digit || email || dashed);
+  // Without a date or an address, only "On …, X wrote:" right above a `>` quote.
+  if (VERB_END.test(core)) return (colon || dashed || email || nextIsQuote) && (digit || email || dashed || (colon && nextIsQuote && START_WORD.test(core)));
   // "Am <date> schrieb <name>:", "tir. <date> skrev <name> <addr>:", "<name> <addr> ezt írta (<date>):" (the verb inside).
   if (colon && VERB_ANY.test(core) && (startsLike ? TIME.test(core) || email : email && TIME.test(core))) return true;
   if (!startsLike) return false;
@@ -93,6 +94,9 @@ export const isOriginalRule = (t: string) => t.length <= MAX_MARKER && ORIGINAL.
 const FIELD = /^\*?(?:sent|date|datum|dato|data|fecha|envoy[ée](?: le)?|enviad[oa](?: el| em)?|gesendet|verzonden|inviato|sendt|skickat|wys[łl]ano|отправлено|дата|l[äa]hetetty|p[äa]iv[äa]m[äa][äa]r[äa]|elk[üu]ldve|d[áa]tum|tarih|odesl[áa]no|to|[àa]|an|aan|para|til|till|do|кому|vastaanottaja|c[íi]mzett|kime|komu|收件人|宛先|cc|kopie|copie [àa]|kopia|копия|m[áa]solat|reply-to|message du|发送时间|日期|送信日時)\s?\*?\s?:/iu;
 export const isHeaderField = (t: string) => t.length <= MAX_MARKER && (FIELD.test(t) || FROM_FIELD.test(t) || SUBJECT_FIELD.test(t));
 export const isFromField = (t: string) => t.length <= MAX_MARKER && FROM_FIELD.test(t);
+/** "Sent:" as Outlook writes it (a word an itinerary or a form does not use, unlike "Date:", "From:", "To:"). */
+const SENT_FIELD = /^\*?(?:sent|envoy[ée](?: le)?|gesendet|verzonden|inviato|enviad[oa](?: el| em)?|sendt|skickat|wys[łl]ano|отправлено|l[äa]hetetty|elk[üu]ldve|odesl[áa]no|发送时间|送信日時)\s?\*?\s?:/iu;
+export const isSentField = (t: string) => t.length <= MAX_MARKER && SENT_FIELD.test(t);
 
 /** The RFC 3676 signature delimiter ("-- "), and "--" as many clients trim it. */
 export const isSignatureRule = (t: string) => /^--\s*$/.test(t);

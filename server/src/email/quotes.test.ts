@@ -17,6 +17,7 @@ describe('stripQuotes: reply headers in the languages clients write them', () =>
     ['English (Gmail)', 'On Tue, 5 Mar 2024 at 09:12, Ana Silva <ana@shop.example> wrote:'],
     ['English, wrapped over three lines', 'On Tue, 5 Mar 2024 at 09:12, Ana Silva <\nana@shop.example>\nwrote:'],
     ['English (Apple, no address)', 'On 5 Mar 2024, at 09:12, Ana Silva wrote:'],
+    ['English, no date, above a quote', 'On Tuesday, Ana wrote:', true],
     ['English, no colon, with the address', 'On Tue, 5 Mar 2024 09:12:00 +0100 Ana Silva <ana@shop.example> wrote'],
     ['Android rules', '---- Ana Silva wrote ----'],
     ['Zoho rules', '---- On Tue, 05 Mar 2024 09:12:00 +0100 ana@shop.example wrote ----'],
@@ -47,10 +48,11 @@ describe('stripQuotes: reply headers in the languages clients write them', () =>
     ['Chinese (full-width colon)', 'Ana Silva <ana@shop.example> 于2024年3月5日周二 09:12写道：'],
     ['Korean', '2024년 3월 5일 (화) 오전 9:12, Ana Silva <ana@shop.example>님이 작성:'],
     ['date first, no verb (Gmail)', '2024-03-05 9:12 GMT+01:00 Ana Silva <ana@shop.example>:'],
-  ])('%s', (_, attribution) => {
+  ])('%s', (_, attribution, onlyAboveQuote?: boolean) => {
     stripsTo(mail(attribution), REPLY);
     // Followed by unquoted text (Gmail in plain text, Outlook): the rest is the quote.
-    stripsTo(mail(attribution, 'Could you print the label again?\nRegards, Ana'), REPLY);
+    const unquoted = mail(attribution, 'Could you print the label again?\nRegards, Ana');
+    stripsTo(unquoted, onlyAboveQuote ? unquoted : REPLY);
   });
 
   it('an attribution glued to the end of the reply line is cut from there', () => {
@@ -68,6 +70,7 @@ describe('stripQuotes: "Original Message" rules and Outlook header blocks', () =
 
   it.each([
     ['English', 'From: Ana Silva <ana@shop.example>\nSent: Tuesday, March 5, 2024 9:12 AM\nTo: Support <help@acme.example>\nSubject: RE: Label'],
+    ['English, no address (Outlook desktop)', 'From: Ana Silva\nSent: Tuesday, March 5, 2024 9:12 AM\nTo: Support\nSubject: RE: Label'],
     ['English, bold, wrapped address', '*From:* Ana Silva [mailto:\nana@shop.example]\n*Sent:* Tuesday, March 5, 2024 9:12 AM\n*To:* help@acme.example\n*Subject:* Label'],
     ['German', 'Von: Ana Silva <ana@shop.example>\nGesendet: Dienstag, 5. März 2024 09:12\nAn: Support\nBetreff: AW: Etikett'],
     ['French', 'De : Ana Silva <ana@shop.example>\nEnvoyé : mardi 5 mars 2024 09:12\nÀ : Support\nObjet : RE: Étiquette'],
@@ -118,6 +121,7 @@ describe('stripQuotes: where the reply is', () => {
       'I wrote: the address is wrong.\nPlease fix it.',
       'Sent from my desk, which is faster than my phone.',
       'Date: Friday 8 March\nTime: 10:00\nPlace: Main St 4',
+      'Please book:\nDate: 12 May, 10:30\nFrom: Berlin\nTo: Paris\nSeats: 2',
       'See https://example.com/on-monday-someone-wrote-about-it for details.',
       'Notes:\n-- first point\n-- second point',
       'Agenda\n-----\n1. Labels\n2. Returns',

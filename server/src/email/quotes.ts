@@ -21,7 +21,7 @@
  */
 import { forwardStart, isRuleLine } from '@support/protocol';
 import {
-  MAX_MARKER, couldStartAttribution, gluedAttribution, isAttribution, isFooter, isFromField, isHeaderField, isOriginalRule, isSignatureRule,
+  MAX_MARKER, couldStartAttribution, gluedAttribution, hasEmail, isAttribution, isFooter, isFromField, isHeaderField, isOriginalRule, isSentField, isSignatureRule,
 } from './quote-patterns.js';
 
 export { htmlQuoteStart } from './quotes-html.js';
@@ -146,21 +146,33 @@ function nextIsQuote(lines: readonly string[], k: readonly Kind[], from: number)
 
 /**
  * Lines of an Outlook-style header block starting at line i: at least two header fields
- * before the next blank line, the first of them From, Date or Sent-like (not To or Cc alone).
+ * before the next blank line, the first of them not To or Cc, with an address in the block
+ * or both From and Sent (so "Date: 12 May / From: Berlin / To: Paris" in a booking request is
+ * no header block).
  */
 function headerBlock(lines: readonly string[], i: number): number {
-  if (!isField(lines, i) || /^\*?(?:to|cc|an|aan|à|a|para|til|till|do|кому|komu)\s?\*?\s?:/iu.test(lines[i]!.trim())) return 0;
+  const first = lines[i]!.trim();
+  if (!isField(lines, i) || /^\*?(?:to|cc|an|aan|à|a|para|til|till|do|кому|komu)\s?\*?\s?:/iu.test(first)) return 0;
   let fields = 1;
   let end = i + 1;
+  let address = hasEmail(first);
+  let from = isFromField(first);
+  let sent = isSentField(first);
   for (let j = i + 1; j < Math.min(lines.length, i + 10); j++) {
     const t = lines[j]!.trim();
     if (!t) break;
     if (isField(lines, j)) {
+      if (isFromField(t)) {
+        if (from) break;
+        from = true;
+      }
+      sent ||= isSentField(t);
       fields++;
       end = j + 1;
-    } else if (isFromField(t)) break;
+    }
+    address ||= t.length <= MAX_MARKER && hasEmail(t);
   }
-  return fields >= 2 ? end - i : 0;
+  return fields >= 2 && (address || (from && sent)) ? end - i : 0;
 }
 
 /** Whether line i is a header field, remembered per array (a block is looked at from each of its lines). */
