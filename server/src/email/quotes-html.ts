@@ -39,7 +39,9 @@ function isMarker(name: string, attrs: string, html: string, end: number): boole
  * the first, or -1. Apple Mail writes the "On …, X wrote:" line in a `<div>` just above its
  * `<blockquote type="cite">`: the quote then starts at that line (and the wrappers around
  * it). A plain `<blockquote>` counts only with such a line above it. A marker whose content
- * starts with a forwarded message is not a quote: -1, the forward stays.
+ * starts with a forwarded message is not a quote: -1, the forward stays. So is a blockquote
+ * with text after it (a reply below or between quotes): -1, and the caller shows the
+ * stripped text, which keeps those replies.
  */
 export function htmlQuoteStart(html: string): number {
   let plain = 0;
@@ -53,9 +55,25 @@ export function htmlQuoteStart(html: string): number {
     const above = name === 'blockquote' ? attributionAbove(html, p) : -1;
     if (!marker && above < 0) continue;
     if (forwardInside(html, end)) return -1;
+    // Thunderbird and Apple users also write below the quote, or between quotes: then the text part, which keeps those replies, is shown.
+    if ((name === 'blockquote' || classes(m[2]!).includes('moz-cite-prefix')) && textAfterBlockquote(html, p)) return -1;
     return withWrappers(html, above >= 0 ? above : p);
   }
   return -1;
+}
+
+/** Whether text follows the first blockquote at or after `from`, outside any blockquote (nested ones counted). */
+function textAfterBlockquote(html: string, from: number): boolean {
+  const re = /<(\/?)blockquote\b[^<>]*>/gi;
+  re.lastIndex = from;
+  let depth = 0;
+  let outside = -1;
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    if (depth === 0 && outside >= 0 && flat(html.slice(outside, m.index))) return true;
+    depth = Math.max(0, depth + (m[1] ? -1 : 1));
+    outside = depth === 0 ? re.lastIndex : -1;
+  }
+  return outside >= 0 && !!flat(html.slice(outside));
 }
 
 /** Widens a cut over the `<div>`s opened right above it that hold nothing before it but line breaks (Apple, iOS). */

@@ -174,6 +174,18 @@ describe('htmlQuoteStart', () => {
     expect(htmlQuoteStart(poem)).toBe(poem.indexOf('<blockquote'));
   });
 
+  it('a blockquote with a reply below it or between quotes is left to the text part (-1), which keeps those replies', () => {
+    const bottom = '<div class="moz-cite-prefix">On 5 Mar 2024 09:12, Ana wrote:<br></div><blockquote type="cite">Which size?</blockquote><p>Medium.</p>';
+    expect(htmlQuoteStart(bottom)).toBe(-1);
+    const between = '<div>On 5 Mar 2024, at 09:12, Ana &lt;ana@shop.example&gt; wrote:</div><blockquote type="cite">Which size?<blockquote>nested</blockquote></blockquote><div>Medium.</div><blockquote type="cite">Colour?</blockquote><div>Blue.</div><blockquote type="cite">Anything else?</blockquote>';
+    expect(htmlQuoteStart(between)).toBe(-1);
+    const text = 'On 5 Mar 2024, at 09:12, Ana <ana@shop.example> wrote:\n> Which size?\n\nMedium.\n\n> Colour?\n\nBlue.';
+    const v = visibleParts({ text: `${text}\n\n> Anything else?`, html: between }, () => null);
+    expect([v.html, v.body, v.stripped]).toEqual([null, text, true]);
+    // Only markup after the quote: the quote is cut as usual.
+    expect(htmlQuoteStart('<p>Medium.</p><blockquote type="cite">Which size?</blockquote><br></div>')).toBe(14);
+  });
+
   it('a marker that opens a forwarded message is not a quote', () => {
     expect(htmlQuoteStart('<div dir="ltr">FYI<div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: Ana</div>body</div></div>')).toBe(-1);
     expect(htmlQuoteStart('<div>FYI</div><div><br><blockquote type="cite"><div>Begin forwarded message:</div><br><div><b>From: </b>Ana</div></blockquote></div>')).toBe(-1);
