@@ -129,6 +129,8 @@ describe('stripQuotes: where the reply is', () => {
     ])
       expect(stripQuotes(text)).toEqual({ text, stripped: false });
     expect(stripQuotes('I wrote: hello\r\nthanks\r\n')).toEqual({ text: 'I wrote: hello\nthanks', stripped: false });
+    // Blank lines above the text are not a cut (an HTML part stays shown whole).
+    expect(stripQuotes('\n\nHello,\nthe parcel came.')).toEqual({ text: '\n\nHello,\nthe parcel came.', stripped: false });
   });
 });
 

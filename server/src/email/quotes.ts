@@ -34,8 +34,9 @@ export function stripQuotes(input: string): Stripped {
   const lines = splitGlued(full.split('\n'));
   const kept = keepForward(lines);
   const text = trimLines(kept).join('\n');
-  if (!text.trim()) return { text: full, stripped: false };
-  return { text, stripped: text !== full };
+  // Nothing cut but blank lines around it: the text as it came (an HTML part is then shown whole).
+  if (!text.trim() || text === full.trim()) return { text: full, stripped: false };
+  return { text, stripped: true };
 }
 
 /** A forward before any quote is kept whole under the (stripped) note above it. */
