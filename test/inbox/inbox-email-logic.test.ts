@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { EmailDelivery, Message } from '@support/protocol';
 import { deliveryText, formatSize, hasRemoteImages, isOwnAttachmentUrl } from '../../inbox/src/lib/email-html.js';
 import { MessageSet, withDelivery } from '../../inbox/src/lib/thread.js';
+import { splitForward } from '../../inbox/src/lib/email-forward.js';
 
 const at = (min: number) => new Date(Date.UTC(2025, 0, 1, 10, min)).toISOString();
 const delivery = (status: EmailDelivery['status'], min: number, o: Partial<EmailDelivery> = {}): EmailDelivery => ({
@@ -25,6 +26,13 @@ describe('inbox email logic', () => {
     expect(deliveryText(delivery('sent', 1, { attempts: 1 }), hhmm)).toBe('Sent');
     expect(deliveryText(delivery('failed', 1, { reason: 'bounced: smtp; 550 no such user' }), hhmm)).toBe('Failed: bounced: smtp; 550 no such user');
     expect(deliveryText(delivery('not_sent', 1, { reason: 'no SMTP configured' }), hhmm)).toBe('Not sent: no SMTP configured');
+  });
+
+  it('splits a text body where a forwarded message starts (the server keeps it there)', () => {
+    const forward = 'Begin forwarded message:\n\nFrom: Dan <dan@customer.test>\nSubject: Zipper\n\nIt broke.';
+    expect(splitForward(`Please handle this.\n\n${forward}`)).toEqual({ note: 'Please handle this.', forward });
+    expect(splitForward(forward)).toEqual({ note: '', forward });
+    expect(splitForward('No forward here.\n> quoted')).toBeNull();
   });
 
   it('sizes, own attachment URLs and remote images', () => {

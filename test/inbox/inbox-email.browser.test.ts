@@ -2,11 +2,13 @@ import { decodeId } from '@support/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { cmid, connect, login, next, ok, seedWorkspace, startNode, visitor } from '../support/harness.js';
 import { openInbox, row, thread, useBrowserEnv } from '../support/inbox.js';
 import { fixture, postRaw, seedEmailInbox, smtpSink, workerCtx, type EmailInboxFixture } from '../support/email.js';
 import { PNG, remoteImageHost } from '../support/remote-host.js';
+import { axeViolations, describeViolations } from '../support/axe.js';
 import { processOutbox } from '../../server/src/email/outbox.worker.js';
 import { smtpMailer } from '../../server/src/email/mailer.js';
 import { toWire } from '../../server/src/db/ids.js';
@@ -43,6 +45,15 @@ function evilMail(to: string, remote: string): string {
     '<blockquote class="gmail_quote">Quoted earlier answer about invoices</blockquote></div></body></html>',
     '--b1--',
     '',
+  ].join('\r\n');
+}
+
+/** A multipart/alternative mail from Carla with this text and HTML part. */
+function carlaMail(to: string, subject: string, text: string, htmlPart: string): string {
+  return [
+    'From: Carla Diaz <carla@customer.test>', `To: Acme Support <${to}>`, `Subject: ${subject}`, `Message-ID: <carla-${++n}-${Date.now()}@customer.test>`,
+    'Date: Tue, 5 Mar 2024 10:00:00 +0100', 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b2"', '',
+    '--b2', 'Content-Type: text/plain; charset=utf-8', '', text, '--b2', 'Content-Type: text/html; charset=utf-8', '', htmlPart, '--b2--', '',
   ].join('\r\n');
 }
 
@@ -116,6 +127,54 @@ describe('inbox: email tickets in Chromium', () => {
     expect(src.status()).toBe(200);
     expect(await src.text()).toContain('window.pwned=2');
     expect(await pwned(page)).toBeUndefined();
+    await page.context().close();
+  });
+
+  it('an Apple Mail reply shows without its "On …, X wrote:" line; a forwarded message shows collapsed, opened and closed by keyboard', async () => {
+    const { node, fx, browser } = env;
+    const apple = await postRaw(node, ib, carlaMail(ib.address, 'Re: Zipper', 'The new one works, thanks!\n\nOn 4 Mar 2024, at 18:30, Acme Support <support@acme.test> wrote:\n\n> Here is a new bag.',
+      '<html><body><div>The new one works, thanks!</div><div><br><div>On 4 Mar 2024, at 18:30, Acme Support &lt;support@acme.test&gt; wrote:</div><br class="Apple-interchange-newline"><blockquote type="cite"><div>Here is a new bag.</div></blockquote></div></body></html>'));
+    const forward = await postRaw(node, ib, carlaMail(ib.address, 'Fwd: Broken zipper',
+      'Please handle this one.\n\n---------- Forwarded message ---------\nFrom: Dan Roe <dan@customer.test>\nDate: Tue, 5 Mar 2024 at 09:12\nSubject: Broken zipper\nTo: Carla <carla@customer.test>\n\nThe zipper of my bag broke after two days.',
+      '<div dir="ltr">Please handle this one.<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: <strong class="gmail_sendername">Dan Roe</strong> &lt;<a href="mailto:dan@customer.test">dan@customer.test</a>&gt;<br>Date: Tue, 5 Mar 2024 at 09:12<br>Subject: Broken zipper<br>To: Carla &lt;<a href="mailto:carla@customer.test">carla@customer.test</a>&gt;<br></div><br><br><div dir="ltr">The zipper of my bag broke after two days.</div></div></div>'));
+    expect(apple.body.data.ticketId).not.toBe(forward.body.data.ticketId);
+
+    const page = await openInbox(browser, node.url, fx.agents[0]!, { path: `/inbox/t/${apple.body.data.ticketId}` });
+    const reply = msg(page, apple.body.data.messageId).locator('ib-email');
+    await reply.locator('.html', { hasText: 'The new one works, thanks!' }).waitFor();
+    // The attribution line went with its blockquote: neither shows.
+    expect(await reply.locator('.html').textContent()).not.toMatch(/wrote|new bag/);
+
+    // axe-core as an init script: the inbox's CSP refuses an injected script tag.
+    await page.context().addInitScript({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+    await page.goto(`${node.url}/inbox/t/${forward.body.data.ticketId}`);
+    const email = msg(page, forward.body.data.messageId).locator('ib-email');
+    await email.locator('.html', { hasText: 'Please handle this one.' }).waitFor();
+    const summary = email.locator('details.forward > summary');
+    expect(await summary.textContent()).toBe('Forwarded message');
+    const body = email.getByText('The zipper of my bag broke after two days.');
+    // In the message, collapsed: there but not shown.
+    expect(await body.count()).toBe(1);
+    expect(await body.isVisible()).toBe(false);
+    expect(await email.locator('.html').evaluate((el) => el.firstElementChild!.textContent!.indexOf('Please handle this one.'))).toBe(0);
+    // Keyboard: Tab from the note reaches the summary; Enter opens it, Space closes it.
+    await email.getByText('Please handle this one.').click();
+    await page.keyboard.press('Tab');
+    await expect.poll(() => summary.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    await page.keyboard.press('Enter');
+    await body.waitFor({ state: 'visible' });
+    expect(await email.locator('details.forward').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    expect(await email.locator('details.forward').textContent()).toContain('From: Dan Roe');
+    mkdirSync('test-results', { recursive: true });
+    await email.screenshot({ path: 'test-results/inbox-email-forward.png' });
+    await page.keyboard.press(' ');
+    await body.waitFor({ state: 'hidden' });
+    // The email's own part of the page (inside the shadow roots) has no critical or serious violation, the forward open or not.
+    for (const open of [false, true]) {
+      await email.locator('details.forward').evaluate((d: HTMLDetailsElement, o) => (d.open = o), open);
+      const mine = (await axeViolations(page)).filter((v) => v.nodes.some((x) => x.target.some((t) => t.includes('ib-email'))));
+      expect(mine, describeViolations(mine)).toEqual([]);
+    }
     await page.context().close();
   });
 

@@ -5,3 +5,4 @@ export * from './model.js';
 export * from './widget.js';
 export * from './agent.js';
 export * from './email.js';
+export * from './email-forward.js';

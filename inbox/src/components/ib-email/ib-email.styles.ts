@@ -22,5 +22,9 @@ export const emailStyles = css`
   .original .headers { font-size: var(--ib-text-sm); color: var(--ib-text-muted); margin: 0 0 6px; display: grid; grid-template-columns: auto 1fr; gap: 0 8px; }
   .original .headers dt { font-weight: 600; }
   .original .headers dd { margin: 0; overflow-wrap: anywhere; }
+  .forward { margin: 6px 0 0; border-left: 2px solid var(--ib-border); padding-left: var(--ib-space-2); }
+  .forward > summary { cursor: pointer; width: fit-content; font-size: var(--ib-text-sm); color: var(--ib-text-muted); border-radius: 4px; }
+  .forward > summary:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: 2px; }
+  .forward[open] > summary { margin-bottom: 4px; }
   .error { color: var(--ib-danger); }
 `;

@@ -5,18 +5,20 @@ import { emailIcon } from '../../lib/icons.js';
 import { addressText, emailFragment, hasRemoteImages, loadRemoteImages } from '../../lib/email-html.js';
 import { linkify } from '../../lib/linkify.js';
 import { controls } from '../../styles/tokens.js';
+import { collapseForward, FORWARD_LABEL, splitForward } from '../../lib/email-forward.js';
 import { emailStyles } from './ib-email.styles.js';
 
 /** Headers of the original shown above its body, in this order. */
 const ORIGINAL_HEADERS = ['from', 'to', 'cc', 'date', 'subject'];
 
-/** A stable element holding the email HTML (parsed once per string), for Lit to place. */
+/** A stable element holding the email HTML (parsed once per string, a forward in it collapsed), for Lit to place. */
 function htmlBlock(cache: Map<string, HTMLElement>, source: string): HTMLElement {
   let el = cache.get(source);
   if (!el) {
     el = document.createElement('div');
     el.className = 'html';
     el.append(emailFragment(source));
+    collapseForward(el);
     cache.set(source, el);
   }
   return el;
@@ -25,7 +27,8 @@ function htmlBlock(cache: Map<string, HTMLElement>, source: string): HTMLElement
 /**
  * The email part of a message: subject, from/to/cc, the channel, and the body — the
  * sanitized `html` placed in this element's shadow root after a second client-side
- * allow-list pass (`emailFragment`), or `body` as text when `html` is null. Remote images
+ * allow-list pass (`emailFragment`), or `body` as text when `html` is null; a forwarded message
+ * in either is collapsed under a "Forwarded message" summary (`details`, opened by keyboard). Remote images
  * load only after "Load remote images"; "Show original" fetches the unstripped email and
  * shows it the same way in place of the body, with a link to download the source when stored.
  */
@@ -62,7 +65,11 @@ export class IbEmail extends LitElement {
   }
 
   private body(source: string | null, text: string) {
-    return source ? htmlBlock(this.blocks, source) : html`<div class="text">${linkify(text)}</div>`;
+    if (source) return htmlBlock(this.blocks, source);
+    const split = splitForward(text);
+    if (!split) return html`<div class="text">${linkify(text)}</div>`;
+    return html`${split.note ? html`<div class="text">${linkify(split.note)}</div>` : nothing}
+      <details class="forward"><summary>${FORWARD_LABEL}</summary><div class="text">${linkify(split.forward)}</div></details>`;
   }
 
   private renderOriginal() {
