@@ -9,24 +9,11 @@ import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttac
 import { classifyMail } from './classify.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
 import type { EmailInbox } from './inboxes.js';
-import type { InboundMail } from './mime.js';
+import { withoutNul, type InboundMail } from './mime.js';
 import { htmlQuoteStart, stripQuotes } from './quotes.js';
 import { verifyReplyToken, tokensIn } from './reply-token.js';
+import { claimReplayToken, deadLetter, isUniqueViolation, type ReceiveResult, type ReplayToken } from './intake.js';
 import { htmlToText, sanitizeEmailHtml } from './sanitize.js';
-
-export type ReceiveResult =
-  | { result: 'created'; messageId: string; ticketId: string; newTicket: boolean }
-  | { result: 'duplicate'; messageId: string; ticketId: string }
-  | { result: 'bounce'; ticketId: string | null }
-  | { result: 'dead_letter'; reason: string };
-
-/** Stores mail we cannot take in, with the reason; the webhook still answers 200 so the provider does not retry it forever. */
-export async function deadLetter(ctx: ServiceContext, inbox: EmailInbox, raw: Buffer, reason: string): Promise<ReceiveResult> {
-  await ctx.db.rows(sql`insert into email_dead_letters (id, workspace_id, inbox_id, reason, raw, received_at)
-    values (${newId()}::uuid, ${inbox.workspaceId}::uuid, ${inbox.id}::uuid, ${reason}, ${raw}::bytea, ${ctx.clock.now()}::timestamptz)`);
-  ctx.logger.warn({ inbox: toWire('inbox', inbox.id), reason }, 'inbound email dead-lettered');
-  return { result: 'dead_letter', reason };
-}
 
 /**
  * Threads inbound mail onto a ticket of the inbox's workspace: first a signed reply token
@@ -106,15 +93,22 @@ export function visibleParts(mail: Pick<InboundMail, 'text' | 'html'>, cidUrl: (
  * chat message: one transaction (contact, ticket or append, email row, attachments), events
  * after commit.
  */
-export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null): Promise<ReceiveResult> {
+export async function receiveMail(
+  ctx: ServiceContext,
+  inbox: EmailInbox,
+  mail: InboundMail,
+  raw: Buffer | null,
+  opts: { replay?: ReplayToken | null } = {},
+): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
+  const replay = opts.replay ?? null;
   const kind = classifyMail(mail.headers, mail.from?.address ?? null);
   const known = await findEmail(ctx, ws, mail.messageId);
-  if (known) return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
+  if (known) return duplicateOf(ctx, known, replay);
   // Our own address as the sender: a forwarding loop, never a customer.
   if (mail.from?.address === inbox.email.address.toLowerCase())
-    return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)');
-  if (kind.bounce) return receiveBounce(ctx, inbox, mail, raw);
+    return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)', replay);
+  if (kind.bounce) return receiveBounce(ctx, inbox, mail, raw, replay);
 
   const keep = mail.attachments.filter((a) => a.content.length <= ctx.config.ATTACHMENT_MAX_BYTES);
   if (keep.length < mail.attachments.length)
@@ -122,7 +116,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   const blobs = blobStoreOf(ctx.config);
   const files = await storeFiles(blobs, keep, ctx.config.ATTACHMENT_MAX_BYTES);
   const byCid = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, attachmentUrl(f.id)]));
-  const v = visibleParts(mail, (cid) => byCid.get(cid) ?? null);
+  const v = withoutNul(visibleParts(mail, (cid) => byCid.get(cid) ?? null));
   const meta: EmailMeta = {
     direction: 'in',
     messageId: mail.messageId,
@@ -139,6 +133,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   let outcome: { kind: 'append'; r: Extract<AppendResult, { kind: 'created' }> } | { kind: 'opened'; o: OpenedTicket; contactId: string };
   try {
     outcome = await ctx.db.transaction(async (tx) => {
+      await claimReplayToken(tx, replay);
       const ticketId = await threadTicket(tx, inbox, mail);
       const contact = await authorOf(tx, ws, ticketId, mail.from!, now);
       const author = { type: 'contact' as const, id: contact.id, name: contact.name };
@@ -179,7 +174,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
     // The same Message-ID was taken in by a concurrent delivery: nothing of ours was written.
     const dup = await findEmail(ctx, ws, mail.messageId);
     if (!dup) throw err;
-    return { result: 'duplicate', messageId: dup.message_id, ticketId: dup.ticket_id };
+    return duplicateOf(ctx, dup, replay);
   }
   if (outcome.kind === 'append') {
     publishMessageCreated(ctx, ws, outcome.r);
@@ -196,14 +191,16 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   return { result: 'created', messageId: decodeUuid(o.message.id), ticketId: decodeUuid(o.ticket.id, 'ticket'), newTicket: true };
 }
 
-/** A unique-index violation, whether the driver's error or drizzle's wrapper around it. */
-const isUniqueViolation = (err: unknown): boolean =>
-  (err as { code?: string })?.code === '23505' || (err as { cause?: { code?: string } })?.cause?.code === '23505';
-
 async function findEmail(ctx: ServiceContext, ws: string, rfcId: string) {
   const [r] = await ctx.db.rows<{ message_id: string; ticket_id: string }>(sql`select message_id, ticket_id from email_messages
     where workspace_id = ${ws}::uuid and rfc_message_id = ${rfcId}`);
   return r ?? null;
+}
+
+/** A mail taken in before: its replay token is still used up, so the same request cannot be replayed with another body. */
+async function duplicateOf(ctx: ServiceContext, known: { message_id: string; ticket_id: string }, replay: ReplayToken | null): Promise<ReceiveResult> {
+  await claimReplayToken(ctx.db, replay);
+  return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
 }
 
 const decodeUuid = (wire: string, kind: IdKind = 'message') => decodeId(kind, wire)!;
@@ -221,7 +218,7 @@ export async function insertEmailRow(
 }
 
 /** A DSN: an internal system note on the ticket of the bounced mail, and that mail marked failed. */
-async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null): Promise<ReceiveResult> {
+async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null, replay: ReplayToken | null): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const now = ctx.clock.now();
   const report = `${mail.bounceReport}\n${mail.text}`;
@@ -237,6 +234,7 @@ async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
       clientMessageId: null, now, allowClosed: true, reopen: false,
     });
     if (r.kind !== 'created') return null;
+    await claimReplayToken(tx, replay);
     await insertEmailRow(tx, { ws, inboxId: inbox.id, messageId: decodeUuid(r.message.id), ticketId, mail, fullText: mail.text, fullHtml: null, raw, now });
     const changes: DeliveryChange[] = [];
     const ours = await tx.rows<{ message_id: string; ticket_id: string; attempts: number | null }>(sql`select e.message_id, e.ticket_id,
@@ -251,7 +249,7 @@ async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
     }
     return { r, changes };
   });
-  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `bounce for an unknown message: ${diagnostic}`.slice(0, 500));
+  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `bounce for an unknown message: ${diagnostic}`.slice(0, 500), replay);
   publishMessageCreated(ctx, ws, out.r);
   for (const c of out.changes) publishDelivery(ctx, c);
   return { result: 'bounce', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };

@@ -30,6 +30,22 @@ export type InboundMail = {
 
 export class MalformedMail extends Error {}
 
+/**
+ * `value` with every U+0000 removed from its strings, deeply (bytes are left alone). Postgres
+ * text and jsonb cannot hold NUL, and a sender can put one anywhere: subject, names, headers,
+ * bodies, file names.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\0') ? value.replace(/\0/g, '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withoutNul(v);
+    return out as T;
+  }
+  return value;
+}
+
 const KEPT_HEADERS = [
   'from', 'to', 'cc', 'reply-to', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'content-type',
   'auto-submitted', 'precedence', 'x-auto-response-suppress', 'x-loop', 'list-id', 'return-path', 'delivered-to',
@@ -98,7 +114,7 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
     });
   }
   const messageId = messageIds(email.messageId)[0] ?? `${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@generated.invalid`;
-  return {
+  return withoutNul({
     messageId,
     inReplyTo: messageIds(email.inReplyTo)[0] ?? null,
     references: messageIds(email.references).slice(-50),
@@ -113,13 +129,14 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
     attachments,
     bouncedIds,
     bounceReport,
-  };
+  });
 }
 
 const pmAddress = (a: { Email: string; Name?: string | undefined }): EmailAddress => ({ name: a.Name || null, address: a.Email.toLowerCase() });
 
 /** Postmark's inbound JSON without RawEmail, normalized to the same shape. */
-export function fromPostmark(p: PostmarkInbound): InboundMail {
+export function fromPostmark(input: PostmarkInbound): InboundMail {
+  const p = withoutNul(input);
   const headers: HeaderMap = {};
   for (const h of p.Headers ?? []) {
     const k = h.Name.toLowerCase();

@@ -5,20 +5,23 @@ import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { loadEmailInbox, type EmailInbox } from './inboxes.js';
 import { toWire } from '../db/ids.js';
-import { deadLetter, receiveMail, type ReceiveResult } from './inbound.service.js';
-import { fromPostmark, MalformedMail, parseMime, type InboundMail } from './mime.js';
+import { receiveMail } from './inbound.service.js';
+import { deadLetter, isTransientStorageError, replayTokenSeen, storageErrorText, type ReceiveResult, type ReplayToken } from './intake.js';
+import { fromPostmark, MalformedMail, parseMime, withoutNul, type InboundMail } from './mime.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
 
 const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
 
-type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[] };
+type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[]; replay?: ReplayToken };
 
 /**
  * `POST /webhooks/email/:inboxId`: raw MIME (`message/rfc822`), Mailgun (form with
  * `body-mime`, signed), SendGrid Inbound Parse "send raw" (multipart `email` field) and
  * Postmark inbound JSON. Every format but Mailgun's needs the inbox's Basic auth. A request
- * that fails authentication is 401 and nothing of it is stored.
+ * that fails authentication is 401 and nothing of it is stored. A mail whose write fails on
+ * something about the mail itself is dead-lettered (raw bytes and the error); a transient
+ * storage failure answers 500 with nothing kept, so the provider's retry goes through.
  */
 export function emailWebhookRouter(ctx: ServiceContext): Router {
   const r = Router();
@@ -27,16 +30,25 @@ export function emailWebhookRouter(ctx: ServiceContext): Router {
     const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
     if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
     const inbound = await readInbound(ctx, inbox, req);
+    const replay = inbound.replay ?? null;
     let mail: InboundMail;
     try {
       mail = inbound.mail ?? (await parseMime(inbound.raw));
     } catch (err) {
       if (!(err instanceof MalformedMail)) throw err;
-      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, err.message) });
+      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, err.message, replay) });
       return;
     }
-    mail.recipients = [...new Set([...mail.recipients, ...inbound.extraRecipients.map((a) => a.toLowerCase())])];
-    res.json({ ok: true, data: onTheWire(await receiveMail(ctx, inbox, mail, inbound.raw)) });
+    mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
+    let result: ReceiveResult;
+    try {
+      result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay });
+    } catch (err) {
+      if (err instanceof AppError || isTransientStorageError(err)) throw err;
+      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
+      result = await deadLetter(ctx, inbox, inbound.raw, `could not be stored: ${storageErrorText(err)}`, replay);
+    }
+    res.json({ ok: true, data: onTheWire(result) });
   });
   return r;
 }
@@ -48,6 +60,7 @@ function onTheWire(r: ReceiveResult) {
     case 'duplicate':
       return { ...r, messageId: toWire('message', r.messageId), ticketId: toWire('ticket', r.ticketId) };
     case 'bounce':
+    case 'report':
       return { ...r, ticketId: r.ticketId && toWire('ticket', r.ticketId) };
     case 'dead_letter':
       return r;
@@ -105,14 +118,14 @@ async function mailgun(ctx: ServiceContext, inbox: EmailInbox, form: Form): Prom
   const token = field(form, 'token');
   const check = checkMailgun({ signingKey: inbox.mailgunSigningKey, timestamp: field(form, 'timestamp'), token, signature: field(form, 'signature'), now });
   if (!check.ok) throw unauthorized(`mailgun signature: ${check.reason}`);
-  // Replays: each token is accepted once; tokens are kept past the freshness window.
-  const fresh = await ctx.db.rows(sql`insert into email_webhook_tokens (inbox_id, token, seen_at)
-    values (${inbox.id}::uuid, ${token!}, ${now}::timestamptz) on conflict do nothing returning token`);
-  if (!fresh.length) throw unauthorized('mailgun signature: replayed token');
+  // Replays: each token is accepted once (recorded with whatever the mail becomes); tokens
+  // are kept past the freshness window.
+  const replay: ReplayToken = { inboxId: inbox.id, token: token!, at: now };
+  if (await replayTokenSeen(ctx.db, replay)) throw unauthorized('mailgun signature: replayed token');
   const raw = form.get('body-mime');
   if (!raw) throw new AppError('VALIDATION_FAILED', 'Mailgun form has no body-mime field: forward to a URL ending in "mime"');
   const recipient = field(form, 'recipient');
-  return { raw, extraRecipients: recipient ? recipient.split(',').map((s) => s.trim()) : [] };
+  return { raw, extraRecipients: recipient ? recipient.split(',').map((s) => s.trim()) : [], replay };
 }
 
 /** Deletes Mailgun tokens older than twice the freshness window. */
