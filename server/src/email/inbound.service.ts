@@ -6,7 +6,7 @@ import type { ServiceContext } from '../lib/context.js';
 import { appendMessage, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
 import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
-import { classifyMail } from './classify.js';
+import type { MachineReport } from './reports.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
 import type { EmailInbox } from './inboxes.js';
 import { withoutNul, type InboundMail } from './mime.js';
@@ -102,13 +102,14 @@ export async function receiveMail(
 ): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const replay = opts.replay ?? null;
-  const kind = classifyMail(mail.headers, mail.from?.address ?? null);
+  const kind = mail.kind;
   const known = await findEmail(ctx, ws, mail.messageId);
   if (known) return duplicateOf(ctx, known, replay);
+  // Reports first: they often come from no sender (`MAILER-DAEMON <>`), or from our own domain.
+  if (kind.report) return receiveReport(ctx, inbox, mail, kind.report, raw, replay);
   // Our own address as the sender: a forwarding loop, never a customer.
   if (mail.from?.address === inbox.email.address.toLowerCase())
     return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)', replay);
-  if (kind.bounce) return receiveBounce(ctx, inbox, mail, raw, replay);
 
   const keep = mail.attachments.filter((a) => a.content.length <= ctx.config.ATTACHMENT_MAX_BYTES);
   if (keep.length < mail.attachments.length)
@@ -217,30 +218,51 @@ export async function insertEmailRow(
             ${o.fullText}, ${o.fullHtml}, ${o.raw}::bytea, ${o.now}::timestamptz)`);
 }
 
-/** A DSN: an internal system note on the ticket of the bounced mail, and that mail marked failed. */
-async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null, replay: ReplayToken | null): Promise<ReceiveResult> {
+/** The internal note a machine report becomes, and the reason a failed delivery gets. */
+export function reportNote(report: MachineReport, mail: Pick<InboundMail, 'from' | 'subject'>): { note: string; reason: string | null } {
+  const sender = mail.from?.address || 'unknown sender';
+  const detail = (report.type === 'bounce' ? report.diagnostic : null) ?? mail.subject;
+  const to = report.type === 'bounce' ? report.recipients.map((r) => r.recipient).filter(Boolean).join(', ') : '';
+  switch (report.type) {
+    case 'bounce':
+      if (report.outcome === 'failed') return { note: `Delivery failed (${sender}): ${detail}`, reason: `bounced: ${detail}`.slice(0, 500) };
+      if (report.outcome === 'delayed') return { note: `Delivery delayed, the sending server keeps trying (${sender}): ${detail}`, reason: null };
+      return { note: `Delivery report (${sender}): delivered${to ? ` to ${to}` : ''}`, reason: null };
+    case 'feedback':
+      return { note: `Abuse or feedback report (${report.feedbackType}) from ${sender}${report.userAgent ? `, ${report.userAgent}` : ''}`, reason: null };
+    case 'receipt':
+      return { note: `Read receipt from ${report.recipient ?? sender}: ${report.disposition}`, reason: null };
+  }
+}
+
+/**
+ * A machine report (delivery report, abuse/feedback report, read receipt): an internal
+ * system note on the ticket of the original mail (found by the original's Message-ID, the
+ * report's own threading headers, or a reply token), never a customer message. Only a
+ * failed delivery marks our mail failed; delays, success notices, feedback reports and
+ * receipts change no delivery state. A report about no mail of ours is dead-lettered.
+ */
+async function receiveReport(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, report: MachineReport, raw: Buffer | null, replay: ReplayToken | null): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const now = ctx.clock.now();
-  const report = `${mail.bounceReport}\n${mail.text}`;
-  const diagnostic = /^\s*diagnostic-code:\s*(.+)$/im.exec(report)?.[1]?.trim() ?? /^\s*status:\s*(\S+)/im.exec(report)?.[1] ?? mail.subject;
-  const reason = `bounced: ${diagnostic}`.slice(0, 500);
-  const bounced = [...new Set([...mail.bouncedIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
+  const { note, reason } = reportNote(report, mail);
+  const originals = [...new Set([...mail.kind.originalIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
   const out = await ctx.db.transaction(async (tx) => {
-    const ticketId = await threadTicket(tx, inbox, { recipients: mail.recipients, inReplyTo: null, references: bounced });
+    const ticketId = await threadTicket(tx, inbox, { recipients: mail.recipients, inReplyTo: null, references: [...originals].reverse() });
     if (!ticketId) return null;
     const r = await appendMessage(tx, {
       workspaceId: ws, target: { ticketId }, author: { type: 'system', id: null, name: null },
-      body: `Delivery failed (${mail.from?.address ?? 'unknown sender'}): ${diagnostic}`.slice(0, LIMITS.messageBody), visibility: 'internal',
-      clientMessageId: null, now, allowClosed: true, reopen: false,
+      body: note.slice(0, LIMITS.messageBody), visibility: 'internal', clientMessageId: null, now, allowClosed: true, reopen: false,
     });
     if (r.kind !== 'created') return null;
     await claimReplayToken(tx, replay);
     await insertEmailRow(tx, { ws, inboxId: inbox.id, messageId: decodeUuid(r.message.id), ticketId, mail, fullText: mail.text, fullHtml: null, raw, now });
     const changes: DeliveryChange[] = [];
+    if (reason === null) return { r, changes };
     const ours = await tx.rows<{ message_id: string; ticket_id: string; attempts: number | null }>(sql`select e.message_id, e.ticket_id,
         (select max(o.attempts) from email_outbox o where o.message_id = e.message_id) as attempts
       from email_messages e where e.workspace_id = ${ws}::uuid and e.direction = 'out'
-        and e.rfc_message_id = any(${`{${bounced.map(pgArrayItem).join(',')}}`}::text[])`);
+        and e.rfc_message_id = any(${`{${originals.map(pgArrayItem).join(',')}}`}::text[])`);
     for (const o of ours) {
       const delivery = deliveryOf({ status: 'failed', attempts: Number(o.attempts ?? 1), reason, now });
       await tx.rows(sql`update email_outbox set status = 'failed', last_error = ${reason} where message_id = ${o.message_id}::uuid`);
@@ -249,8 +271,14 @@ async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
     }
     return { r, changes };
   });
-  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `bounce for an unknown message: ${diagnostic}`.slice(0, 500), replay);
+  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `${UNMATCHED[report.type]}: ${note}`.slice(0, 500), replay);
   publishMessageCreated(ctx, ws, out.r);
   for (const c of out.changes) publishDelivery(ctx, c);
-  return { result: 'bounce', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };
+  return { result: report.type === 'bounce' ? 'bounce' : 'report', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };
 }
+
+const UNMATCHED: Record<MachineReport['type'], string> = {
+  bounce: 'delivery report for an unknown message',
+  feedback: 'feedback report for an unknown message',
+  receipt: 'read receipt for an unknown message',
+};
