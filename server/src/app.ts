@@ -28,6 +28,7 @@ import { emailWebhookRouter } from './email/webhook.routes.js';
 import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
+import { createMailParser, type MailParser } from './email/mail-parser.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
@@ -39,6 +40,8 @@ export type AppDeps = {
   clock: Clock;
   /** Redis clients when REDIS_URL is set: `pub` also answers readiness pings. */
   redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
+  /** Parses inbound mail off the event loop; default: EMAIL_PARSE_THREADS worker threads (tests may wrap one). */
+  mailParser?: MailParser;
   /** Per-socket event rate limits (events/s and burst). */
   limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
 };
@@ -126,7 +129,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx));
   app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
-  app.use(emailWebhookRouter(ctx));
+  const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
+  app.use(emailWebhookRouter(ctx, mailParser));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
   app.use('/inbox', inboxRouter(INBOX_DIST));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
@@ -167,6 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
         await bus.close();
+        await mailParser.close();
         if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
         await db.close();
       })();

@@ -5,15 +5,16 @@ import { newId, toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { appendMessage, publishMessageCreated, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
-import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
+import { attachmentRef, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
 import type { MachineReport } from './reports.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
 import type { EmailInbox } from './inboxes.js';
-import { withoutNul, type InboundMail } from './mime.js';
-import { htmlQuoteStart, stripQuotes } from './quotes.js';
+import type { InboundMail } from './mime.js';
 import { verifyReplyToken, tokensIn } from './reply-token.js';
 import { claimReplayToken, deadLetter, isUniqueViolation, type ReceiveResult, type ReplayToken } from './intake.js';
-import { htmlToText, sanitizeEmailHtml } from './sanitize.js';
+import { visibleOf, type Visible } from './visible.js';
+
+export { visibleParts } from './visible.js';
 
 /**
  * Threads inbound mail onto a ticket of the inbox's workspace: first a signed reply token
@@ -63,29 +64,6 @@ async function authorOf(tx: Tx, ws: string, ticketId: string | null, from: { nam
   return { id, name: from.name };
 }
 
-type Visible = { body: string; html: string | null; stripped: boolean; fullText: string; fullHtml: string | null };
-
-/** The new text of the mail (quotes and signature stripped) and the full original, both sanitized. */
-export function visibleParts(mail: Pick<InboundMail, 'text' | 'html'>, cidUrl: (cid: string) => string | null): Visible {
-  const fullHtml = mail.html ? sanitizeEmailHtml(mail.html, cidUrl) : null;
-  const fullText = (mail.text.trim() ? mail.text : mail.html ? htmlToText(mail.html) : '').replace(/\r\n?/g, '\n');
-  const s = stripQuotes(fullText);
-  let body = s.text.trim() ? s.text : '(no text)';
-  let stripped = s.stripped;
-  if (body.length > LIMITS.messageBody) {
-    body = body.slice(0, LIMITS.messageBody - 1) + '…';
-    stripped = true;
-  }
-  let html: string | null = null;
-  if (mail.html) {
-    const q = htmlQuoteStart(mail.html);
-    if (q > 0) html = sanitizeEmailHtml(mail.html.slice(0, q), cidUrl);
-    else if (q < 0 && !s.stripped) html = fullHtml;
-    if (html !== null && !htmlToText(html).trim()) html = null;
-  }
-  return { body, html, stripped, fullText, fullHtml };
-}
-
 /**
  * Takes one inbound mail into the inbox's workspace. Idempotent by Message-ID (per
  * workspace). Bounces become an internal system note on the ticket they refer to (and mark
@@ -98,7 +76,7 @@ export async function receiveMail(
   inbox: EmailInbox,
   mail: InboundMail,
   raw: Buffer | null,
-  opts: { replay?: ReplayToken | null } = {},
+  opts: { replay?: ReplayToken | null; visible?: Visible | null } = {},
 ): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const replay = opts.replay ?? null;
@@ -116,8 +94,7 @@ export async function receiveMail(
     ctx.logger.warn({ inbox: toWire('inbox', inbox.id), dropped: mail.attachments.length - keep.length }, 'inbound attachments over the size limit dropped');
   const blobs = blobStoreOf(ctx.config);
   const files = await storeFiles(blobs, keep, ctx.config.ATTACHMENT_MAX_BYTES);
-  const byCid = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, attachmentUrl(f.id)]));
-  const v = withoutNul(visibleParts(mail, (cid) => byCid.get(cid) ?? null));
+  const v = opts.visible ?? visibleOf(mail, ctx.config.ATTACHMENT_MAX_BYTES);
   const meta: EmailMeta = {
     direction: 'in',
     messageId: mail.messageId,

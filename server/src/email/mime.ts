@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import type { EmailAddress, PostmarkInbound } from '@support/protocol';
 import { classifyMail, type HeaderMap, type MailKind } from './classify.js';
 
-export type InboundPart = { filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
+/** A part of inbound mail to store as an attachment, with the id it will be stored under. */
+export type InboundPart = { id: string; filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
 
 /** Inbound mail, normalized from raw MIME or a provider's parsed JSON. */
 export type InboundMail = {
@@ -112,6 +113,7 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
     // Report parts are read above; an attached original message stays an attachment.
     if (REPORT_PARTS.includes(mimeType)) continue;
     attachments.push({
+      id: randomUUID(),
       filename: (a.filename ?? '').trim() || `attachment-${attachments.length + 1}`,
       contentType: a.mimeType || 'application/octet-stream',
       content,
@@ -163,6 +165,7 @@ export function fromPostmark(input: PostmarkInbound): InboundMail {
   const messageId = messageIds(headers['message-id'])[0] ?? (p.MessageID ? `${p.MessageID}@postmark.invalid` : null);
   if (!messageId) throw new MalformedMail('no Message-ID');
   const files = (p.Attachments ?? []).map((a) => ({
+    id: randomUUID(),
     filename: a.Name || 'attachment',
     contentType: (a.ContentType || 'application/octet-stream').toLowerCase(),
     content: Buffer.from(a.Content, 'base64'),

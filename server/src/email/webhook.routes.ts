@@ -1,19 +1,20 @@
 import { Router, type Request } from 'express';
 import { sql } from 'drizzle-orm';
-import { decodeId, postmarkInboundSchema } from '@support/protocol';
+import { decodeId, postmarkInboundSchema, type PostmarkInbound } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { loadEmailInbox, type EmailInbox } from './inboxes.js';
 import { toWire } from '../db/ids.js';
 import { receiveMail } from './inbound.service.js';
 import { deadLetter, isTransientStorageError, replayTokenSeen, storageErrorText, type ReceiveResult, type ReplayToken } from './intake.js';
-import { fromPostmark, MalformedMail, parseMime, withoutNul, type InboundMail } from './mime.js';
+import type { MailParser } from './mail-parser.js';
+import { withoutNul } from './mime.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
 
 const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
 
-type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[]; replay?: ReplayToken };
+type Inbound = { raw: Buffer; postmark?: PostmarkInbound; extraRecipients: string[]; replay?: ReplayToken };
 
 /**
  * `POST /webhooks/email/:inboxId`: raw MIME (`message/rfc822`), Mailgun (form with
@@ -22,8 +23,9 @@ type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[]; rep
  * that fails authentication is 401 and nothing of it is stored. A mail whose write fails on
  * something about the mail itself is dead-lettered (raw bytes and the error); a transient
  * storage failure answers 500 with nothing kept, so the provider's retry goes through.
+ * Parsing, quote stripping and sanitizing run on `parser` (worker threads).
  */
-export function emailWebhookRouter(ctx: ServiceContext): Router {
+export function emailWebhookRouter(ctx: ServiceContext, parser: MailParser): Router {
   const r = Router();
   r.post('/webhooks/email/:inboxId', async (req, res) => {
     const inboxId = decodeId('inbox', String(req.params.inboxId));
@@ -31,18 +33,16 @@ export function emailWebhookRouter(ctx: ServiceContext): Router {
     if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
     const inbound = await readInbound(ctx, inbox, req);
     const replay = inbound.replay ?? null;
-    let mail: InboundMail;
-    try {
-      mail = inbound.mail ?? (await parseMime(inbound.raw));
-    } catch (err) {
-      if (!(err instanceof MalformedMail)) throw err;
-      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, err.message, replay) });
+    const prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
+    if (!prepared.ok) {
+      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
       return;
     }
+    const { mail, visible } = prepared;
     mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
     let result: ReceiveResult;
     try {
-      result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay });
+      result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay, visible });
     } catch (err) {
       if (err instanceof AppError || isTransientStorageError(err)) throw err;
       ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
@@ -103,12 +103,7 @@ async function readInbound(ctx: ServiceContext, inbox: EmailInbox, req: Request)
     }
     const p = parse(postmarkInboundSchema, json);
     if (p.RawEmail) return { raw: Buffer.from(p.RawEmail, 'utf8'), extraRecipients: p.OriginalRecipient ? [p.OriginalRecipient] : [] };
-    try {
-      return { raw: body, mail: fromPostmark(p), extraRecipients: [] };
-    } catch (err) {
-      if (err instanceof MalformedMail) return { raw: body, extraRecipients: [] };
-      throw err;
-    }
+    return { raw: body, postmark: p, extraRecipients: [] };
   }
   return { raw: body, extraRecipients: [] };
 }
