@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeId } from '@support/protocol';
-import { seedWorkspace, startNode, type Node } from '../support/harness.js';
-import { basic, mailgunForm, postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
+import { closeSockets } from '../support/harness.js';
+import { basic, mailgunForm, postRaw, startEmailNode } from '../support/email.js';
 
-let node: Node;
-let ib: EmailInboxFixture;
+let { node, ib } = {} as Awaited<ReturnType<typeof startEmailNode>>;
 
 // Failures injected by the database itself (a trigger on email_messages), keyed by a tag in
 // the subject: a serialization failure on the first attempt only, or an error on every one.
 beforeAll(async () => {
-  node = await startNode('postgres');
-  const fx = await seedWorkspace(node.deps.db, 1);
-  ib = await seedEmailInbox(node.deps.db, fx.workspaceId);
+  ({ node, ib } = await startEmailNode());
   await node.deps.db.rows(sql.raw(`create sequence if not exists test_intake_once;
     create or replace function test_intake_fail() returns trigger language plpgsql as $$
     begin
@@ -30,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await node.deps.db.rows(sql.raw(`drop trigger if exists test_intake_fail on email_messages; drop function if exists test_intake_fail(); drop sequence if exists test_intake_once;`));
+  closeSockets();
   await node.app.close();
 });
 

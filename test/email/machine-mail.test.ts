@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeId } from '@support/protocol';
-import { closeSockets, cmid, connect, login, next, ok, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
-import { fixture, postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
+import { closeSockets, cmid, next, ok } from '../support/harness.js';
+import { fixture, postRaw, startEmailNode } from '../support/email.js';
 
-let node: Node;
-let fx: Fixture;
-let ib: EmailInboxFixture;
-let agent: Awaited<ReturnType<typeof connect>>;
+let { node, ib, agent } = {} as Awaited<ReturnType<typeof startEmailNode>>;
 
 beforeAll(async () => {
-  node = await startNode('postgres');
-  fx = await seedWorkspace(node.deps.db);
-  ib = await seedEmailInbox(node.deps.db, fx.workspaceId);
-  agent = await connect(node.url, '/agent', { token: await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password) });
+  ({ node, ib, agent } = await startEmailNode());
 });
 afterAll(async () => {
   closeSockets();

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailParser, type MailParser } from '../../server/src/email/mail-parser.js';
-import { closeSockets, connect, login, ok, seedWorkspace, startNode, type Node } from '../support/harness.js';
-import { postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
+import { closeSockets, ok } from '../support/harness.js';
+import { postRaw, startEmailNode } from '../support/email.js';
 
 const silent = pino({ level: 'silent' });
 const threads = createMailParser(1, silent);
@@ -28,16 +28,11 @@ const observed: MailParser = {
   close: () => threads.close(),
 };
 
-let node: Node;
-let ib: EmailInboxFixture;
-let agent: Awaited<ReturnType<typeof connect>>;
+let { node, ib, agent } = {} as Awaited<ReturnType<typeof startEmailNode>>;
 
 beforeAll(async () => {
   // Round trips as fast as acks come back: lift the per-socket event limit.
-  node = await startNode('postgres', { mailParser: observed, limits: { agent: { ratePerSecond: 1e6, burst: 1e6 } } });
-  const fx = await seedWorkspace(node.deps.db, 1);
-  ib = await seedEmailInbox(node.deps.db, fx.workspaceId);
-  agent = await connect(node.url, '/agent', { token: await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password) });
+  ({ node, ib, agent } = await startEmailNode({ mailParser: observed, limits: { agent: { ratePerSecond: 1e6, burst: 1e6 } } }));
 });
 afterAll(async () => {
   closeSockets();
