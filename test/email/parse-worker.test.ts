@@ -97,6 +97,18 @@ describe('inbound mail is parsed off the event loop', () => {
     expect(r.acksWhileParsing).toBeLessThan(10);
   });
 
+  it('a mail the parser fails on (a parser bug) is dead-lettered with its raw bytes, not retried forever', async () => {
+    use = { prepare: () => Promise.reject(new TypeError('injected parser failure')), close: async () => {} };
+    try {
+      const raw = `From: a@example.test\r\nTo: ${ib.address}\r\nSubject: crash\r\nMessage-ID: <crash-${Date.now()}@example.test>\r\n\r\nbody\r\n`;
+      const r = await postRaw(node, ib, raw);
+      expect(r.status).toBe(200);
+      expect(r.body.data).toEqual({ result: 'dead_letter', reason: 'could not be parsed: injected parser failure' });
+    } finally {
+      use = threads;
+    }
+  });
+
   it('the worker loads under tsx as the server runs it (npm start), not only under vitest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parse-worker-'));
     const script = join(dir, 'run.mts');

@@ -8,6 +8,7 @@ import { toWire } from '../db/ids.js';
 import { receiveMail } from './inbound.service.js';
 import { deadLetter, isTransientStorageError, replayTokenSeen, storageErrorText, type ReceiveResult, type ReplayToken } from './intake.js';
 import type { MailParser } from './mail-parser.js';
+import type { Prepared } from './prepare.js';
 import { withoutNul } from './mime.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
@@ -33,7 +34,16 @@ export function emailWebhookRouter(ctx: ServiceContext, parser: MailParser): Rou
     if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
     const inbound = await readInbound(ctx, inbox, req);
     const replay = inbound.replay ?? null;
-    const prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
+    let prepared: Prepared;
+    try {
+      prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
+    } catch (err) {
+      // A parser bug would fail the same way on every retry: keep the mail instead. A parse
+      // that timed out (a busy node) is worth the provider's retry.
+      if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') throw err;
+      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id) }, 'inbound email could not be parsed');
+      prepared = { ok: false, malformed: `could not be parsed: ${(err as Error)?.message ?? String(err)}` };
+    }
     if (!prepared.ok) {
       res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
       return;
