@@ -28,6 +28,7 @@ import { emailWebhookRouter } from './email/webhook.routes.js';
 import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
+import { createMailParser, type MailParser } from './email/mail-parser.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
 import { demoRouter } from './demo/demo.routes.js';
 import { loggedPublishes } from './realtime/redis-adapter.js';
@@ -44,6 +45,8 @@ export type AppDeps = {
    * pings), `adapterSub`, and the bus's `sub` and `events` (its publishing connection).
    */
   redis?: { pub: Redis; adapterSub: Redis; sub: Redis; events: Redis } | undefined;
+  /** Parses inbound mail off the event loop; default: EMAIL_PARSE_THREADS worker threads (tests may wrap one). */
+  mailParser?: MailParser;
   /** Per-socket event rate limits (events/s and burst). */
   limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
   /** The chat inbox (wire id) whose widget the demo page at `/` embeds; read on every request. */
@@ -133,7 +136,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx));
   app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
-  app.use(emailWebhookRouter(ctx));
+  const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
+  app.use(emailWebhookRouter(ctx, mailParser));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
   app.use('/inbox', inboxRouter(INBOX_DIST));
   app.use(demoRouter(PUBLIC_DIR, () => deps.demoInbox));
@@ -175,6 +179,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
         await bus.close();
+        await mailParser.close();
         // While Redis is unreachable QUIT would wait behind queued commands, for ever on the
         // subscribers (no retry limit): drop those connections instead.
         if (deps.redis)

@@ -46,6 +46,8 @@ const schema = z.object({
   EMAIL_CONTINUITY_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   /** Largest inbound webhook request (raw mail with attachments). */
   EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Worker threads that parse, strip and sanitize inbound mail off the event loop (0: on the main thread). */
+  EMAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(32).default(1),
   /** Where attachments are stored; default `<DATA_DIR>/attachments`. */
   ATTACHMENTS_DIR: z.string().optional(),
   /** Largest single attachment (upload or inbound part). */

@@ -9,7 +9,7 @@ import { toWire } from '../../server/src/db/ids.js';
 import type { Db } from '../../server/src/db/client.js';
 import type { Clock } from '../../server/src/lib/clock.js';
 import { createEmailInbox } from '../../server/src/email/inboxes.js';
-import type { Node } from './harness.js';
+import { connect, login, seedWorkspace, startNode, type Node } from './harness.js';
 
 export const FIXTURES = new URL('../email/fixtures/', import.meta.url);
 
@@ -124,4 +124,13 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A node (Postgres) with a workspace, an email inbox in it and an agent's socket: where email test files start. */
+export async function startEmailNode(o: Parameters<typeof startNode>[1] = {}) {
+  const node = await startNode('postgres', o);
+  const fx = await seedWorkspace(node.deps.db);
+  const ib = await seedEmailInbox(node.deps.db, fx.workspaceId);
+  const agent = await connect(node.url, '/agent', { token: await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password) });
+  return { node, fx, ib, agent };
 }

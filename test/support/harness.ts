@@ -21,7 +21,7 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  */
 export async function startNode(
   mode: Mode,
-  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits'] } = {},
+  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser'] } = {},
 ): Promise<Node> {
   const config =
     mode === 'postgres'
@@ -34,6 +34,7 @@ export async function startNode(
     deps.db = o.db;
   }
   if (o.limits) deps.limits = o.limits;
+  if (o.mailParser) deps.mailParser = o.mailParser;
   const app = await createApp(deps);
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
   return { app, deps, port, url: `http://127.0.0.1:${port}` };

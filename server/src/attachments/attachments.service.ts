@@ -14,7 +14,7 @@ export function blobStoreOf(config: Config): BlobStore {
   return diskStore(config.ATTACHMENTS_DIR ?? join(config.DATA_DIR, 'attachments'));
 }
 
-export type NewFile = { filename: string; contentType: string; content: Buffer; contentId?: string | null; inline?: boolean };
+export type NewFile = { filename: string; contentType: string; content: Buffer; contentId?: string | null; inline?: boolean; /** An id given beforehand (inbound mail links its cid: images to it while parsing). */ id?: string };
 /** A file whose bytes are stored, ready for its row to be written inside the caller's transaction. */
 export type StoredFile = { id: string; filename: string; contentType: string; size: number; sha256: string; storageKey: string; contentId: string | null; inline: boolean };
 
@@ -32,7 +32,7 @@ export async function storeFiles(store: BlobStore, files: NewFile[], maxBytes: n
   for (const f of files) {
     if (f.content.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `attachment ${safeFilename(f.filename)} is over ${maxBytes} bytes`);
     out.push({
-      id: v4(),
+      id: f.id ?? v4(),
       filename: safeFilename(f.filename),
       contentType: /^[\w.+-]+\/[\w.+-]+$/.test(f.contentType) ? f.contentType.toLowerCase() : 'application/octet-stream',
       size: f.content.length,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { v7 } from 'uuid';
-import { classifyMail } from './classify.js';
 import { stripQuotes, htmlQuoteStart } from './quotes.js';
 import { replyToken, tokensIn, verifyReplyToken } from './reply-token.js';
 import { htmlToText, sanitizeEmailHtml } from './sanitize.js';
@@ -35,28 +34,6 @@ describe('quote stripping rules', () => {
     expect(htmlQuoteStart('<p>new</p><div class="gmail_quote">old</div>')).toBe(10);
     expect(htmlQuoteStart('<p>new</p><blockquote type="cite">x</blockquote>')).toBe(10);
     expect(htmlQuoteStart('<p>no quote</p>')).toBe(-1);
-  });
-});
-
-describe('loop and bounce rules', () => {
-  it.each([
-    [{ 'auto-submitted': 'auto-replied' }, true],
-    [{ 'auto-submitted': 'no' }, false],
-    [{ precedence: 'bulk' }, true],
-    [{ precedence: 'list' }, true],
-    [{ precedence: 'junk' }, true],
-    [{ precedence: 'first-class' }, false],
-    [{ 'x-auto-response-suppress': 'All' }, true],
-    [{ 'x-loop': 'support@acme.test' }, true],
-    [{}, false],
-  ])('%j → auto %s', (h, auto) => {
-    expect(classifyMail(h as Record<string, string>, 'a@b.test')).toEqual({ auto, bounce: false });
-  });
-  it('bounces: a DSN report, an empty Return-Path, MAILER-DAEMON', () => {
-    expect(classifyMail({ 'content-type': 'multipart/report; report-type=delivery-status; boundary=x' }, 'x@y.test').bounce).toBe(true);
-    expect(classifyMail({ 'return-path': '<>' }, 'x@y.test').bounce).toBe(true);
-    expect(classifyMail({}, 'MAILER-DAEMON@mx.test').bounce).toBe(true);
-    expect(classifyMail({ 'return-path': '<x@y.test>' }, 'x@y.test').bounce).toBe(false);
   });
 });
 

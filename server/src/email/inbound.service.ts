@@ -5,28 +5,16 @@ import { newId, toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { appendMessage, publishMessageCreated, republishMessage, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
-import { attachmentRef, attachmentUrl, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
-import { classifyMail } from './classify.js';
+import { attachmentRef, blobStoreOf, discardUnstored, insertAttachments, storeFiles } from '../attachments/attachments.service.js';
+import type { MachineReport } from './reports.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
 import type { EmailInbox } from './inboxes.js';
 import type { InboundMail } from './mime.js';
-import { htmlQuoteStart, stripQuotes } from './quotes.js';
 import { verifyReplyToken, tokensIn } from './reply-token.js';
-import { htmlToText, sanitizeEmailHtml } from './sanitize.js';
+import { claimReplayToken, deadLetter, isUniqueViolation, type ReceiveResult, type ReplayToken } from './intake.js';
+import { visibleOf, type Visible } from './visible.js';
 
-export type ReceiveResult =
-  | { result: 'created'; messageId: string; ticketId: string; newTicket: boolean }
-  | { result: 'duplicate'; messageId: string; ticketId: string }
-  | { result: 'bounce'; ticketId: string | null }
-  | { result: 'dead_letter'; reason: string };
-
-/** Stores mail we cannot take in, with the reason; the webhook still answers 200 so the provider does not retry it forever. */
-export async function deadLetter(ctx: ServiceContext, inbox: EmailInbox, raw: Buffer, reason: string): Promise<ReceiveResult> {
-  await ctx.db.rows(sql`insert into email_dead_letters (id, workspace_id, inbox_id, reason, raw, received_at)
-    values (${newId()}::uuid, ${inbox.workspaceId}::uuid, ${inbox.id}::uuid, ${reason}, ${raw}::bytea, ${ctx.clock.now()}::timestamptz)`);
-  ctx.logger.warn({ inbox: toWire('inbox', inbox.id), reason }, 'inbound email dead-lettered');
-  return { result: 'dead_letter', reason };
-}
+export { visibleParts } from './visible.js';
 
 /**
  * Threads inbound mail onto a ticket of the inbox's workspace: first a signed reply token
@@ -76,29 +64,6 @@ async function authorOf(tx: Tx, ws: string, ticketId: string | null, from: { nam
   return { id, name: from.name };
 }
 
-type Visible = { body: string; html: string | null; stripped: boolean; fullText: string; fullHtml: string | null };
-
-/** The new text of the mail (quotes and signature stripped) and the full original, both sanitized. */
-export function visibleParts(mail: Pick<InboundMail, 'text' | 'html'>, cidUrl: (cid: string) => string | null): Visible {
-  const fullHtml = mail.html ? sanitizeEmailHtml(mail.html, cidUrl) : null;
-  const fullText = (mail.text.trim() ? mail.text : mail.html ? htmlToText(mail.html) : '').replace(/\r\n?/g, '\n');
-  const s = stripQuotes(fullText);
-  let body = s.text.trim() ? s.text : '(no text)';
-  let stripped = s.stripped;
-  if (body.length > LIMITS.messageBody) {
-    body = body.slice(0, LIMITS.messageBody - 1) + '…';
-    stripped = true;
-  }
-  let html: string | null = null;
-  if (mail.html) {
-    const q = htmlQuoteStart(mail.html);
-    if (q > 0) html = sanitizeEmailHtml(mail.html.slice(0, q), cidUrl);
-    else if (q < 0 && !s.stripped) html = fullHtml;
-    if (html !== null && !htmlToText(html).trim()) html = null;
-  }
-  return { body, html, stripped, fullText, fullHtml };
-}
-
 /**
  * Takes one inbound mail into the inbox's workspace. Idempotent by Message-ID (per
  * workspace). Bounces become an internal system note on the ticket they refer to (and mark
@@ -106,23 +71,30 @@ export function visibleParts(mail: Pick<InboundMail, 'text' | 'html'>, cidUrl: (
  * chat message: one transaction (contact, ticket or append, email row, attachments), events
  * after commit.
  */
-export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null): Promise<ReceiveResult> {
+export async function receiveMail(
+  ctx: ServiceContext,
+  inbox: EmailInbox,
+  mail: InboundMail,
+  raw: Buffer | null,
+  opts: { replay?: ReplayToken | null; visible?: Visible | null } = {},
+): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
-  const kind = classifyMail(mail.headers, mail.from?.address ?? null);
+  const replay = opts.replay ?? null;
+  const kind = mail.kind;
   const known = await findEmail(ctx, ws, mail.messageId);
-  if (known) return duplicateMail(ctx, ws, known);
+  if (known) return duplicateOf(ctx, ws, known, replay);
+  // Reports first: they often come from no sender (`MAILER-DAEMON <>`), or from our own domain.
+  if (kind.report) return receiveReport(ctx, inbox, mail, kind.report, raw, replay);
   // Our own address as the sender: a forwarding loop, never a customer.
   if (mail.from?.address === inbox.email.address.toLowerCase())
-    return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)');
-  if (kind.bounce) return receiveBounce(ctx, inbox, mail, raw);
+    return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)', replay);
 
   const keep = mail.attachments.filter((a) => a.content.length <= ctx.config.ATTACHMENT_MAX_BYTES);
   if (keep.length < mail.attachments.length)
     ctx.logger.warn({ inbox: toWire('inbox', inbox.id), dropped: mail.attachments.length - keep.length }, 'inbound attachments over the size limit dropped');
   const blobs = blobStoreOf(ctx.config);
   const files = await storeFiles(blobs, keep, ctx.config.ATTACHMENT_MAX_BYTES);
-  const byCid = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, attachmentUrl(f.id)]));
-  const v = visibleParts(mail, (cid) => byCid.get(cid) ?? null);
+  const v = opts.visible ?? visibleOf(mail, ctx.config.ATTACHMENT_MAX_BYTES);
   const meta: EmailMeta = {
     direction: 'in',
     messageId: mail.messageId,
@@ -139,6 +111,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   let outcome: { kind: 'append'; r: Extract<AppendResult, { kind: 'created' }> } | { kind: 'opened'; o: OpenedTicket; contactId: string };
   try {
     outcome = await ctx.db.transaction(async (tx) => {
+      await claimReplayToken(tx, replay);
       const ticketId = await threadTicket(tx, inbox, mail);
       const contact = await authorOf(tx, ws, ticketId, mail.from!, now);
       const author = { type: 'contact' as const, id: contact.id, name: contact.name };
@@ -179,7 +152,7 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
     // The same Message-ID was taken in by a concurrent delivery: nothing of ours was written.
     const dup = await findEmail(ctx, ws, mail.messageId);
     if (!dup) throw err;
-    return duplicateMail(ctx, ws, dup);
+    return duplicateOf(ctx, ws, dup, replay);
   }
   if (outcome.kind === 'append') {
     publishMessageCreated(ctx, ws, outcome.r);
@@ -196,23 +169,22 @@ export async function receiveMail(ctx: ServiceContext, inbox: EmailInbox, mail: 
   return { result: 'created', messageId: decodeUuid(o.message.id), ticketId: decodeUuid(o.ticket.id, 'ticket'), newTicket: true };
 }
 
-/**
- * A mail taken in before (the provider retried a delivery, or two raced): announced again, as
- * the node that stored it may have died before it published (see `republishMessage`).
- */
-async function duplicateMail(ctx: ServiceContext, ws: string, known: { message_id: string; ticket_id: string }): Promise<ReceiveResult> {
-  await republishMessage(ctx, ws, known.message_id);
-  return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
-}
-
-/** A unique-index violation, whether the driver's error or drizzle's wrapper around it. */
-const isUniqueViolation = (err: unknown): boolean =>
-  (err as { code?: string })?.code === '23505' || (err as { cause?: { code?: string } })?.cause?.code === '23505';
-
 async function findEmail(ctx: ServiceContext, ws: string, rfcId: string) {
   const [r] = await ctx.db.rows<{ message_id: string; ticket_id: string }>(sql`select message_id, ticket_id from email_messages
     where workspace_id = ${ws}::uuid and rfc_message_id = ${rfcId}`);
   return r ?? null;
+}
+
+/**
+ * A mail taken in before (the provider retried a delivery, or two raced): its replay token is
+ * still used up, so the same request cannot be replayed with another body, and its message is
+ * announced again, as the node that stored it may have died before it
+ * published (see `republishMessage`).
+ */
+async function duplicateOf(ctx: ServiceContext, ws: string, known: { message_id: string; ticket_id: string }, replay: ReplayToken | null): Promise<ReceiveResult> {
+  await claimReplayToken(ctx.db, replay);
+  await republishMessage(ctx, ws, known.message_id);
+  return { result: 'duplicate', messageId: known.message_id, ticketId: known.ticket_id };
 }
 
 const decodeUuid = (wire: string, kind: IdKind = 'message') => decodeId(kind, wire)!;
@@ -229,29 +201,51 @@ export async function insertEmailRow(
             ${o.fullText}, ${o.fullHtml}, ${o.raw}::bytea, ${o.now}::timestamptz)`);
 }
 
-/** A DSN: an internal system note on the ticket of the bounced mail, and that mail marked failed. */
-async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, raw: Buffer | null): Promise<ReceiveResult> {
+/** The internal note a machine report becomes, and the reason a failed delivery gets. */
+export function reportNote(report: MachineReport, mail: Pick<InboundMail, 'from' | 'subject'>): { note: string; reason: string | null } {
+  const sender = mail.from?.address || 'unknown sender';
+  const detail = (report.type === 'bounce' ? report.diagnostic : null) ?? mail.subject;
+  const to = report.type === 'bounce' ? report.recipients.map((r) => r.recipient).filter(Boolean).join(', ') : '';
+  switch (report.type) {
+    case 'bounce':
+      if (report.outcome === 'failed') return { note: `Delivery failed (${sender}): ${detail}`, reason: `bounced: ${detail}`.slice(0, 500) };
+      if (report.outcome === 'delayed') return { note: `Delivery delayed, the sending server keeps trying (${sender}): ${detail}`, reason: null };
+      return { note: `Delivery report (${sender}): delivered${to ? ` to ${to}` : ''}`, reason: null };
+    case 'feedback':
+      return { note: `Abuse or feedback report (${report.feedbackType}) from ${sender}${report.userAgent ? `, ${report.userAgent}` : ''}`, reason: null };
+    case 'receipt':
+      return { note: `Read receipt from ${report.recipient ?? sender}: ${report.disposition}`, reason: null };
+  }
+}
+
+/**
+ * A machine report (delivery report, abuse/feedback report, read receipt): an internal
+ * system note on the ticket of the original mail (found by the original's Message-ID, the
+ * report's own threading headers, or a reply token), never a customer message. Only a
+ * failed delivery marks our mail failed; delays, success notices, feedback reports and
+ * receipts change no delivery state. A report about no mail of ours is dead-lettered.
+ */
+async function receiveReport(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, report: MachineReport, raw: Buffer | null, replay: ReplayToken | null): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const now = ctx.clock.now();
-  const report = `${mail.bounceReport}\n${mail.text}`;
-  const diagnostic = /^\s*diagnostic-code:\s*(.+)$/im.exec(report)?.[1]?.trim() ?? /^\s*status:\s*(\S+)/im.exec(report)?.[1] ?? mail.subject;
-  const reason = `bounced: ${diagnostic}`.slice(0, 500);
-  const bounced = [...new Set([...mail.bouncedIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
+  const { note, reason } = reportNote(report, mail);
+  const originals = [...new Set([...mail.kind.originalIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
   const out = await ctx.db.transaction(async (tx) => {
-    const ticketId = await threadTicket(tx, inbox, { recipients: mail.recipients, inReplyTo: null, references: bounced });
+    const ticketId = await threadTicket(tx, inbox, { recipients: mail.recipients, inReplyTo: null, references: [...originals].reverse() });
     if (!ticketId) return null;
     const r = await appendMessage(tx, {
       workspaceId: ws, target: { ticketId }, author: { type: 'system', id: null, name: null },
-      body: `Delivery failed (${mail.from?.address ?? 'unknown sender'}): ${diagnostic}`.slice(0, LIMITS.messageBody), visibility: 'internal',
-      clientMessageId: null, now, allowClosed: true, reopen: false,
+      body: note.slice(0, LIMITS.messageBody), visibility: 'internal', clientMessageId: null, now, allowClosed: true, reopen: false,
     });
     if (r.kind !== 'created') return null;
+    await claimReplayToken(tx, replay);
     await insertEmailRow(tx, { ws, inboxId: inbox.id, messageId: decodeUuid(r.message.id), ticketId, mail, fullText: mail.text, fullHtml: null, raw, now });
     const changes: DeliveryChange[] = [];
+    if (reason === null) return { r, changes };
     const ours = await tx.rows<{ message_id: string; ticket_id: string; attempts: number | null }>(sql`select e.message_id, e.ticket_id,
         (select max(o.attempts) from email_outbox o where o.message_id = e.message_id) as attempts
       from email_messages e where e.workspace_id = ${ws}::uuid and e.direction = 'out'
-        and e.rfc_message_id = any(${`{${bounced.map(pgArrayItem).join(',')}}`}::text[])`);
+        and e.rfc_message_id = any(${`{${originals.map(pgArrayItem).join(',')}}`}::text[])`);
     for (const o of ours) {
       const delivery = deliveryOf({ status: 'failed', attempts: Number(o.attempts ?? 1), reason, now });
       await tx.rows(sql`update email_outbox set status = 'failed', last_error = ${reason} where message_id = ${o.message_id}::uuid`);
@@ -260,8 +254,14 @@ async function receiveBounce(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
     }
     return { r, changes };
   });
-  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `bounce for an unknown message: ${diagnostic}`.slice(0, 500));
+  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `${UNMATCHED[report.type]}: ${note}`.slice(0, 500), replay);
   publishMessageCreated(ctx, ws, out.r);
   for (const c of out.changes) publishDelivery(ctx, c);
-  return { result: 'bounce', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };
+  return { result: report.type === 'bounce' ? 'bounce' : 'report', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };
 }
+
+const UNMATCHED: Record<MachineReport['type'], string> = {
+  bounce: 'delivery report for an unknown message',
+  feedback: 'feedback report for an unknown message',
+  receipt: 'read receipt for an unknown message',
+};

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import type { EmailAddress, PostmarkInbound } from '@support/protocol';
-import type { HeaderMap } from './classify.js';
+import { classifyMail, type HeaderMap, type MailKind } from './classify.js';
 
-export type InboundPart = { filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
+/** A part of inbound mail to store as an attachment, with the id it will be stored under. */
+export type InboundPart = { id: string; filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
 
 /** Inbound mail, normalized from raw MIME or a provider's parsed JSON. */
 export type InboundMail = {
@@ -22,13 +23,27 @@ export type InboundMail = {
   text: string;
   html: string | null;
   attachments: InboundPart[];
-  /** For a bounce: Message-IDs of the original mail named in the report. */
-  bouncedIds: string[];
-  /** For a bounce: the text of its message/delivery-status part (Status, Diagnostic-Code). */
-  bounceReport: string;
+  /** Customer mail, automatic mail or a machine report (with the original's Message-IDs). */
+  kind: MailKind;
 };
 
 export class MalformedMail extends Error {}
+
+/**
+ * `value` with every U+0000 removed from its strings, deeply (bytes are left alone). Postgres
+ * text and jsonb cannot hold NUL, and a sender can put one anywhere: subject, names, headers,
+ * bodies, file names.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\0') ? value.replace(/\0/g, '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withoutNul(v);
+    return out as T;
+  }
+  return value;
+}
 
 const KEPT_HEADERS = [
   'from', 'to', 'cc', 'reply-to', 'date', 'subject', 'message-id', 'in-reply-to', 'references', 'content-type',
@@ -68,28 +83,37 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
   } catch (err) {
     throw new MalformedMail(`unparsable MIME: ${(err as Error).message}`);
   }
+  const all: HeaderMap = {};
+  for (const h of email.headers) all[h.key] = h.value.slice(0, 4000);
   const headers: HeaderMap = {};
-  for (const h of email.headers) if (KEPT_HEADERS.includes(h.key)) headers[h.key] = h.value.slice(0, 4000);
+  for (const k of KEPT_HEADERS) if (k in all) headers[k] = all[k]!;
   const from = mailbox(email.from)[0] ?? null;
-  if (!from) throw new MalformedMail('no sender address (From)');
   const to = mailboxes(email.to);
   const cc = mailboxes(email.cc);
   const recipients = new Set([...to, ...cc].map((a) => a.address));
   for (const h of email.headers)
     if (h.key === 'delivered-to' || h.key === 'x-original-to' || h.key === 'envelope-to')
       for (const m of h.value.matchAll(/[^\s<>,;"]+@[^\s<>,;"]+/g)) recipients.add(m[0].toLowerCase());
-  const bouncedIds: string[] = [];
-  let bounceReport = '';
+  const messageId = messageIds(email.messageId)[0] ?? `${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@generated.invalid`;
+  const parts = email.attachments.map((a) => ({ mimeType: (a.mimeType || 'application/octet-stream').toLowerCase(), content: toBuffer(a.content), a }));
+  const kind = classifyMail({
+    headers: all,
+    from: from ?? (email.from && 'name' in email.from && email.from.name ? { name: email.from.name, address: '' } : null),
+    subject: (email.subject ?? '').trim(),
+    text: email.text ?? '',
+    html: email.html ?? null,
+    parts,
+    body: () => bodyOf(raw),
+    messageId,
+  });
+  // A report may come from `MAILER-DAEMON <>` or no sender at all; anything else needs one.
+  if (!from && !kind.report) throw new MalformedMail('no sender address (From)');
   const attachments: InboundPart[] = [];
-  for (const a of email.attachments) {
-    const content = toBuffer(a.content);
-    if (a.mimeType === 'message/delivery-status' || a.mimeType === 'text/rfc822-headers' || a.mimeType === 'message/rfc822') {
-      const text = content.toString('utf8');
-      if (a.mimeType === 'message/delivery-status') bounceReport += text.slice(0, 20_000);
-      for (const m of text.matchAll(/^message-id:\s*(.+)$/gim)) bouncedIds.push(...messageIds(m[1]));
-      if (a.mimeType !== 'message/rfc822') continue;
-    }
+  for (const { a, mimeType, content } of parts) {
+    // Report parts are read above; an attached original message stays an attachment.
+    if (REPORT_PARTS.includes(mimeType)) continue;
     attachments.push({
+      id: randomUUID(),
       filename: (a.filename ?? '').trim() || `attachment-${attachments.length + 1}`,
       contentType: a.mimeType || 'application/octet-stream',
       content,
@@ -97,8 +121,7 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
       inline: a.disposition === 'inline' || Boolean(a.related),
     });
   }
-  const messageId = messageIds(email.messageId)[0] ?? `${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@generated.invalid`;
-  return {
+  return withoutNul({
     messageId,
     inReplyTo: messageIds(email.inReplyTo)[0] ?? null,
     references: messageIds(email.references).slice(-50),
@@ -111,48 +134,68 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
     text: email.text ?? '',
     html: email.html ?? null,
     attachments,
-    bouncedIds,
-    bounceReport,
-  };
+    kind,
+  });
+}
+
+const REPORT_PARTS = ['message/delivery-status', 'message/global-delivery-status', 'text/rfc822-headers', 'message/global-headers', 'message/feedback-report', 'message/disposition-notification', 'message/global-disposition-notification'];
+
+/** The raw body after the header section (up to 2 MB), where an MTA may have copied the original mail. */
+function bodyOf(raw: Buffer): string {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const start = lf < 0 ? (crlf < 0 ? raw.length : crlf + 4) : crlf >= 0 && crlf < lf ? crlf + 4 : lf + 2;
+  return raw.toString('latin1', start, Math.min(raw.length, start + 2 * 1024 * 1024));
 }
 
 const pmAddress = (a: { Email: string; Name?: string | undefined }): EmailAddress => ({ name: a.Name || null, address: a.Email.toLowerCase() });
 
 /** Postmark's inbound JSON without RawEmail, normalized to the same shape. */
-export function fromPostmark(p: PostmarkInbound): InboundMail {
+export function fromPostmark(input: PostmarkInbound): InboundMail {
+  const p = withoutNul(input);
+  const all: HeaderMap = {};
+  for (const h of p.Headers ?? []) all[h.Name.toLowerCase()] = h.Value.slice(0, 4000);
   const headers: HeaderMap = {};
-  for (const h of p.Headers ?? []) {
-    const k = h.Name.toLowerCase();
-    if (KEPT_HEADERS.includes(k)) headers[k] = h.Value.slice(0, 4000);
-  }
-  const from = p.FromFull ? pmAddress(p.FromFull) : null;
-  if (!from?.address) throw new MalformedMail('no sender address (From)');
+  for (const k of KEPT_HEADERS) if (k in all) headers[k] = all[k]!;
+  const from = p.FromFull?.Email ? pmAddress(p.FromFull) : null;
   const to = (p.ToFull ?? []).map(pmAddress);
   const cc = (p.CcFull ?? []).map(pmAddress);
   const recipients = new Set([...to, ...cc].map((a) => a.address));
   if (p.OriginalRecipient) recipients.add(p.OriginalRecipient.toLowerCase());
   const messageId = messageIds(headers['message-id'])[0] ?? (p.MessageID ? `${p.MessageID}@postmark.invalid` : null);
   if (!messageId) throw new MalformedMail('no Message-ID');
+  const files = (p.Attachments ?? []).map((a) => ({
+    id: randomUUID(),
+    filename: a.Name || 'attachment',
+    contentType: (a.ContentType || 'application/octet-stream').toLowerCase(),
+    content: Buffer.from(a.Content, 'base64'),
+    contentId: a.ContentID ? a.ContentID.replace(/^<|>$/g, '').replace(/^cid:/, '') : null,
+    inline: Boolean(a.ContentID),
+  }));
+  const subject = (p.Subject ?? '').trim();
+  const kind = classifyMail({
+    headers: { ...all, ...(p.From ? { from: p.From } : {}) },
+    from: from ?? (p.FromFull?.Name ? { name: p.FromFull.Name, address: '' } : null),
+    subject,
+    text: p.TextBody ?? '',
+    html: p.HtmlBody ?? null,
+    parts: files.map((f) => ({ mimeType: f.contentType, content: f.content })),
+    messageId,
+  });
+  if (!from && !kind.report) throw new MalformedMail('no sender address (From)');
   return {
     messageId,
     inReplyTo: messageIds(headers['in-reply-to'])[0] ?? null,
     references: messageIds(headers['references']).slice(-50),
-    subject: (p.Subject ?? '').trim(),
+    subject,
     from,
     to,
     cc,
     recipients: [...recipients],
-    headers: { ...headers, from: p.From ?? from.address, subject: p.Subject ?? '' },
+    headers: { ...headers, from: p.From ?? from?.address ?? '', subject: p.Subject ?? '' },
     text: p.TextBody ?? '',
     html: p.HtmlBody ?? null,
-    attachments: (p.Attachments ?? []).map((a) => ({
-      filename: a.Name || 'attachment',
-      contentType: a.ContentType || 'application/octet-stream',
-      content: Buffer.from(a.Content, 'base64'),
-      contentId: a.ContentID ? a.ContentID.replace(/^<|>$/g, '').replace(/^cid:/, '') : null,
-      inline: Boolean(a.ContentID),
-    })),
-    bouncedIds: [],
-    bounceReport: '',
+    attachments: files.filter((f) => !REPORT_PARTS.includes(f.contentType)),
+    kind,
   };
 }

@@ -1,42 +1,64 @@
 import { Router, type Request } from 'express';
 import { sql } from 'drizzle-orm';
-import { decodeId, postmarkInboundSchema } from '@support/protocol';
+import { decodeId, postmarkInboundSchema, type PostmarkInbound } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { loadEmailInbox, type EmailInbox } from './inboxes.js';
 import { toWire } from '../db/ids.js';
-import { deadLetter, receiveMail, type ReceiveResult } from './inbound.service.js';
-import { fromPostmark, MalformedMail, parseMime, type InboundMail } from './mime.js';
+import { receiveMail } from './inbound.service.js';
+import { deadLetter, isTransientStorageError, replayTokenSeen, storageErrorText, type ReceiveResult, type ReplayToken } from './intake.js';
+import type { MailParser } from './mail-parser.js';
+import type { Prepared } from './prepare.js';
+import { withoutNul } from './mime.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
 
 const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
 
-type Inbound = { raw: Buffer; mail?: InboundMail; extraRecipients: string[] };
+type Inbound = { raw: Buffer; postmark?: PostmarkInbound; extraRecipients: string[]; replay?: ReplayToken };
 
 /**
  * `POST /webhooks/email/:inboxId`: raw MIME (`message/rfc822`), Mailgun (form with
  * `body-mime`, signed), SendGrid Inbound Parse "send raw" (multipart `email` field) and
  * Postmark inbound JSON. Every format but Mailgun's needs the inbox's Basic auth. A request
- * that fails authentication is 401 and nothing of it is stored.
+ * that fails authentication is 401 and nothing of it is stored. A mail whose write fails on
+ * something about the mail itself is dead-lettered (raw bytes and the error); a transient
+ * storage failure answers 500 with nothing kept, so the provider's retry goes through.
+ * Parsing, quote stripping and sanitizing run on `parser` (worker threads).
  */
-export function emailWebhookRouter(ctx: ServiceContext): Router {
+export function emailWebhookRouter(ctx: ServiceContext, parser: MailParser): Router {
   const r = Router();
   r.post('/webhooks/email/:inboxId', async (req, res) => {
     const inboxId = decodeId('inbox', String(req.params.inboxId));
     const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
     if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
     const inbound = await readInbound(ctx, inbox, req);
-    let mail: InboundMail;
+    const replay = inbound.replay ?? null;
+    let prepared: Prepared;
     try {
-      mail = inbound.mail ?? (await parseMime(inbound.raw));
+      prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
     } catch (err) {
-      if (!(err instanceof MalformedMail)) throw err;
-      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, err.message) });
+      // A parser bug would fail the same way on every retry: keep the mail instead. A parse
+      // that timed out (a busy node) is worth the provider's retry.
+      if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') throw err;
+      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id) }, 'inbound email could not be parsed');
+      prepared = { ok: false, malformed: `could not be parsed: ${(err as Error)?.message ?? String(err)}` };
+    }
+    if (!prepared.ok) {
+      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
       return;
     }
-    mail.recipients = [...new Set([...mail.recipients, ...inbound.extraRecipients.map((a) => a.toLowerCase())])];
-    res.json({ ok: true, data: onTheWire(await receiveMail(ctx, inbox, mail, inbound.raw)) });
+    const { mail, visible } = prepared;
+    mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
+    let result: ReceiveResult;
+    try {
+      result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay, visible });
+    } catch (err) {
+      if (err instanceof AppError || isTransientStorageError(err)) throw err;
+      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
+      result = await deadLetter(ctx, inbox, inbound.raw, `could not be stored: ${storageErrorText(err)}`, replay);
+    }
+    res.json({ ok: true, data: onTheWire(result) });
   });
   return r;
 }
@@ -48,6 +70,7 @@ function onTheWire(r: ReceiveResult) {
     case 'duplicate':
       return { ...r, messageId: toWire('message', r.messageId), ticketId: toWire('ticket', r.ticketId) };
     case 'bounce':
+    case 'report':
       return { ...r, ticketId: r.ticketId && toWire('ticket', r.ticketId) };
     case 'dead_letter':
       return r;
@@ -90,12 +113,7 @@ async function readInbound(ctx: ServiceContext, inbox: EmailInbox, req: Request)
     }
     const p = parse(postmarkInboundSchema, json);
     if (p.RawEmail) return { raw: Buffer.from(p.RawEmail, 'utf8'), extraRecipients: p.OriginalRecipient ? [p.OriginalRecipient] : [] };
-    try {
-      return { raw: body, mail: fromPostmark(p), extraRecipients: [] };
-    } catch (err) {
-      if (err instanceof MalformedMail) return { raw: body, extraRecipients: [] };
-      throw err;
-    }
+    return { raw: body, postmark: p, extraRecipients: [] };
   }
   return { raw: body, extraRecipients: [] };
 }
@@ -105,14 +123,14 @@ async function mailgun(ctx: ServiceContext, inbox: EmailInbox, form: Form): Prom
   const token = field(form, 'token');
   const check = checkMailgun({ signingKey: inbox.mailgunSigningKey, timestamp: field(form, 'timestamp'), token, signature: field(form, 'signature'), now });
   if (!check.ok) throw unauthorized(`mailgun signature: ${check.reason}`);
-  // Replays: each token is accepted once; tokens are kept past the freshness window.
-  const fresh = await ctx.db.rows(sql`insert into email_webhook_tokens (inbox_id, token, seen_at)
-    values (${inbox.id}::uuid, ${token!}, ${now}::timestamptz) on conflict do nothing returning token`);
-  if (!fresh.length) throw unauthorized('mailgun signature: replayed token');
+  // Replays: each token is accepted once (recorded with whatever the mail becomes); tokens
+  // are kept past the freshness window.
+  const replay: ReplayToken = { inboxId: inbox.id, token: token!, at: now };
+  if (await replayTokenSeen(ctx.db, replay)) throw unauthorized('mailgun signature: replayed token');
   const raw = form.get('body-mime');
   if (!raw) throw new AppError('VALIDATION_FAILED', 'Mailgun form has no body-mime field: forward to a URL ending in "mime"');
   const recipient = field(form, 'recipient');
-  return { raw, extraRecipients: recipient ? recipient.split(',').map((s) => s.trim()) : [] };
+  return { raw, extraRecipients: recipient ? recipient.split(',').map((s) => s.trim()) : [], replay };
 }
 
 /** Deletes Mailgun tokens older than twice the freshness window. */
