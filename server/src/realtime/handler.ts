@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Ack } from '@support/protocol';
 import { AppError, parse, toErrorBody } from '../http/errors.js';
 import type { Lifecycle } from './lifecycle.js';
+import { checkPayloadBudget } from './payload-budget.js';
 
 /** A token bucket per socket: `burst` events at once, refilled at `perSecond`. */
 export class RateLimiter {
@@ -67,6 +68,7 @@ export function handle<S extends z.ZodType, R>(
     if (env.lifecycle.saturated) return fail(new AppError('UNAVAILABLE', 'server busy; retry shortly'));
     let input: z.output<S>;
     try {
+      checkPayloadBudget(args);
       input = parse(schema, args.length ? args[0] : undefined);
     } catch (err) {
       return fail(err);
