@@ -29,6 +29,7 @@ import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
+import { counterFactory } from './lib/window-limiter.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -82,7 +83,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const widget = io.of('/widget');
   const agent = io.of('/agent');
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
-  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
+  const counters = counterFactory(deps.redis?.pub, config.REDIS_PREFIX, logger);
+  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent, counters });
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
   const detach = attachRealtimeListener(bus, { agent, widget });
   const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
@@ -124,7 +126,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
-  app.use('/api', agentsRouter(ctx));
+  app.use('/api', agentsRouter(ctx, counters));
   app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
   app.use(emailWebhookRouter(ctx));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
