@@ -21,6 +21,7 @@ import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
 import { widgetRouter } from './widget/widget.routes.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
+import { watchRevocations } from './agents/agent.revocation.js';
 import { agentsRouter } from './agents/agents.routes.js';
 import { inboxRouter } from './agents/inbox.routes.js';
 import { emailRouter } from './email/email.routes.js';
@@ -85,7 +86,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
   const counters = counterFactory(deps.redis?.pub, config.REDIS_PREFIX, logger);
   const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent, counters });
-  registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
+  const revocations = await watchRevocations(ctx, agent);
+  registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });
   const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
   const detachEmail = attachEmailListener(bus, agent);
@@ -168,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         while (io.engine.clientsCount > 0 && Date.now() < flushBy) await new Promise((r) => setTimeout(r, 10));
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
+        await revocations.stop().catch((err: unknown) => logger.warn({ err }, 'could not stop listening for revocations'));
         await bus.close();
         if (deps.redis) await Promise.all([deps.redis.pub.quit(), deps.redis.sub.quit(), deps.redis.adapterSub.quit()].map((p) => p.catch(() => {})));
         await db.close();

@@ -27,6 +27,7 @@ import { getTicketDetail, listTickets, sendAgentMessage } from '../tickets/ticke
 import { addTicketTag, assignTicket, removeTicketTag, setTicketPriority, setTicketStatus } from '../tickets/tickets.service.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
 import { registerInboxHandlers } from './agent.inbox.socket.js';
+import type { Revocations } from './agent.revocation.js';
 
 
 /**
@@ -54,7 +55,7 @@ export function registerAgentNamespace(
   nsp: Namespace,
   ctx: ServiceContext,
   lifecycle: Lifecycle,
-  opts: { ratePerSecond: number; burst: number; widgetNsp: Namespace; allowedOrigins: Set<string> },
+  opts: { ratePerSecond: number; burst: number; widgetNsp: Namespace; allowedOrigins: Set<string>; revocations: Revocations },
 ) {
   nsp.use((socket, next) => {
     const token = tokenOf(socket, opts.allowedOrigins);
@@ -92,10 +93,8 @@ export function registerAgentNamespace(
       if (!c) throw new AppError('NOT_FOUND', 'conversation not found');
       return conversationId;
     };
-    // The session's expiry ends the socket too, not only the next connect.
-    const untilExpiry = new Date(me.expiresAt).getTime() - ctx.clock.now().getTime();
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(untilExpiry, 0), 2 ** 31 - 1));
-    socket.on('disconnect', () => clearTimeout(expiry));
+    // The session's expiry, its deletion and its user's deactivation end the socket too.
+    opts.revocations.admitted(socket);
     socket.on('disconnect', () => {
       // On shutdown the agent reconnects to another node (or this one, restarted): no flap.
       if (lifecycle.stopping) return;
