@@ -11,7 +11,7 @@ import type { Db } from './db/client.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/clock.js';
 import type { ServiceContext } from './lib/context.js';
-import { baseApp, errorHandler } from './http/http.js';
+import { baseApp, errorHandler, type TrustFn } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
 import { CoalescingWebSocketServer } from './realtime/coalesce.js';
@@ -85,7 +85,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const agent = io.of('/agent');
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
   const counters = counterFactory(deps.redis?.pub, config.REDIS_PREFIX, logger);
-  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent, counters });
+  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent, counters, trust: app.get('trust proxy fn') as TrustFn });
   const revocations = await watchRevocations(ctx, agent);
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });

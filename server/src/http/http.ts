@@ -1,13 +1,17 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { LIMITS } from '@support/protocol';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { AppError, toErrorBody } from './errors.js';
 
+/** Whether to trust the proxy at `addr`, the `i`-th hop from us (Express's compiled `trust proxy`). */
+export type TrustFn = (addr: string, i: number) => boolean;
+
 /** Express with JSON parsing limits and no framework fingerprint. */
-export function baseApp(trustProxy: string | undefined): Express {
+export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (trustProxy) app.set('trust proxy', trustProxy);
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();

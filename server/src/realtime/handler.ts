@@ -1,8 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
+import proxyaddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Ack } from '@support/protocol';
 import { AppError, parse, toErrorBody } from '../http/errors.js';
+import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from './lifecycle.js';
 import { checkPayloadBudget } from './payload-budget.js';
 
@@ -27,13 +30,13 @@ export class RateLimiter {
 }
 
 /**
- * The client's address: the socket's peer, or with `trustProxy` set the first address of
- * X-Forwarded-For (the balancer in front of us appends the real one).
+ * The client's address as Express's `req.ip` would give it for the handshake request, with
+ * the same `trust proxy` function: the socket's peer, or the nearest X-Forwarded-For entry
+ * not written by a trusted proxy (never an entry the client wrote itself in front of them).
  */
-export function clientAddress(socket: Socket, trustProxy: boolean): string {
-  const fwd = socket.handshake.headers['x-forwarded-for'];
-  if (trustProxy && typeof fwd === 'string' && fwd) return fwd.split(',')[0]!.trim();
-  return socket.handshake.address;
+export function clientAddress(socket: Socket, trust: TrustFn): string {
+  const req = { headers: socket.handshake.headers, socket: { remoteAddress: socket.handshake.address } };
+  return proxyaddr(req as unknown as IncomingMessage, trust);
 }
 
 export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; limiter: RateLimiter };

@@ -14,6 +14,7 @@ import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { clientAddress, handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
 import type { CounterFactory } from '../lib/window-limiter.js';
+import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
@@ -35,11 +36,10 @@ export function registerWidgetNamespace(
   nsp: Namespace,
   ctx: ServiceContext,
   lifecycle: Lifecycle,
-  opts: { ratePerSecond: number; burst: number; agentNsp: Namespace; counters: CounterFactory },
+  opts: { ratePerSecond: number; burst: number; agentNsp: Namespace; counters: CounterFactory; trust: TrustFn },
 ): () => void {
   // New anonymous sessions (each creates a contact) per client address and minute (across nodes with Redis).
   const newSessions = opts.counters('widget:new-sessions', ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
-  const trustProxy = Boolean(ctx.config.TRUST_PROXY);
   nsp.on('connection', (socket: Socket) => {
     const env: HandlerEnv = {
       logger: ctx.logger.child({ socket: socket.id, nsp: '/widget' }),
@@ -72,7 +72,7 @@ export function registerWidgetNamespace(
 
     handle(socket, env, 'session:start', widgetSessionStartSchema, async (p) => {
       if (!p.token) {
-        const address = clientAddress(socket, trustProxy);
+        const address = clientAddress(socket, opts.trust);
         if (!(await newSessions.take(address))) throw new AppError('RATE_LIMITED', 'too many new sessions from this address; retry later');
       }
       const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
