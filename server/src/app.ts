@@ -14,6 +14,7 @@ import type { ServiceContext } from './lib/context.js';
 import { baseApp, errorHandler, type TrustFn } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
+import type { Rate } from './realtime/limits.js';
 import { CoalescingWebSocketServer } from './realtime/coalesce.js';
 import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
@@ -41,8 +42,11 @@ export type AppDeps = {
   clock: Clock;
   /** Redis clients when REDIS_URL is set: `pub` also answers readiness pings. */
   redis?: { pub: Redis; adapterSub: Redis; sub: Redis } | undefined;
-  /** Per-socket event rate limits (events/s and burst). */
-  limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
+  /**
+   * Event rate limits (events/s and burst): per socket on both namespaces, and on /widget per
+   * visitor session and per client address (default 2× and 10× the widget's per-socket rate).
+   */
+  limits?: { widget?: Rate & { perSession?: Rate; perAddress?: Rate }; agent?: Rate };
 };
 
 export type App = {
@@ -85,7 +89,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const agent = io.of('/agent');
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
   const counters = counterFactory(deps.redis?.pub, config.REDIS_PREFIX, logger);
-  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent, counters, trust: app.get('trust proxy fn') as TrustFn });
+  const widgetRate = deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 };
+  const times = (r: Rate, k: number): Rate => ({ ratePerSecond: r.ratePerSecond * k, burst: r.burst * k });
+  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, {
+    ratePerSecond: widgetRate.ratePerSecond,
+    burst: widgetRate.burst,
+    perSession: widgetRate.perSession ?? times(widgetRate, 2),
+    perAddress: widgetRate.perAddress ?? times(widgetRate, 10),
+    agentNsp: agent,
+    counters,
+    trust: app.get('trust proxy fn') as TrustFn,
+  });
   const revocations = await watchRevocations(ctx, agent);
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });

@@ -54,6 +54,10 @@ const schema = z.object({
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** New anonymous widget sessions one client address may start per minute (per node). */
   WIDGET_NEW_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Open widget sockets one visitor session (token) may have on one node: its tabs. */
+  WIDGET_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(10),
+  /** Open widget sockets one client address may have on one node (offices and mobile carriers put many visitors behind one). */
+  WIDGET_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Which proxies in front of us to believe about the client's address (X-Forwarded-For): see trustProxySchema. */
   TRUST_PROXY: trustProxySchema,

@@ -18,7 +18,7 @@ import {
 import { fromWire, toWire } from '../db/ids.js';
 import { AppError, toErrorBody } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
+import { handle, socketGate, type HandlerEnv } from '../realtime/handler.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { authenticate, listAgents, setAvailability, type AgentIdentity } from './agents.service.js';
@@ -82,11 +82,8 @@ export function registerAgentNamespace(
     const wsWire = toWire('workspace', ws);
     const meWire = toWire('user', me.userId);
     const actor = { type: 'agent' as const, id: me.userId };
-    const env: HandlerEnv = {
-      logger: ctx.logger.child({ socket: socket.id, nsp: '/agent', user: meWire }),
-      lifecycle,
-      limiter: new RateLimiter(opts.ratePerSecond, opts.burst),
-    };
+    const logger = ctx.logger.child({ socket: socket.id, nsp: '/agent', user: meWire });
+    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger) };
     socket.join([rooms.workspace(wsWire), rooms.agent(meWire), rooms.agentSession(me.sessionId)]);
     const ownConversation = async (conversationId: string) => {
       const [c] = await ctx.db.rows(sql`select id from conversations where id = ${conversationId}::uuid and workspace_id = ${ws}::uuid`);
