@@ -28,16 +28,30 @@ export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
   return app;
 }
 
-/** The one error handler: AppError → its status and code; body-parser errors → 4xx; the rest → 500. */
+/**
+ * Express's and body-parser's own errors as AppErrors: what the client sent could not be read
+ * (JSON, size, encoding, a body that does not decompress, a URL that does not percent-decode).
+ * Anything else is returned as is.
+ */
+function requestError(err: unknown): unknown {
+  if (err instanceof AppError || !(err instanceof Error)) return err;
+  const { type, status } = err as { type?: string; status?: number };
+  if (type === 'entity.parse.failed') return new AppError('INVALID_JSON', 'request body is not valid JSON');
+  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', `request body over ${LIMITS.restBodyBytes} bytes`);
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+  // The router marks a path parameter it cannot decode (URIError) with status 400.
+  if (err instanceof URIError || (status === 400 && /failed to decode param/i.test(err.message)))
+    return new AppError('VALIDATION_FAILED', 'the URL has malformed percent-encoding');
+  // body-parser: a gzip/deflate/br body that does not decompress, a body cut short or longer than
+  // its Content-Length (http-errors with a 4xx status).
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('INVALID_BODY', 'request body could not be read (bad Content-Encoding data or length)');
+  return err;
+}
+
+/** The one error handler: AppError → its status and code; request errors (body-parser, URL) → 4xx; the rest → 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let e: unknown = err;
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.parse.failed') e = new AppError('INVALID_JSON', 'request body is not valid JSON');
-    else if (type === 'entity.too.large') e = new AppError('PAYLOAD_TOO_LARGE', `request body over ${LIMITS.restBodyBytes} bytes`);
-    else if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-      e = new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
-    const { body, status, internal } = toErrorBody(e);
+    const { body, status, internal } = toErrorBody(requestError(err));
     if (internal) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json({ error: body });
