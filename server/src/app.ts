@@ -11,7 +11,7 @@ import type { Db } from './db/client.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/clock.js';
 import type { ServiceContext } from './lib/context.js';
-import { baseApp, errorHandler, type TrustFn } from './http/http.js';
+import { baseApp, errorHandler, sameOriginGuard, type TrustFn } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
 import type { Rate } from './realtime/limits.js';
@@ -141,6 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     next();
   });
+  app.use('/api', sameOriginGuard(allowedOrigins));
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx, counters));
   app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));

@@ -17,6 +17,7 @@ import {
 } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
 import { AppError, toErrorBody } from '../http/errors.js';
+import { originAllowed } from '../http/http.js';
 import type { ServiceContext } from '../lib/context.js';
 import { handle, socketGate, type HandlerEnv } from '../realtime/handler.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
@@ -40,10 +41,7 @@ function tokenOf(socket: Socket, allowedOrigins: Set<string>): string | null {
   const cookieHeader = socket.handshake.headers.cookie;
   if (!cookieHeader) return null;
   const origin = socket.handshake.headers.origin;
-  if (origin && !allowedOrigins.has(origin)) {
-    const host = socket.handshake.headers.host;
-    if (!host || (origin !== `http://${host}` && origin !== `https://${host}`)) return null;
-  }
+  if (origin && !originAllowed(origin, socket.handshake.headers.host, allowedOrigins)) return null;
   return parseCookie(cookieHeader)[SESSION_COOKIE] ?? null;
 }
 

@@ -1,8 +1,38 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { LIMITS } from '@support/protocol';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, toErrorBody } from './errors.js';
+
+/**
+ * True when a browser request's `Origin` may act with the agent's cookie: one of
+ * `allowedOrigins` (PUBLIC_URL's origin, AGENT_ORIGINS) or the server's own origin (the
+ * `Host` the request was sent to, over either scheme: TLS may end at a proxy).
+ */
+export function originAllowed(origin: string, host: string | undefined, allowedOrigins: Set<string>): boolean {
+  return allowedOrigins.has(origin) || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence beyond SameSite=Strict (which lets sibling subdomains through): a
+ * state-changing request that does not carry `Authorization: Bearer` (so the browser may
+ * have attached the session cookie, or it is a login) must come from the page's own origin
+ * (`Sec-Fetch-Site: same-origin` or `none`) or from an allowed origin (`Origin` header).
+ * A request with neither header (a non-browser client, a very old browser) passes: SameSite
+ * still covers those. Refused: 403 ORIGIN_NOT_ALLOWED.
+ */
+export function sameOriginGuard(allowedOrigins: Set<string>): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method) || req.headers.authorization?.startsWith('Bearer ')) return next();
+    const site = req.headers['sec-fetch-site'];
+    const origin = req.headers.origin;
+    if (site === 'same-origin' || site === 'none') return next();
+    if (origin ? originAllowed(origin, req.headers.host, allowedOrigins) : !site) return next();
+    next(new AppError('ORIGIN_NOT_ALLOWED', 'cross-site request refused: send it from the inbox origin, or with Authorization: Bearer'));
+  };
+}
 
 /** Whether to trust the proxy at `addr`, the `i`-th hop from us (Express's compiled `trust proxy`). */
 export type TrustFn = (addr: string, i: number) => boolean;
