@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import type { Db, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
-import { DUMMY_HASH, verifyPassword } from './password.js';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
 
 /** An authenticated agent (uuids) as the socket and REST layers carry it. */
 export type AgentIdentity = {
@@ -31,7 +31,8 @@ export const agentDto = (u: UserRow): Agent => ({
 
 /**
  * Email + password → a new session token (stored hashed). Unknown email, wrong password
- * and a disabled account all answer INVALID_CREDENTIALS after the same scrypt work.
+ * and a disabled account all answer INVALID_CREDENTIALS after the same hashing work. A
+ * password hash in an older format is replaced by a current one on success.
  */
 export async function login(ctx: ServiceContext, o: { email: string; password: string }) {
   const [u] = await ctx.db.rows<UserRow & { password_hash: string }>(
@@ -39,12 +40,23 @@ export async function login(ctx: ServiceContext, o: { email: string; password: s
   );
   const ok = await verifyPassword(o.password, u?.password_hash ?? (await DUMMY_HASH));
   if (!u || !ok || u.status !== 'active') throw new AppError('INVALID_CREDENTIALS', 'wrong email or password');
+  if (needsRehash(u.password_hash)) await upgradeHash(ctx, u.id, u.password_hash, o.password);
   const token = newToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.config.AGENT_SESSION_TTL_HOURS * 3_600_000);
   await ctx.db.rows(sql`insert into agent_sessions (id, workspace_id, user_id, token_hash, created_at, expires_at)
     values (${newId()}::uuid, ${u.workspace_id}::uuid, ${u.id}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
   return { token, expiresAt: expiresAt.toISOString(), agent: agentDto(u) };
+}
+
+/** Replaces an older password hash by one with today's parameters (unless it changed meanwhile); a failure only logs. */
+async function upgradeHash(ctx: ServiceContext, userId: string, old: string, password: string): Promise<void> {
+  try {
+    await ctx.db.rows(sql`update users set password_hash = ${await hashPassword(password)}
+      where id = ${userId}::uuid and password_hash = ${old}`);
+  } catch (err) {
+    ctx.logger.warn({ err, user: toWire('user', userId) }, 'could not upgrade a password hash');
+  }
 }
 
 /** Resolves a bearer token to its agent; UNAUTHENTICATED / SESSION_EXPIRED otherwise. */
