@@ -2,22 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, closeSockets, connect, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, disconnected, connect, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
 import { hashToken } from '../../server/src/lib/tokens.js';
 import { deactivateAgent, reactivateAgent, revokeAgentSessions } from '../../server/src/agents/agents.service.js';
 import type { ServiceContext } from '../../server/src/lib/context.js';
 
 const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
-
-/** Resolves with the reason of the socket's next disconnect (or 'still connected' after 5 s). */
-const disconnected = (s: Socket) =>
-  new Promise<string>((resolve) => {
-    const t = setTimeout(() => resolve('still connected'), 5000);
-    s.once('disconnect', (reason) => {
-      clearTimeout(t);
-      resolve(reason);
-    });
-  });
 
 /** Tries to reconnect a socket the server closed; resolves with the connect error's code (or 'connected'). */
 const reconnect = (s: Socket) =>

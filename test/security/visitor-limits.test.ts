@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeId } from '@support/protocol';
-import { call, closeSockets, cmid, connect, login, seedWorkspace, startNode, visitor, type Node } from '../support/harness.js';
+import { call, closeSockets, disconnected, cmid, connect, login, seedWorkspace, startNode, visitor, type Node } from '../support/harness.js';
 
 const huge = { ratePerSecond: 100_000, burst: 100_000 };
 
@@ -12,16 +12,6 @@ const messagesOf = async (node: Node, contactId: string) => {
     where author_type = 'contact' and author_id = ${decodeId('contact', contactId)!}::uuid`);
   return r!.n;
 };
-
-/** Resolves with the reason of the socket's next disconnect (or 'still connected' after 5 s). */
-const disconnected = (s: Socket) =>
-  new Promise<string>((resolve) => {
-    const t = setTimeout(() => resolve('still connected'), 5000);
-    s.once('disconnect', (reason) => {
-      clearTimeout(t);
-      resolve(reason);
-    });
-  });
 
 /**
  * Widget limits hold per visitor session and per client address, not only per socket:
