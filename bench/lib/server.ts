@@ -28,13 +28,17 @@ try {
     SHUTDOWN_TIMEOUT_MS: '3000',
     // Every bench visitor comes from 127.0.0.1.
     WIDGET_NEW_SESSIONS_PER_MINUTE: '1000000',
+    WIDGET_SOCKETS_PER_ADDRESS: '1000000',
   });
   const deps = await connectDeps(config);
   // Per-socket limits far above what one bench socket sends (the load is spread over visitors).
   const perSocket = Math.max(1000, o.rate);
   const app = await createApp({
     ...deps,
-    limits: { widget: { ratePerSecond: perSocket, burst: perSocket * 2 }, agent: { ratePerSecond: perSocket, burst: perSocket * 2 } },
+    limits: {
+      widget: { ratePerSecond: perSocket, burst: perSocket * 2, perAddress: { ratePerSecond: 1e9, burst: 1e9 } },
+      agent: { ratePerSecond: perSocket, burst: perSocket * 2 },
+    },
   });
   const port = await app.listen(0, '127.0.0.1');
   serveChild(port, () => app.close());

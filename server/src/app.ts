@@ -11,9 +11,10 @@ import type { Db } from './db/client.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/clock.js';
 import type { ServiceContext } from './lib/context.js';
-import { baseApp, errorHandler } from './http/http.js';
+import { baseApp, errorHandler, sameOriginGuard, type TrustFn } from './http/http.js';
 import { AppError } from './http/errors.js';
 import { Lifecycle } from './realtime/lifecycle.js';
+import type { Rate } from './realtime/limits.js';
 import { CoalescingWebSocketServer } from './realtime/coalesce.js';
 import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
@@ -21,6 +22,7 @@ import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
 import { widgetRouter } from './widget/widget.routes.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
+import { watchRevocations } from './agents/agent.revocation.js';
 import { agentsRouter } from './agents/agents.routes.js';
 import { inboxRouter } from './agents/inbox.routes.js';
 import { emailRouter } from './email/email.routes.js';
@@ -32,6 +34,7 @@ import { createMailParser, type MailParser } from './email/mail-parser.js';
 import { attachmentsRouter } from './attachments/attachments.routes.js';
 import { demoRouter } from './demo/demo.routes.js';
 import { loggedPublishes } from './realtime/redis-adapter.js';
+import { counterFactory } from './lib/window-limiter.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -42,13 +45,17 @@ export type AppDeps = {
   clock: Clock;
   /**
    * Redis clients when REDIS_URL is set: `pub` (the Socket.IO adapter's; also answers readiness
-   * pings), `adapterSub`, and the bus's `sub` and `events` (its publishing connection).
+   * pings and holds the shared limit counters), `adapterSub`, and the bus's `sub` and `events`
+   * (its publishing connection).
    */
   redis?: { pub: Redis; adapterSub: Redis; sub: Redis; events: Redis } | undefined;
   /** Parses inbound mail off the event loop; default: EMAIL_PARSE_THREADS worker threads (tests may wrap one). */
   mailParser?: MailParser;
-  /** Per-socket event rate limits (events/s and burst). */
-  limits?: { widget?: { ratePerSecond: number; burst: number }; agent?: { ratePerSecond: number; burst: number } };
+  /**
+   * Event rate limits (events/s and burst): per socket on both namespaces, and on /widget per
+   * visitor session and per client address (default 2× and 10× the widget's per-socket rate).
+   */
+  limits?: { widget?: Rate & { perSession?: Rate; perAddress?: Rate }; agent?: Rate };
   /** The chat inbox (wire id) whose widget the demo page at `/` embeds; read on every request. */
   demoInbox?: string | undefined;
 };
@@ -92,8 +99,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const widget = io.of('/widget');
   const agent = io.of('/agent');
   const allowedOrigins = new Set([...(config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : []), ...config.AGENT_ORIGINS]);
-  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, { ...(deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 }), agentNsp: agent });
-  registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins });
+  const counters = counterFactory(deps.redis?.pub, config.REDIS_PREFIX, logger);
+  const widgetRate = deps.limits?.widget ?? { ratePerSecond: 10, burst: 30 };
+  const times = (r: Rate, k: number): Rate => ({ ratePerSecond: r.ratePerSecond * k, burst: r.burst * k });
+  const detachWidget = registerWidgetNamespace(widget, ctx, lifecycle, {
+    ratePerSecond: widgetRate.ratePerSecond,
+    burst: widgetRate.burst,
+    perSession: widgetRate.perSession ?? times(widgetRate, 2),
+    perAddress: widgetRate.perAddress ?? times(widgetRate, 10),
+    agentNsp: agent,
+    counters,
+    trust: app.get('trust proxy fn') as TrustFn,
+  });
+  const revocations = await watchRevocations(ctx, agent);
+  registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });
   const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
   const detachEmail = attachEmailListener(bus, agent);
@@ -133,8 +152,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     next();
   });
+  app.use('/api', sameOriginGuard(allowedOrigins));
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
-  app.use('/api', agentsRouter(ctx));
+  app.use('/api', agentsRouter(ctx, counters));
   app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
   const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
   app.use(emailWebhookRouter(ctx, mailParser));
@@ -178,6 +198,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         while (io.engine.clientsCount > 0 && Date.now() < flushBy) await new Promise((r) => setTimeout(r, 10));
         await new Promise<void>((r) => io.close(() => r()));
         http.closeAllConnections();
+        await revocations.stop().catch((err: unknown) => logger.warn({ err }, 'could not stop listening for revocations'));
         await bus.close();
         await mailParser.close();
         // While Redis is unreachable QUIT would wait behind queued commands, for ever on the

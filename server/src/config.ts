@@ -1,4 +1,29 @@
 import { z } from 'zod';
+import proxyaddr from 'proxy-addr';
+
+/**
+ * `TRUST_PROXY` as Express takes it: `true`/`false`, a hop count (`1`: trust the one proxy in
+ * front of us), or a comma-separated list of addresses, subnets (CIDR) and the names
+ * `loopback`, `linklocal`, `uniquelocal`. A list is checked by compiling it, so a typo fails
+ * the boot instead of trusting nothing (or, as the string "1" did, the address 0.0.0.1).
+ */
+const trustProxySchema = z
+  .string()
+  .optional()
+  .transform((v, ctx): boolean | number | string[] | undefined => {
+    if (v === undefined) return undefined;
+    const t = v.trim();
+    if (/^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
+    if (/^\d+$/.test(t)) return Number(t);
+    const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+    try {
+      proxyaddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `true, false, a hop count, or addresses/subnets/names: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -34,8 +59,13 @@ const schema = z.object({
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   /** New anonymous widget sessions one client address may start per minute (per node). */
   WIDGET_NEW_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Open widget sockets one visitor session (token) may have on one node: its tabs. */
+  WIDGET_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(10),
+  /** Open widget sockets one client address may have on one node (offices and mobile carriers put many visitors behind one). */
+  WIDGET_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  TRUST_PROXY: z.string().optional(),
+  /** Which proxies in front of us to believe about the client's address (X-Forwarded-For): see trustProxySchema. */
+  TRUST_PROXY: trustProxySchema,
   /** Outgoing mail server, smtp://user:pass@host:587 or smtps://…:465. Unset: mail is recorded and logged, not sent. */
   SMTP_URL: z.url().optional(),
   /** How often each node looks for due outbound mail. */

@@ -171,3 +171,14 @@ export async function holdConversation(conversationWireId: string): Promise<{ re
     },
   };
 }
+
+/** Resolves with the reason of the socket's next disconnect, or 'still connected' after `ms`. */
+export function disconnected(s: Socket, ms = 5000): Promise<string> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve('still connected'), ms);
+    s.once('disconnect', (reason) => {
+      clearTimeout(t);
+      resolve(reason);
+    });
+  });
+}

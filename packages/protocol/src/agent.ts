@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { LIMITS } from './limits.js';
+import { noNul, seqSchema } from './text.js';
 import {
   activitySchema,
   availabilitySchema,
@@ -36,7 +37,7 @@ export const ticketsListSchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(LIMITS.ticketPage).default(50),
   /** Text filter: subject, contact name or email (substring, case-insensitive) or ticket number (`42`); `#42` is the number only. */
-  q: z.string().trim().max(200).optional(),
+  q: noNul(z.string().trim().max(200)).optional(),
 });
 export const ticketRefSchema = z.strictObject({ ticketId: idSchema('ticket') });
 export const ticketGetSchema = z.strictObject({
@@ -46,8 +47,8 @@ export const ticketGetSchema = z.strictObject({
 export const messagesListSchema = z
   .strictObject({
     conversationId: idSchema('conversation'),
-    afterSeq: z.number().int().nonnegative().optional(),
-    beforeSeq: z.number().int().positive().optional(),
+    afterSeq: seqSchema.optional(),
+    beforeSeq: seqSchema.positive().optional(),
     limit: z.number().int().min(1).max(LIMITS.historyPage).default(100),
   })
   .refine((v) => v.afterSeq === undefined || v.beforeSeq === undefined, 'give afterSeq or beforeSeq, not both');
@@ -83,7 +84,7 @@ export const ticketTagSchema = z.strictObject({ ticketId: idSchema('ticket'), ta
 export const presenceSetSchema = z.strictObject({ status: availabilitySchema });
 export const agentReadSchema = z.strictObject({
   conversationId: idSchema('conversation'),
-  seq: z.number().int().nonnegative(),
+  seq: seqSchema,
 });
 
 export const contactGetSchema = z.strictObject({ contactId: idSchema('contact') });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './ids.js';
+import { jsonText } from './text.js';
 
 /** Outbound delivery states of an email (an agent reply on an email ticket, or a chat reply emailed to an offline visitor). */
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'not_sent'] as const;
@@ -101,12 +102,12 @@ export type EmailInboxSettings = z.infer<typeof emailInboxSettingsSchema>;
 
 /** `POST /api/email/inboxes` (owners and admins): a new email inbox and its webhook credentials. */
 export const emailInboxCreateSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: jsonText(z.string().trim().min(1).max(100)),
   address: z.string().trim().toLowerCase().pipe(z.email().max(254)),
-  fromName: z.string().trim().min(1).max(200).optional(),
+  fromName: jsonText(z.string().trim().min(1).max(200)).optional(),
   replyDomain: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain name').max(253).optional(),
   /** Mailgun's HTTP webhook signing key, when Mailgun delivers to this inbox. */
-  mailgunSigningKey: z.string().min(8).max(200).optional(),
+  mailgunSigningKey: jsonText(z.string().min(8).max(200)).optional(),
 });
 export type EmailInboxCreate = z.input<typeof emailInboxCreateSchema>;
 /** The answer: the only time the generated Basic-auth password is shown. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { LIMITS } from './limits.js';
+import { jsonText, noNul, seqSchema } from './text.js';
 import { emptyPayloadSchema, messageSchema, type Message, type TicketStatus } from './model.js';
 import type { AckFn } from './errors.js';
 import { attachmentIdsSchema } from './email.js';
@@ -12,11 +13,12 @@ export const clientMessageIdSchema = z
   .min(1)
   .max(LIMITS.clientMessageId)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
-export const messageBodySchema = z
-  .string()
-  .max(LIMITS.messageBody, `at most ${LIMITS.messageBody} characters`)
-  .refine((s) => s.trim().length > 0, 'must not be empty')
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+export const messageBodySchema = noNul(
+  z
+    .string()
+    .max(LIMITS.messageBody, `at most ${LIMITS.messageBody} characters`)
+    .refine((s) => s.trim().length > 0, 'must not be empty'),
+);
 
 export const widgetSessionStartSchema = z.strictObject({
   inboxId: idSchema('inbox'),
@@ -28,10 +30,10 @@ export const widgetMessageSendSchema = z.strictObject({
   attachmentIds: attachmentIdsSchema.optional(),
 });
 export const widgetTypingSchema = z.strictObject({ on: z.boolean() });
-export const widgetReadSchema = z.strictObject({ seq: z.number().int().nonnegative() });
+export const widgetReadSchema = z.strictObject({ seq: seqSchema });
 export const widgetHistorySchema = z.strictObject({
   conversationId: idSchema('conversation').optional(),
-  afterSeq: z.number().int().nonnegative().default(0),
+  afterSeq: seqSchema.default(0),
   limit: z.number().int().min(1).max(LIMITS.historyPage).default(100),
 });
 
@@ -126,9 +128,9 @@ export type WidgetConfig = {
  */
 export const widgetIdentifySchema = z
   .strictObject({
-    id: z.string().min(1).max(200).optional(),
+    id: noNul(z.string().min(1).max(200)).optional(),
     hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: noNul(z.string().trim().min(1).max(200)).optional(),
     email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
   })
   .refine((o) => !o.hash || o.id, { message: 'hash needs id', path: ['hash'] });
@@ -141,11 +143,11 @@ export type WidgetIdentity = {
   conversation: WidgetConversation | null;
 };
 
-const attributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+const attributeValue = z.union([jsonText(z.string().max(1000)), z.number().finite(), z.boolean(), z.null()]);
 /** `attributes:set`: merged into the contact's attributes; a null value removes the key. */
 export const widgetAttributesSchema = z.strictObject({
   attributes: z
-    .record(z.string().min(1).max(100), attributeValue)
+    .record(jsonText(z.string().min(1).max(100)), attributeValue)
     .refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes per call'),
 });
 export const widgetSessionEndSchema = emptyPayloadSchema;

@@ -17,8 +17,9 @@ import {
 } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
 import { AppError, toErrorBody } from '../http/errors.js';
+import { originAllowed } from '../http/http.js';
 import type { ServiceContext } from '../lib/context.js';
-import { handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
+import { handle, socketGate, type HandlerEnv } from '../realtime/handler.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { authenticate, listAgents, setAvailability, type AgentIdentity } from './agents.service.js';
@@ -27,6 +28,7 @@ import { getTicketDetail, listTickets, sendAgentMessage } from '../tickets/ticke
 import { addTicketTag, assignTicket, removeTicketTag, setTicketPriority, setTicketStatus } from '../tickets/tickets.service.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
 import { registerInboxHandlers } from './agent.inbox.socket.js';
+import type { Revocations } from './agent.revocation.js';
 
 
 /**
@@ -39,10 +41,7 @@ function tokenOf(socket: Socket, allowedOrigins: Set<string>): string | null {
   const cookieHeader = socket.handshake.headers.cookie;
   if (!cookieHeader) return null;
   const origin = socket.handshake.headers.origin;
-  if (origin && !allowedOrigins.has(origin)) {
-    const host = socket.handshake.headers.host;
-    if (!host || (origin !== `http://${host}` && origin !== `https://${host}`)) return null;
-  }
+  if (origin && !originAllowed(origin, socket.handshake.headers.host, allowedOrigins)) return null;
   return parseCookie(cookieHeader)[SESSION_COOKIE] ?? null;
 }
 
@@ -54,7 +53,7 @@ export function registerAgentNamespace(
   nsp: Namespace,
   ctx: ServiceContext,
   lifecycle: Lifecycle,
-  opts: { ratePerSecond: number; burst: number; widgetNsp: Namespace; allowedOrigins: Set<string> },
+  opts: { ratePerSecond: number; burst: number; widgetNsp: Namespace; allowedOrigins: Set<string>; revocations: Revocations },
 ) {
   nsp.use((socket, next) => {
     const token = tokenOf(socket, opts.allowedOrigins);
@@ -81,21 +80,16 @@ export function registerAgentNamespace(
     const wsWire = toWire('workspace', ws);
     const meWire = toWire('user', me.userId);
     const actor = { type: 'agent' as const, id: me.userId };
-    const env: HandlerEnv = {
-      logger: ctx.logger.child({ socket: socket.id, nsp: '/agent', user: meWire }),
-      lifecycle,
-      limiter: new RateLimiter(opts.ratePerSecond, opts.burst),
-    };
+    const logger = ctx.logger.child({ socket: socket.id, nsp: '/agent', user: meWire });
+    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger) };
     socket.join([rooms.workspace(wsWire), rooms.agent(meWire), rooms.agentSession(me.sessionId)]);
     const ownConversation = async (conversationId: string) => {
       const [c] = await ctx.db.rows(sql`select id from conversations where id = ${conversationId}::uuid and workspace_id = ${ws}::uuid`);
       if (!c) throw new AppError('NOT_FOUND', 'conversation not found');
       return conversationId;
     };
-    // The session's expiry ends the socket too, not only the next connect.
-    const untilExpiry = new Date(me.expiresAt).getTime() - ctx.clock.now().getTime();
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(untilExpiry, 0), 2 ** 31 - 1));
-    socket.on('disconnect', () => clearTimeout(expiry));
+    // The session's expiry, its deletion and its user's deactivation end the socket too.
+    opts.revocations.admitted(socket);
     socket.on('disconnect', () => {
       // On shutdown the agent reconnects to another node (or this one, restarted): no flap.
       if (lifecycle.stopping) return;

@@ -4,7 +4,7 @@ import { loginSchema } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { authenticate, getAgent, login, logout } from './agents.service.js';
-import { WindowLimiter } from '../lib/window-limiter.js';
+import type { CounterFactory } from '../lib/window-limiter.js';
 
 export const SESSION_COOKIE = 'sd_session';
 
@@ -16,30 +16,32 @@ export function requestToken(req: Request): string | null {
   return c ? (parseCookie(c)[SESSION_COOKIE] ?? null) : null;
 }
 
-/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. */
-export function agentsRouter(ctx: ServiceContext): Router {
+/** Failed logins allowed per account and per client address (offices share one) in the window. */
+export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 };
+
+/**
+ * POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. Login attempts are counted
+ * before the password is checked (with Redis, across every node), so concurrent guesses
+ * cannot all pass a check made before any of them failed.
+ */
+export function agentsRouter(ctx: ServiceContext, counters: CounterFactory): Router {
   const r = Router();
   const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
 
-  // 10 failures per account and 100 per address (offices share one) in 15 minutes.
-  const byAccount = new WindowLimiter(10);
-  const byAddress = new WindowLimiter(100);
+  const byAccount = counters('login:account', LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
+  const byAddress = counters('login:address', LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs);
   r.post('/auth/login', async (req, res) => {
     const input = parse(loginSchema, req.body);
     const ip = req.ip ?? 'unknown';
-    if (byAccount.blocked(input.email) || byAddress.blocked(ip))
-      throw new AppError('RATE_LIMITED', 'too many failed logins; try again later');
-    let result;
-    try {
-      result = await login(ctx, input);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
-        byAccount.hit(input.email);
-        byAddress.hit(ip);
-      }
-      throw err;
+    const limited = () => new AppError('RATE_LIMITED', 'too many failed logins; try again later');
+    if (!(await byAddress.take(ip))) throw limited();
+    if (!(await byAccount.take(input.email))) {
+      await byAddress.release(ip);
+      throw limited();
     }
-    byAccount.clear(input.email);
+    // A failure keeps both hits; a success clears the account and gives the address its hit back.
+    const result = await login(ctx, input);
+    await Promise.all([byAccount.clear(input.email), byAddress.release(ip)]);
     res.setHeader(
       'Set-Cookie',
       serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),

@@ -18,11 +18,23 @@ export type NewFile = { filename: string; contentType: string; content: Buffer; 
 /** A file whose bytes are stored, ready for its row to be written inside the caller's transaction. */
 export type StoredFile = { id: string; filename: string; contentType: string; size: number; sha256: string; storageKey: string; contentId: string | null; inline: boolean };
 
-/** Cleans a user-given file name: no path, no control characters, at most 200 characters. */
+/**
+ * Characters removed from file names: controls (Cc), format characters (Cf: the bidi
+ * overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks U+200E, U+200F and
+ * U+061C, the zero-width U+200B–U+200D, U+2060 and U+FEFF, soft hyphens…), line and
+ * paragraph separators, lone surrogates (Cs: jsonb refuses them), and quotes. They are
+ * invisible or reorder what is shown, so `invoice\u202Efdp.exe` would read as `invoiceexe.pdf`.
+ */
+const HIDDEN_IN_NAMES = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}"]/gu;
+
+/**
+ * Cleans a file name given by a user or an email: no path, nothing invisible or reordering
+ * (HIDDEN_IN_NAMES), at most 200 characters (code points). Every stored attachment name
+ * passes here (uploads and inbound mail, through storeFiles).
+ */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  const clean = Array.from(base.replace(HIDDEN_IN_NAMES, '').trim()).slice(0, 200).join('').trim();
   return clean && clean !== '.' && clean !== '..' ? clean : 'file';
 }
 

@@ -23,6 +23,12 @@ export interface Tx {
 export interface Db extends Tx {
   kind: 'postgres' | 'pglite';
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel`: `onNotify` gets each notification's payload; `onListen` runs each
+   * time the listening connection is (re)established, since notifications sent while it was
+   * down are lost. Resolves once listening, with a function that stops.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -104,6 +110,11 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
     },
     query: <T>(text: string, params: unknown[]) => rawQuery<T>(raw, text, params),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
+    async listen(channel, onNotify, onListen) {
+      // postgres.js listens on a connection of its own and re-listens after it drops.
+      const { unlisten } = await client.listen(channel, onNotify, onListen);
+      return unlisten;
+    },
     async ping() {
       await client`select 1`;
     },
@@ -124,6 +135,11 @@ export async function connectPglite(dataDir: string | null): Promise<Db> {
     kind: 'pglite',
     ...txOf(orm),
     transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
+    async listen(channel, onNotify, onListen) {
+      const unlisten = await client.listen(channel, onNotify);
+      onListen?.();
+      return unlisten;
+    },
     async ping() {
       await client.query('select 1');
     },

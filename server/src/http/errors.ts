@@ -18,9 +18,14 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-/** Formats zod issues as one readable line plus structured details. */
+/** Issues an error carries in `details`, and characters per path or message: an error stays small whatever the input. */
+export const MAX_ISSUES = 10;
+const MAX_TEXT = 200;
+const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+
+/** Formats zod issues as one readable line plus structured details (the first MAX_ISSUES, each clipped). */
 export function validationError(error: z.ZodError): AppError {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: clip(i.path.join('.')), message: clip(i.message) }));
   const summary = issues
     .slice(0, 5)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))

@@ -1,41 +1,37 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
+import proxyaddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Ack } from '@support/protocol';
 import { AppError, parse, toErrorBody } from '../http/errors.js';
+import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from './lifecycle.js';
-
-/** A token bucket per socket: `burst` events at once, refilled at `perSecond`. */
-export class RateLimiter {
-  private tokens: number;
-  private last = Date.now();
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+import { checkPayloadBudget } from './payload-budget.js';
+import { EventGate, type Rate } from './limits.js';
 
 /**
- * The client's address: the socket's peer, or with `trustProxy` set the first address of
- * X-Forwarded-For (the balancer in front of us appends the real one).
+ * The client's address as Express's `req.ip` would give it for the handshake request, with
+ * the same `trust proxy` function: the socket's peer, or the nearest X-Forwarded-For entry
+ * not written by a trusted proxy (never an entry the client wrote itself in front of them).
  */
-export function clientAddress(socket: Socket, trustProxy: boolean): string {
-  const fwd = socket.handshake.headers['x-forwarded-for'];
-  if (trustProxy && typeof fwd === 'string' && fwd) return fwd.split(',')[0]!.trim();
-  return socket.handshake.address;
+export function clientAddress(socket: Socket, trust: TrustFn): string {
+  const req = { headers: socket.handshake.headers, socket: { remoteAddress: socket.handshake.address } };
+  return proxyaddr(req as unknown as IncomingMessage, trust);
 }
 
-export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; limiter: RateLimiter };
+export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; gate: EventGate };
+
+/**
+ * The EventGate of a new socket: `onAbuse` (a client that keeps sending while refused)
+ * logs and disconnects it.
+ */
+export function socketGate(socket: Socket, rate: Rate, logger: Logger): EventGate {
+  return new EventGate(rate, () => {
+    logger.warn({ socket: socket.id }, 'socket kept sending while refused; disconnecting it');
+    socket.disconnect(true);
+  });
+}
 
 /**
  * Registers a socket event handler that parses its payload with `schema`, runs `fn`, and
@@ -62,9 +58,15 @@ export function handle<S extends z.ZodType, R>(
       reply({ ok: false, error: body });
     };
     if (env.lifecycle.stopping) return fail(new AppError('UNAVAILABLE', 'server is restarting; retry shortly'));
-    if (!env.limiter.take()) return fail(new AppError('RATE_LIMITED', 'too many events; slow down'));
+    if (!env.gate.admit()) return fail(new AppError('RATE_LIMITED', 'too many events; slow down'));
     // Backpressure: past capacity, refuse now (the client retries) rather than queue in memory.
     if (env.lifecycle.saturated) return fail(new AppError('UNAVAILABLE', 'server busy; retry shortly'));
+    try {
+      checkPayloadBudget(args);
+    } catch (err) {
+      env.gate.strike();
+      return fail(err);
+    }
     let input: z.output<S>;
     try {
       input = parse(schema, args.length ? args[0] : undefined);

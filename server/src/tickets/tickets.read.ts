@@ -14,11 +14,15 @@ function encodeCursor(updatedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
 }
 
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    // Only what encodeCursor writes: a four-digit-year ISO timestamp (JS dates reach years Postgres refuses).
+    if (typeof at !== 'string' || !ISO_TIMESTAMP.test(at) || typeof id !== 'string') throw new Error('bad');
     const updatedAt = new Date(at);
-    if (Number.isNaN(updatedAt.getTime()) || typeof id !== 'string') throw new Error('bad');
+    if (Number.isNaN(updatedAt.getTime())) throw new Error('bad');
     return { updatedAt, id: fromWire('ticket', id) };
   } catch {
     throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by tickets:list');

@@ -12,8 +12,10 @@ import {
 import { fromWire, toWire } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
-import { clientAddress, handle, RateLimiter, type HandlerEnv } from '../realtime/handler.js';
-import { WindowLimiter } from '../lib/window-limiter.js';
+import { clientAddress, handle, socketGate, type HandlerEnv } from '../realtime/handler.js';
+import { SharedBuckets, type Rate } from '../realtime/limits.js';
+import type { CounterFactory } from '../lib/window-limiter.js';
+import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms } from '../realtime/rooms.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
@@ -35,17 +37,24 @@ export function registerWidgetNamespace(
   nsp: Namespace,
   ctx: ServiceContext,
   lifecycle: Lifecycle,
-  opts: { ratePerSecond: number; burst: number; agentNsp: Namespace },
+  opts: Rate & { perSession: Rate; perAddress: Rate; agentNsp: Namespace; counters: CounterFactory; trust: TrustFn },
 ): () => void {
-  // New anonymous sessions (each creates a contact) per client address and minute, per node.
-  const newSessions = new WindowLimiter(ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
-  const trustProxy = Boolean(ctx.config.TRUST_PROXY);
+  // Events and open sockets per visitor session and per client address, on this node: many
+  // sockets resuming one token, or opened from one address, share one allowance.
+  const sessions = new SharedBuckets(opts.perSession, ctx.config.WIDGET_SOCKETS_PER_SESSION);
+  const addresses = new SharedBuckets(opts.perAddress, ctx.config.WIDGET_SOCKETS_PER_ADDRESS);
+  nsp.use((socket, next) => {
+    if (!addresses.full(clientAddress(socket, opts.trust))) return next();
+    const body = { code: 'RATE_LIMITED' as const, message: 'too many connections from this address; retry later' };
+    next(Object.assign(new Error(body.message), { data: body }));
+  });
+  // New anonymous sessions (each creates a contact) per client address and minute (across nodes with Redis).
+  const newSessions = opts.counters('widget:new-sessions', ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
   nsp.on('connection', (socket: Socket) => {
-    const env: HandlerEnv = {
-      logger: ctx.logger.child({ socket: socket.id, nsp: '/widget' }),
-      lifecycle,
-      limiter: new RateLimiter(opts.ratePerSecond, opts.burst),
-    };
+    const logger = ctx.logger.child({ socket: socket.id, nsp: '/widget' });
+    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger) };
+    const address = clientAddress(socket, opts.trust);
+    env.gate.share('address', addresses.join(address));
     // The visitor lives in socket.data so the realtime listener can update its conversation
     // when another tab of the same visitor opens one.
     const need = (): Visitor => {
@@ -61,20 +70,33 @@ export function registerWidgetNamespace(
       }
     };
 
-    /** Moves the socket into the rooms of visitor `v` (or out of every visitor room). */
+    /**
+     * Moves the socket into the rooms of visitor `v` (or out of every visitor room), and under
+     * its session's allowance; RATE_LIMITED when that session has its maximum of sockets here.
+     */
     const bind = (v: Visitor | undefined) => {
       const prev = socket.data.visitor as Visitor | undefined;
+      if (v?.sessionId !== prev?.sessionId) {
+        if (v && sessions.full(v.sessionId)) throw new AppError('RATE_LIMITED', 'too many connections for this visitor session; close some tabs');
+        if (prev) sessions.leave(prev.sessionId);
+        env.gate.share('session', v ? sessions.join(v.sessionId) : undefined);
+      }
       if (prev) socket.leave(visitorRoom(prev));
       if (prev && prev.workspaceId !== v?.workspaceId) socket.leave(widgetWorkspaceRoom(toWire('workspace', prev.workspaceId)));
       socket.data.visitor = v;
       if (v) socket.join([visitorRoom(v), widgetWorkspaceRoom(toWire('workspace', v.workspaceId))]);
     };
 
+    socket.on('disconnect', () => {
+      addresses.leave(address);
+      const v = socket.data.visitor as Visitor | undefined;
+      if (v) sessions.leave(v.sessionId);
+    });
+
     handle(socket, env, 'session:start', widgetSessionStartSchema, async (p) => {
       if (!p.token) {
-        const address = clientAddress(socket, trustProxy);
-        if (newSessions.blocked(address)) throw new AppError('RATE_LIMITED', 'too many new sessions from this address; retry later');
-        newSessions.hit(address);
+        const address = clientAddress(socket, opts.trust);
+        if (!(await newSessions.take(address))) throw new AppError('RATE_LIMITED', 'too many new sessions from this address; retry later');
       }
       const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
       bind(v);

@@ -24,7 +24,7 @@ export async function createInbox(
   return id;
 }
 
-/** Creates an agent with a scrypt-hashed password. Returns its uuid. */
+/** Creates an agent with an argon2id-hashed password (agents/password.ts). Returns its uuid. */
 export async function createAgent(
   db: Db | Tx,
   o: { workspaceId: string; email: string; name: string; password: string; role?: Role },
