@@ -37,6 +37,22 @@ export async function openInbox(
   return page;
 }
 
+/**
+ * The element that has keyboard focus, through shadow roots, as `tag.class name` (name: its
+ * aria-label, name attribute or text). Focus inside an `ib-button` is reported as the
+ * `ib-button` (its classes, its `label` or text), the control the screen placed.
+ */
+export const focused = (page: Page) =>
+  page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body) return 'body';
+    const host = (el.getRootNode() as ShadowRoot).host;
+    if (host?.localName === 'ib-button') el = host;
+    const name = el.getAttribute('aria-label') ?? el.getAttribute('label') ?? el.getAttribute('name') ?? el.textContent?.trim().slice(0, 30) ?? '';
+    return `${el.localName}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''} ${name}`.trim();
+  });
+
 /** The list row of the ticket with this number. */
 export const row = (page: Page, ticketNumber: number) => page.locator(`ib-ticket-list .row[data-number="${ticketNumber}"]`);
 

@@ -10,3 +10,6 @@ export const bellIcon = box(svg`<path d="M4 11V7a4 4 0 0 1 8 0v4l1 1H3zM6.5 13.5
 
 /** A left arrow for "back" buttons (their label names the action). */
 export const backIcon = svg`<svg width="18" height="18" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M10 3L5 8l5 5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
+/** A cross for "close" and "dismiss" buttons (their label names the action). */
+export const closeIcon = svg`<svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" stroke-linecap="round"/></svg>`;
