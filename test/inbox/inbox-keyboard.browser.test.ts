@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cmid, ok, visitor } from '../support/harness.js';
-import { seedTickets, thread, useBrowserEnv } from '../support/inbox.js';
-
-/** The element that has keyboard focus, through shadow roots: `tag.class` and its label or text. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    if (!el || el === document.body) return 'body';
-    const name = el.getAttribute('aria-label') ?? el.getAttribute('name') ?? el.textContent?.trim().slice(0, 30) ?? '';
-    return `${el.localName}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''} ${name}`.trim();
-  });
+import { focused, seedTickets, thread, useBrowserEnv } from '../support/inbox.js';
 
 /** The list row the keyboard is on (the listbox's active descendant): its ticket number. */
 const activeRow = (page: Page) =>
@@ -82,7 +72,7 @@ describe('inbox by keyboard only', () => {
     await page.keyboard.press('Escape');
     // The composer is also reachable with Tab from the conversation, and its mode with the buttons.
     await page.locator('ib-conversation').evaluate((el: any) => el.focusThread());
-    await tabTo(page, /^button\.btn\.quiet\.attach/);
+    await tabTo(page, /^ib-button\.attach Attach files$/);
 
     // From the conversation, Shift+Tab walks back through the ticket's actions: a tag, the status, the assignee.
     await page.locator('ib-conversation').evaluate((el: any) => el.focusThread());
@@ -90,10 +80,10 @@ describe('inbox by keyboard only', () => {
     await page.keyboard.type('vip');
     await page.keyboard.press('Enter');
     await page.locator('ib-conversation .tag', { hasText: 'vip' }).waitFor();
-    await tabTo(page, /^select\.field Status/, { back: true });
+    await tabTo(page, /^select Status$/, { back: true });
     await page.keyboard.press('ArrowDown');
     await thread(page).getByText('changed the status from open to pending').waitFor();
-    await tabTo(page, /^select\.field Assignee/, { back: true });
+    await tabTo(page, /^select Assignee$/, { back: true });
     await page.keyboard.press('ArrowDown');
     await thread(page).getByText('Agent 0 assigned this to Agent 0').waitFor();
     await page.keyboard.press('ArrowDown');
@@ -131,8 +121,9 @@ describe('inbox by keyboard only', () => {
     await expect.poll(() => focused(page)).toBe('div.scroller Tickets');
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await help.getByText('move in the list').waitFor();
-    await expect.poll(() => focused(page)).toBe('button.btn.quiet.icon.close Close');
+    await help.waitFor();
+    await page.locator('ib-dialog.help').getByText('move in the list').waitFor();
+    await expect.poll(() => focused(page)).toBe('ib-button.close Close');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
     await expect.poll(() => focused(page)).toBe('div.scroller Tickets');

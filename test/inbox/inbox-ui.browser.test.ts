@@ -36,7 +36,8 @@ describe('inbox UI in Chromium', () => {
     await expect.poll(() => page.locator('ib-ticket-list .row').count()).toBe(3);
     await page.keyboard.press('Escape');
     await page.keyboard.press('?');
-    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).getByText('next ticket').waitFor();
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.locator('ib-dialog.help').getByText('next ticket').waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.keyboard.press('j'); // the first row: the newest ticket
@@ -112,15 +113,15 @@ describe('inbox UI in Chromium', () => {
     await page.locator('ib-ticket-list .row', { hasText: 'before opting in' }).waitFor();
     expect(await shown()).toEqual([]);
 
-    await page.click('ib-app button[aria-pressed=false][title^="Desktop"]');
-    await page.locator('ib-app button[aria-pressed=true][title^="Desktop"]').waitFor();
+    await page.click('ib-app ib-button[title^="Desktop"] button[aria-pressed=false]');
+    await page.locator('ib-app ib-button[title^="Desktop"] button[aria-pressed=true]').waitFor();
     const { s: v } = await visitor(node.url, fx.inbox);
     const m = await ok(v, 'message:send', { body: 'please notify', clientMessageId: cmid() });
     await expect.poll(shown).toEqual([{ title: expect.stringMatching(/^New ticket #\d+$/), body: 'please notify' }]);
     await ok(quiet, 'message:send', { body: 'not assigned to you', clientMessageId: cmid() });
     await page.locator('ib-ticket-list .row', { hasText: 'not assigned to you' }).waitFor();
     await page.locator('ib-ticket-list .row', { hasText: 'please notify' }).click();
-    await page.click('ib-conversation button.me');
+    await page.click('ib-conversation ib-button.me');
     await thread(page).getByText('assigned this to Agent 0').waitFor();
     await ok(v, 'message:send', { body: 'on my ticket', clientMessageId: cmid() });
     await expect.poll(async () => (await shown()).map((n) => n.body)).toEqual(['please notify', 'on my ticket']);

@@ -40,7 +40,7 @@ describe('agent inbox in Chromium', () => {
     await pageA.locator('ib-conversation .typing', { hasText: 'The visitor is typing' }).waitFor();
     await ok(v, 'typing', { on: false });
     await pageA.locator('ib-conversation .typing').waitFor({ state: 'detached' });
-    await pageA.click('ib-conversation button.me');
+    await pageA.click('ib-conversation ib-button.me');
     await pageA.fill('ib-composer textarea', 'Sorry about that! Checking now.');
     await pageA.press('ib-composer textarea', 'Enter');
     const reply = await until(() => toVisitor.find((m) => m.body === 'Sorry about that! Checking now.'), 10_000, 'reply at the visitor');
@@ -72,7 +72,7 @@ describe('agent inbox in Chromium', () => {
     // On A's "Mine" view the ticket is listed; B resolves it and it leaves the open lists.
     await pageA.click('ib-ticket-list button[data-view=mine]');
     await row(pageA, number).waitFor();
-    await pageB.click('ib-conversation button.resolve');
+    await pageB.click('ib-conversation ib-button.resolve');
     await thread(pageA).getByText('Agent 1 changed the status from open to resolved').waitFor();
     await row(pageA, number).waitFor({ state: 'detached' });
     await row(pageB, number).waitFor({ state: 'detached' });
@@ -80,10 +80,10 @@ describe('agent inbox in Chromium', () => {
     await row(pageA, number).waitFor();
 
     // Presence: A goes away by hand (stored for the others), then logs out.
-    await pageA.click('ib-app button.presence');
-    await pageA.locator('ib-app button.presence', { hasText: 'away' }).waitFor();
+    await pageA.click('ib-app ib-button.presence');
+    await pageA.locator('ib-app ib-button.presence', { hasText: 'away' }).waitFor();
     await expect.poll(() => pageB.locator(`ib-conversation select[aria-label=Assignee] option[value=${a.wire}]`).textContent()).toContain('away');
-    await pageA.click('ib-app button.logout');
+    await pageA.click('ib-app ib-button.logout');
     await pageA.locator('ib-app .login').waitFor();
     await pageA.reload();
     await pageA.locator('ib-app .login').waitFor(); // the session is gone, not just the screen

@@ -13,3 +13,6 @@ export const backIcon = svg`<svg width="18" height="18" viewBox="0 0 16 16" fill
 
 /** A cross for "close" and "dismiss" buttons (their label names the action). */
 export const closeIcon = svg`<svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" stroke-linecap="round"/></svg>`;
+
+/** A person, for the contact panel's button (its label names it). */
+export const personIcon = svg`<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.5" aria-hidden="true"><circle cx="8" cy="5.5" r="2.75"/><path d="M2.75 14c.6-2.7 2.7-4.25 5.25-4.25s4.65 1.55 5.25 4.25" stroke-linecap="round"/></svg>`;

@@ -130,23 +130,6 @@ export const controls = css`
   ib-select[size='sm'] select { min-height: var(--ib-control-sm); font-size: var(--ib-text-sm); padding-left: 6px; }
   ib-select[size='lg'] select { min-height: var(--ib-control-lg); font-size: var(--ib-text-base); }
 
-  .btn {
-    display: inline-flex; align-items: center; justify-content: center; gap: var(--ib-space-1);
-    min-height: 30px; padding: 0 var(--ib-space-3); box-sizing: border-box;
-    border: 1px solid var(--ib-border); border-radius: var(--ib-radius); background: var(--ib-bg);
-    font-size: var(--ib-text-md); font-weight: 500; line-height: 1; cursor: pointer; white-space: nowrap;
-  }
-  .btn:hover { background: var(--ib-bg-hover); }
-  .btn:disabled { cursor: default; color: var(--ib-text-muted); background: var(--ib-bg-canvas); }
-  .btn.primary { background: var(--ib-accent); border-color: var(--ib-accent); color: var(--ib-text-on-accent); }
-  .btn.primary:hover { background: var(--ib-accent-hover); }
-  .btn.success { background: var(--ib-success); border-color: var(--ib-success); color: var(--ib-text-on-accent); }
-  .btn.success:hover { background: var(--ib-success-hover); }
-  .btn.success:disabled, .btn.primary:disabled { background: var(--ib-bg-canvas); border-color: var(--ib-border); color: var(--ib-text-muted); }
-  .btn.quiet { border-color: transparent; background: transparent; }
-  .btn.quiet:hover { background: var(--ib-bg-muted); }
-  .btn.icon { padding: 0; width: 30px; }
-  .field:not(textarea) { min-height: 30px; }
   .segmented { display: flex; gap: 2px; padding: 2px; background: var(--ib-bg-muted); border-radius: var(--ib-radius); }
   .segmented > button {
     flex: 1; min-height: calc(var(--ib-control-md) - 4px); padding: 0 var(--ib-space-3); border: 0; border-radius: 4px; background: transparent;

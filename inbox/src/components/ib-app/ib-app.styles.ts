@@ -19,9 +19,8 @@ export const appStyles = css`
     box-shadow: 0 1px 3px rgba(31, 35, 40, 0.06);
   }
   form.login h1 { font-size: var(--ib-text-xl); margin: 0 0 var(--ib-space-1); }
-  form.login label { display: flex; flex-direction: column; gap: var(--ib-space-1); font-size: var(--ib-text-md); font-weight: 600; }
-  form.login .field { min-height: 36px; font-size: var(--ib-text-base); font-weight: 400; }
-  form.login .btn { min-height: 36px; font-size: var(--ib-text-base); }
+  form.login .field { min-height: var(--ib-control-lg); font-size: var(--ib-text-base); }
+  form.login ib-button { margin-top: var(--ib-space-1); }
   .error { color: var(--ib-danger); font-size: var(--ib-text-md); }
   .error:empty { display: none; }
 
@@ -31,8 +30,10 @@ export const appStyles = css`
     padding: 0 var(--ib-space-3); background: var(--ib-bg-bar); color: #fff;
   }
   .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); margin-right: auto; }
-  .bar .btn { background: var(--ib-bg-bar-control); border-color: var(--ib-bg-bar-control); color: #fff; }
-  .bar .btn:hover { background: #454c54; }
+  .bar ib-button {
+    --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
+    --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;
+  }
   .bar :focus-visible { outline-color: #fff; }
   .dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; flex: none; }
   .online { background: #3fb950; }
@@ -47,13 +48,6 @@ export const appStyles = css`
   ib-ticket-list, ib-conversation, ib-contact { min-width: 0; min-height: 0; }
 
   /* The shortcut help */
-  dialog {
-    border: 0; border-radius: var(--ib-radius-lg); padding: var(--ib-space-4) var(--ib-space-5); width: min(360px, calc(100vw - 32px));
-    box-sizing: border-box; box-shadow: 0 8px 24px rgba(31, 35, 40, 0.2); color: var(--ib-text);
-  }
-  dialog::backdrop { background: rgba(31, 35, 40, 0.4); }
-  dialog h2 { font-size: var(--ib-text-lg); margin: 0 0 var(--ib-space-3); }
-  dialog .close { position: absolute; top: var(--ib-space-2); right: var(--ib-space-2); }
   kbd { border: 1px solid var(--ib-border); border-bottom-width: 2px; border-radius: 4px; padding: 0 6px; font-family: var(--ib-font-mono); font-size: var(--ib-text-sm); background: var(--ib-bg-canvas); }
   table { border-collapse: collapse; width: 100%; }
   td { padding: var(--ib-space-1) var(--ib-space-2); font-size: var(--ib-text-md); }

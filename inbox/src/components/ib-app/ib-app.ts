@@ -7,11 +7,17 @@ import { bellIcon } from '../../lib/icons.js';
 import { controls, PHONE_MAX, tokens } from '../../styles/tokens.js';
 import { SHORTCUTS, typingInField } from './shortcuts.js';
 import { appStyles } from './ib-app.styles.js';
+import '../ib-button/ib-button.js';
+import '../ib-dialog/ib-dialog.js';
+import '../ib-field/ib-field.js';
+import '../ib-toast/ib-toast.js';
 import '../ib-ticket-list/ib-ticket-list.js';
 import '../ib-conversation/ib-conversation.js';
 import '../ib-contact/ib-contact.js';
 import type { IbTicketList } from '../ib-ticket-list/ib-ticket-list.js';
 import type { IbConversation } from '../ib-conversation/ib-conversation.js';
+import type { IbDialog } from '../ib-dialog/ib-dialog.js';
+import type { IbField } from '../ib-field/ib-field.js';
 
 const phoneQuery = `(max-width: ${PHONE_MAX}px)`;
 
@@ -81,7 +87,11 @@ export class IbApp extends LitElement {
   updated() {
     const n = store.unreadTotal();
     document.title = n ? `(${n}) Inbox` : 'Inbox';
-    if (store.phase === 'login' && !this.matches(':focus-within')) (this.renderRoot.querySelector('input[name=email]') as HTMLInputElement | null)?.focus();
+    if (store.phase === 'login' && !this.matches(':focus-within')) {
+      // The field is focusable once its ib-field has rendered its slot.
+      const email = this.renderRoot.querySelector('input[name=email]') as HTMLInputElement | null;
+      void (email?.parentElement as IbField | null)?.updateComplete.then(() => email!.focus());
+    }
     // Just logged in: the keyboard starts on the list (j/k, arrows, Enter).
     if (store.phase === 'ready' && !this.wasReady) void this.ticketList()?.updateComplete.then(() => this.ticketList()?.focusList());
     this.wasReady = store.phase === 'ready';
@@ -132,16 +142,19 @@ export class IbApp extends LitElement {
     void store.openTicket(ids[i]!);
   }
 
+  private help(): IbDialog | null {
+    return this.renderRoot.querySelector('ib-dialog.help');
+  }
+
   private toggleHelp() {
-    const d = this.renderRoot.querySelector('dialog') as HTMLDialogElement | null;
-    if (!d) return;
-    if (d.open) d.close();
-    else d.showModal();
+    const d = this.help();
+    if (d?.open) d.close();
+    else d?.show();
   }
 
   private shortcut(e: KeyboardEvent) {
     if (store.phase !== 'ready' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    const help = this.renderRoot.querySelector('dialog') as HTMLDialogElement | null;
+    const help = this.help();
     if (help?.open) {
       if (e.key === '?') help.close(); // Escape closes it natively
       return;
@@ -191,9 +204,9 @@ export class IbApp extends LitElement {
     return html`<div class="login-wrap">
       <form class="login" @submit=${this.onLogin} aria-labelledby="login-title">
         <h1 id="login-title">Support inbox</h1>
-        <label>Email <input class="field" name="email" type="email" autocomplete="username" required /></label>
-        <label>Password <input class="field" name="password" type="password" autocomplete="current-password" required /></label>
-        <button class="btn primary" type="submit">Log in</button>
+        <ib-field label="Email"><input class="field" name="email" type="email" autocomplete="username" required /></ib-field>
+        <ib-field label="Password"><input class="field" name="password" type="password" autocomplete="current-password" required /></ib-field>
+        <ib-button type="submit" variant="primary" size="lg">Log in</ib-button>
         <span class="error" role="alert">${store.loginError}</span>
       </form>
     </div>`;
@@ -209,26 +222,25 @@ export class IbApp extends LitElement {
       <header class="bar">
         <span class="brand">Inbox</span>
         ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
-        <button class="btn presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
-          aria-label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
+        <ib-button class="presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
+          label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
           <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span> ${a.availability}
-        </button>
-        <button class="btn" @click=${() => void this.toggleNotifications()} aria-pressed=${notifying} title="Desktop notifications and sound">
+        </ib-button>
+        <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
           ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
-        </button>
-        <button class="btn icon" @click=${() => this.toggleHelp()} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
-        <button class="btn logout" @click=${() => void store.logout()}>Log out</button>
+        </ib-button>
+        <ib-button icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>
+        <ib-button class="logout" @click=${() => void store.logout()}>Log out</ib-button>
       </header>
       <main class="${pane} ${this.side && store.open ? 'side' : ''}">
         <ib-ticket-list></ib-ticket-list>
         <ib-conversation .contactOpen=${this.side}></ib-conversation>
         <ib-contact></ib-contact>
       </main>
-      <dialog aria-labelledby="help-title">
-        <h2 id="help-title">Keyboard shortcuts</h2>
-        <button class="btn quiet icon close" aria-label="Close" @click=${() => this.toggleHelp()}>✕</button>
+      <ib-dialog class="help" label="Keyboard shortcuts" size="sm">
         <table>${SHORTCUTS.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
-      </dialog>
+      </ib-dialog>
+      <ib-toast></ib-toast>
     `;
   }
 }

@@ -5,6 +5,7 @@ import { store } from '../../store.js';
 import { uploadAttachment } from '../../api.js';
 import { formatSize } from '../../lib/email-html.js';
 import { controls, PHONE_MAX } from '../../styles/tokens.js';
+import '../ib-button/ib-button.js';
 
 /** Files go with the next send; `uploading` counts uploads still in flight. */
 type Draft = { text: string; mode: 'public' | 'internal'; files: Attachment[]; uploading: number };
@@ -29,10 +30,8 @@ export class IbComposer extends LitElement {
       :host { display: block; border-top: 1px solid var(--ib-border-muted); padding: var(--ib-space-2) var(--ib-space-4) var(--ib-space-3); background: var(--ib-bg); }
       :host([mode='internal']) { background: var(--ib-note); }
       .modes { display: flex; gap: var(--ib-space-2); margin-bottom: var(--ib-space-2); align-items: center; }
-      .seg { display: inline-flex; padding: 2px; gap: 2px; background: var(--ib-bg-muted); border-radius: var(--ib-radius); }
-      .seg button { border: 0; background: transparent; border-radius: 4px; padding: 0 var(--ib-space-3); min-height: 26px; cursor: pointer; font-size: var(--ib-text-md); font-weight: 500; color: var(--ib-text-muted); }
-      .seg button[aria-pressed='true'] { background: var(--ib-bg); color: var(--ib-text); box-shadow: 0 1px 2px rgba(31, 35, 40, 0.12); }
-      .seg button.note[aria-pressed='true'] { background: var(--ib-attention-subtle); color: var(--ib-attention); }
+      .segmented { display: inline-flex; }
+      .segmented > button.note[aria-pressed='true'] { background: var(--ib-attention-subtle); color: var(--ib-attention); }
       textarea { display: block; width: 100%; min-height: 64px; max-height: 200px; resize: vertical; }
       :host([mode='internal']) textarea { border-color: var(--ib-attention-border); }
       .hint { color: var(--ib-text-muted); font-size: var(--ib-text-sm); margin-top: var(--ib-space-1); display: flex; justify-content: space-between; gap: var(--ib-space-2); flex-wrap: wrap; }
@@ -178,11 +177,11 @@ export class IbComposer extends LitElement {
     const d = this.draft;
     return html`
       <div class="modes">
-        <div class="seg" role="group" aria-label="Write">
+        <div class="segmented" role="group" aria-label="Write">
           <button data-mode="public" aria-pressed=${d.mode === 'public'} aria-keyshortcuts="r" @click=${() => this.setMode('public')}>Reply</button>
           <button class="note" data-mode="internal" aria-pressed=${d.mode === 'internal'} aria-keyshortcuts="n" @click=${() => this.setMode('internal')}>Internal note</button>
         </div>
-        <button class="btn quiet attach" @click=${() => (this.renderRoot.querySelector('input[type=file]') as HTMLInputElement).click()}>Attach files</button>
+        <ib-button class="attach" variant="ghost" @click=${() => (this.renderRoot.querySelector('input[type=file]') as HTMLInputElement).click()}>Attach files</ib-button>
         <input type="file" multiple aria-label="Attach files" @change=${this.onFiles} />
       </div>
       ${d.files.length || d.uploading

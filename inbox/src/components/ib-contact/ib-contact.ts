@@ -3,6 +3,8 @@ import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { timeSince } from '../../lib/thread.js';
 import { controls, WIDE_MIN } from '../../styles/tokens.js';
+import { closeIcon } from '../../lib/icons.js';
+import '../ib-button/ib-button.js';
 
 const ago = (iso: string) => {
   const s = timeSince(iso);
@@ -63,7 +65,8 @@ export class IbContact extends LitElement {
           <h2 tabindex="-1">${c.name ?? 'Anonymous visitor'}</h2>
           <div class="email">${c.email ?? 'No email address'}</div>
         </div>
-        <button class="btn quiet icon close" aria-label="Close contact details" @click=${() => this.dispatchEvent(new CustomEvent('ib-close-contact', { bubbles: true, composed: true }))}>✕</button>
+        <ib-button class="close" variant="ghost" icon label="Close contact details"
+          @click=${() => this.dispatchEvent(new CustomEvent('ib-close-contact', { bubbles: true, composed: true }))}>${closeIcon}</ib-button>
       </div>
       ${attrs.length
         ? html`<h3>Attributes</h3>

@@ -6,10 +6,7 @@ const wide = unsafeCSS(`(min-width: ${WIDE_MIN}px)`);
 
 export const conversationStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ib-bg-canvas); }
-  .empty, .not-found { margin: auto; padding: var(--ib-space-5); max-width: 360px; text-align: center; color: var(--ib-text-muted); }
-  .not-found h2 { color: var(--ib-text); font-size: var(--ib-text-lg); margin: 0 0 var(--ib-space-2); }
-  .not-found p { margin: 0 0 var(--ib-space-4); }
-  .not-found .actions { justify-content: center; }
+  .empty, .not-found { margin: auto; max-width: 400px; }
   kbd { border: 1px solid var(--ib-border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; font-family: var(--ib-font-mono); font-size: var(--ib-text-sm); background: var(--ib-bg); color: var(--ib-text); }
 
   header { background: var(--ib-bg); border-bottom: 1px solid var(--ib-border-muted); padding: var(--ib-space-2) var(--ib-space-4) var(--ib-space-3); display: flex; flex-direction: column; gap: var(--ib-space-2); }
@@ -24,9 +21,14 @@ export const conversationStyles = css`
   @media ${phone} {
     .back { display: inline-flex; }
     header { padding: var(--ib-space-2) var(--ib-space-3); }
+    /* Room for the subject: two lines, and the contact button as an icon. */
+    h2.title { white-space: normal; display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; font-size: var(--ib-text-base); line-height: 1.3; }
+    .contact-toggle .wide { display: none; }
+    .contact-toggle::part(control) { padding: 0; width: var(--ib-control-md); }
   }
   .actions, .tags { display: flex; gap: var(--ib-space-2); flex-wrap: wrap; align-items: center; }
-  .actions select { max-width: 220px; }
+  .actions ib-select { max-width: 220px; }
+  .actions ib-select.assignee { min-width: 160px; }
   .tag, .team { padding-right: 2px; font-size: var(--ib-text-sm); line-height: 22px; }
   .team { padding-right: var(--ib-space-2); }
   .tag button { border: 0; background: none; padding: 0 6px; border-radius: var(--ib-radius-pill); cursor: pointer; color: var(--ib-text-muted); line-height: 22px; }

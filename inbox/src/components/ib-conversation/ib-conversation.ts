@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { Message, TicketPriority } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
@@ -6,11 +7,15 @@ import { call } from '../../api.js';
 import { buildTimeline, capitalize, newestWithin } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
 import { STATUSES } from '../../lib/ticket-list.js';
-import { backIcon, chatIcon, emailIcon } from '../../lib/icons.js';
+import { backIcon, chatIcon, emailIcon, personIcon } from '../../lib/icons.js';
 import { controls } from '../../styles/tokens.js';
 import { renderTimeline } from './timeline.js';
 import { conversationStyles } from './ib-conversation.styles.js';
 import '../ib-composer/ib-composer.js';
+import '../ib-button/ib-button.js';
+import '../ib-select/ib-select.js';
+import '../ib-empty/ib-empty.js';
+import type { SelectOption } from '../ib-select/ib-select.js';
 import type { IbComposer } from '../ib-composer/ib-composer.js';
 
 /** Timeline items rendered in the first frame of a newly opened ticket (the newest ones; an email counts as several: `newestWithin`). */
@@ -18,6 +23,9 @@ export const FIRST_FRAME_ITEMS = 60;
 /** Frames (about half a second) during which an opened thread is held at its end while its items settle to their real sizes. */
 const STICK_FRAMES = 30;
 const PRIORITIES: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+const STATUS_OPTIONS = STATUSES.map((s) => ({ value: s, label: capitalize(s) }));
+const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: `${capitalize(p)} priority` }));
+type Change = CustomEvent<{ value: string }>;
 
 /** The last public agent reply at or before the visitor's read marker. */
 function lastSeen(messages: Message[], contactReadSeq: number, conversationId: string | undefined): number {
@@ -79,7 +87,7 @@ export class IbConversation extends LitElement {
 
   /** Moves keyboard focus into the ticket: its conversation (arrows scroll it), or the way back when it was not found. */
   focusThread() {
-    (this.renderRoot.querySelector('.thread, .not-found button') as HTMLElement | null)?.focus();
+    (this.renderRoot.querySelector('.thread, .not-found ib-button') as HTMLElement | null)?.focus();
   }
 
   private back() {
@@ -88,17 +96,14 @@ export class IbConversation extends LitElement {
 
   private renderMissing() {
     if (store.openError)
-      return html`<div class="not-found" role="alert">
-        <h2>Could not open this ticket</h2>
-        <p>${store.openError}</p>
-        <div class="actions"><button class="btn primary" @click=${() => void store.openTicket(store.missing, false)}>Try again</button>
-          <button class="btn" @click=${this.back}>Back to the list</button></div>
-      </div>`;
-    return html`<div class="not-found" role="alert">
-      <h2>Ticket not found</h2>
-      <p>There is no ticket at this address in your workspace. It may have been deleted, or the link may be wrong.</p>
-      <button class="btn primary" @click=${this.back}>Back to the list</button>
-    </div>`;
+      return html`<ib-empty class="not-found" role="alert" icon="missing" heading="Could not open this ticket">${store.openError}
+        <ib-button slot="actions" variant="primary" @click=${() => void store.openTicket(store.missing, false)}>Try again</ib-button>
+        <ib-button slot="actions" @click=${this.back}>Back to the list</ib-button>
+      </ib-empty>`;
+    return html`<ib-empty class="not-found" role="alert" icon="missing" heading="Ticket not found">
+      There is no ticket at this address in your workspace. It may have been deleted, or the link may be wrong.
+      <ib-button slot="actions" variant="primary" @click=${this.back}>Back to the list</ib-button>
+    </ib-empty>`;
   }
 
   willUpdate() {
@@ -111,7 +116,6 @@ export class IbConversation extends LitElement {
   }
 
   updated() {
-    this.syncSelects();
     // Email messages render their bodies in their own update, after this one: scroll and
     // measure once they have, so both see the thread as laid out.
     const emails = Array.from(this.renderRoot.querySelectorAll('ib-email')) as LitElement[];
@@ -167,19 +171,6 @@ export class IbConversation extends LitElement {
     step();
   }
 
-  /** The menus show the ticket as it is (after a refused change, or a team pick, too). */
-  private syncSelects() {
-    const t = store.open?.ticket;
-    if (!t) return;
-    const set = (label: string, v: string) => {
-      const el = this.renderRoot.querySelector(`select[aria-label=${label}]`) as HTMLSelectElement | null;
-      if (el && el.value !== v) el.value = v;
-    };
-    set('Assignee', t.assigneeId ?? '');
-    set('Status', t.status);
-    set('Priority', t.priority);
-  }
-
   private act(event: 'ticket:setStatus' | 'ticket:setPriority' | 'ticket:assign' | 'ticket:addTag' | 'ticket:removeTag', payload: Record<string, unknown>) {
     const s = store.socket;
     const open = store.open;
@@ -188,9 +179,9 @@ export class IbConversation extends LitElement {
     void (call(s, event, { ticketId: open.id, ...payload } as never) as Promise<{ ticket: typeof open.ticket; activities: typeof open.activities }>).then(
       (r) => open.setTicket(r.ticket, r.activities),
       (err: Error) => {
+        // The menus (bound with live()) go back to the ticket as it is.
         this.actionError = err.message;
         this.requestUpdate();
-        this.syncSelects();
       },
     );
   }
@@ -203,8 +194,8 @@ export class IbConversation extends LitElement {
     if (store.agent) this.act('ticket:assign', { assigneeId: store.agent.id });
   }
 
-  private onAssign(e: Event) {
-    const v = (e.target as HTMLSelectElement).value;
+  private onAssign(e: Change) {
+    const v = e.detail.value;
     if (v.startsWith('team_')) this.act('ticket:assign', { teamId: v });
     else if (v === 'team:none') this.act('ticket:assign', { teamId: null });
     else this.act('ticket:assign', { assigneeId: v || null });
@@ -217,11 +208,22 @@ export class IbConversation extends LitElement {
     input.value = '';
   }
 
+  /** Agents (with their presence), then the teams: picking a team sets the ticket's team. */
+  private assigneeOptions(): SelectOption[] {
+    const me = store.agent?.id;
+    return [
+      { value: '', label: 'Unassigned' },
+      ...[...store.agents.values()].map((a) => ({ value: a.id, label: `${a.name}${a.id === me ? ' (me)' : ''} · ${a.availability}` })),
+      ...store.teams.map((x) => ({ value: x.id, label: `Team: ${x.name}`, group: 'Team' })),
+      { value: 'team:none', label: 'No team', group: 'Team' },
+    ];
+  }
+
   render() {
     const open = store.open;
     if (!open) {
       if (store.missing) return this.renderMissing();
-      return html`<div class="empty">Select a ticket to read it here.<br />Press <kbd>?</kbd> for keyboard shortcuts.</div>`;
+      return html`<ib-empty class="empty" icon="inbox" heading="No ticket open">Select a ticket to read it here. Press <kbd>?</kbd> for keyboard shortcuts.</ib-empty>`;
     }
     const t = open.ticket;
     const who = t.requester.name ?? open.contact.name ?? t.requester.email ?? 'Visitor';
@@ -241,31 +243,22 @@ export class IbConversation extends LitElement {
     return html`
       <header>
         <div class="top">
-          <button class="btn quiet icon back" aria-label="Back to the list" title="Back to the list (Esc)" @click=${this.back}>${backIcon}</button>
+          <ib-button class="back" variant="ghost" icon label="Back to the list" title="Back to the list (Esc)" @click=${this.back}>${backIcon}</ib-button>
           <div class="heading">
             <h2 class="title"><span class="num">#${t.number}</span> <span class="subject">${t.subject}</span></h2>
             <div class="requester"><span class="icon">${t.channel === 'email' ? emailIcon : chatIcon}</span><span class="name">${who}</span>${email ? html`<span class="address">· ${email}</span>` : nothing}</div>
           </div>
-          <button class="btn contact-toggle" aria-label="Contact details" aria-expanded=${this.contactOpen}
-            @click=${() => this.dispatchEvent(new CustomEvent('ib-toggle-contact', { bubbles: true, composed: true }))}>Contact</button>
+          <ib-button class="contact-toggle" label="Contact details" .expanded=${this.contactOpen}
+            @click=${() => this.dispatchEvent(new CustomEvent('ib-toggle-contact', { bubbles: true, composed: true }))}>${personIcon}<span class="wide">Contact</span></ib-button>
+          <ib-button class="resolve" variant="primary" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)" keyshortcuts="e">Resolve</ib-button>
         </div>
         <div class="actions">
-          <button class="btn me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)" aria-keyshortcuts="a">Assign to me</button>
-          <select class="field" aria-label="Assignee" @change=${this.onAssign}>
-            <option value="" ?selected=${!t.assigneeId}>Unassigned</option>
-            ${[...store.agents.values()].map((a) => html`<option value=${a.id} ?selected=${t.assigneeId === a.id}>${a.name}${a.id === me ? ' (me)' : ''} · ${a.availability}</option>`)}
-            <optgroup label="Team">
-              ${store.teams.map((x) => html`<option value=${x.id} ?selected=${false}>Team: ${x.name}</option>`)}
-              <option value="team:none">No team</option>
-            </optgroup>
-          </select>
-          <select class="field" aria-label="Status" @change=${(e: Event) => this.act('ticket:setStatus', { status: (e.target as HTMLSelectElement).value })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${t.status === s}>${capitalize(s)}</option>`)}
-          </select>
-          <select class="field" aria-label="Priority" @change=${(e: Event) => this.act('ticket:setPriority', { priority: (e.target as HTMLSelectElement).value })}>
-            ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${t.priority === p}>${capitalize(p)} priority</option>`)}
-          </select>
-          <button class="btn success resolve" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)" aria-keyshortcuts="e">Resolve</button>
+          <ib-button class="me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)" keyshortcuts="a">Assign to me</ib-button>
+          <ib-select class="assignee" label="Assignee" .options=${this.assigneeOptions()} .value=${live(t.assigneeId ?? '')} @ib-change=${this.onAssign}></ib-select>
+          <ib-select label="Status" .options=${STATUS_OPTIONS} .value=${live(t.status)}
+            @ib-change=${(e: Change) => this.act('ticket:setStatus', { status: e.detail.value })}></ib-select>
+          <ib-select label="Priority" .options=${PRIORITY_OPTIONS} .value=${live(t.priority)}
+            @ib-change=${(e: Change) => this.act('ticket:setPriority', { priority: e.detail.value })}></ib-select>
         </div>
         <div class="tags">
           ${team ? html`<span class="chip team">Team: ${team.name}</span>` : nothing}
@@ -281,7 +274,7 @@ export class IbConversation extends LitElement {
           </div>`
         : nothing}
       <div class="thread" role="log" tabindex="0" aria-label="Conversation with ${who}" @wheel=${this.onAgentScroll} @touchmove=${this.onAgentScroll} @pointerdown=${this.onAgentScroll} @keydown=${this.onAgentScroll}>
-        ${open.hasMoreBefore && items === all ? html`<button class="earlier" @click=${() => void open.loadEarlier()}>Load earlier messages</button>` : nothing}
+        ${open.hasMoreBefore && items === all ? html`<ib-button class="earlier" size="sm" @click=${() => void open.loadEarlier()}>Load earlier messages</ib-button>` : nothing}
         ${renderTimeline(items, store.agents, seenSeq, chatConversations, (cmid) => {
           const p = open.pending.find((x) => x.clientMessageId === cmid);
           if (p) void open.send(p.body, p.visibility, cmid, p.attachmentIds).catch(() => {});

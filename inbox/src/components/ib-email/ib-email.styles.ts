@@ -17,7 +17,6 @@ export const emailStyles = css`
   .html a, .text a, .tools a { color: var(--ib-link, var(--ib-accent)); }
   .html p { margin: 0 0 6px; }
   .tools { display: flex; gap: var(--ib-space-2); flex-wrap: wrap; align-items: center; margin-top: var(--ib-space-2); font-size: var(--ib-text-sm); }
-  .tools .btn { min-height: 26px; font-size: var(--ib-text-sm); padding: 0 var(--ib-space-2); }
   .original { border-left: 2px solid var(--ib-border); padding-left: var(--ib-space-2); }
   .original .headers { font-size: var(--ib-text-sm); color: var(--ib-text-muted); margin: 0 0 6px; display: grid; grid-template-columns: auto 1fr; gap: 0 8px; }
   .original .headers dt { font-weight: 600; }

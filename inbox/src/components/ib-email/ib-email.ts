@@ -7,6 +7,7 @@ import { linkify } from '../../lib/linkify.js';
 import { controls } from '../../styles/tokens.js';
 import { collapseForward, FORWARD_LABEL, splitForward } from '../../lib/email-forward.js';
 import { emailStyles } from './ib-email.styles.js';
+import '../ib-button/ib-button.js';
 
 /** Headers of the original shown above its body, in this order. */
 const ORIGINAL_HEADERS = ['from', 'to', 'cc', 'date', 'subject'];
@@ -101,8 +102,10 @@ export class IbEmail extends LitElement {
       ${this.showOriginal ? this.renderOriginal() : nothing}
       ${remote || canOriginal
         ? html`<div class="tools">
-            ${remote && !this.imagesLoaded ? html`<button class="btn images" @click=${this.loadImages}>Load remote images</button>` : nothing}
-            ${canOriginal ? html`<button class="btn show-original" aria-expanded=${this.showOriginal} @click=${this.toggleOriginal}>${this.showOriginal ? 'Hide original' : 'Show original'}</button>` : nothing}
+            ${remote && !this.imagesLoaded ? html`<ib-button class="images" size="sm" @click=${this.loadImages}>Load remote images</ib-button>` : nothing}
+            ${canOriginal
+              ? html`<ib-button class="show-original" size="sm" .expanded=${this.showOriginal} @click=${this.toggleOriginal}>${this.showOriginal ? 'Hide original' : 'Show original'}</ib-button>`
+              : nothing}
             ${this.showOriginal && this.original?.hasRaw
               ? html`<a class="raw" href="/api/email/messages/${encodeURIComponent(m.id)}/raw" download>Download source (.eml)</a>`
               : nothing}

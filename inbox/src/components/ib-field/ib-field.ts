@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, render } from 'lit';
+import { LitElement, css, html, nothing, render, type PropertyValues } from 'lit';
 import type { IbSelect } from '../ib-select/ib-select.js';
 
 let fields = 0;
@@ -77,11 +77,19 @@ export class IbField extends LitElement {
     else c.removeAttribute('aria-describedby');
     if (this.error) c.setAttribute('aria-invalid', 'true');
     else c.removeAttribute('aria-invalid');
-    if (host?.localName === 'ib-select') (host as IbSelect).required = this.required;
-    else c.toggleAttribute('required', this.required);
+    // Marks the control required; a control that is required by itself stays so.
+    if (this.required) {
+      if (host?.localName === 'ib-select') (host as IbSelect).required = true;
+      else c.setAttribute('required', '');
+    }
   }
 
-  updated() {
+  updated(changed: PropertyValues<this>) {
+    if (changed.get('required') === true && !this.required) {
+      const host = Array.from(this.children).find((c) => !c.slot);
+      if (host?.localName === 'ib-select') (host as IbSelect).required = false;
+      else this.control()?.removeAttribute('required');
+    }
     render(html`${this.label}${this.required ? html`<span aria-hidden="true" style="color:var(--ib-danger)"> *</span>` : nothing}`, this.labelEl);
     this.hintEl.textContent = this.hint;
     this.hintEl.hidden = !this.hint;

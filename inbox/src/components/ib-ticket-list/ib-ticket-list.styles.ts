@@ -8,13 +8,6 @@ const LINE = 20;
 export const listStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--ib-border-muted); background: var(--ib-bg); }
   .filters { padding: var(--ib-space-2) var(--ib-space-3) var(--ib-space-3); display: flex; flex-direction: column; gap: var(--ib-space-2); border-bottom: 1px solid var(--ib-border-muted); }
-  [role='tablist'] { display: flex; gap: 2px; padding: 2px; background: var(--ib-bg-muted); border-radius: var(--ib-radius); }
-  [role='tab'] {
-    flex: 1; min-height: 28px; border: 0; border-radius: 4px; background: transparent; cursor: pointer;
-    font-size: var(--ib-text-md); font-weight: 500; color: var(--ib-text-muted);
-  }
-  [role='tab']:hover { color: var(--ib-text); }
-  [role='tab'][aria-selected='true'] { background: var(--ib-bg); color: var(--ib-text); box-shadow: 0 1px 2px rgba(31, 35, 40, 0.12); }
   .selects { display: grid; grid-template-columns: 1fr 1fr; gap: var(--ib-space-2); }
   input[type='search'] { width: 100%; }
   [role='tabpanel'] { flex: 1; min-height: 0; display: flex; flex-direction: column; }
@@ -50,6 +43,4 @@ export const listStyles = css`
   .chip.more { color: var(--ib-text-muted); }
   .unread { background: var(--ib-accent); color: #fff; border-radius: var(--ib-radius-pill); padding: 0 6px; min-width: 8px; text-align: center; font-size: var(--ib-text-xs); font-weight: 700; line-height: 18px; }
   .avatar { width: 20px; height: 20px; border-radius: 50%; color: #fff; font-size: 9px; font-weight: 600; line-height: 20px; text-align: center; }
-  .empty { padding: var(--ib-space-6) var(--ib-space-5); color: var(--ib-text-muted); text-align: center; line-height: var(--ib-line); }
-  .empty strong { display: block; color: var(--ib-text); margin-bottom: var(--ib-space-1); }
 `;

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { TicketListItem, TicketStatus } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
@@ -8,6 +9,8 @@ import { chatIcon, emailIcon } from '../../lib/icons.js';
 import { STATUSES, type ListFilter } from '../../lib/ticket-list.js';
 import { controls } from '../../styles/tokens.js';
 import { listStyles, ROW_HEIGHT } from './ib-ticket-list.styles.js';
+import '../ib-select/ib-select.js';
+import '../ib-empty/ib-empty.js';
 
 export { ROW_HEIGHT };
 const OVERSCAN = 6;
@@ -19,6 +22,8 @@ const VIEWS = [
 /** Tags shown on a row; more are summed up as "+n". */
 const ROW_TAGS = 2;
 const rowId = (ticketId: string) => `row-${ticketId}`;
+const STATUS_OPTIONS = [...STATUSES.map((s) => ({ value: s, label: capitalize(s) })), { value: '', label: 'Any status' }];
+type Change = CustomEvent<{ value: string }>;
 
 /**
  * The ticket list: views (a tab list), status/inbox/text filters, and a windowed list of rows
@@ -221,10 +226,11 @@ export class IbTicketList extends LitElement {
 
   private empty() {
     const f = store.list.filter;
-    if (f.q.trim()) return html`<div class="empty"><strong>No tickets match “${f.q.trim()}”</strong>Try other words, a #number, or another status.</div>`;
+    if (f.q.trim())
+      return html`<ib-empty class="empty" icon="search" heading="No tickets match “${f.q.trim()}”">Try other words, a #number, or another status.</ib-empty>`;
     const which = f.status ? `${f.status} tickets` : 'tickets';
     const where = f.view === 'mine' ? ' assigned to you' : f.view === 'unassigned' ? ' waiting for someone' : '';
-    return html`<div class="empty"><strong>No ${which}${where}</strong>New conversations show up here as they arrive. Try another view or status.</div>`;
+    return html`<ib-empty class="empty" icon="inbox" heading="No ${which}${where}">New conversations show up here as they arrive. Try another view or status.</ib-empty>`;
   }
 
   render() {
@@ -239,7 +245,7 @@ export class IbTicketList extends LitElement {
     for (let i = first; i < last; i++) visible.push(this.row(store.list.byId.get(ids[i]!)!, i, activeId));
     return html`
       <div class="filters">
-        <div role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
+        <div class="segmented" role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
           ${VIEWS.map(
             ([v, label]) =>
               html`<button role="tab" id="tab-${v}" data-view=${v} aria-selected=${f.view === v} aria-controls="tickets" tabindex=${f.view === v ? 0 : -1}
@@ -247,14 +253,10 @@ export class IbTicketList extends LitElement {
           )}
         </div>
         <div class="selects">
-          <select class="field" aria-label="Status" @change=${(e: Event) => this.onFilter({ status: ((e.target as HTMLSelectElement).value || null) as TicketStatus | null })}>
-            ${STATUSES.map((s) => html`<option value=${s} ?selected=${f.status === s}>${capitalize(s)}</option>`)}
-            <option value="" ?selected=${f.status === null}>Any status</option>
-          </select>
-          <select class="field" aria-label="Inbox" @change=${(e: Event) => this.onFilter({ inboxId: (e.target as HTMLSelectElement).value || null })}>
-            <option value="" ?selected=${!f.inboxId}>All inboxes</option>
-            ${store.inboxes.map((i) => html`<option value=${i.id} ?selected=${f.inboxId === i.id}>${i.name}</option>`)}
-          </select>
+          <ib-select label="Status" .options=${STATUS_OPTIONS} .value=${live(f.status ?? '')}
+            @ib-change=${(e: Change) => this.onFilter({ status: (e.detail.value || null) as TicketStatus | null })}></ib-select>
+          <ib-select label="Inbox" .options=${[{ value: '', label: 'All inboxes' }, ...store.inboxes.map((i) => ({ value: i.id, label: i.name }))]}
+            .value=${live(f.inboxId ?? '')} @ib-change=${(e: Change) => this.onFilter({ inboxId: e.detail.value || null })}></ib-select>
         </div>
         <input class="field" id="search" type="search" placeholder="Search subject, contact, #number" aria-label="Search tickets" aria-keyshortcuts="/"
           @input=${this.onSearch} @blur=${() => (this.searchPushed = false)} />
