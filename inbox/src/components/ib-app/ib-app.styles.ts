@@ -34,6 +34,7 @@ export const appStyles = css`
     --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
     --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;
   }
+  .bar ib-button.current { --ib-button-bg: var(--ib-bg-bar-hover); --ib-button-border: #8c959f; }
   .bar :focus-visible { outline-color: #fff; }
   .dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; flex: none; }
   .online { background: #3fb950; }
@@ -42,6 +43,11 @@ export const appStyles = css`
   .conn { font-size: var(--ib-text-sm); color: #ffb3b3; }
   .skip { position: absolute; left: var(--ib-space-2); top: -40px; z-index: 10; }
   .skip:focus { top: var(--ib-space-2); }
+
+  /* Settings (its own chunk) */
+  ib-settings, .settings-failed { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+  .loading { margin: auto; color: var(--ib-text-muted); }
+  .settings-failed ib-empty { margin: auto; }
 
   /* Panes */
   main { flex: 1; display: grid; grid-template-columns: var(--ib-list-width) minmax(0, 1fr) var(--ib-side-width); min-height: 0; min-width: 0; }

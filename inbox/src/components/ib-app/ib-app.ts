@@ -3,7 +3,10 @@ import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { AutoAway } from '../../lib/auto-away.js';
 import { notificationsOn, setNotifications } from '../../lib/notify.js';
-import { bellIcon } from '../../lib/icons.js';
+import { bellIcon, gearIcon } from '../../lib/icons.js';
+import { setLeaveQuestion, mayLeave } from '../../lib/leave-guard.js';
+import { SETTINGS_AREAS, type SettingsArea } from '../../lib/route.js';
+import { AppRouter } from './router.js';
 import { controls, PHONE_MAX, tokens } from '../../styles/tokens.js';
 import { SHORTCUTS, typingInField } from './shortcuts.js';
 import { appStyles } from './ib-app.styles.js';
@@ -11,6 +14,7 @@ import '../ib-button/ib-button.js';
 import '../ib-dialog/ib-dialog.js';
 import '../ib-field/ib-field.js';
 import '../ib-toast/ib-toast.js';
+import '../ib-empty/ib-empty.js';
 import '../ib-ticket-list/ib-ticket-list.js';
 import '../ib-conversation/ib-conversation.js';
 import '../ib-contact/ib-contact.js';
@@ -21,9 +25,14 @@ import type { IbField } from '../ib-field/ib-field.js';
 
 const phoneQuery = `(max-width: ${PHONE_MAX}px)`;
 
+/** The settings screens: a chunk of their own, loaded the first time they are opened. */
+let settingsChunk: Promise<unknown> | null = null;
+
 /**
- * The inbox shell: login screen, or the header (presence, notifications, logout), the ticket
- * list, the open conversation and the contact sidebar. Owns the keyboard shortcuts, the
+ * The inbox shell: login screen, or the header (presence, notifications, settings, logout)
+ * above either the inbox — the ticket list, the open conversation and the contact sidebar —
+ * or the settings (`ib-settings`, loaded on first use; `AppRouter` says which, from the URL,
+ * and asks "leave without saving?" through this shell's dialog). Owns the keyboard shortcuts, the
  * automatic away after inactivity, the unread count in the tab title, where keyboard focus
  * goes when a ticket is opened or left, and the layout: three panes on a wide screen, the
  * contact as a panel on a narrower one (`ib-toggle-contact`), and one pane at a time on a
@@ -32,17 +41,21 @@ const phoneQuery = `(max-width: ${PHONE_MAX}px)`;
 export class IbApp extends LitElement {
   static styles = [tokens, controls, appStyles];
   private readonly _store = new StoreController(this);
+  private readonly router = new AppRouter(this);
+  private settingsFailed = false;
+  /** Answers the open "leave without saving?" question. */
+  private leaving: ((leave: boolean) => void) | null = null;
   private readonly away = new AutoAway(() => Date.now());
   /** The contact panel is open (on screens too narrow for the sidebar). */
   private side = false;
   private wasReady = false;
+  private wasSettings = false;
   private awayTimer: ReturnType<typeof setInterval> | undefined;
   private readonly onActivity = () => {
     const s = this.away.activity();
     if (s && store.agent) void store.setPresence(s);
   };
   private readonly onKey = (e: KeyboardEvent) => this.shortcut(e);
-  private readonly onPop = () => store.followUrl();
   private readonly onFocus = () => store.markRead();
   private readonly onToggleContact = () => {
     this.side = !this.side;
@@ -62,7 +75,6 @@ export class IbApp extends LitElement {
     super.connectedCallback();
     for (const ev of ['keydown', 'pointerdown', 'mousemove'] as const) window.addEventListener(ev, this.onActivity, { passive: true });
     window.addEventListener('keydown', this.onKey);
-    window.addEventListener('popstate', this.onPop);
     window.addEventListener('focus', this.onFocus);
     this.addEventListener('ib-toggle-contact', this.onToggleContact);
     this.addEventListener('ib-close-contact', this.onCloseContact);
@@ -72,6 +84,7 @@ export class IbApp extends LitElement {
       const s = this.away.tick();
       if (s && store.agent) void store.setPresence(s);
     }, 15_000);
+    setLeaveQuestion(() => this.askLeave());
     void store.boot();
   }
 
@@ -79,22 +92,26 @@ export class IbApp extends LitElement {
     super.disconnectedCallback();
     for (const ev of ['keydown', 'pointerdown', 'mousemove'] as const) window.removeEventListener(ev, this.onActivity);
     window.removeEventListener('keydown', this.onKey);
-    window.removeEventListener('popstate', this.onPop);
     window.removeEventListener('focus', this.onFocus);
     clearInterval(this.awayTimer);
   }
 
   updated() {
     const n = store.unreadTotal();
-    document.title = n ? `(${n}) Inbox` : 'Inbox';
+    const area = this.router.settings?.area;
+    const where = this.router.settings ? `${SETTINGS_AREAS[area as SettingsArea] ?? 'Settings'} · Settings · Inbox` : 'Inbox';
+    document.title = n ? `(${n}) ${where}` : where;
     if (store.phase === 'login' && !this.matches(':focus-within')) {
       // The field is focusable once its ib-field has rendered its slot.
       const email = this.renderRoot.querySelector('input[name=email]') as HTMLInputElement | null;
       void (email?.parentElement as IbField | null)?.updateComplete.then(() => email!.focus());
     }
     // Just logged in: the keyboard starts on the list (j/k, arrows, Enter).
-    if (store.phase === 'ready' && !this.wasReady) void this.ticketList()?.updateComplete.then(() => this.ticketList()?.focusList());
+    // Back from the settings: the same.
+    const inSettings = !!this.router.settings;
+    if (store.phase === 'ready' && (!this.wasReady || (this.wasSettings && !inSettings))) void this.ticketList()?.updateComplete.then(() => this.ticketList()?.focusList());
     this.wasReady = store.phase === 'ready';
+    this.wasSettings = inSettings;
   }
 
   private conversation(): IbConversation | null {
@@ -153,7 +170,7 @@ export class IbApp extends LitElement {
   }
 
   private shortcut(e: KeyboardEvent) {
-    if (store.phase !== 'ready' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    if (store.phase !== 'ready' || this.router.settings || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const help = this.help();
     if (help?.open) {
       if (e.key === '?') help.close(); // Escape closes it natively
@@ -189,6 +206,39 @@ export class IbApp extends LitElement {
     void store.login(String(f.get('email')), String(f.get('password')));
   }
 
+  private askLeave(): Promise<boolean> {
+    this.leaving?.(false);
+    const d = this.renderRoot.querySelector('ib-dialog.leave') as IbDialog | null;
+    if (!d) return Promise.resolve(true);
+    d.show();
+    return new Promise((resolve) => (this.leaving = resolve));
+  }
+
+  private answerLeave(leave: boolean) {
+    const answer = this.leaving;
+    this.leaving = null;
+    (this.renderRoot.querySelector('ib-dialog.leave') as IbDialog | null)?.close();
+    answer?.(leave);
+  }
+
+  private async logOut() {
+    if (await mayLeave()) void store.logout();
+  }
+
+  private renderSettings() {
+    settingsChunk ??= import('../../settings/ib-settings.js');
+    settingsChunk.catch(() => {
+      settingsChunk = null;
+      this.settingsFailed = true;
+      this.requestUpdate();
+    });
+    if (this.settingsFailed)
+      return html`<main class="settings-failed"><ib-empty icon="missing" heading="The settings could not be loaded">Check your connection, then try again.
+        <ib-button slot="actions" variant="primary" @click=${() => location.reload()}>Reload</ib-button></ib-empty></main>`;
+    return html`<ib-settings .route=${this.router.settings} .agent=${store.agent} .inboxUrl=${this.router.inboxUrl}
+      ><p class="loading" role="status">Loading settings…</p></ib-settings>`;
+  }
+
   private togglePresence() {
     const next = store.agent?.availability === 'online' ? 'away' : 'online';
     this.away.choose(next);
@@ -218,27 +268,36 @@ export class IbApp extends LitElement {
     const a = store.agent!;
     const notifying = notificationsOn();
     const pane = store.open || store.missing ? 'ticket' : 'list';
+    const inSettings = !!this.router.settings;
     return html`
       <header class="bar">
         <span class="brand">Inbox</span>
         ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
         <ib-button class="presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
           label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
-          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span> ${a.availability}
+          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span>${a.availability}</span>
         </ib-button>
         <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
           ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
         </ib-button>
-        <ib-button icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>
-        <ib-button class="logout" @click=${() => void store.logout()}>Log out</ib-button>
+        ${inSettings ? nothing : html`<ib-button icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>`}
+        <ib-button class="settings ${inSettings ? 'current' : ''}" href="/inbox/settings" current=${inSettings ? 'page' : 'false'} label="Settings" title="Settings">${gearIcon}<span class="wide">Settings</span></ib-button>
+        <ib-button class="logout" @click=${() => void this.logOut()}>Log out</ib-button>
       </header>
-      <main class="${pane} ${this.side && store.open ? 'side' : ''}">
-        <ib-ticket-list></ib-ticket-list>
-        <ib-conversation .contactOpen=${this.side}></ib-conversation>
-        <ib-contact></ib-contact>
-      </main>
+      ${inSettings
+        ? this.renderSettings()
+        : html`<main class="${pane} ${this.side && store.open ? 'side' : ''}">
+            <ib-ticket-list></ib-ticket-list>
+            <ib-conversation .contactOpen=${this.side}></ib-conversation>
+            <ib-contact></ib-contact>
+          </main>`}
       <ib-dialog class="help" label="Keyboard shortcuts" size="sm">
         <table>${SHORTCUTS.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
+      </ib-dialog>
+      <ib-dialog class="leave" label="Leave without saving?" size="sm" @ib-close=${() => this.answerLeave(false)}>
+        <p>Your changes on this page are not saved. If you leave now, they are lost.</p>
+        <ib-button slot="footer" autofocus @click=${() => this.answerLeave(false)}>Stay on this page</ib-button>
+        <ib-button slot="footer" variant="danger" @click=${() => this.answerLeave(true)}>Leave without saving</ib-button>
       </ib-dialog>
       <ib-toast></ib-toast>
     `;

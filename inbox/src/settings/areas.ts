@@ -1,0 +1,58 @@
+import type { Agent } from '@support/protocol';
+import { SETTINGS_AREAS, type SettingsArea } from '../lib/route.js';
+
+/** What an area needs: a permission of the catalogue, or `member` (anyone signed in to the workspace). */
+export type AreaPermission = 'member' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'audit.read';
+
+/**
+ * One settings area. `load` imports the module that defines `tag`, the area's page (its own
+ * chunk); the page gets `.agent` (the signed-in agent) and `.itemId` (the `<id>` of
+ * `/inbox/settings/<area>/<id>`, or null). An area without `load` shows what it will hold.
+ */
+export type AreaDef = {
+  key: SettingsArea;
+  label: string;
+  group: string;
+  permission: AreaPermission;
+  description: string;
+  load?: () => Promise<unknown>;
+  tag?: string;
+};
+
+const area = (key: SettingsArea, group: string, permission: AreaPermission, description: string, page?: { load: () => Promise<unknown>; tag: string }): AreaDef => ({
+  key,
+  label: SETTINGS_AREAS[key],
+  group,
+  permission,
+  description,
+  ...page,
+});
+
+/** The areas in navigation order, grouped. Phase-B screens add their `load` and `tag` here. */
+export const AREAS: AreaDef[] = [
+  area('account', 'You', 'member', 'Your name, email address and role in this workspace.', {
+    load: () => import('./account/ib-settings-account.js'),
+    tag: 'ib-settings-account',
+  }),
+  area('workspace', 'Workspace', 'settings.workspace', 'The workspace’s name, time zone, default language and logo.'),
+  area('inboxes', 'Workspace', 'settings.inboxes', 'Chat and email inboxes: the widget and its embed code, addresses, webhook credentials and SMTP.'),
+  area('dead-letters', 'Workspace', 'settings.inboxes', 'Mail an email inbox could not process: the reason, the raw mail, reprocess or delete.'),
+  area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.'),
+  area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.'),
+  area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions.'),
+  area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.'),
+];
+
+/**
+ * Whether `agent` may use what `permission` guards. Reads `agent.permissions` (the catalogue
+ * keys `GET /api/auth/me` lists); an agent object without that field (a server before
+ * permissions existed) counts owners and admins as having them all.
+ */
+export function can(agent: Agent, permission: AreaPermission): boolean {
+  if (permission === 'member') return true;
+  const granted = (agent as Agent & { permissions?: unknown }).permissions;
+  if (Array.isArray(granted)) return granted.includes(permission);
+  return agent.role === 'owner' || agent.role === 'admin';
+}
+
+export const areaOf = (key: string | null): AreaDef | undefined => AREAS.find((a) => a.key === key);
