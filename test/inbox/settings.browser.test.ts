@@ -96,6 +96,26 @@ describe('inbox settings shell', () => {
     await page.context().close();
   });
 
+  it('the permissions GET /api/auth/me lists decide the areas shown, not the role', async () => {
+    const { node, fx, browser } = env;
+    // The field the access work adds to the agent, added here by the test's routing.
+    const page = await openInbox(browser, node.url, fx.agents[1]!, {
+      setup: (context) =>
+        context.route(`${node.url}/api/auth/me`, async (r) => {
+          const res = await r.fetch();
+          const body = (await res.json()) as { agent: Record<string, unknown> | null };
+          if (body.agent) body.agent.permissions = ['tickets.read.team', 'audit.read', 'settings.people'];
+          await r.fulfill({ response: res, json: body });
+        }),
+    });
+    await page.locator('ib-app .bar').getByRole('link', { name: 'Settings' }).click();
+    await heading(page).filter({ hasText: 'Account' }).waitFor();
+    await expect.poll(() => nav(page).locator('li a').allTextContents()).toEqual(['Account', 'People', 'Teams', 'Roles', 'Audit log']);
+    await nav(page).getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('ib-settings').getByRole('heading', { name: 'Not available yet' }).waitFor();
+    await page.context().close();
+  });
+
   it('on a 375 px phone: the list of areas first, then one page with a way back; nothing scrolls sideways', async () => {
     const { node, fx, browser } = env;
     const page = await openInbox(browser, node.url, fx.agents[0]!, { viewport: { width: 375, height: 740 } });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Db } from '../../server/src/db/client.js';
 import { closeSockets, seedWorkspace, startNode, type Fixture, type Mode, type Node } from './harness.js';
 import { launchChromium } from './browser.js';
@@ -11,16 +11,25 @@ export { seedTickets } from './seed-tickets.js';
 /**
  * A fresh browser context (its own cookies) with the inbox open at `path` and the agent
  * logged in. `permissions` are granted to the context; `init` runs in the page before the app;
- * `ignoreHTTPSErrors` lets it load from self-signed test servers; `viewport` defaults to 1280×800.
+ * `setup` gets the context before the first request (routes); `ignoreHTTPSErrors` lets it load
+ * from self-signed test servers; `viewport` defaults to 1280×800.
  */
 export async function openInbox(
   browser: Browser,
   url: string,
   agent: { email: string; password: string },
-  o: { path?: string; permissions?: string[]; init?: () => void; ignoreHTTPSErrors?: boolean; viewport?: { width: number; height: number } } = {},
+  o: {
+    path?: string;
+    permissions?: string[];
+    init?: () => void;
+    setup?: (context: BrowserContext) => Promise<unknown>;
+    ignoreHTTPSErrors?: boolean;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<Page> {
   const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 800 }, permissions: o.permissions ?? [], ignoreHTTPSErrors: o.ignoreHTTPSErrors ?? false });
   if (o.init) await context.addInitScript(o.init);
+  if (o.setup) await o.setup(context);
   const page = await context.newPage();
   const path = o.path ?? '/inbox/';
   page.setDefaultTimeout(10_000);

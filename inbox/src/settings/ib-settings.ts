@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { Agent } from '@support/protocol';
+import { me } from '../api.js';
 import { navigate, settingsUrl, type SettingsRoute } from '../lib/route.js';
 import { backIcon } from '../lib/icons.js';
 import { controls, PHONE_MAX } from '../styles/tokens.js';
@@ -16,10 +17,11 @@ const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
  * `/inbox/settings/<area>/<id>`. On a phone, `/inbox/settings` is the list of areas and an
  * area's page comes alone with a way back to it; on a wider screen `/inbox/settings` opens
  * the first area. An unknown area says "not found"; an area the agent may not use says so.
- * After a move between areas focus goes to the page's heading.
+ * After a move between areas focus goes to the page's heading. What the agent may use is read
+ * again from `GET /api/auth/me` when the settings open (roles change); until then from `agent`.
  *
- * Properties: `route` (SettingsRoute, from the URL), `agent` (the signed-in agent: name,
- * role, `permissions`), `inboxUrl` (where "Back to the inbox" goes).
+ * Properties: `route` (SettingsRoute, from the URL), `agent` (the app's signed-in agent),
+ * `inboxUrl` (where "Back to the inbox" goes). Area pages get the fresh agent.
  * Events: `ib-navigate` (through `navigate`) to open the first area.
  */
 export class IbSettings extends LitElement {
@@ -29,6 +31,8 @@ export class IbSettings extends LitElement {
   declare agent: Agent;
   declare inboxUrl: string;
   private phone = phoneQuery.matches;
+  /** The agent as `/api/auth/me` answers now (null until it has). */
+  private fresh: Agent | null = null;
   /** Area modules loaded (or failed), by key. */
   private readonly loaded = new Map<string, 'loading' | 'ready' | 'failed'>();
   private readonly onMedia = () => {
@@ -45,6 +49,17 @@ export class IbSettings extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     phoneQuery.addEventListener('change', this.onMedia);
+    me().then(
+      (a) => {
+        this.fresh = a;
+        this.requestUpdate();
+      },
+      () => {},
+    );
+  }
+
+  private get me(): Agent {
+    return this.fresh ?? this.agent;
   }
 
   disconnectedCallback() {
@@ -53,7 +68,7 @@ export class IbSettings extends LitElement {
   }
 
   private visibleAreas(): AreaDef[] {
-    return this.agent ? AREAS.filter((a) => can(this.agent, a.permission)) : [];
+    return this.me ? AREAS.filter((a) => can(this.me, a.permission)) : [];
   }
 
   protected updated(changed: PropertyValues<this>) {
@@ -108,7 +123,7 @@ export class IbSettings extends LitElement {
       return html`<ib-empty icon="missing" heading="This page could not be loaded">Check your connection, then reload the page.</ib-empty>`;
     if (state !== 'ready') return html`<p class="loading" role="status">Loading…</p>`;
     const tag = unsafeStatic(a.tag);
-    return staticHtml`<${tag} .agent=${this.agent} .itemId=${this.route.id}></${tag}>`;
+    return staticHtml`<${tag} .agent=${this.me} .itemId=${this.route.id}></${tag}>`;
   }
 
   render() {

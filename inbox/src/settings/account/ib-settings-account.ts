@@ -1,10 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { Agent } from '@support/protocol';
-import { me } from '../../api.js';
 import { avatarColor, initials } from '../../lib/people.js';
 import { controls } from '../../styles/tokens.js';
 import { settingsCard } from '../settings-card.js';
-import '../../components/ib-button/ib-button.js';
 
 /** What each built-in role may do, in a sentence. */
 const ROLE_TEXT: Record<string, string> = {
@@ -15,9 +13,9 @@ const ROLE_TEXT: Record<string, string> = {
 };
 
 /**
- * The Account area: the signed-in agent's name, email and role in this workspace, read-only
- * (read fresh from `GET /api/auth/me`; the agent the app has is shown meanwhile).
- * Properties: `agent` (the app's signed-in agent), `itemId` (unused). Events: none.
+ * The Account area: the signed-in agent's name, email and role in this workspace, read-only.
+ * Properties: `agent` (the signed-in agent, as the settings read it from `/api/auth/me`),
+ * `itemId` (unused). Events: none.
  */
 export class IbSettingsAccount extends LitElement {
   static styles = [
@@ -31,7 +29,6 @@ export class IbSettingsAccount extends LitElement {
       dd { margin: 0; overflow-wrap: anywhere; }
       .role-text { display: block; margin-top: var(--ib-space-1); color: var(--ib-text-muted); font-size: var(--ib-text-md); }
       .chip { font-size: var(--ib-text-sm); line-height: 22px; font-weight: 600; }
-      .error { display: flex; align-items: center; gap: var(--ib-space-3); flex-wrap: wrap; color: var(--ib-danger); margin-top: var(--ib-space-4); }
       @media (max-width: 520px) {
         .card { flex-direction: column; gap: var(--ib-space-4); }
         dl { grid-template-columns: minmax(0, 1fr); gap: 2px; width: 100%; }
@@ -42,8 +39,6 @@ export class IbSettingsAccount extends LitElement {
   static properties = { agent: { attribute: false }, itemId: { attribute: false } };
   declare agent: Agent | null;
   declare itemId: string | null;
-  private fresh: Agent | null = null;
-  private error = '';
 
   constructor() {
     super();
@@ -51,24 +46,8 @@ export class IbSettingsAccount extends LitElement {
     this.itemId = null;
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load() {
-    this.error = '';
-    this.requestUpdate();
-    try {
-      this.fresh = await me();
-    } catch (err) {
-      this.error = `Could not load your account: ${(err as Error).message}`;
-    }
-    this.requestUpdate();
-  }
-
   render() {
-    const a = this.fresh ?? this.agent;
+    const a = this.agent;
     if (!a) return nothing;
     const role = a.role as string;
     return html`<section class="card" aria-labelledby="account-title">
@@ -80,8 +59,7 @@ export class IbSettingsAccount extends LitElement {
         <dt>Role</dt><dd class="account-role"><span class="chip">${role.charAt(0).toUpperCase()}${role.slice(1)}</span>
           ${ROLE_TEXT[role] ? html`<span class="role-text">${ROLE_TEXT[role]}</span>` : nothing}</dd>
       </dl>
-    </section>
-    ${this.error ? html`<div class="error" role="alert">${this.error}<ib-button size="sm" @click=${() => void this.load()}>Try again</ib-button></div>` : nothing}`;
+    </section>`;
   }
 }
 customElements.define('ib-settings-account', IbSettingsAccount);
