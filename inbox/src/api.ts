@@ -3,16 +3,28 @@ import type { Ack, Agent, AgentClientToServer, AgentServerToClient, Attachment, 
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
+/** A refused request: the wire error's `code`, `message` and `details` (field issues, the field of a conflict), and the HTTP status (0 for a socket ack). */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details?: unknown,
+    readonly status = 0,
   ) {
     super(message);
   }
 }
 
-async function rest<T>(method: 'GET' | 'POST', path: string, body?: unknown, file?: Blob): Promise<T> {
+/** The ApiError of a failed response: its JSON error body, or the status alone. */
+export function apiError(status: number, json: unknown): ApiError {
+  const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  return new ApiError(e?.code ?? 'INTERNAL', e?.message ?? `HTTP ${status}`, e?.details, status);
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A JSON request to the server with the session cookie; the parsed answer (undefined for 204), or an ApiError. */
+export async function rest<T>(method: Method, path: string, body?: unknown, file?: Blob): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -20,8 +32,8 @@ async function rest<T>(method: 'GET' | 'POST', path: string, body?: unknown, fil
     body: file ?? (body ? JSON.stringify(body) : null),
   });
   if (res.status === 204) return undefined as T;
-  const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!res.ok) throw new ApiError(json.error?.code ?? 'INTERNAL', json.error?.message ?? `HTTP ${res.status}`);
+  const json: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) throw apiError(res.status, json);
   return json as T;
 }
 
@@ -70,6 +82,6 @@ export async function call<E extends keyof Events>(s: AgentSocket, event: E, pay
   } catch {
     throw new ApiError('TIMEOUT', `${event}: no answer`);
   }
-  if (!ack.ok) throw new ApiError(ack.error.code, ack.error.message);
+  if (!ack.ok) throw new ApiError(ack.error.code, ack.error.message, ack.error.details);
   return ack.data;
 }

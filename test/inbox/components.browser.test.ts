@@ -122,7 +122,7 @@ describe('inbox shared components', () => {
     await page.context().close();
   });
 
-  it('ib-toast: a polite live region reads each notice; success goes by itself, an error stays until dismissed', async () => {
+  it('ib-toast: a polite live region reads each notice; success goes by itself, an error stays longer (or until dismissed)', async () => {
     const page = await open();
     await page.locator('ib-toast').evaluate((t: HTMLElement & { timeout: number }) => (t.timeout = 300));
     const live = page.locator('ib-toast [role=status]');

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,9 +29,21 @@ export async function bundlePage(entry: string): Promise<string> {
  * exist when the page fetches nothing.
  */
 export async function openTestPage(page: Page, origin: string, name: string, js: string): Promise<void> {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${name}</title></head><body><script type="module" src="/__test/${name}.js"></script></body></html>`;
-  await page.route(`${origin}/__test/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await page.route(`${origin}/__test/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: pageHtml(name) }));
   await page.route(`${origin}/__test/${name}.js`, (r) => r.fulfill({ contentType: 'text/javascript', body: js }));
   await page.goto(`${origin}/__test/${name}`);
 }
+
+/**
+ * Makes `context` run the test page `js` (a build of the inbox app with test additions) in
+ * place of the built inbox's script: pages under `${origin}/inbox/` come from the server as
+ * usual (so the app's URLs, deep links and reloads work, and Chromium lets the page reach
+ * the server's sockets: a page answered by the test would be another network), and their
+ * entry script is `js`.
+ */
+export async function serveTestApp(context: BrowserContext, origin: string, js: string): Promise<void> {
+  await context.route(`${origin}/inbox/assets/index-*.js`, (r) => r.fulfill({ contentType: 'text/javascript', body: js }));
+}
+
+const pageHtml = (name: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${name}</title><style>html, body { margin: 0; }</style></head><body><script type="module" src="/__test/${name}.js"></script></body></html>`;

@@ -53,6 +53,8 @@ export const appStyles = css`
   main { flex: 1; display: grid; grid-template-columns: var(--ib-list-width) minmax(0, 1fr) var(--ib-side-width); min-height: 0; min-width: 0; }
   ib-ticket-list, ib-conversation, ib-contact { min-width: 0; min-height: 0; }
 
+  ib-dialog.leave p { margin: 0; }
+
   /* The shortcut help */
   kbd { border: 1px solid var(--ib-border); border-bottom-width: 2px; border-radius: 4px; padding: 0 6px; font-family: var(--ib-font-mono); font-size: var(--ib-text-sm); background: var(--ib-bg-canvas); }
   table { border-collapse: collapse; width: 100%; }

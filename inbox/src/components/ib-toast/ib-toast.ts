@@ -30,9 +30,11 @@ export function toast(from: EventTarget, message: string, kind: ToastKind = 'suc
  * The page's notices (one `ib-toast` per page; `ib-app` has it): it shows every `ib-toast`
  * event that reaches the document, bottom right (full width on a phone), and a polite live
  * region (`role="status"`) reads each new one out once. Success and info notices go after
- * `timeout` ms (kept while the pointer or focus is on them); errors stay until dismissed.
+ * `timeout` ms, errors after `errorTimeout` ms (kept while the pointer or focus is on them;
+ * the screen that failed also says why in place), or when dismissed.
  *
- * Properties: `timeout` (ms, default 5000). Methods: `show(message, kind)`, `dismiss(id)`.
+ * Properties: `timeout` (ms, default 5000), `errorTimeout` (ms, default 10000).
+ * Methods: `show(message, kind)`, `dismiss(id)`.
  * Events: none (it listens for `ib-toast`).
  */
 export class IbToast extends LitElement {
@@ -52,8 +54,9 @@ export class IbToast extends LitElement {
     .live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     @media (max-width: 720px) { :host { right: var(--ib-space-2); left: var(--ib-space-2); bottom: var(--ib-space-2); width: auto; } }
   `;
-  static properties = { timeout: { type: Number } };
+  static properties = { timeout: { type: Number }, errorTimeout: { type: Number } };
   declare timeout: number;
+  declare errorTimeout: number;
   private items: Item[] = [];
   /** What the live region reads: the newest notice (not the one before, when that goes). */
   private spoken: Item | null = null;
@@ -66,6 +69,7 @@ export class IbToast extends LitElement {
   constructor() {
     super();
     this.timeout = 5000;
+    this.errorTimeout = 10_000;
   }
 
   connectedCallback() {
@@ -100,7 +104,7 @@ export class IbToast extends LitElement {
 
   private arm(t: Item) {
     clearTimeout(t.timer);
-    if (t.kind !== 'error') t.timer = setTimeout(() => this.dismiss(t.id), this.timeout);
+    t.timer = setTimeout(() => this.dismiss(t.id), t.kind === 'error' ? this.errorTimeout : this.timeout);
   }
 
   private hold(on: boolean) {
