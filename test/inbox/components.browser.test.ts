@@ -160,13 +160,7 @@ describe('inbox shared components', () => {
     expect(await table.locator('th[aria-sort=descending]').textContent()).toContain('Open tickets');
     expect((await seen(page)).sorts).toEqual(['tickets asc', 'tickets desc']);
     // The rows are one tab stop after the headers.
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Home');
-    await page.keyboard.press('Enter');
+    for (const key of ['Tab', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'Enter', 'Home', 'Enter']) await page.keyboard.press(key);
     expect((await seen(page)).activated).toEqual(['u2', 'u3']);
     await page.keyboard.press('Tab');
     expect(await focused(page)).not.toMatch(/^tr/);

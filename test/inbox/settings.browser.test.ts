@@ -116,6 +116,15 @@ describe('inbox settings shell', () => {
     await page.context().close();
   });
 
+  it('when the settings chunk cannot be loaded (offline, or replaced by a newer build) the page says so and offers a reload', async () => {
+    const { node, fx, browser } = env;
+    const page = await openInbox(browser, node.url, fx.agents[0]!, { setup: (context) => context.route('**/inbox/assets/ib-settings-*.js', (r) => r.abort()) });
+    await page.locator('ib-app .bar').getByRole('link', { name: 'Settings' }).click();
+    await page.locator('ib-app').getByRole('heading', { name: 'The settings could not be loaded' }).waitFor();
+    await page.locator('ib-app').getByRole('button', { name: 'Reload' }).waitFor();
+    await page.context().close();
+  });
+
   it('on a 375 px phone: the list of areas first, then one page with a way back; nothing scrolls sideways', async () => {
     const { node, fx, browser } = env;
     const page = await openInbox(browser, node.url, fx.agents[0]!, { viewport: { width: 375, height: 740 } });

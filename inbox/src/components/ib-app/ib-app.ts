@@ -226,8 +226,8 @@ export class IbApp extends LitElement {
   }
 
   private renderSettings() {
-    settingsChunk ??= import('../../settings/ib-settings.js');
-    settingsChunk.catch(() => {
+    settingsChunk ??= import('../../settings/ib-settings.js').catch(() => {
+      // Offline, or a newer build replaced the chunk: say so (Reload loads the current build).
       settingsChunk = null;
       this.settingsFailed = true;
       this.requestUpdate();
