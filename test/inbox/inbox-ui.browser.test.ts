@@ -83,6 +83,8 @@ describe('inbox UI in Chromium', () => {
     await page.locator('ib-conversation .tag').waitFor({ state: 'detached' });
     await page.selectOption('ib-conversation select[aria-label=Assignee]', fx.team);
     await page.locator('ib-conversation .team', { hasText: 'Team: Support' }).waitFor();
+    // The menu shows the assignee again (none), not the team picked in it.
+    await expect.poll(() => page.inputValue('ib-conversation select[aria-label=Assignee]')).toBe('');
     await page.fill('ib-conversation input.addtag', '!!!');
     await page.press('ib-conversation input.addtag', 'Enter');
     await page.locator('ib-conversation [role=alert]', { hasText: 'tag' }).waitFor();
