@@ -46,10 +46,15 @@ export type Fixture = {
   inbox: string;
   inboxId: string;
   team: string;
+  teamId: string;
   agents: { id: string; wire: string; email: string; password: string; name: string }[];
 };
 
-/** A workspace of its own with a chat inbox, a team and `agentCount` agents. */
+/**
+ * A workspace of its own with a chat inbox and `agentCount` agents: the first an owner, the
+ * others with the built-in agent role; all in the team "Support", which works the inbox (so
+ * every agent sees its tickets).
+ */
 export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
   const workspaceId = await createWorkspace(db, { name: `ws-${randomUUID()}` });
   const inboxId = await createInbox(db, { workspaceId, name: 'Chat', channel: 'chat', settings: { color: '#123456' } });
@@ -61,8 +66,8 @@ export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
     const id = await createAgent(db, { workspaceId, email, name, password, role: i === 0 ? 'owner' : 'agent' });
     agents.push({ id, wire: toWire('user', id), email, password, name });
   }
-  const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: [agents[0]!.id] });
-  return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), agents };
+  const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: agents.map((a) => a.id), inboxIds: [inboxId] });
+  return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), teamId, agents };
 }
 
 export async function login(url: string, email: string, password: string): Promise<string> {
