@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Express } from 'express';
 import { Server } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -64,6 +64,8 @@ export type AppDeps = {
 
 export type App = {
   http: HttpServer;
+  /** The Express app (its router is what the role matrix test walks). */
+  express: Express;
   io: Server;
   lifecycle: Lifecycle;
   /** Starts listening; resolves with the bound port (pass 0 for any free port). */
@@ -179,6 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let closed: Promise<void> | null = null;
   return {
     http,
+    express: app,
     io,
     lifecycle,
     listen(port, host = config.HOST) {

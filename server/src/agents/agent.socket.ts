@@ -47,6 +47,17 @@ export function declaredOn(socket: Socket, env: HandlerEnv): AgentOn {
   return (event, fn) => handle(socket, env, event, AGENT_EVENTS[event] as EventDecl, fn as (input: unknown) => unknown);
 }
 
+/** Socket.IO's own events, which need no declaration. */
+const RESERVED = new Set(['disconnect', 'disconnecting', 'error']);
+
+/** Events a server-side agent socket listens to that AGENT_EVENTS does not declare (the matrix test asserts none). */
+export function undeclaredEvents(socket: Socket): string[] {
+  return socket
+    .eventNames()
+    .map(String)
+    .filter((e) => !RESERVED.has(e) && !(e in AGENT_EVENTS));
+}
+
 /**
  * The `/agent` namespace: authenticated members. Each socket joins the rooms its access gives
  * it (`accessRooms`): it receives the live events of the tickets it may see and no others,
