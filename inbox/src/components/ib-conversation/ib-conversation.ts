@@ -96,7 +96,7 @@ export class IbConversation extends LitElement {
       </div>`;
     return html`<div class="not-found" role="alert">
       <h2>Ticket not found</h2>
-      <p>There is no ticket at this address in your workspace. It may have been deleted, or the link may be wrong.</p>
+      <p>There is no ticket at this address that you can see. It may have been deleted or moved out of your sight, or the link may be wrong.</p>
       <button class="btn primary" @click=${this.back}>Back to the list</button>
     </div>`;
   }
