@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import express from 'express';
 import type { Socket as ServerSocket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,15 @@ describe('the role matrix', () => {
         .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`)),
     );
     expect(declared.filter((d) => !mounted.has(d))).toEqual([]);
+  });
+
+  it('docs/access.md lists every route and event with the permission it declares', () => {
+    const doc = readFileSync(new URL('../../docs/access.md', import.meta.url), 'utf8');
+    const missing = [
+      ...Object.values(ROUTES).map((r: RouteDecl) => `| \`${r.method} ${r.path}\` | \`${r.permission}\``),
+      ...Object.entries(AGENT_EVENTS).map(([e, d]) => `| \`${e}\` | \`${d.permission}\` |`),
+    ].filter((line) => !doc.includes(line));
+    expect(missing).toEqual([]);
   });
 
   it('an agent socket has a handler for every declared event and none other', async () => {
