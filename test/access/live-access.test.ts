@@ -3,15 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeId, type Permission } from '@support/protocol';
 import type { Socket } from 'socket.io-client';
-import { call, closeSockets, cmid, connect, disconnected, login, next, ok, seedWorkspace, startNode, until, visitor, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, cmid, connect, ctxOf, disconnected, login, next, ok, seedWorkspace, startNode, until, visitor, type Fixture, type Node } from '../support/harness.js';
 import { createAgent, createInbox, createTeam } from '../../server/src/workspaces/workspaces.service.js';
 import { createRole, updateRole } from '../../server/src/agents/roles.service.js';
 import { deactivateMember, reactivateMember, updateMember } from '../../server/src/agents/members.service.js';
 import { updateTeam } from '../../server/src/agents/teams.service.js';
 import { toWire } from '../../server/src/db/ids.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
 
-const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 
 /**
  * A change of role, custom role permissions, teams, team inboxes or membership status, made

@@ -3,14 +3,12 @@ import express from 'express';
 import type { Socket as ServerSocket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_EVENTS, allows, BUILTIN_ROLES, permissionsOfRole, ROUTES, type Permission, type RouteDecl } from '@support/protocol';
-import { call, closeSockets, connect, login, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, connect, ctxOf, login, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
 import { createAgent } from '../../server/src/workspaces/workspaces.service.js';
 import { createRole } from '../../server/src/agents/roles.service.js';
 import { undeclaredEvents } from '../../server/src/agents/agent.socket.js';
 import { mountRoutes, undeclaredRoutes, type RouteHandlers } from '../../server/src/http/routes.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
 
-const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 const expressOf = (n: Node) => n.app.express;
 
 /** A path with its parameters filled with a value no route accepts as an id. */

@@ -3,13 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeId } from '@support/protocol';
 import type { Socket } from 'socket.io-client';
-import { call, closeSockets, cmid, connect, login, next, ok, record, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, cmid, connect, ctxOf, login, next, ok, record, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
 import { createAgent, createInbox, createTeam } from '../../server/src/workspaces/workspaces.service.js';
 import { createRole } from '../../server/src/agents/roles.service.js';
 import { toWire } from '../../server/src/db/ids.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
 
-const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 const notFound = { ok: false, error: { code: 'NOT_FOUND' } };
 
 /**

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { decodeId } from '@support/protocol';
-import { cmid, ok, visitor } from '../support/harness.js';
+import { cmid, ctxOf, ok, visitor } from '../support/harness.js';
 import { openInbox, row, thread, useBrowserEnv } from '../support/inbox.js';
 import { createAgent } from '../../server/src/workspaces/workspaces.service.js';
 import { createRole } from '../../server/src/agents/roles.service.js';
 import { updateMember } from '../../server/src/agents/members.service.js';
 import { assignTicket } from '../../server/src/tickets/tickets.service.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
 
 /** The open inbox follows access changes live: a ticket leaving the agent's sight goes, a lost team empties the list. */
 describe('inbox: access changes in Chromium', () => {
   const env = useBrowserEnv('postgres', { agents: 2 });
-  const ctx = (): ServiceContext => ({ ...env.node.deps, writes: undefined as never });
+  const ctx = () => ctxOf(env.node);
   const owner = () => ({ type: 'agent' as const, id: env.fx.agents[0]!.id });
 
   it('a ticket reassigned away from an agent who sees only their own leaves their list and their screen', async () => {

@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, closeSockets, disconnected, connect, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, connect, ctxOf, disconnected, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
 import { hashToken } from '../../server/src/lib/tokens.js';
 import { revokeAgentSessions } from '../../server/src/agents/agents.service.js';
 import { deactivateMember, reactivateMember } from '../../server/src/agents/members.service.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
 
-const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 
 /** Tries to reconnect a socket the server closed; resolves with the connect error's code (or 'connected'). */
 const reconnect = (s: Socket) =>

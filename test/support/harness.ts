@@ -10,6 +10,7 @@ import { connectDeps } from '../../server/src/deps.js';
 import { toWire } from '../../server/src/db/ids.js';
 import { createAgent, createInbox, createTeam, createWorkspace } from '../../server/src/workspaces/workspaces.service.js';
 import type { Db } from '../../server/src/db/client.js';
+import type { ServiceContext } from '../../server/src/lib/context.js';
 
 export type Mode = 'postgres' | 'embedded';
 export type Node = { app: App; deps: AppDeps; url: string; port: number };
@@ -69,6 +70,9 @@ export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
   const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: agents.map((a) => a.id), inboxIds: [inboxId] });
   return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), teamId, agents };
 }
+
+/** A node's dependencies as a ServiceContext, to call services directly (no message batcher). */
+export const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 
 export async function login(url: string, email: string, password: string): Promise<string> {
   const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

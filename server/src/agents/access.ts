@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { allows, PERMISSIONS, ticketScope, type Access, type Permission } from '@support/protocol';
+import { allows, ticketScope, type Access, type Permission } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { toWire } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
@@ -69,6 +69,3 @@ export function accessRooms(me: LiveAgent): string[] {
   }
   return out;
 }
-
-/** Whether a (custom) permission list is made only of catalogue keys. */
-export const knownPermissions = (perms: string[]): perms is Permission[] => perms.every((p) => (PERMISSIONS as readonly string[]).includes(p));
