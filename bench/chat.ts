@@ -41,7 +41,7 @@ import { Redis } from 'ioredis';
 import { connectPostgres } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { toWire } from '../server/src/db/ids.js';
-import { createAgent, createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
+import { createAgent, createInbox, createTeam, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { Child, type ChildStats } from './lib/child.js';
 import { Rig, type LoadResult } from './lib/load.js';
 import { logGcTo } from './lib/gc-log.js';
@@ -469,7 +469,9 @@ async function main() {
       const workspaceId = await createWorkspace(db, { name: 'Bench' });
       const inbox = await createInbox(db, { workspaceId, name: 'Bench chat', channel: 'chat' });
       const emails = Array.from({ length: opts.agents }, (_, k) => `agent${k}@bench.test`);
-      await mapLimit(emails, 4, (email, k) => createAgent(db, { workspaceId, email, name: `Agent ${k}`, password: AGENT_PASSWORD }));
+      const agentIds = await mapLimit(emails, 4, (email, k) => createAgent(db, { workspaceId, email, name: `Agent ${k}`, password: AGENT_PASSWORD }));
+      // Agents see the tickets of the inboxes their teams work (docs/access.md).
+      await createTeam(db, { workspaceId, name: 'Bench team', memberIds: agentIds, inboxIds: [inbox] });
       seed = { inboxId: toWire('inbox', inbox), emails };
     } finally {
       await db.close();

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/src/app.js';
 import { testConfig } from '../server/src/config.js';
 import { connectDeps } from '../server/src/deps.js';
+import { permissionsOfRole } from '@support/protocol';
 import { fromWire, toWire } from '../server/src/db/ids.js';
 import { createAgent, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { createEmailInbox } from '../server/src/email/inboxes.js';
@@ -74,7 +75,7 @@ try {
   process.stdout.write(`inbound: ${MAILS} mails, ${CONCURRENCY} in flight: ${fmt(MAILS / inSec)} mails/s; latency p50 ${fmt(pct(asc, 50))} ms, p95 ${fmt(pct(asc, 95))} ms, p99 ${fmt(pct(asc, 99))} ms\n`);
 
   const ctx = { ...deps, writes: new AppendBatcher(deps.db, config.DB_POOL_MAX) };
-  const agent = { userId: agentId, workspaceId: ws, name: 'Agent', email: 'a@b', role: 'agent' as const, sessionId: '', expiresAt: '' };
+  const agent = { userId: agentId, workspaceId: ws, name: 'Agent', email: 'a@b', role: 'agent' as const, roleId: null, permissions: permissionsOfRole('agent'), sessionId: '', expiresAt: '' };
   const q0 = performance.now();
   for (let i = 0; i < tickets.length; i += CONCURRENCY)
     await Promise.all(tickets.slice(i, i + CONCURRENCY).map((t, k) => sendAgentMessage(ctx, { workspaceId: ws, ticketId: t, agent, body: `Reply ${i + k}`, clientMessageId: `b-${i + k}`, visibility: 'public' })));

@@ -2,16 +2,19 @@
  * The inbox list query on a busy workspace: `npx tsx bench/inbox-list.ts`. Seeds 10,000
  * tickets (a third assigned to one agent) in a workspace next to another one of the same
  * size, then times `tickets:list` pages (views, status, text search, a deep cursor) through
- * the service and prints EXPLAIN ANALYZE of the common ones. Needs Postgres on 127.0.0.1.
+ * the service, for an owner (every ticket) and an agent who sees their team's inbox, and prints
+ * EXPLAIN ANALYZE of the common ones. Needs Postgres on 127.0.0.1.
  */
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { connectPostgres } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { toWire } from '../server/src/db/ids.js';
-import { createAgent, createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
+import { permissionsOfRole } from '@support/protocol';
+import { createAgent, createInbox, createTeam, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { listTickets } from '../server/src/tickets/tickets.read.js';
 import { ticketListQuery } from '../server/src/tickets/tickets.queries.js';
+import { visibleTicketSql } from '../server/src/tickets/visibility.js';
 import type { ServiceContext } from '../server/src/lib/context.js';
 import { seedTickets } from '../test/support/seed-tickets.js';
 
@@ -27,7 +30,8 @@ try {
     const workspaceId = await createWorkspace(db, { name: 'w' });
     const inboxId = await createInbox(db, { workspaceId, name: 'Chat', channel: 'chat' });
     const agent = await createAgent(db, { workspaceId, email: `a-${workspaceId}@example.test`, name: 'A', password: 'pw-bench-1234' });
-    const fx = { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: '', agents: [{ id: agent, wire: toWire('user', agent), email: '', password: '', name: 'A' }] };
+    await createTeam(db, { workspaceId, name: 'Support', memberIds: [agent], inboxIds: [inboxId] });
+    const fx = { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: '', teamId: '', agents: [{ id: agent, wire: toWire('user', agent), email: '', password: '', name: 'A' }] };
     await seedTickets(db, fx, N);
     await db.rows(sql`update tickets set assignee_id = ${agent}::uuid where workspace_id = ${workspaceId}::uuid and number % 3 = 0`);
     return { workspaceId, agent };
@@ -36,7 +40,8 @@ try {
   await seed();
   await db.rows(sql`vacuum analyze`);
   const ctx = { db } as unknown as ServiceContext;
-  const base = { workspaceId, userId: agent, limit: 50 };
+  const base = { viewer: { workspaceId, userId: agent, permissions: permissionsOfRole('owner') }, limit: 50 };
+  const teamViewer = { workspaceId, userId: agent, permissions: permissionsOfRole('agent') };
   const page1 = await listTickets(ctx, { ...base, view: 'all', status: 'open' });
   let cursor = page1.nextCursor!;
   for (let i = 0; i < 20; i++) cursor = (await listTickets(ctx, { ...base, view: 'all', status: 'open', cursor })).nextCursor!;
@@ -57,6 +62,8 @@ try {
     ['All open, page 22 (cursor)', { ...base, view: 'all', status: 'open', cursor }],
     ...searches.map(([label, q]): [string, Parameters<typeof listTickets>[1]] => [`Search ${label}`, { ...base, view: 'all', q }]),
     ['Search "#4242" (number)', { ...base, view: 'all', q: '#4242' }],
+    ['Team sight: all open', { ...base, viewer: teamViewer, view: 'all', status: 'open' }],
+    ['Team sight: search "customer 77"', { ...base, viewer: teamViewer, view: 'all', q: 'customer 77' }],
   ];
   console.log(`tickets:list over ${N} tickets (plus ${N} in another workspace), ${RUNS} runs each, service level:`);
   for (const [label, o] of cases) {
@@ -75,10 +82,11 @@ try {
     console.log(`\nEXPLAIN ANALYZE: ${label}`);
     for (const r of plan) console.log('  ' + Object.values(r)[0]);
   };
-  const f = { workspaceId, userId: agent, view: 'all' as const, statuses: ['open'], inboxId: null, cursor: null, limit: 51 };
+  const f = { workspaceId, visible: sql`true`, userId: agent, view: 'all' as const, statuses: ['open'], inboxId: null, cursor: null, limit: 51 };
   await explain('All open, first page', f);
   await explain('Mine, open, page 2 (cursor)', { ...f, view: 'mine', cursor: { updatedAt: new Date(Date.now() - 3_600_000 - 60_000 * 200), id: 'ffffffff-ffff-7fff-bfff-ffffffffffff' } });
   for (const [label, q] of searches) await explain(`Search ${label}`, { ...f, statuses: null, q });
+  await explain('Team sight: all open', { ...f, visible: visibleTicketSql(teamViewer) });
   await db.close();
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, Agent, AgentClientToServer, AgentServerToClient, Attachment, EmailOriginal } from '@support/protocol';
+import type { Ack, AgentClientToServer, AgentServerToClient, Attachment, EmailOriginal, LoginResult, SessionInfo } from '@support/protocol';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 
@@ -37,19 +37,19 @@ export async function rest<T>(method: Method, path: string, body?: unknown, file
   return json as T;
 }
 
-/** The logged-in agent from the session cookie, or null. */
-export async function me(): Promise<Agent | null> {
+/** The session of the cookie (the agent, their permissions and workspaces), or null. */
+export async function me(): Promise<SessionInfo | null> {
   try {
-    return (await rest<{ agent: Agent | null }>('GET', '/api/auth/me')).agent;
+    return await rest<SessionInfo>('GET', '/api/auth/me');
   } catch (err) {
     if (err instanceof ApiError && (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED')) return null;
     throw err;
   }
 }
 
-/** Logs in; the server sets the same-origin session cookie the socket then uses. */
-export async function login(email: string, password: string): Promise<Agent> {
-  return (await rest<{ agent: Agent }>('POST', '/api/auth/login', { email, password })).agent;
+/** Logs in (to the workspace used last); the server sets the same-origin session cookie the socket then uses. */
+export function login(email: string, password: string): Promise<LoginResult> {
+  return rest<LoginResult>('POST', '/api/auth/login', { email, password });
 }
 
 export function logout(): Promise<void> {

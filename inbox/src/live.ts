@@ -10,7 +10,8 @@ import type { InboxStore } from './store.js';
  * resyncs), new tickets and messages (list rows, unread counts, the open thread,
  * notifications; a message that skips seqs has the skipped ones fetched, one already counted
  * is not counted again), outbound email delivery states, ticket and contact changes, typing,
- * viewing, read markers, presence and `sync` hints.
+ * viewing, read markers, presence, `sync` hints, and access: a ticket that left the agent's
+ * sight is dropped, a change of role or teams reloads what is on screen.
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -122,6 +123,8 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('message:delivery', (e) => {
     if (store.open?.id === e.ticketId) store.open.setDelivery(e.messageId, e.delivery);
   });
+  s.on('ticket:removed', (e) => store.dropTicket(e.ticketId));
+  s.on('access:changed', (e) => void store.accessChanged(e));
   s.on('sync', (e) => {
     setTimeout(() => void store.resync(false), Math.random() * e.withinMs);
   });

@@ -1,4 +1,4 @@
-import type { Agent, Availability, InboxSummary, Team, Ticket, TicketListItem } from '@support/protocol';
+import type { AccessChangedEvent, Agent, Availability, InboxSummary, Permission, Team, Ticket, TicketListItem } from '@support/protocol';
 import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
 import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
@@ -16,6 +16,8 @@ const MORE = 100;
  */
 export class InboxStore extends EventTarget {
   agent: Agent | null = null;
+  /** What the agent's role allows in this workspace (updated live by `access:changed`). */
+  permissions: Permission[] = [];
   /** 'login' until authenticated; 'ready' afterwards (even while reconnecting). */
   phase: 'boot' | 'login' | 'ready' = 'boot';
   connected = false;
@@ -46,8 +48,8 @@ export class InboxStore extends EventTarget {
   async boot(): Promise<void> {
     this.list.filter = readUrl(location.pathname, location.search).filter;
     try {
-      const a = await me();
-      if (a) return this.start(a);
+      const session = await me();
+      if (session) return this.start(session.agent, session.permissions);
     } catch {
       /* the login screen says what fails next */
     }
@@ -57,7 +59,8 @@ export class InboxStore extends EventTarget {
 
   async login(email: string, password: string): Promise<void> {
     try {
-      this.start(await login(email, password));
+      const session = await login(email, password);
+      this.start(session.agent, session.permissions);
     } catch (err) {
       this.loginError = (err as Error).message;
       this.changed();
@@ -83,8 +86,9 @@ export class InboxStore extends EventTarget {
     this.changed();
   }
 
-  private start(agent: Agent): void {
+  private start(agent: Agent, permissions: Permission[]): void {
     this.agent = agent;
+    this.permissions = permissions;
     this.loginError = '';
     this.list.me = agent.id;
     this.phase = 'ready';
@@ -255,6 +259,34 @@ export class InboxStore extends EventTarget {
     const { filter } = readUrl(location.pathname, location.search);
     if (!sameFilter(filter, this.list.filter)) void this.setFilter(filter, 'none');
     this.openFromUrl();
+  }
+
+  /** A ticket left this agent's sight (`ticket:removed`): its row goes, and an open one shows as not found. */
+  dropTicket(ticketId: string): void {
+    this.list.remove(ticketId);
+    if (this.open?.id === ticketId) {
+      this.openSeq++;
+      this.open = null;
+      this.missing = ticketId;
+      this.openError = '';
+    }
+    this.changed();
+  }
+
+  /**
+   * The agent's role, permissions, teams or team inboxes changed (`access:changed`): what is
+   * on screen is fetched again, and an open ticket no longer in sight is dropped.
+   */
+  async accessChanged(e: AccessChangedEvent): Promise<void> {
+    this.permissions = e.permissions;
+    if (this.agent) this.agent = { ...this.agent, role: e.role, roleId: e.roleId };
+    this.list.reset([]);
+    await this.resync(false);
+    const open = this.open;
+    if (open && this.socket)
+      await call(this.socket, 'ticket:get', { ticketId: open.id, limit: 1 }).catch((err: unknown) => {
+        if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) this.dropTicket(open.id);
+      });
   }
 
   /** Marks the open ticket read up to its newest message, here and for the other agents. */

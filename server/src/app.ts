@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Express } from 'express';
 import { Server } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -20,19 +20,21 @@ import { AppendBatcher } from './messages/append-batcher.js';
 import { attachRealtimeListener } from './realtime/realtime.listener.js';
 import { startMaintenance, sweepPresence } from './realtime/maintenance.js';
 import { registerWidgetNamespace } from './widget/widget.socket.js';
-import { widgetRouter } from './widget/widget.routes.js';
+import { widgetChunks, widgetRoutes } from './widget/widget.routes.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
 import { watchRevocations } from './agents/agent.revocation.js';
-import { agentsRouter } from './agents/agents.routes.js';
-import { inboxRouter } from './agents/inbox.routes.js';
-import { emailRouter } from './email/email.routes.js';
-import { emailWebhookRouter } from './email/webhook.routes.js';
+import { authRoutes } from './agents/agents.routes.js';
+import { settingsRoutes } from './agents/settings.routes.js';
+import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
+import { emailRoutes } from './email/email.routes.js';
+import { emailWebhookRoutes } from './email/webhook.routes.js';
+import { mountRoutes, type RouteHandlers } from './http/routes.js';
 import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
 import { smtpMailer } from './email/mailer.js';
 import { createMailParser, type MailParser } from './email/mail-parser.js';
-import { attachmentsRouter } from './attachments/attachments.routes.js';
-import { demoRouter } from './demo/demo.routes.js';
+import { attachmentsCors, attachmentsRoutes } from './attachments/attachments.routes.js';
+import { demoRoutes } from './demo/demo.routes.js';
 import { loggedPublishes } from './realtime/redis-adapter.js';
 import { counterFactory } from './lib/window-limiter.js';
 
@@ -62,6 +64,8 @@ export type AppDeps = {
 
 export type App = {
   http: HttpServer;
+  /** The Express app (its router is what the role matrix test walks). */
+  express: Express;
   io: Server;
   lifecycle: Lifecycle;
   /** Starts listening; resolves with the bound port (pass 0 for any free port). */
@@ -118,24 +122,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const detachEmail = attachEmailListener(bus, agent);
   const stopEmail = startEmailWorker(ctx, config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null, config.EMAIL_WORKER_INTERVAL_MS);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    const timeout = <T>(p: Promise<T>) => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout after 2 s')), 2000)));
-      return Promise.race([p, late]).finally(() => clearTimeout(timer));
-    };
-    await timeout(db.ping()).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
-    if (deps.redis)
-      await timeout(deps.redis.pub.ping()).then(() => (checks.redis = 'ok'), (e: Error) => (checks.redis = e.message));
-    const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ ok, stopping: lifecycle.stopping, checks });
-  });
-  // The widget's loader, chunks and config: public, readable from any site.
-  app.use(widgetRouter(ctx));
+  const health: Pick<RouteHandlers, 'health' | 'ready'> = {
+    health: () => ({ ok: true }),
+    ready: async ({ res }) => {
+      const checks: Record<string, string> = {};
+      const timeout = <T>(p: Promise<T>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout after 2 s')), 2000)));
+        return Promise.race([p, late]).finally(() => clearTimeout(timer));
+      };
+      await timeout(db.ping()).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
+      if (deps.redis)
+        await timeout(deps.redis.pub.ping()).then(() => (checks.redis = 'ok'), (e: Error) => (checks.redis = e.message));
+      const ok = !lifecycle.stopping && Object.values(checks).every((v) => v === 'ok');
+      res.status(ok ? 200 : 503);
+      return { ok, stopping: lifecycle.stopping, checks };
+    },
+  };
   // The inbox may be served from another origin (AGENT_ORIGINS): let it call the API with credentials.
   app.use('/api', (req, res, next) => {
     const origin = req.headers.origin;
@@ -144,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
         res.status(204).end();
         return;
@@ -152,21 +155,33 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
     next();
   });
+  // The widget's chunks and config, and attachments: readable from any site (no credentials).
+  app.use(widgetChunks());
+  app.use('/api/attachments', attachmentsCors);
   app.use('/api', sameOriginGuard(allowedOrigins));
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
-  app.use('/api', agentsRouter(ctx, counters));
-  app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
-  const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
-  app.use(emailWebhookRouter(ctx, mailParser));
-  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
-  app.use('/inbox', inboxRouter(INBOX_DIST));
-  app.use(demoRouter(PUBLIC_DIR, () => deps.demoInbox));
+  app.use('/inbox', inboxFiles(INBOX_DIST));
   app.use(express.static(PUBLIC_DIR, { index: false }));
+  const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
+  // Every route comes from the protocol's table, behind its declared permission (http/routes.ts).
+  mountRoutes(app, ctx, {
+    ...health,
+    ...widgetRoutes(ctx),
+    ...authRoutes(ctx, counters),
+    ...settingsRoutes(ctx),
+    ...emailRoutes(ctx),
+    ...attachmentsRoutes(ctx),
+    ...emailWebhookRoutes(ctx, mailParser),
+    ...inboxRoutes(INBOX_DIST),
+    ...demoRoutes(PUBLIC_DIR, () => deps.demoInbox),
+  });
+  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
   app.use(errorHandler(logger));
 
   let closed: Promise<void> | null = null;
   return {
     http,
+    express: app,
     io,
     lifecycle,
     listen(port, host = config.HOST) {

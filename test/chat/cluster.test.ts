@@ -113,7 +113,7 @@ describe('presence after a crash', () => {
     b.app.lifecycle.stopping = true;
     b.app.io.engine.close();
     await until(() => !onB.connected, 5000, 'connection gone');
-    const [row] = await a.deps.db.rows<{ availability: string }>(sql`select availability from users where id = ${fx.agents[1]!.id}::uuid`);
+    const [row] = await a.deps.db.rows<{ availability: string }>(sql`select availability from memberships where user_id = ${fx.agents[1]!.id}::uuid`);
     expect(row!.availability).toBe('online');
     expect(await a.app.sweepPresence(fx.workspaceId)).toBe(1);
     await until(() => presence.find((p) => p.userId === fx.agents[1]!.wire && p.status === 'offline'), 5000, 'offline event');

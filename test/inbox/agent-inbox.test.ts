@@ -134,7 +134,7 @@ describe.each<Mode>(['postgres', 'embedded'])('inbox additions on /agent (%s)', 
 
   it('teams:list and inboxes:list list this workspace only, without secrets', async () => {
     const agent = await connect(node.url, '/agent', { token: tokens[0] });
-    expect(await ok(agent, 'teams:list', {})).toEqual([{ id: fx.team, name: 'Support', memberIds: [fx.agents[0]!.wire] }]);
+    expect(await ok(agent, 'teams:list', {})).toEqual([{ id: fx.team, name: 'Support', memberIds: fx.agents.map((a) => a.wire).sort() }]);
     const inboxes = await ok(agent, 'inboxes:list');
     expect(inboxes).toEqual([{ id: fx.inbox, name: 'Chat', channel: 'chat' }]);
     expect(await call(agent, 'teams:list', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });

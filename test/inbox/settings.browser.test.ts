@@ -98,13 +98,13 @@ describe('inbox settings shell', () => {
 
   it('the permissions GET /api/auth/me lists decide the areas shown, not the role', async () => {
     const { node, fx, browser } = env;
-    // The field the access work adds to the agent, added here by the test's routing.
+    // The session's permissions, rewritten here by the test's routing: the areas follow them.
     const page = await openInbox(browser, node.url, fx.agents[1]!, {
       setup: (context) =>
         context.route(`${node.url}/api/auth/me`, async (r) => {
           const res = await r.fetch();
-          const body = (await res.json()) as { agent: Record<string, unknown> | null };
-          if (body.agent) body.agent.permissions = ['tickets.read.team', 'audit.read', 'settings.people'];
+          const body = (await res.json()) as { permissions?: string[] };
+          body.permissions = ['tickets.read.team', 'audit.read', 'settings.people'];
           await r.fulfill({ response: res, json: body });
         }),
     });

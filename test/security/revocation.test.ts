@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, closeSockets, disconnected, connect, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
+import { call, closeSockets, connect, ctxOf, disconnected, login, ok, seedWorkspace, startNode, until, type Fixture, type Node } from '../support/harness.js';
 import { hashToken } from '../../server/src/lib/tokens.js';
-import { deactivateAgent, reactivateAgent, revokeAgentSessions } from '../../server/src/agents/agents.service.js';
-import type { ServiceContext } from '../../server/src/lib/context.js';
+import { revokeAgentSessions } from '../../server/src/agents/agents.service.js';
+import { deactivateMember, reactivateMember } from '../../server/src/agents/members.service.js';
 
-const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 
 /** Tries to reconnect a socket the server closed; resolves with the connect error's code (or 'connected'). */
 const reconnect = (s: Socket) =>
@@ -65,15 +64,17 @@ describe('agent revocation across nodes', () => {
     await a.deps.db.rows(sql`update users set status = 'active' where id = ${fx.agents[1]!.id}::uuid`);
   });
 
-  it('deactivateAgent on node A closes the sockets on node B at once and ends every session; reactivated, a new login works', async () => {
+  const owner = () => ({ type: 'agent' as const, id: fx.agents[0]!.id });
+
+  it('deactivateMember on node A closes the sockets on node B at once and ends every session; reactivated, a new login works', async () => {
     const { s, token } = await liveOnB(2);
     const gone = disconnected(s);
-    expect(await deactivateAgent(ctxOf(a), { workspaceId: fx.workspaceId, userId: fx.agents[2]!.id })).toBe(true);
+    expect(await deactivateMember(ctxOf(a), { workspaceId: fx.workspaceId, userId: fx.agents[2]!.id, actor: owner() })).toBe(true);
     expect(await gone).toBe('io server disconnect');
     expect(await reconnect(s)).toBe('UNAUTHENTICATED');
     const r = await fetch(`${a.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: fx.agents[2]!.email, password: fx.agents[2]!.password }) });
     expect((await r.json()).error.code).toBe('INVALID_CREDENTIALS');
-    expect(await reactivateAgent(ctxOf(a), { workspaceId: fx.workspaceId, userId: fx.agents[2]!.id })).toBe(true);
+    expect(await reactivateMember(ctxOf(a), { workspaceId: fx.workspaceId, userId: fx.agents[2]!.id, actor: owner() })).toBe(true);
     // The old token died with its session; a new login works.
     expect((await fetch(`${b.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await liveOnB(2);
@@ -97,7 +98,7 @@ describe('agent revocation across nodes', () => {
 
   it('a role changed by SQL reaches the live socket without closing it', async () => {
     const { s } = await liveOnB(1);
-    await a.deps.db.rows(sql`update users set role = 'admin' where id = ${fx.agents[1]!.id}::uuid`);
+    await a.deps.db.rows(sql`update memberships set role = 'admin' where user_id = ${fx.agents[1]!.id}::uuid`);
     const roleOnB = () =>
       [...b.app.io.of('/agent').sockets.values()]
         .map((x) => (x.data as { agent: { userId: string; role: string } }).agent)

@@ -10,6 +10,7 @@ import { connectDeps } from '../../server/src/deps.js';
 import { toWire } from '../../server/src/db/ids.js';
 import { createAgent, createInbox, createTeam, createWorkspace } from '../../server/src/workspaces/workspaces.service.js';
 import type { Db } from '../../server/src/db/client.js';
+import type { ServiceContext } from '../../server/src/lib/context.js';
 
 export type Mode = 'postgres' | 'embedded';
 export type Node = { app: App; deps: AppDeps; url: string; port: number };
@@ -46,10 +47,15 @@ export type Fixture = {
   inbox: string;
   inboxId: string;
   team: string;
+  teamId: string;
   agents: { id: string; wire: string; email: string; password: string; name: string }[];
 };
 
-/** A workspace of its own with a chat inbox, a team and `agentCount` agents. */
+/**
+ * A workspace of its own with a chat inbox and `agentCount` agents: the first an owner, the
+ * others with the built-in agent role; all in the team "Support", which works the inbox (so
+ * every agent sees its tickets).
+ */
 export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
   const workspaceId = await createWorkspace(db, { name: `ws-${randomUUID()}` });
   const inboxId = await createInbox(db, { workspaceId, name: 'Chat', channel: 'chat', settings: { color: '#123456' } });
@@ -61,9 +67,12 @@ export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
     const id = await createAgent(db, { workspaceId, email, name, password, role: i === 0 ? 'owner' : 'agent' });
     agents.push({ id, wire: toWire('user', id), email, password, name });
   }
-  const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: [agents[0]!.id] });
-  return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), agents };
+  const teamId = await createTeam(db, { workspaceId, name: 'Support', memberIds: agents.map((a) => a.id), inboxIds: [inboxId] });
+  return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), teamId, agents };
 }
+
+/** A node's dependencies as a ServiceContext, to call services directly (no message batcher). */
+export const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 
 export async function login(url: string, email: string, password: string): Promise<string> {
   const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

@@ -109,6 +109,13 @@ export class TicketList {
     return true;
   }
 
+  /** Forgets a ticket (it left this agent's sight). */
+  remove(id: string): void {
+    this.byId.delete(id);
+    const at = this.ids.indexOf(id);
+    if (at >= 0) this.ids.splice(at, 1);
+  }
+
   rows(): TicketListItem[] {
     return this.ids.map((id) => this.byId.get(id)!);
   }

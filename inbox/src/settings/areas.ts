@@ -44,15 +44,11 @@ export const AREAS: AreaDef[] = [
 ];
 
 /**
- * Whether `agent` may use what `permission` guards. Reads `agent.permissions` (the catalogue
- * keys `GET /api/auth/me` lists); an agent object without that field (a server before
- * permissions existed) counts owners and admins as having them all.
+ * Whether a member with `permissions` (the catalogue keys the session lists: `GET /api/auth/me`,
+ * the login answer, `access:changed`) may use what `permission` guards.
  */
-export function can(agent: Agent, permission: AreaPermission): boolean {
-  if (permission === 'member') return true;
-  const granted = (agent as Agent & { permissions?: unknown }).permissions;
-  if (Array.isArray(granted)) return granted.includes(permission);
-  return agent.role === 'owner' || agent.role === 'admin';
+export function can(permissions: readonly string[], permission: AreaPermission): boolean {
+  return permission === 'member' || permissions.includes(permission);
 }
 
 export const areaOf = (key: string | null): AreaDef | undefined => AREAS.find((a) => a.key === key);

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
-import type { Agent } from '@support/protocol';
+import type { Agent, SessionInfo } from '@support/protocol';
 import { me } from '../api.js';
 import { navigate, settingsUrl, type SettingsRoute } from '../lib/route.js';
 import { backIcon } from '../lib/icons.js';
@@ -18,21 +18,24 @@ const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
  * area's page comes alone with a way back to it; on a wider screen `/inbox/settings` opens
  * the first area. An unknown area says "not found"; an area the agent may not use says so.
  * After a move between areas focus goes to the page's heading. What the agent may use is read
- * again from `GET /api/auth/me` when the settings open (roles change); until then from `agent`.
+ * again from `GET /api/auth/me` when the settings open (roles change); until then from
+ * `permissions`.
  *
  * Properties: `route` (SettingsRoute, from the URL), `agent` (the app's signed-in agent),
- * `inboxUrl` (where "Back to the inbox" goes). Area pages get the fresh agent.
+ * `permissions` (the session's, as the app holds them), `inboxUrl` (where "Back to the inbox"
+ * goes). Area pages get the fresh agent.
  * Events: `ib-navigate` (through `navigate`) to open the first area.
  */
 export class IbSettings extends LitElement {
   static styles = [controls, settingsStyles];
-  static properties = { route: { attribute: false }, agent: { attribute: false }, inboxUrl: {} };
+  static properties = { route: { attribute: false }, agent: { attribute: false }, permissions: { attribute: false }, inboxUrl: {} };
   declare route: SettingsRoute;
   declare agent: Agent;
+  declare permissions: readonly string[];
   declare inboxUrl: string;
   private phone = phoneQuery.matches;
-  /** The agent as `/api/auth/me` answers now (null until it has). */
-  private fresh: Agent | null = null;
+  /** The session as `/api/auth/me` answers now (null until it has). */
+  private fresh: SessionInfo | null = null;
   /** Area modules loaded (or failed), by key. */
   private readonly loaded = new Map<string, 'loading' | 'ready' | 'failed'>();
   private readonly onMedia = () => {
@@ -43,6 +46,7 @@ export class IbSettings extends LitElement {
   constructor() {
     super();
     this.route = { area: null, id: null };
+    this.permissions = [];
     this.inboxUrl = '/inbox/';
   }
 
@@ -59,7 +63,7 @@ export class IbSettings extends LitElement {
   }
 
   private get me(): Agent {
-    return this.fresh ?? this.agent;
+    return this.fresh?.agent ?? this.agent;
   }
 
   disconnectedCallback() {
@@ -68,7 +72,7 @@ export class IbSettings extends LitElement {
   }
 
   private visibleAreas(): AreaDef[] {
-    return this.me ? AREAS.filter((a) => can(this.me, a.permission)) : [];
+    return this.me ? AREAS.filter((a) => can(this.fresh?.permissions ?? this.permissions, a.permission)) : [];
   }
 
   protected updated(changed: PropertyValues<this>) {

@@ -7,6 +7,7 @@ import {
   availabilitySchema,
   contactSchema,
   conversationSchema,
+  emptyPayloadSchema,
   messageSchema,
   ticketPrioritySchema,
   ticketStatusSchema,
@@ -22,12 +23,8 @@ import {
 import { clientMessageIdSchema, messageBodySchema, type ReadEvent, type SyncEvent } from './widget.js';
 import type { AckFn } from './errors.js';
 import { attachmentIdsSchema, type MessageDeliveryEvent } from './email.js';
-
-export const loginSchema = z.strictObject({
-  email: z.string().trim().toLowerCase().email().max(254),
-  password: z.string().min(1).max(1024),
-});
-export type LoginInput = z.input<typeof loginSchema>;
+import type { Access } from './permissions.js';
+import type { AccessChangedEvent, TicketRemovedEvent } from './access.js';
 
 export const ticketViewSchema = z.enum(['mine', 'unassigned', 'all']);
 export const ticketsListSchema = z.strictObject({
@@ -178,4 +175,38 @@ export interface AgentServerToClient {
   'message:delivery': (e: MessageDeliveryEvent) => void;
   /** A visitor changed their contact (identify, attributes:set): the full contact, to refresh a sidebar. */
   'contact:updated': (c: z.infer<typeof contactSchema>) => void;
+  /** A ticket this socket could see left its sight (reassigned, another team): drop it from lists and screens. */
+  'ticket:removed': (e: TicketRemovedEvent) => void;
+  /** This member's role, permissions, teams or team inboxes changed: reload lists and the open ticket. */
+  'access:changed': (e: AccessChangedEvent) => void;
 }
+
+/** A socket event's declaration: the schema its payload is parsed with and what it needs (permissions.ts). */
+export type EventDecl = { schema: z.ZodType; permission: Access };
+
+/**
+ * Every `/agent` event with its payload schema and the permission it needs: the server
+ * registers handlers only from this table, checks the permission before parsing, and the role
+ * matrix test is generated from it. Ticket reads need `tickets.read.mine` (which every ticket
+ * sight implies) and then see only the tickets of the member's scope (`ticketScope`).
+ */
+export const AGENT_EVENTS = {
+  'tickets:list': { schema: ticketsListSchema, permission: 'tickets.read.mine' },
+  'ticket:get': { schema: ticketGetSchema, permission: 'tickets.read.mine' },
+  'messages:list': { schema: messagesListSchema, permission: 'tickets.read.mine' },
+  'message:send': { schema: agentMessageSendSchema, permission: 'tickets.write' },
+  typing: { schema: agentTypingSchema, permission: 'tickets.write' },
+  'ticket:assign': { schema: ticketAssignSchema, permission: 'tickets.assign' },
+  'ticket:setStatus': { schema: ticketSetStatusSchema, permission: 'tickets.write' },
+  'ticket:setPriority': { schema: ticketSetPrioritySchema, permission: 'tickets.write' },
+  'ticket:addTag': { schema: ticketTagSchema, permission: 'tickets.write' },
+  'ticket:removeTag': { schema: ticketTagSchema, permission: 'tickets.write' },
+  'presence:set': { schema: presenceSetSchema, permission: 'member' },
+  'agents:list': { schema: emptyPayloadSchema, permission: 'member' },
+  read: { schema: agentReadSchema, permission: 'tickets.read.mine' },
+  'contact:get': { schema: contactGetSchema, permission: 'contacts.read' },
+  'teams:list': { schema: emptyPayloadSchema, permission: 'member' },
+  'inboxes:list': { schema: emptyPayloadSchema, permission: 'member' },
+  'ticket:view': { schema: ticketViewingSchema, permission: 'tickets.read.mine' },
+} as const satisfies { [E in keyof AgentClientToServer]: EventDecl };
+export type AgentEventName = keyof typeof AGENT_EVENTS;

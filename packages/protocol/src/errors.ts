@@ -13,6 +13,12 @@ export const ERROR_STATUS = {
   ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The edit was based on an `updatedAt` that is no longer current: someone else saved first. */
+  STALE: 409,
+  /** The change would leave the workspace without an active owner. */
+  LAST_OWNER: 409,
+  /** A team or custom role of the workspace has this name (`details.field`: "name"). */
+  NAME_TAKEN: 409,
   /** Another inbox of the workspace has this name (`details.field`: "name"). */
   INBOX_NAME_TAKEN: 409,
   /** Another email inbox of the workspace has this address (`details.field`: "address"). */

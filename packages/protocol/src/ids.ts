@@ -17,6 +17,7 @@ export const ID_PREFIX = {
   activity: 'act',
   tag: 'tag',
   attachment: 'att',
+  role: 'role',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const emptyPayloadSchema = z.union([z.strictObject({}), z.undefined(), z.null()]);
 import { idSchema } from './ids.js';
 import { attachmentSchema, emailMetaSchema } from './email.js';
+import { memberRoleSchema, type MemberRole } from './permissions.js';
 
 /** Enumerations shared by the database, the server and every client. */
 export const TICKET_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
@@ -11,7 +12,6 @@ export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const CHANNELS = ['chat', 'email'] as const;
 export const AUTHOR_TYPES = ['contact', 'agent', 'system'] as const;
 export const VISIBILITIES = ['public', 'internal'] as const;
-export const ROLES = ['owner', 'admin', 'agent'] as const;
 export const AVAILABILITIES = ['online', 'away', 'offline'] as const;
 export const ACTIVITY_KINDS = [
   'created',
@@ -28,7 +28,6 @@ export const ticketPrioritySchema = z.enum(TICKET_PRIORITIES);
 export const channelSchema = z.enum(CHANNELS);
 export const authorTypeSchema = z.enum(AUTHOR_TYPES);
 export const visibilitySchema = z.enum(VISIBILITIES);
-export const roleSchema = z.enum(ROLES);
 export const availabilitySchema = z.enum(AVAILABILITIES);
 export const activityKindSchema = z.enum(ACTIVITY_KINDS);
 
@@ -37,7 +36,8 @@ export type TicketPriority = z.infer<typeof ticketPrioritySchema>;
 export type Channel = z.infer<typeof channelSchema>;
 export type AuthorType = z.infer<typeof authorTypeSchema>;
 export type Visibility = z.infer<typeof visibilitySchema>;
-export type Role = z.infer<typeof roleSchema>;
+/** A member's role in a workspace (permissions.ts). */
+export type Role = MemberRole;
 export type Availability = z.infer<typeof availabilitySchema>;
 
 const isoDate = z.string();
@@ -129,7 +129,9 @@ export const agentSchema = z.object({
   workspaceId: idSchema('workspace'),
   email: z.string(),
   name: z.string(),
-  role: roleSchema,
+  role: memberRoleSchema,
+  /** The custom role (`role_…`) when `role` is `custom`, else null. */
+  roleId: idSchema('role').nullable(),
   availability: availabilitySchema,
 });
 export type Agent = z.infer<typeof agentSchema>;

@@ -1,19 +1,23 @@
 import type { Namespace, Socket } from 'socket.io';
 import { sql } from 'drizzle-orm';
-import { isUuid, type Role } from '@support/protocol';
-import { toWire } from '../db/ids.js';
+import { isUuid, type AccessChangedEvent } from '@support/protocol';
+import { toWire, toWireOrNull } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { rooms } from '../realtime/rooms.js';
-import type { AgentIdentity } from './agents.service.js';
+import { identityOf, readSessions, sessionActive } from './agents.service.js';
+import { accessRooms, liveAgentsOf, type LiveAgent } from './access.js';
 
-/** The Postgres channel the triggers of migration 0002 notify: `s:<session uuid>` or `u:<user uuid>`. */
+/**
+ * The Postgres channel the triggers of migrations 0002 and 0004 notify: `s:<session>`,
+ * `u:<user>`, `m:<workspace>:<user>`, `r:<custom role>` or `t:<team>` (uuids).
+ */
 export const REVOCATION_CHANNEL = 'agent_revoked';
 /** How long a notification is remembered for sockets still in their handshake when it came. */
 const RECENT_MS = 30_000;
 
 export type Revocations = {
   /**
-   * Call once a socket has joined its rooms: arms its expiry, and re-checks its session if a
+   * Call once a socket has joined its rooms: arms its expiry, and re-checks its access if a
    * notification named it while it was being authenticated (before it was in any room).
    */
   admitted(socket: Socket): void;
@@ -21,38 +25,64 @@ export type Revocations = {
   stop(): Promise<void>;
 };
 
-const agentOf = (s: Socket) => (s.data as { agent: AgentIdentity }).agent;
+const agentOf = (s: Socket) => (s.data as { agent: LiveAgent }).agent;
 const expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
 
+/** The notification keys that concern a socket (what `admitted` looks for among recent ones). */
+function keysOf(me: LiveAgent): string[] {
+  return [`s:${me.sessionId}`, `u:${me.userId}`, `m:${me.workspaceId}:${me.userId}`, ...(me.roleId ? [`r:${me.roleId}`] : []), ...me.teamIds.map((t) => `t:${t}`)];
+}
+
+/** The local room whose sockets a notification concerns, or null for a payload we do not know. */
+function roomOf(payload: string): string | null {
+  const [kind, a, b] = payload.split(':');
+  if (!a || !isUuid(a) || (kind === 'm') !== Boolean(b && isUuid(b))) return null;
+  switch (kind) {
+    case 's':
+      return rooms.agentSession(a);
+    case 'u':
+      return rooms.agent(toWire('user', a));
+    case 'm':
+      return rooms.member(toWire('workspace', a), toWire('user', b!));
+    case 'r':
+      return rooms.customRole(a);
+    case 't':
+      return rooms.team(toWire('team', a));
+    default:
+      return null;
+  }
+}
+
 /**
- * Closes agent sockets whose session ended, on every node at once. Every node LISTENs on
- * REVOCATION_CHANNEL; triggers notify it when a session row is deleted or changed and when a
- * user's status or role changes, whoever changed it (a service, or SQL by hand). On a
- * notification the node re-reads the sessions of the sockets it holds for that session or
- * user: sockets whose session is gone or expired, or whose user is no longer active, are
- * disconnected; the others get their agent's fresh role, name and email. When the listening
- * connection comes back after a drop, every local agent socket is re-checked, since
- * notifications sent meanwhile are lost. A session's expiry also closes its sockets.
+ * Keeps live agent sockets in line with access, on every node at once. Every node LISTENs on
+ * REVOCATION_CHANNEL; triggers notify it whenever a session, an account, a membership, a custom
+ * role, a team's members or a team's inboxes change, whoever changed them (a service, or SQL
+ * by hand). On a notification the node re-reads the access of the sockets it holds that it
+ * concerns: sockets whose session is gone or expired, whose account is disabled or whose
+ * membership is deactivated are disconnected; the others get their fresh role, permissions,
+ * name and teams, join and leave rooms to match (so events stop or start at once), and are sent
+ * `access:changed` when what they may see or do changed. When the listening connection comes
+ * back after a drop, every local agent socket is re-checked, since notifications sent meanwhile
+ * are lost. A session's expiry also closes its sockets.
  */
 export async function watchRevocations(ctx: ServiceContext, nsp: Namespace): Promise<Revocations> {
   const recent = new Map<string, number>();
   const localSockets = (room: string) =>
     [...(nsp.adapter.rooms.get(room) ?? [])].map((id) => nsp.sockets.get(id)).filter((s): s is Socket => Boolean(s));
   const recheck = (sockets: Socket[]) =>
-    revalidate(ctx, sockets).catch((err) => ctx.logger.error({ err, sockets: sockets.length }, 'agent session re-check failed'));
+    revalidate(ctx, sockets).catch((err) => ctx.logger.error({ err, sockets: sockets.length }, 'agent access re-check failed'));
 
   const onNotify = (payload: string) => {
-    const kind = payload.slice(0, 2);
-    const id = payload.slice(2);
-    if ((kind !== 's:' && kind !== 'u:') || !isUuid(id)) return;
+    const room = roomOf(payload);
+    if (!room) return;
     const now = Date.now();
     recent.delete(payload);
     recent.set(payload, now);
-    for (const [key, at] of recent) {
+    for (const [k, at] of recent) {
       if (at > now - RECENT_MS) break;
-      recent.delete(key);
+      recent.delete(k);
     }
-    void recheck(localSockets(kind === 's:' ? rooms.agentSession(id) : rooms.agent(toWire('user', id))));
+    void recheck(localSockets(room));
   };
   let listening = false;
   const onListen = () => {
@@ -67,7 +97,7 @@ export async function watchRevocations(ctx: ServiceContext, nsp: Namespace): Pro
       armExpiry(ctx, socket, me.expiresAt);
       socket.on('disconnect', () => clearTimeout(expiryTimers.get(socket)));
       const cutoff = Date.now() - RECENT_MS;
-      if ((recent.get(`s:${me.sessionId}`) ?? 0) > cutoff || (recent.get(`u:${me.userId}`) ?? 0) > cutoff) void recheck([socket]);
+      if (keysOf(me).some((k) => (recent.get(k) ?? 0) > cutoff)) void recheck([socket]);
     },
     stop,
   };
@@ -80,25 +110,37 @@ function armExpiry(ctx: ServiceContext, socket: Socket, expiresAt: string): void
   expiryTimers.set(socket, setTimeout(() => socket.disconnect(true), Math.min(Math.max(left, 0), 2 ** 31 - 1)));
 }
 
-/** Re-reads the sessions of `sockets` (one query) and disconnects those no longer valid. */
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Re-reads the access of `sockets` (two statements for all of them): disconnects those no
+ * longer admitted, refreshes the identity and rooms of the others.
+ */
 async function revalidate(ctx: ServiceContext, sockets: Socket[]): Promise<void> {
   const live = sockets.filter((s) => s.connected);
   if (!live.length) return;
   const ids = [...new Set(live.map((s) => agentOf(s).sessionId))];
-  const rows = await ctx.db.rows<{ id: string; expires_at: Date; status: string; role: Role; name: string; email: string }>(sql`select s.id,
-      s.expires_at, u.status, u.role, u.name, u.email
-    from agent_sessions s join users u on u.id = s.user_id where s.id = any(${`{${ids.join(',')}}`}::uuid[])`);
+  const rows = await readSessions(ctx.db, sql`s.id = any(${`{${ids.join(',')}}`}::uuid[])`);
   const now = ctx.clock.now().getTime();
-  const valid = new Map(rows.filter((r) => r.status === 'active' && new Date(r.expires_at).getTime() > now).map((r) => [r.id, r]));
+  const valid = rows.filter((r) => sessionActive(r) && new Date(r.expires_at).getTime() > now).map(identityOf);
+  const fresh = new Map((await liveAgentsOf(ctx.db, valid)).map((a) => [a.sessionId, a]));
   for (const s of live) {
     const me = agentOf(s);
-    const r = valid.get(me.sessionId);
-    if (!r) {
+    const next = fresh.get(me.sessionId);
+    if (!next) {
       s.disconnect(true);
       continue;
     }
-    const expiresAt = new Date(r.expires_at).toISOString();
-    if (expiresAt !== me.expiresAt) armExpiry(ctx, s, expiresAt);
-    Object.assign(me, { role: r.role, name: r.name, email: r.email, expiresAt });
+    if (next.expiresAt !== me.expiresAt) armExpiry(ctx, s, next.expiresAt);
+    const before = new Set(accessRooms(me));
+    const after = new Set(accessRooms(next));
+    const changed = me.role !== next.role || me.roleId !== next.roleId || !sameList(me.permissions, next.permissions) || !sameList([...before].sort(), [...after].sort());
+    Object.assign(me, next);
+    for (const r of before) if (!after.has(r)) s.leave(r);
+    s.join([...after]);
+    if (changed) {
+      const e: AccessChangedEvent = { role: next.role, roleId: toWireOrNull('role', next.roleId), permissions: next.permissions };
+      s.emit('access:changed', e);
+    }
   }
 }

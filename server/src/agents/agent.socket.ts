@@ -1,35 +1,24 @@
 import type { Namespace, Socket } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
 import { sql } from 'drizzle-orm';
-import {
-  emptyPayloadSchema,
-  agentMessageSendSchema,
-  agentReadSchema,
-  agentTypingSchema,
-  messagesListSchema,
-  presenceSetSchema,
-  ticketAssignSchema,
-  ticketGetSchema,
-  ticketSetPrioritySchema,
-  ticketSetStatusSchema,
-  ticketsListSchema,
-  ticketTagSchema,
-} from '@support/protocol';
+import { AGENT_EVENTS, type AgentEventName, type EventDecl } from '@support/protocol';
+import type { z } from 'zod';
 import { fromWire, toWire } from '../db/ids.js';
-import { AppError, toErrorBody } from '../http/errors.js';
+import { AppError, notFound, toErrorBody } from '../http/errors.js';
 import { originAllowed } from '../http/http.js';
+import { SESSION_COOKIE } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
 import { handle, socketGate, type HandlerEnv } from '../realtime/handler.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
-import { rooms } from '../realtime/rooms.js';
-import { authenticate, listAgents, setAvailability, type AgentIdentity } from './agents.service.js';
-import { SESSION_COOKIE } from './agents.routes.js';
+import { rooms, ticketRooms } from '../realtime/rooms.js';
+import { authenticate, listAgents, setAvailability } from './agents.service.js';
 import { getTicketDetail, listTickets, sendAgentMessage } from '../tickets/tickets.read.js';
 import { addTicketTag, assignTicket, removeTicketTag, setTicketPriority, setTicketStatus } from '../tickets/tickets.service.js';
+import { assertVisibleTicket, placeOf, visibleTicketSql } from '../tickets/visibility.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
 import { registerInboxHandlers } from './agent.inbox.socket.js';
 import type { Revocations } from './agent.revocation.js';
-
+import { accessRooms, liveAgentOf, requirePermission, type LiveAgent } from './access.js';
 
 /**
  * Reads the agent's token from the handshake (`auth.token`, or the session cookie when the
@@ -45,9 +34,34 @@ function tokenOf(socket: Socket, allowedOrigins: Set<string>): string | null {
   return parseCookie(cookieHeader)[SESSION_COOKIE] ?? null;
 }
 
+/** What an agent socket's handlers share: registers one declared event (schema and permission from AGENT_EVENTS). */
+export type AgentOn = <E extends AgentEventName>(event: E, fn: (input: z.output<(typeof AGENT_EVENTS)[E]['schema']>) => unknown) => void;
+
 /**
- * The `/agent` namespace: authenticated agents. Each socket joins its workspace room and
- * receives that workspace's live events; every id it sends is checked against its workspace.
+ * Registers every `/agent` event on a socket through `handle` with its declaration, so the
+ * permission is checked (live: the identity is refreshed in place on access changes) before
+ * anything else. Handlers may only come through here (the matrix test checks that every
+ * registered event is declared).
+ */
+export function declaredOn(socket: Socket, env: HandlerEnv): AgentOn {
+  return (event, fn) => handle(socket, env, event, AGENT_EVENTS[event] as EventDecl, fn as (input: unknown) => unknown);
+}
+
+/** Socket.IO's own events, which need no declaration. */
+const RESERVED = new Set(['disconnect', 'disconnecting', 'error']);
+
+/** Events a server-side agent socket listens to that AGENT_EVENTS does not declare (the matrix test asserts none). */
+export function undeclaredEvents(socket: Socket): string[] {
+  return socket
+    .eventNames()
+    .map(String)
+    .filter((e) => !RESERVED.has(e) && !(e in AGENT_EVENTS));
+}
+
+/**
+ * The `/agent` namespace: authenticated members. Each socket joins the rooms its access gives
+ * it (`accessRooms`): it receives the live events of the tickets it may see and no others,
+ * and every id it sends is checked against its workspace and its ticket sight.
  */
 export function registerAgentNamespace(
   nsp: Namespace,
@@ -63,7 +77,8 @@ export function registerAgentNamespace(
       next(Object.assign(new Error(body.message), { data: body }));
     };
     if (!token) return fail(new AppError('UNAUTHENTICATED', 'log in first: pass auth.token or the session cookie'));
-    authenticate(ctx, token).then(async (agent) => {
+    authenticate(ctx, token).then(async (identity) => {
+      const agent = await liveAgentOf(ctx.db, identity);
       // Online before the connect completes, so anything the client reads after `connect`
       // (agents:list) already shows it, and no earlier snapshot can overwrite the live event.
       await setAvailability(ctx, { workspaceId: agent.workspaceId, userId: agent.userId, status: 'online', onlyIf: 'offline' }).catch((err) =>
@@ -75,91 +90,93 @@ export function registerAgentNamespace(
   });
 
   nsp.on('connection', (socket: Socket) => {
-    const me = socket.data.agent as AgentIdentity;
+    // Refreshed in place (agent.revocation.ts) when access changes: read its fields at call time.
+    const me = socket.data.agent as LiveAgent;
     const ws = me.workspaceId;
     const wsWire = toWire('workspace', ws);
     const meWire = toWire('user', me.userId);
     const actor = { type: 'agent' as const, id: me.userId };
     const logger = ctx.logger.child({ socket: socket.id, nsp: '/agent', user: meWire });
-    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger) };
-    socket.join([rooms.workspace(wsWire), rooms.agent(meWire), rooms.agentSession(me.sessionId)]);
-    const ownConversation = async (conversationId: string) => {
-      const [c] = await ctx.db.rows(sql`select id from conversations where id = ${conversationId}::uuid and workspace_id = ${ws}::uuid`);
-      if (!c) throw new AppError('NOT_FOUND', 'conversation not found');
-      return conversationId;
+    const env: HandlerEnv = {
+      logger,
+      lifecycle,
+      gate: socketGate(socket, opts, logger),
+      authorize: (decl, event) => requirePermission(me.permissions, decl.permission, event),
     };
-    // The session's expiry, its deletion and its user's deactivation end the socket too.
+    const on = declaredOn(socket, env);
+    socket.join(accessRooms(me));
+    /** A conversation of a ticket this member may see, with that ticket's place; NOT_FOUND otherwise. */
+    const visibleConversation = async (conversationId: string) => {
+      const [c] = await ctx.db.rows<{ id: string }>(sql`select c.id from conversations c join tickets t on t.id = c.ticket_id
+        where c.id = ${conversationId}::uuid and c.workspace_id = ${ws}::uuid and ${visibleTicketSql(me)}`);
+      if (!c) throw notFound('conversation');
+      return c.id;
+    };
+    const ticketOf = (p: { ticketId: string }) => fromWire('ticket', p.ticketId);
+    // The session's expiry, its deletion and its member's deactivation end the socket too.
     opts.revocations.admitted(socket);
     socket.on('disconnect', () => {
       // On shutdown the agent reconnects to another node (or this one, restarted): no flap.
       if (lifecycle.stopping) return;
       nsp
-        .in(rooms.agent(meWire))
+        .in(rooms.member(wsWire, meWire))
         .fetchSockets()
         .then((left) => (left.length ? false : setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: 'offline' })))
         .catch((err) => env.logger.warn({ err }, 'presence update on disconnect failed'));
     });
 
-    handle(socket, env, 'tickets:list', ticketsListSchema, (p) => listTickets(ctx, { workspaceId: ws, userId: me.userId, ...p }));
-    handle(socket, env, 'ticket:get', ticketGetSchema, (p) =>
-      getTicketDetail(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), limit: p.limit }),
-    );
-    handle(socket, env, 'messages:list', messagesListSchema, async (p) => {
-      const conversationId = await ownConversation(fromWire('conversation', p.conversationId));
+    on('tickets:list', (p) => listTickets(ctx, { viewer: me, ...p }));
+    on('ticket:get', (p) => getTicketDetail(ctx, { viewer: me, ticketId: ticketOf(p), limit: p.limit }));
+    on('messages:list', async (p) => {
+      const conversationId = await visibleConversation(fromWire('conversation', p.conversationId));
       return listMessages(ctx.db, { workspaceId: ws, conversationId, afterSeq: p.afterSeq, beforeSeq: p.beforeSeq, limit: p.limit, publicOnly: false });
     });
-    handle(socket, env, 'message:send', agentMessageSendSchema, (p) =>
-      sendAgentMessage(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), agent: me, body: p.body, clientMessageId: p.clientMessageId, visibility: p.visibility, attachmentIds: p.attachmentIds?.map((a) => fromWire('attachment', a)) }),
-    );
-    handle(socket, env, 'ticket:assign', ticketAssignSchema, (p) =>
+    on('message:send', async (p) => {
+      await assertVisibleTicket(ctx.db, me, ticketOf(p));
+      return sendAgentMessage(ctx, { workspaceId: ws, ticketId: ticketOf(p), agent: me, body: p.body, clientMessageId: p.clientMessageId, visibility: p.visibility, attachmentIds: p.attachmentIds?.map((a) => fromWire('attachment', a)) });
+    });
+    on('ticket:assign', (p) =>
       assignTicket(ctx, {
         workspaceId: ws,
-        ticketId: fromWire('ticket', p.ticketId),
+        ticketId: ticketOf(p),
         actor,
+        viewer: me,
         assigneeId: p.assigneeId === undefined ? undefined : p.assigneeId && fromWire('user', p.assigneeId),
         teamId: p.teamId === undefined ? undefined : p.teamId && fromWire('team', p.teamId),
       }),
     );
-    handle(socket, env, 'ticket:setStatus', ticketSetStatusSchema, (p) =>
-      setTicketStatus(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), actor, status: p.status }),
-    );
-    handle(socket, env, 'ticket:setPriority', ticketSetPrioritySchema, (p) =>
-      setTicketPriority(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), actor, priority: p.priority }),
-    );
-    handle(socket, env, 'ticket:addTag', ticketTagSchema, (p) =>
-      addTicketTag(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), actor, tag: p.tag }),
-    );
-    handle(socket, env, 'ticket:removeTag', ticketTagSchema, (p) =>
-      removeTicketTag(ctx, { workspaceId: ws, ticketId: fromWire('ticket', p.ticketId), actor, tag: p.tag }),
-    );
-    handle(socket, env, 'presence:set', presenceSetSchema, async (p) => {
+    on('ticket:setStatus', (p) => setTicketStatus(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, status: p.status }));
+    on('ticket:setPriority', (p) => setTicketPriority(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, priority: p.priority }));
+    on('ticket:addTag', (p) => addTicketTag(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, tag: p.tag }));
+    on('ticket:removeTag', (p) => removeTicketTag(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, tag: p.tag }));
+    on('presence:set', async (p) => {
       await setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: p.status });
       return { userId: meWire, status: p.status };
     });
-    handle(socket, env, 'agents:list', emptyPayloadSchema, () => listAgents(ctx, { workspaceId: ws }));
-    handle(socket, env, 'read', agentReadSchema, async (p) => {
-      const conversationId = await ownConversation(fromWire('conversation', p.conversationId));
+    on('agents:list', () => listAgents(ctx, { workspaceId: ws }));
+    on('read', async (p) => {
+      const conversationId = await visibleConversation(fromWire('conversation', p.conversationId));
       const moved = await markRead(ctx.db, { workspaceId: ws, conversationId, side: 'agent', seq: p.seq });
       if (moved)
         ctx.bus.publish('conversation.read', {
           workspaceId: wsWire,
           conversationId: p.conversationId,
           requesterId: toWire('contact', moved.requesterId),
-          inboxId: toWire('inbox', moved.inboxId),
+          ...placeOf(moved),
           side: 'agent',
           seq: moved.seq,
         });
       return null;
     });
-    registerInboxHandlers(nsp, socket, env, ctx);
-    handle(socket, env, 'typing', agentTypingSchema, async (p) => {
-      const ticketId = fromWire('ticket', p.ticketId);
-      const [t] = await ctx.db.rows<{ requester_id: string; inbox_id: string; conversation_id: string | null }>(sql`select t.requester_id, t.inbox_id,
+    registerInboxHandlers(nsp, socket, on, ctx);
+    on('typing', async (p) => {
+      const [t] = await ctx.db.rows<{ requester_id: string; inbox_id: string; team_id: string | null; assignee_id: string | null; conversation_id: string | null }>(sql`select
+          t.requester_id, t.inbox_id, t.team_id, t.assignee_id,
           (select c.id from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) as conversation_id
-        from tickets t where t.id = ${ticketId}::uuid and t.workspace_id = ${ws}::uuid`);
-      if (!t) throw new AppError('NOT_FOUND', 'ticket not found');
+        from tickets t where t.id = ${ticketOf(p)}::uuid and t.workspace_id = ${ws}::uuid and ${visibleTicketSql(me)}`);
+      if (!t) throw notFound('ticket');
       const conversationId = t.conversation_id ? toWire('conversation', t.conversation_id) : null;
-      socket.to(rooms.workspace(wsWire)).emit('typing', {
+      socket.to(ticketRooms(wsWire, placeOf({ inboxId: t.inbox_id, teamId: t.team_id, assigneeId: t.assignee_id }))).emit('typing', {
         ticketId: p.ticketId,
         conversationId,
         authorType: 'agent',

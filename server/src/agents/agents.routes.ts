@@ -1,66 +1,66 @@
-import { Router, type Request } from 'express';
-import { parse as parseCookie, serialize } from 'cookie';
-import { loginSchema } from '@support/protocol';
-import { AppError, parse } from '../http/errors.js';
+import type { Response } from 'express';
+import { serialize } from 'cookie';
+import type { LoginResult } from '@support/protocol';
+import { AppError } from '../http/errors.js';
+import { requestToken, SESSION_COOKIE, type RouteHandlers } from '../http/routes.js';
+import { fromWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
-import { authenticate, getAgent, login, logout } from './agents.service.js';
 import type { CounterFactory } from '../lib/window-limiter.js';
-
-export const SESSION_COOKIE = 'sd_session';
-
-/** The bearer token of a request: `Authorization: Bearer …`, else the session cookie. */
-export function requestToken(req: Request): string | null {
-  const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  const c = req.headers.cookie;
-  return c ? (parseCookie(c)[SESSION_COOKIE] ?? null) : null;
-}
+import { createOwnedWorkspace } from '../workspaces/workspaces.service.js';
+import { login, logout, sessionInfo, switchWorkspace } from './agents.service.js';
 
 /** Failed logins allowed per account and per client address (offices share one) in the window. */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 };
 
 /**
- * POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. Login attempts are counted
- * before the password is checked (with Redis, across every node), so concurrent guesses
- * cannot all pass a check made before any of them failed.
+ * The auth routes (`/api/auth/login`, `logout`, `me`, `switch`) and `POST /api/workspaces`.
+ * Login attempts are counted before the password is checked (with Redis, across every node),
+ * so concurrent guesses cannot all pass a check made before any of them failed. Login and
+ * switch set the session cookie of the workspace they chose.
  */
-export function agentsRouter(ctx: ServiceContext, counters: CounterFactory): Router {
-  const r = Router();
+export function authRoutes(
+  ctx: ServiceContext,
+  counters: CounterFactory,
+): Pick<RouteHandlers, 'auth.login' | 'auth.logout' | 'auth.me' | 'auth.switch' | 'workspaces.create'> {
   const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
-
-  const byAccount = counters('login:account', LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-  const byAddress = counters('login:address', LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs);
-  r.post('/auth/login', async (req, res) => {
-    const input = parse(loginSchema, req.body);
-    const ip = req.ip ?? 'unknown';
-    const limited = () => new AppError('RATE_LIMITED', 'too many failed logins; try again later');
-    if (!(await byAddress.take(ip))) throw limited();
-    if (!(await byAccount.take(input.email))) {
-      await byAddress.release(ip);
-      throw limited();
-    }
-    // A failure keeps both hits; a success clears the account and gives the address its hit back.
-    const result = await login(ctx, input);
-    await Promise.all([byAccount.clear(input.email), byAddress.release(ip)]);
+  const setSession = (res: Response, result: LoginResult) =>
     res.setHeader(
       'Set-Cookie',
       serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),
     );
-    res.json(result);
-  });
+  const byAccount = counters('login:account', LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
+  const byAddress = counters('login:address', LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs);
 
-  r.post('/auth/logout', async (req, res) => {
-    const token = requestToken(req);
-    if (token) await logout(ctx, token);
-    res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }));
-    res.status(204).end();
-  });
-
-  r.get('/auth/me', async (req, res) => {
-    const token = requestToken(req);
-    if (!token) throw new AppError('UNAUTHENTICATED', 'log in first');
-    const me = await authenticate(ctx, token);
-    res.json({ agent: await getAgent(ctx, me) });
-  });
-  return r;
+  return {
+    'auth.login': async ({ req, res, body }) => {
+      const ip = req.ip ?? 'unknown';
+      const limited = () => new AppError('RATE_LIMITED', 'too many failed logins; try again later');
+      if (!(await byAddress.take(ip))) throw limited();
+      if (!(await byAccount.take(body.email))) {
+        await byAddress.release(ip);
+        throw limited();
+      }
+      // A failure keeps both hits; a success clears the account and gives the address its hit back.
+      const result = await login(ctx, { email: body.email, password: body.password, workspaceId: body.workspaceId && fromWire('workspace', body.workspaceId) });
+      await Promise.all([byAccount.clear(body.email), byAddress.release(ip)]);
+      setSession(res, result);
+      return result;
+    },
+    'auth.logout': async ({ req, res }) => {
+      const token = requestToken(req);
+      if (token) await logout(ctx, token);
+      res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }));
+      res.status(204).end();
+    },
+    'auth.me': ({ me }) => sessionInfo(ctx, me),
+    'auth.switch': async ({ me, res, body }) => {
+      const result = await switchWorkspace(ctx, me, fromWire('workspace', body.workspaceId));
+      setSession(res, result);
+      return result;
+    },
+    'workspaces.create': async ({ me, res, body }) => {
+      res.status(201);
+      return createOwnedWorkspace(ctx, { userId: me.userId, name: body.name });
+    },
+  };
 }

@@ -1,52 +1,95 @@
-import { sql } from 'drizzle-orm';
-import type { Agent, Availability } from '@support/protocol';
-import { newId, toWire } from '../db/ids.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { permissionsOfRole, type Agent, type Availability, type LoginResult, type MemberRole, type Permission, type SessionInfo } from '@support/protocol';
+import { newId, toWire, toWireOrNull } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
 import type { Db, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
 
-/** An authenticated agent (uuids) as the socket and REST layers carry it. */
+/**
+ * An authenticated member (uuids) as the socket and REST layers carry it: one user in one
+ * workspace, through one session, with the permissions of their role there.
+ */
 export type AgentIdentity = {
   userId: string;
   workspaceId: string;
   name: string;
   email: string;
-  role: Agent['role'];
+  role: MemberRole;
+  /** The custom role's uuid when `role` is `custom`. */
+  roleId: string | null;
+  permissions: Permission[];
   sessionId: string;
   expiresAt: string;
 };
 
-type UserRow = { id: string; workspace_id: string; email: string; name: string; role: Agent['role']; availability: Availability; status: string };
+type MemberRow = {
+  user_id: string; workspace_id: string; email: string; name: string; role: MemberRole; role_id: string | null; availability: Availability;
+};
 
-export const agentDto = (u: UserRow): Agent => ({
-  id: toWire('user', u.id),
-  workspaceId: toWire('workspace', u.workspace_id),
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  availability: u.availability,
+export const agentDto = (m: MemberRow): Agent => ({
+  id: toWire('user', m.user_id),
+  workspaceId: toWire('workspace', m.workspace_id),
+  email: m.email,
+  name: m.name,
+  role: m.role,
+  roleId: toWireOrNull('role', m.role_id),
+  availability: m.availability,
 });
 
+const memberSelect = sql`select m.user_id, m.workspace_id, u.email, u.name, m.role, m.role_id, m.availability
+  from memberships m join users u on u.id = m.user_id`;
+
 /**
- * Email + password → a new session token (stored hashed). Unknown email, wrong password
- * and a disabled account all answer INVALID_CREDENTIALS after the same hashing work. A
- * password hash in an older format is replaced by a current one on success.
+ * Email + password (+ optionally the workspace) → a new session token (stored hashed) for one
+ * workspace: the one asked for, else the one used last, else the oldest. Unknown email, wrong
+ * password, a disabled account and an account with no active membership all answer
+ * INVALID_CREDENTIALS after the same hashing work; a workspace asked for that the (correctly
+ * authenticated) user is not an active member of is FORBIDDEN. A password hash in an older
+ * format is replaced by a current one on success.
  */
-export async function login(ctx: ServiceContext, o: { email: string; password: string }) {
-  const [u] = await ctx.db.rows<UserRow & { password_hash: string }>(
-    sql`select * from users where lower(email) = lower(${o.email})`,
+export async function login(ctx: ServiceContext, o: { email: string; password: string; workspaceId?: string | undefined }): Promise<LoginResult> {
+  const [u] = await ctx.db.rows<{ id: string; status: string; password_hash: string }>(
+    sql`select id, status, password_hash from users where lower(email) = lower(${o.email})`,
   );
   const ok = await verifyPassword(o.password, u?.password_hash ?? (await DUMMY_HASH));
-  if (!u || !ok || u.status !== 'active') throw new AppError('INVALID_CREDENTIALS', 'wrong email or password');
+  const bad = () => new AppError('INVALID_CREDENTIALS', 'wrong email or password');
+  if (!u || !ok || u.status !== 'active') throw bad();
+  const [m] = await ctx.db.rows<{ workspace_id: string }>(sql`select workspace_id from memberships
+    where user_id = ${u.id}::uuid and status = 'active' ${o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``}
+    order by last_used_at desc nulls last, created_at, workspace_id limit 1`);
+  if (!m) {
+    if (!o.workspaceId) throw bad();
+    throw new AppError('FORBIDDEN', 'you are not an active member of that workspace');
+  }
   if (needsRehash(u.password_hash)) await upgradeHash(ctx, u.id, u.password_hash, o.password);
+  return startSession(ctx, { userId: u.id, workspaceId: m.workspace_id });
+}
+
+/**
+ * A new session of the same user for another workspace they are an active member of
+ * (FORBIDDEN otherwise). The current session stays valid (other tabs keep their workspace).
+ */
+export async function switchWorkspace(ctx: ServiceContext, me: AgentIdentity, workspaceId: string): Promise<LoginResult> {
+  const [m] = await ctx.db.rows(sql`select 1 from memberships m join users u on u.id = m.user_id
+    where m.user_id = ${me.userId}::uuid and m.workspace_id = ${workspaceId}::uuid and m.status = 'active' and u.status = 'active'`);
+  if (!m) throw new AppError('FORBIDDEN', 'you are not an active member of that workspace');
+  return startSession(ctx, { userId: me.userId, workspaceId });
+}
+
+/** Issues a session for an active membership and marks it the one used last; answers what login does. */
+async function startSession(ctx: ServiceContext, o: { userId: string; workspaceId: string }): Promise<LoginResult> {
   const token = newToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.config.AGENT_SESSION_TTL_HOURS * 3_600_000);
-  await ctx.db.rows(sql`insert into agent_sessions (id, workspace_id, user_id, token_hash, created_at, expires_at)
-    values (${newId()}::uuid, ${u.workspace_id}::uuid, ${u.id}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
-  return { token, expiresAt: expiresAt.toISOString(), agent: agentDto(u) };
+  await ctx.db.transaction(async (tx) => {
+    await tx.rows(sql`insert into agent_sessions (id, workspace_id, user_id, token_hash, created_at, expires_at)
+      values (${newId()}::uuid, ${o.workspaceId}::uuid, ${o.userId}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
+    await tx.rows(sql`update memberships set last_used_at = ${now}::timestamptz
+      where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
+  });
+  return { token, expiresAt: expiresAt.toISOString(), ...(await sessionInfo(ctx, await authenticate(ctx, token))) };
 }
 
 /** Replaces an older password hash by one with today's parameters (unless it changed meanwhile); a failure only logs. */
@@ -59,33 +102,74 @@ async function upgradeHash(ctx: ServiceContext, userId: string, old: string, pas
   }
 }
 
-/** Resolves a bearer token to its agent; UNAUTHENTICATED / SESSION_EXPIRED otherwise. */
-export async function authenticate(ctx: ServiceContext, token: string): Promise<AgentIdentity> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
-  const [r] = await ctx.db.rows<UserRow & { expires_at: Date; session_id: string }>(sql`select u.*, s.expires_at, s.id as session_id from agent_sessions s
-    join users u on u.id = s.user_id where s.token_hash = ${hashToken(token)}`);
-  if (!r || r.status !== 'active') throw new AppError('UNAUTHENTICATED', 'invalid session token');
-  if (new Date(r.expires_at).getTime() <= ctx.clock.now().getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; log in again');
+/** A session row with its account, membership and custom role, as `readSessions` gives it. */
+export type SessionRow = {
+  session_id: string; expires_at: Date; user_id: string; workspace_id: string; name: string; email: string;
+  user_status: string; member_status: string; role: MemberRole; role_id: string | null; custom_permissions: string[] | null;
+};
+
+/** Sessions (matching `where`, on `s`) joined to what decides their access; one statement. */
+export function readSessions(db: Db | Tx, where: SQL): Promise<SessionRow[]> {
+  return db.rows<SessionRow>(sql`select s.id as session_id, s.expires_at, u.id as user_id, s.workspace_id, u.name, u.email,
+      u.status as user_status, m.status as member_status, m.role, m.role_id, r.permissions as custom_permissions
+    from agent_sessions s join users u on u.id = s.user_id
+    join memberships m on m.workspace_id = s.workspace_id and m.user_id = s.user_id
+    left join roles r on r.id = m.role_id
+    where ${where}`);
+}
+
+/** Whether a session row still admits its holder (account and membership active; expiry is checked apart). */
+export const sessionActive = (r: SessionRow) => r.user_status === 'active' && r.member_status === 'active';
+
+/** The identity a valid session row stands for. */
+export function identityOf(r: SessionRow): AgentIdentity {
   return {
-    userId: r.id,
+    userId: r.user_id,
     workspaceId: r.workspace_id,
     name: r.name,
     email: r.email,
     role: r.role,
+    roleId: r.role_id,
+    permissions: permissionsOfRole(r.role, r.custom_permissions),
     sessionId: r.session_id,
     expiresAt: new Date(r.expires_at).toISOString(),
   };
 }
 
-/** Deletes one agent's sessions (`sessionId` given: that one), returning their ids; the caller publishes after commit. */
-async function deleteSessions(db: Db | Tx, o: { workspaceId: string; userId: string; sessionId?: string }) {
+/** Resolves a bearer token to its member; UNAUTHENTICATED / SESSION_EXPIRED otherwise (a deactivated member or account: UNAUTHENTICATED). */
+export async function authenticate(ctx: ServiceContext, token: string): Promise<AgentIdentity> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
+  const [r] = await readSessions(ctx.db, sql`s.token_hash = ${hashToken(token)}`);
+  if (!r || !sessionActive(r)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
+  if (new Date(r.expires_at).getTime() <= ctx.clock.now().getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; log in again');
+  return identityOf(r);
+}
+
+/** What `GET /api/auth/me` answers for a session: the member, their permissions, their workspace and every workspace they can switch to. */
+export async function sessionInfo(ctx: ServiceContext, me: AgentIdentity): Promise<SessionInfo> {
+  const agent = await getAgent(ctx, me);
+  if (!agent) throw new AppError('UNAUTHENTICATED', 'invalid session token');
+  const workspaces = await ctx.db.rows<{ id: string; name: string; role: MemberRole }>(sql`select w.id, w.name, m.role
+    from memberships m join workspaces w on w.id = m.workspace_id
+    where m.user_id = ${me.userId}::uuid and m.status = 'active' order by lower(w.name), w.id`);
+  const list = workspaces.map((w) => ({ id: toWire('workspace', w.id), name: w.name, role: w.role }));
+  return {
+    agent,
+    permissions: me.permissions,
+    workspace: { id: agent.workspaceId, name: list.find((w) => w.id === agent.workspaceId)?.name ?? '' },
+    workspaces: list,
+  };
+}
+
+/** Deletes one member's sessions (`sessionId` given: that one), returning their ids; the caller publishes after commit. */
+export async function deleteSessions(db: Db | Tx, o: { workspaceId: string; userId: string; sessionId?: string }) {
   const one = o.sessionId ? sql`and id = ${o.sessionId}::uuid` : sql``;
   return db.rows<{ id: string }>(sql`delete from agent_sessions
     where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid ${one} returning id`);
 }
 
 /** `agent.session_ended` per session: closes its sockets on every node (the delete's trigger notifies every node as well). */
-const publishEnded = (ctx: ServiceContext, workspaceId: string, sessions: { id: string }[]) => {
+export const publishEnded = (ctx: ServiceContext, workspaceId: string, sessions: { id: string }[]) => {
   for (const s of sessions) ctx.bus.publish('agent.session_ended', { workspaceId: toWire('workspace', workspaceId), sessionId: s.id });
 };
 
@@ -96,70 +180,42 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
   for (const r of rows) publishEnded(ctx, r.workspace_id, [r]);
 }
 
-/** Logs an agent out everywhere (or of one session): deletes the sessions and closes their sockets at once. Returns how many ended. */
+/** Logs a member out of a workspace everywhere (or of one session): deletes the sessions and closes their sockets at once. Returns how many ended. */
 export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId: string; userId: string; sessionId?: string }): Promise<number> {
   const ended = await deleteSessions(ctx.db, o);
   publishEnded(ctx, o.workspaceId, ended);
   return ended.length;
 }
 
-/**
- * Deactivates an agent: status `disabled`, availability `offline`, every session deleted (so
- * reactivating never revives an old login), in one transaction; then their sockets are closed
- * on every node and the presence change published. Login answers INVALID_CREDENTIALS from then
- * on. Returns false when the agent is not in the workspace or already disabled.
- */
-export async function deactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<boolean> {
-  const done = await ctx.db.transaction(async (tx) => {
-    const [u] = await tx.rows<{ availability: Availability }>(sql`select availability from users
-      where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and status = 'active' for update`);
-    if (!u) return null;
-    await tx.rows(sql`update users set status = 'disabled', availability = 'offline', updated_at = ${ctx.clock.now()}::timestamptz
-      where id = ${o.userId}::uuid`);
-    return { was: u.availability, sessions: await deleteSessions(tx, o) };
-  });
-  if (!done) return false;
-  publishEnded(ctx, o.workspaceId, done.sessions);
-  if (done.was !== 'offline')
-    ctx.bus.publish('agent.presence_changed', { workspaceId: toWire('workspace', o.workspaceId), userId: toWire('user', o.userId), status: 'offline' });
-  return true;
-}
-
-/** Lets a deactivated agent log in again (with a new login: old sessions were deleted). Returns false when not disabled. */
-export async function reactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<boolean> {
-  const rows = await ctx.db.rows(sql`update users set status = 'active', updated_at = ${ctx.clock.now()}::timestamptz
-    where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and status = 'disabled' returning id`);
-  return rows.length > 0;
-}
-
+/** A member of the workspace (any status), or null. */
 export async function getAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<Agent | null> {
-  const [u] = await ctx.db.rows<UserRow>(sql`select * from users where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
-  return u ? agentDto(u) : null;
+  const [m] = await ctx.db.rows<MemberRow>(sql`${memberSelect} where m.workspace_id = ${o.workspaceId}::uuid and m.user_id = ${o.userId}::uuid`);
+  return m ? agentDto(m) : null;
 }
 
+/** The workspace's active members (active accounts), by name: who can be assigned. */
 export async function listAgents(ctx: ServiceContext, o: { workspaceId: string }): Promise<Agent[]> {
-  const rows = await ctx.db.rows<UserRow>(sql`select * from users where workspace_id = ${o.workspaceId}::uuid
-    and status = 'active' order by name, id`);
+  const rows = await ctx.db.rows<MemberRow>(sql`${memberSelect} where m.workspace_id = ${o.workspaceId}::uuid
+    and m.status = 'active' and u.status = 'active' order by u.name, u.id`);
   return rows.map(agentDto);
 }
 
 /**
- * Sets an agent's availability; publishes `agent.presence_changed` when it changed.
- * `onlyIf` makes it conditional (e.g. go online on connect only if currently offline).
+ * Sets a member's availability in one workspace; publishes `agent.presence_changed` when it
+ * changed. `onlyIf` makes it conditional (e.g. go online on connect only if currently offline).
  */
 export async function setAvailability(
   ctx: ServiceContext,
   o: { workspaceId: string; userId: string; status: Availability; onlyIf?: Availability },
 ): Promise<boolean> {
   const cond = o.onlyIf ? sql`and availability = ${o.onlyIf}::availability` : sql``;
-  const rows = await ctx.db.rows(sql`update users set availability = ${o.status}::availability, updated_at = ${ctx.clock.now()}::timestamptz
-    where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and availability <> ${o.status}::availability ${cond}
-    returning id`);
+  const rows = await ctx.db.rows(sql`update memberships set availability = ${o.status}::availability
+    where user_id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and availability <> ${o.status}::availability ${cond}
+    returning user_id`);
   if (!rows.length) return false;
-  ctx.bus.publish('agent.presence_changed', {
-    workspaceId: toWire('workspace', o.workspaceId),
-    userId: toWire('user', o.userId),
-    status: o.status,
-  });
+  publishPresence(ctx, o.workspaceId, o.userId, o.status);
   return true;
 }
+
+export const publishPresence = (ctx: ServiceContext, workspaceId: string, userId: string, status: Availability) =>
+  ctx.bus.publish('agent.presence_changed', { workspaceId: toWire('workspace', workspaceId), userId: toWire('user', userId), status });

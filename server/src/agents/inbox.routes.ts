@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router } from 'express';
+import type { RouteHandlers } from '../http/routes.js';
 
 /**
  * Scripts only from this origin (a second wall behind rendering everything agents and
@@ -18,30 +19,39 @@ const CSP = [
 ].join('; ');
 
 /**
- * Serves the built agent inbox (`inbox/dist`) at the mount point: hashed files under
- * `assets/` are cached for a year, `index.html` is revalidated on every load, and any other
- * GET (a deep link such as `/inbox/t/tkt_…`) gets `index.html` so the app routes it, with a
- * strict Content-Security-Policy.
+ * The built agent inbox (`inbox/dist`) under `/inbox`: hashed files under `assets/` are cached
+ * for a year (a missing one is a plain 404, never the app's HTML), other files are served
+ * revalidated. A middleware: mount it at `/inbox`, before the routes.
  */
-export function inboxRouter(distDir: string): Router {
+export function inboxFiles(distDir: string): Router {
   const router = Router();
-  const index = join(distDir, 'index.html');
   router.use('/assets', express.static(join(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
   // A missing hashed file (an old build's) is a plain 404, never the app's HTML.
   router.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
   });
   router.use(express.static(distDir, { index: false, maxAge: 0 }));
-  router.get('/{*path}', (_req, res) => {
-    if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The inbox is not built: run `npm run build:web`.\n');
-      return;
-    }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Content-Security-Policy', CSP);
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.sendFile(index);
-  });
   return router;
+}
+
+/**
+ * `GET /inbox{/*path}`: any other GET under /inbox (a deep link such as `/inbox/t/tkt_…`)
+ * gets `index.html`, revalidated on every load, so the app routes it, with a strict
+ * Content-Security-Policy.
+ */
+export function inboxRoutes(distDir: string): Pick<RouteHandlers, 'inbox.app'> {
+  const index = join(distDir, 'index.html');
+  return {
+    'inbox.app': ({ res }) => {
+      if (!existsSync(index)) {
+        res.status(503).type('text/plain').send('The inbox is not built: run `npm run build:web`.\n');
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('Content-Security-Policy', CSP);
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader('Referrer-Policy', 'same-origin');
+      res.sendFile(index);
+    },
+  };
 }

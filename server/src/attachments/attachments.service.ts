@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { toWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import { diskStore, type BlobStore } from './storage.js';
+import { visibleTicketSql, type Viewer } from '../tickets/visibility.js';
 
 /** The configured store: local disk under ATTACHMENTS_DIR (default `<DATA_DIR>/attachments`). */
 export function blobStoreOf(config: Config): BlobStore {
@@ -117,19 +118,19 @@ export async function claimUploads(
   return rows.map(attachmentRef);
 }
 
-export type Reader = { kind: 'agent'; workspaceId: string; userId: string } | { kind: 'visitor'; workspaceId: string; contactId: string };
+export type Reader = ({ kind: 'agent' } & Viewer) | { kind: 'visitor'; workspaceId: string; contactId: string };
 
 type Row = { id: string; filename: string; content_type: string; size: number; storage_key: string; inline: boolean };
 
 /**
  * Loads an attachment for a reader, or NOT_FOUND (never FORBIDDEN, so ids cannot be probed):
- * agents of the workspace read every attachment of it; a visitor reads its own uploads and
- * the attachments of public messages on tickets it requested.
+ * a member reads the attachments of the tickets they may see (and uploads not yet sent); a
+ * visitor reads its own uploads and the attachments of public messages on tickets it requested.
  */
 export async function readableAttachment(db: Db, id: string, reader: Reader): Promise<Row> {
   const rule =
     reader.kind === 'agent'
-      ? sql`true`
+      ? sql`(a.ticket_id is null or exists (select 1 from tickets t where t.id = a.ticket_id and ${visibleTicketSql(reader)}))`
       : sql`((a.uploader_type = 'contact' and a.uploader_id = ${reader.contactId}::uuid)
              or exists (select 1 from tickets t join messages m on m.id = a.message_id
                         where t.id = a.ticket_id and t.requester_id = ${reader.contactId}::uuid and m.visibility = 'public'))`;

@@ -4,6 +4,7 @@ import { notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { contactDto, ticketDto } from '../lib/dto.js';
 import { ticketSelect } from '../tickets/tickets.queries.js';
+import { visibleTicketSql, type Viewer } from '../tickets/visibility.js';
 import type { Db, Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 
@@ -11,14 +12,16 @@ import { newId, toWire } from '../db/ids.js';
 export const CONTACT_TICKETS_SHOWN = 20;
 
 /**
- * A contact of the workspace with its attributes and its newest tickets (any status), for the
- * inbox's contact sidebar. NOT_FOUND when the contact is not in this workspace.
+ * A contact of the viewer's workspace with its attributes and its newest tickets (any status)
+ * among those the viewer may see, for the inbox's contact sidebar. NOT_FOUND when the contact
+ * is not in this workspace.
  */
-export async function getContactDetail(ctx: ServiceContext, o: { workspaceId: string; contactId: string }): Promise<ContactDetail> {
-  const [contact] = await ctx.db.rows(sql`select * from contacts where id = ${o.contactId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
+export async function getContactDetail(ctx: ServiceContext, o: { viewer: Viewer; contactId: string }): Promise<ContactDetail> {
+  const ws = o.viewer.workspaceId;
+  const [contact] = await ctx.db.rows(sql`select * from contacts where id = ${o.contactId}::uuid and workspace_id = ${ws}::uuid`);
   if (!contact) throw notFound('contact');
   const tickets = await ctx.db.rows(sql`select ${ticketSelect}
-    where t.workspace_id = ${o.workspaceId}::uuid and t.requester_id = ${o.contactId}::uuid
+    where t.workspace_id = ${ws}::uuid and t.requester_id = ${o.contactId}::uuid and ${visibleTicketSql(o.viewer)}
     order by t.created_at desc, t.id desc limit ${CONTACT_TICKETS_SHOWN}::int`);
   return { contact: contactDto(contact), tickets: tickets.map(ticketDto) };
 }

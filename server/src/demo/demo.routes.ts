@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Router } from 'express';
+import type { RouteHandlers } from '../http/routes.js';
 import { idSchema } from '@support/protocol';
 
 const inboxIdSchema = idSchema('inbox');
@@ -24,10 +24,9 @@ const CSP = [
  * agent inbox, under a strict CSP, which the widget needs nothing beyond. `GET /debug`: a
  * minimal client of the socket protocol. Both come from `publicDir` (`demo.html`, `debug.html`).
  */
-export function demoRouter(publicDir: string, demoInbox: () => string | undefined): Router {
-  const router = Router();
+export function demoRoutes(publicDir: string, demoInbox: () => string | undefined): Pick<RouteHandlers, 'demo.page' | 'demo.debug'> {
   const template = readFileSync(join(publicDir, 'demo.html'), 'utf8');
-  router.get('/', (req, res) => {
+  const page: RouteHandlers['demo.page'] = ({ req, res }) => {
     // A valid inbox id is [a-z0-9_] only, so it goes into the HTML as it is.
     const q = inboxIdSchema.safeParse(req.query.inbox);
     const fallback = inboxIdSchema.safeParse(demoInbox());
@@ -39,9 +38,9 @@ export function demoRouter(publicDir: string, demoInbox: () => string | undefine
     res.setHeader('Content-Security-Policy', CSP);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(html);
-  });
-  router.get('/debug', (_req, res) => {
-    res.sendFile(join(publicDir, 'debug.html'));
-  });
-  return router;
+  };
+  return {
+    'demo.page': page,
+    'demo.debug': ({ res }) => res.sendFile(join(publicDir, 'debug.html')),
+  };
 }

@@ -1,12 +1,13 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { decodeId, emailInboxCreateSchema, type EmailInboxCreated, type EmailOriginal } from '@support/protocol';
-import { AppError, notFound, parse } from '../http/errors.js';
+import { decodeId, type EmailInboxCreated, type EmailOriginal } from '@support/protocol';
+import { notFound } from '../http/errors.js';
+import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
-import { authenticate } from '../agents/agents.service.js';
-import { requestToken } from '../agents/agents.routes.js';
+import type { AgentIdentity } from '../agents/agents.service.js';
 import { attachmentRef } from '../attachments/attachments.service.js';
+import { visibleTicketSql } from '../tickets/visibility.js';
 import { toWire } from '../db/ids.js';
 import { createEmailInbox } from './inboxes.js';
 
@@ -19,70 +20,64 @@ type EmailRow = {
  * Agent routes of the email domain:
  * `GET /api/email/messages/:messageId/original` (the full text and sanitized HTML, headers,
  * attachments) and `GET /api/email/messages/:messageId/raw` (the RFC 822 source, as a
- * download). Both need an agent session of the message's workspace. And
- * `POST /api/email/inboxes` (owners and admins) creates an email inbox with generated
- * webhook credentials (409 INBOX_NAME_TAKEN / INBOX_ADDRESS_TAKEN when the workspace has one
- * with that name or address).
+ * download). Both answer only for a message of a ticket the member may see (NOT_FOUND
+ * otherwise). And `POST /api/email/inboxes` (`settings.inboxes`) creates an email inbox with
+ * generated webhook credentials (409 INBOX_NAME_TAKEN / INBOX_ADDRESS_TAKEN when the
+ * workspace has one with that name or address).
  */
-export function emailRouter(ctx: ServiceContext): Router {
-  const r = Router();
-  const load = async (req: Request) => {
-    const token = requestToken(req);
-    if (!token) throw new AppError('UNAUTHENTICATED', 'log in first');
-    const me = await authenticate(ctx, token);
+export function emailRoutes(ctx: ServiceContext): Pick<RouteHandlers, 'email.original' | 'email.raw' | 'email.inboxes.create'> {
+  const load = async (req: Request, me: AgentIdentity) => {
     const id = decodeId('message', String(req.params.messageId));
     if (!id) throw notFound('email message');
-    const [row] = await ctx.db.rows<EmailRow>(sql`select message_id, direction, rfc_message_id, subject, headers, full_text, full_html,
-        raw is not null as has_raw
-      from email_messages where message_id = ${id}::uuid and workspace_id = ${me.workspaceId}::uuid`);
+    const [row] = await ctx.db.rows<EmailRow>(sql`select e.message_id, e.direction, e.rfc_message_id, e.subject, e.headers, e.full_text, e.full_html,
+        e.raw is not null as has_raw
+      from email_messages e join tickets t on t.id = e.ticket_id
+      where e.message_id = ${id}::uuid and e.workspace_id = ${me.workspaceId}::uuid and ${visibleTicketSql(me)}`);
     if (!row) throw notFound('email message');
-    return { me, row, id };
+    return { row, id };
   };
-  r.get('/email/messages/:messageId/original', async (req, res) => {
-    const { me, row, id } = await load(req);
-    const files = await ctx.db.rows<{ id: string; filename: string; content_type: string; size: number; inline: boolean }>(sql`select id, filename,
-        content_type, size, inline from attachments where message_id = ${id}::uuid and workspace_id = ${me.workspaceId}::uuid order by created_at, id`);
-    const body: EmailOriginal = {
-      messageId: toWire('message', row.message_id),
-      direction: row.direction,
-      rfcMessageId: row.rfc_message_id,
-      subject: row.subject,
-      headers: row.headers,
-      text: row.full_text,
-      html: row.full_html,
-      hasRaw: row.has_raw,
-      attachments: files.map(attachmentRef),
-    };
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.json(body);
-  });
-  r.post('/email/inboxes', async (req, res) => {
-    const token = requestToken(req);
-    if (!token) throw new AppError('UNAUTHENTICATED', 'log in first');
-    const me = await authenticate(ctx, token);
-    if (me.role === 'agent') throw new AppError('FORBIDDEN', 'only owners and admins create inboxes');
-    const p = parse(emailInboxCreateSchema, req.body);
-    const email = { address: p.address, ...(p.fromName ? { fromName: p.fromName } : {}), ...(p.replyDomain ? { replyDomain: p.replyDomain } : {}) };
-    const basicPassword = randomBytes(24).toString('base64url');
-    const id = await ctx.db.transaction((tx) =>
-      createEmailInbox(tx, { workspaceId: me.workspaceId, name: p.name, email, basicUser: 'webhook', basicPassword, ...(p.mailgunSigningKey ? { mailgunSigningKey: p.mailgunSigningKey } : {}) }),
-    );
-    const base = ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
-    const body: EmailInboxCreated = {
-      inbox: { id: toWire('inbox', id), name: p.name, settings: { email } },
-      webhook: { url: `${base}/webhooks/email/${toWire('inbox', id)}`, basicUser: 'webhook', basicPassword, mailgunSigningKey: p.mailgunSigningKey ?? null },
-    };
-    res.status(201).json(body);
-  });
-  r.get('/email/messages/:messageId/raw', async (req, res) => {
-    const { me, id } = await load(req);
-    const [raw] = await ctx.db.rows<{ raw: Buffer | Uint8Array | null }>(sql`select raw from email_messages
-      where message_id = ${id}::uuid and workspace_id = ${me.workspaceId}::uuid`);
-    if (!raw?.raw) throw notFound('raw source');
-    res.setHeader('Content-Type', 'message/rfc822');
-    res.setHeader('Content-Disposition', `attachment; filename="${toWire('message', id)}.eml"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(Buffer.from(raw.raw));
-  });
-  return r;
+  return {
+    'email.original': async ({ req, res, me }) => {
+      const { row, id } = await load(req, me);
+      const files = await ctx.db.rows<{ id: string; filename: string; content_type: string; size: number; inline: boolean }>(sql`select id, filename,
+          content_type, size, inline from attachments where message_id = ${id}::uuid and workspace_id = ${me.workspaceId}::uuid order by created_at, id`);
+      const body: EmailOriginal = {
+        messageId: toWire('message', row.message_id),
+        direction: row.direction,
+        rfcMessageId: row.rfc_message_id,
+        subject: row.subject,
+        headers: row.headers,
+        text: row.full_text,
+        html: row.full_html,
+        hasRaw: row.has_raw,
+        attachments: files.map(attachmentRef),
+      };
+      res.setHeader('Cache-Control', 'private, no-store');
+      return body;
+    },
+    'email.inboxes.create': async ({ req, res, me, body: p }) => {
+      const email = { address: p.address, ...(p.fromName ? { fromName: p.fromName } : {}), ...(p.replyDomain ? { replyDomain: p.replyDomain } : {}) };
+      const basicPassword = randomBytes(24).toString('base64url');
+      const id = await ctx.db.transaction((tx) =>
+        createEmailInbox(tx, { workspaceId: me.workspaceId, name: p.name, email, basicUser: 'webhook', basicPassword, ...(p.mailgunSigningKey ? { mailgunSigningKey: p.mailgunSigningKey } : {}) }),
+      );
+      const base = ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
+      const body: EmailInboxCreated = {
+        inbox: { id: toWire('inbox', id), name: p.name, settings: { email } },
+        webhook: { url: `${base}/webhooks/email/${toWire('inbox', id)}`, basicUser: 'webhook', basicPassword, mailgunSigningKey: p.mailgunSigningKey ?? null },
+      };
+      res.status(201);
+      return body;
+    },
+    'email.raw': async ({ req, res, me }) => {
+      const { id } = await load(req, me);
+      const [raw] = await ctx.db.rows<{ raw: Buffer | Uint8Array | null }>(sql`select raw from email_messages
+        where message_id = ${id}::uuid and workspace_id = ${me.workspaceId}::uuid`);
+      if (!raw?.raw) throw notFound('raw source');
+      res.setHeader('Content-Type', 'message/rfc822');
+      res.setHeader('Content-Disposition', `attachment; filename="${toWire('message', id)}.eml"`);
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.end(Buffer.from(raw.raw));
+    },
+  };
 }

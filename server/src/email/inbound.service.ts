@@ -249,8 +249,8 @@ async function receiveReport(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
     for (const o of ours) {
       const delivery = deliveryOf({ status: 'failed', attempts: Number(o.attempts ?? 1), reason, now });
       await tx.rows(sql`update email_outbox set status = 'failed', last_error = ${reason} where message_id = ${o.message_id}::uuid`);
-      await writeDelivery(tx, { messageId: o.message_id, delivery });
-      changes.push({ workspaceId: ws, messageId: o.message_id, ticketId: o.ticket_id, delivery });
+      const change = await writeDelivery(tx, { messageId: o.message_id, delivery });
+      if (change) changes.push(change);
     }
     return { r, changes };
   });

@@ -2,10 +2,7 @@ import { sql } from 'drizzle-orm';
 import { emailInboxSettingsSchema, type EmailInboxSettings } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { createInbox } from '../workspaces/workspaces.service.js';
-
-/** Advisory lock key space of inbox creation (one workspace at a time). */
-const INBOX_CREATE_LOCK = 0x5e_0004;
+import { createInbox, lockInboxNames } from '../workspaces/workspaces.service.js';
 
 /** An email inbox with its server-side secrets. */
 export type EmailInbox = {
@@ -52,7 +49,8 @@ export async function defaultEmailInboxId(db: Db | Tx, workspaceId: string): Pro
  * Postmark; the Mailgun signing key). Refuses a name already used by an inbox of the workspace
  * (INBOX_NAME_TAKEN) or an address already used by one of its email inboxes
  * (INBOX_ADDRESS_TAKEN), case-insensitively. The check holds under concurrency: creations
- * in one workspace take a transaction lock first, so two cannot both pass it.
+ * in one workspace take a transaction lock first, so two cannot both pass it; unique indexes
+ * back it.
  */
 export async function createEmailInbox(
   db: Db | Tx,
@@ -61,13 +59,10 @@ export async function createEmailInbox(
   if ('transaction' in db) return db.transaction((tx) => createEmailInbox(tx, o));
   const tx = db;
   const email = emailInboxSettingsSchema.parse(o.email);
-  await tx.rows(sql`select pg_advisory_xact_lock(hashtextextended(${o.workspaceId}, ${INBOX_CREATE_LOCK}))`);
-  const [taken] = await tx.rows<{ name: boolean; address: boolean }>(sql`select
-      bool_or(lower(name) = lower(${o.name})) as name,
-      bool_or(channel = 'email' and lower(settings->'email'->>'address') = lower(${email.address})) as address
-    from inboxes where workspace_id = ${o.workspaceId}::uuid`);
-  if (taken?.name) throw new AppError('INBOX_NAME_TAKEN', `an inbox named "${o.name}" already exists`, { field: 'name' });
-  if (taken?.address) throw new AppError('INBOX_ADDRESS_TAKEN', `an inbox with the address ${email.address} already exists`, { field: 'address' });
+  await lockInboxNames(tx, o);
+  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid
+    and channel = 'email' and lower(settings->'email'->>'address') = lower(${email.address})`);
+  if (taken) throw new AppError('INBOX_ADDRESS_TAKEN', `an inbox with the address ${email.address} already exists`, { field: 'address' });
   const id = await createInbox(tx, { workspaceId: o.workspaceId, name: o.name, channel: 'email', settings: { email } });
   await tx.rows(sql`insert into email_inbox_secrets (inbox_id, workspace_id, basic_user, basic_password, mailgun_signing_key)
     values (${id}::uuid, ${o.workspaceId}::uuid, ${o.basicUser ?? null}, ${o.basicPassword ?? null}, ${o.mailgunSigningKey ?? null})`);

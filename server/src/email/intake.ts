@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { codeOf } from '../db/errors.js';
 import type { Db, Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
@@ -49,14 +50,7 @@ export async function deadLetter(ctx: ServiceContext, inbox: EmailInbox, raw: Bu
   return { result: 'dead_letter', reason: why };
 }
 
-const codeOf = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
-};
-
-/** A unique-index violation, whether the driver's error or drizzle's wrapper around it. */
-export const isUniqueViolation = (err: unknown): boolean => codeOf(err) === '23505';
+export { isUniqueViolation } from '../db/errors.js';
 
 /**
  * Errors worth the provider's retry (answered 5xx, nothing kept): a serialization failure or

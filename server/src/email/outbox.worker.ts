@@ -96,8 +96,10 @@ async function deliver(ctx: Ctx, mailer: Mailer | null, row: Claimed, messageIds
       where id = ${row.id}::uuid`);
     if (raw) await tx.rows(sql`update email_messages set raw = ${raw}::bytea where message_id = ${row.message_id}::uuid`);
     const out: DeliveryChange[] = [];
-    for (const messageId of messageIds)
-      if (await writeDelivery(tx, { messageId, delivery })) out.push({ workspaceId: row.workspace_id, messageId, ticketId: row.ticket_id, delivery });
+    for (const messageId of messageIds) {
+      const change = await writeDelivery(tx, { messageId, delivery });
+      if (change) out.push(change);
+    }
     return out;
   });
   for (const c of changes) publishDelivery(ctx, c);

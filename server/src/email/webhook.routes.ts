@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { sql } from 'drizzle-orm';
 import { decodeId, postmarkInboundSchema, type PostmarkInbound } from '@support/protocol';
 import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
+import type { RouteHandlers } from '../http/routes.js';
 import { loadEmailInbox, type EmailInbox } from './inboxes.js';
 import { toWire } from '../db/ids.js';
 import { receiveMail } from './inbound.service.js';
@@ -26,41 +27,41 @@ type Inbound = { raw: Buffer; postmark?: PostmarkInbound; extraRecipients: strin
  * storage failure answers 500 with nothing kept, so the provider's retry goes through.
  * Parsing, quote stripping and sanitizing run on `parser` (worker threads).
  */
-export function emailWebhookRouter(ctx: ServiceContext, parser: MailParser): Router {
-  const r = Router();
-  r.post('/webhooks/email/:inboxId', async (req, res) => {
-    const inboxId = decodeId('inbox', String(req.params.inboxId));
-    const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
-    if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
-    const inbound = await readInbound(ctx, inbox, req);
-    const replay = inbound.replay ?? null;
-    let prepared: Prepared;
-    try {
-      prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
-    } catch (err) {
-      // A parser bug would fail the same way on every retry: keep the mail instead. A parse
-      // that timed out (a busy node) is worth the provider's retry.
-      if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') throw err;
-      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id) }, 'inbound email could not be parsed');
-      prepared = { ok: false, malformed: `could not be parsed: ${(err as Error)?.message ?? String(err)}` };
-    }
-    if (!prepared.ok) {
-      res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
-      return;
-    }
-    const { mail, visible } = prepared;
-    mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
-    let result: ReceiveResult;
-    try {
-      result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay, visible });
-    } catch (err) {
-      if (err instanceof AppError || isTransientStorageError(err)) throw err;
-      ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
-      result = await deadLetter(ctx, inbox, inbound.raw, `could not be stored: ${storageErrorText(err)}`, replay);
-    }
-    res.json({ ok: true, data: onTheWire(result) });
-  });
-  return r;
+export function emailWebhookRoutes(ctx: ServiceContext, parser: MailParser): Pick<RouteHandlers, 'webhooks.email'> {
+  return {
+    'webhooks.email': async ({ req, res }) => {
+      const inboxId = decodeId('inbox', String(req.params.inboxId));
+      const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
+      if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
+      const inbound = await readInbound(ctx, inbox, req);
+      const replay = inbound.replay ?? null;
+      let prepared: Prepared;
+      try {
+        prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
+      } catch (err) {
+        // A parser bug would fail the same way on every retry: keep the mail instead. A parse
+        // that timed out (a busy node) is worth the provider's retry.
+        if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') throw err;
+        ctx.logger.error({ err, inbox: toWire('inbox', inbox.id) }, 'inbound email could not be parsed');
+        prepared = { ok: false, malformed: `could not be parsed: ${(err as Error)?.message ?? String(err)}` };
+      }
+      if (!prepared.ok) {
+        res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
+        return;
+      }
+      const { mail, visible } = prepared;
+      mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
+      let result: ReceiveResult;
+      try {
+        result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay, visible });
+      } catch (err) {
+        if (err instanceof AppError || isTransientStorageError(err)) throw err;
+        ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
+        result = await deadLetter(ctx, inbox, inbound.raw, `could not be stored: ${storageErrorText(err)}`, replay);
+      }
+      res.json({ ok: true, data: onTheWire(result) });
+    },
+  };
 }
 
 /** The webhook answer with wire ids (`msg_…`, `tkt_…`), like every other answer of the API. */

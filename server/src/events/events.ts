@@ -11,6 +11,16 @@ import {
 } from '@support/protocol';
 
 /**
+ * Where a ticket is, for who may see it (realtime/rooms.ts `ticketRooms`): the events about a
+ * ticket carry it, so listeners route them to the sockets that see the ticket and no others.
+ */
+const place = {
+  inboxId: z.string(),
+  teamId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+};
+
+/**
  * Every domain event, by dotted name, with its payload schema. Services publish these after
  * commit; listeners (realtime, and later SLA, routing, email out, webhooks) react to them.
  * Ids inside payloads are wire ids; `workspaceId` is always present for tenant routing.
@@ -27,14 +37,16 @@ export const domainEvents = {
     workspaceId: z.string(),
     ticket: ticketSchema,
     activities: z.array(activitySchema),
+    /** Where it was before the change: sockets that saw it there and no longer do are told to drop it. */
+    before: z.object({ teamId: z.string().nullable(), assigneeId: z.string().nullable() }),
   }),
   'message.created': z.object({
     workspaceId: z.string(),
     message: messageSchema,
     ticket: ticketPatchSchema,
     requesterId: z.string(),
-    /** The ticket's inbox: visitors receive the message only on sockets of that inbox. */
-    inboxId: z.string(),
+    /** The ticket's place; its inbox is also where visitors receive the message (sockets of that inbox only). */
+    ...place,
     activities: z.array(activitySchema),
   }),
   /** The delivery state of an outbound email changed (queued → sent / failed / not_sent). */
@@ -42,13 +54,14 @@ export const domainEvents = {
     workspaceId: z.string(),
     messageId: z.string(),
     ticketId: z.string(),
+    ...place,
     delivery: emailDeliverySchema,
   }),
   'conversation.read': z.object({
     workspaceId: z.string(),
     conversationId: z.string(),
     requesterId: z.string(),
-    inboxId: z.string(),
+    ...place,
     side: z.enum(['contact', 'agent']),
     seq: z.number().int(),
   }),

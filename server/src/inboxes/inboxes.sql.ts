@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { CHANNELS } from '@support/protocol';
-import { jsonb, pgEnum, pgTable, text, index } from 'drizzle-orm/pg-core';
+import { jsonb, pgEnum, pgTable, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
@@ -19,5 +20,12 @@ export const inboxes = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('inboxes_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    index('inboxes_workspace_idx').on(t.workspaceId),
+    // Names and email addresses are unique per workspace, case-insensitively.
+    uniqueIndex('inboxes_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`),
+    uniqueIndex('inboxes_workspace_address_uq')
+      .on(t.workspaceId, sql`lower(${t.settings}->'email'->>'address')`)
+      .where(sql`${t.channel} = 'email'`),
+  ],
 );

@@ -4,6 +4,7 @@ import type { Db, Statement, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { newId, toWire } from '../db/ids.js';
 import { activityDto, messageDto, ticketPatchDto } from '../lib/dto.js';
+import { placeOf } from '../tickets/visibility.js';
 
 export type Author = { type: AuthorType; id: string | null; name: string | null };
 
@@ -24,7 +25,12 @@ export type AppendMessageInput = {
 };
 
 export type AppendResult =
-  | { kind: 'created'; message: Message; ticket: TicketPatch; requesterId: string; inboxId: string; activities: Activity[] }
+  | {
+      kind: 'created'; message: Message; ticket: TicketPatch; requesterId: string;
+      /** The ticket's place (uuids): who may see it. */
+      inboxId: string; teamId: string | null; assigneeId: string | null;
+      activities: Activity[];
+    }
   | { kind: 'duplicate'; message: Message }
   | { kind: 'no_target' };
 
@@ -78,7 +84,7 @@ const appendSql = (targetClause: string) => `
       first_response_at = case when $16::boolean and t.first_response_at is null then $7::timestamptz else t.first_response_at end
     from conv where t.id = conv.ticket_id and exists (select 1 from ins)
     returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
-              t.resolved_at, t.requester_id, t.inbox_id, conv.old_status
+              t.resolved_at, t.requester_id, t.inbox_id, t.team_id, t.assignee_id, conv.old_status
   ), act as (
     insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
     select $17::uuid, $1::uuid, tkt.id, 'status_changed', $9::actor_type, $2::uuid,
@@ -169,7 +175,7 @@ const APPEND_BATCH = `
       first_response_at = coalesce(t.first_response_at, b.first_at)
     from bump b where t.id = b.tid and t.id = any (array(select tid from bump))
     returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
-              t.resolved_at, t.requester_id, t.inbox_id, b.old_status, b.reopen_ord
+              t.resolved_at, t.requester_id, t.inbox_id, t.team_id, t.assignee_id, b.old_status, b.reopen_ord
   ), act as (
     insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
     select w.act_id, w.ws, tkt.id, 'status_changed', w.author_type, w.author_id,
@@ -265,13 +271,15 @@ const createdOf = (row: AppendRow, authorName: string | null): AppendResult => (
   ticket: ticketPatchDto(row.tkt),
   requesterId: row.tkt.requester_id,
   inboxId: row.tkt.inbox_id,
+  teamId: row.tkt.team_id ?? null,
+  assigneeId: row.tkt.assignee_id ?? null,
   activities: row.act ? [activityDto(row.act)] : [],
 });
 
 const COMMITTED_SQL = `
   select row_to_json(m) as msg,
          (select row_to_json(t) from (select id, status, updated_at, last_message_at, last_message_preview,
-            first_response_at, resolved_at, requester_id, inbox_id from tickets where id = m.ticket_id) t) as tkt,
+            first_response_at, resolved_at, requester_id, inbox_id, team_id, assignee_id from tickets where id = m.ticket_id) t) as tkt,
          (select row_to_json(a) from ticket_activities a where a.id = $3::uuid) as act
   from messages m where m.id = $2::uuid and m.workspace_id = $1::uuid`;
 
@@ -294,7 +302,7 @@ export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, 
     message: r.message,
     ticket: r.ticket,
     requesterId: toWire('contact', r.requesterId),
-    inboxId: toWire('inbox', r.inboxId),
+    ...placeOf(r),
     activities: r.activities,
   });
 }
@@ -302,7 +310,7 @@ export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, 
 const STORED_SQL = `
   select m.*, coalesce(u.name, ct.name) as author_name,
          (select row_to_json(t) from (select id, status, updated_at, last_message_at, last_message_preview,
-            first_response_at, resolved_at, requester_id, inbox_id from tickets where id = m.ticket_id) t) as tkt
+            first_response_at, resolved_at, requester_id, inbox_id, team_id, assignee_id from tickets where id = m.ticket_id) t) as tkt
   from messages m
   left join users u on m.author_type = 'agent' and u.id = m.author_id
   left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
@@ -324,6 +332,8 @@ export async function republishMessage(ctx: ServiceContext, workspaceId: string,
     ticket: ticketPatchDto(row.tkt),
     requesterId: row.tkt.requester_id,
     inboxId: row.tkt.inbox_id,
+    teamId: row.tkt.team_id,
+    assigneeId: row.tkt.assignee_id,
     activities: [],
   });
 }
@@ -379,21 +389,22 @@ export async function listTicketMessages(db: Db, ws: string, ticketId: string, l
 }
 
 /**
- * Moves a read marker forward (never back). Returns the conversation's requester and inbox
- * when it moved, so the caller can publish `conversation.read`.
+ * Moves a read marker forward (never back). Returns the conversation's requester and its
+ * ticket's place (inbox, team, assignee) when it moved, so the caller can publish
+ * `conversation.read`.
  */
 export async function markRead(
   db: Db,
   opts: { workspaceId: string; conversationId: string; side: 'contact' | 'agent'; seq: number; contactId?: string },
-): Promise<{ seq: number; requesterId: string; inboxId: string } | null> {
+): Promise<{ seq: number; requesterId: string; inboxId: string; teamId: string | null; assigneeId: string | null } | null> {
   const col = opts.side === 'contact' ? sql.raw('contact_last_read_seq') : sql.raw('agent_last_read_seq');
   const owner = opts.contactId ? sql`and t.requester_id = ${opts.contactId}::uuid` : sql``;
-  const rows = await db.rows<{ seq: number; requester_id: string; inbox_id: string }>(sql`
+  const rows = await db.rows<{ seq: number; requester_id: string; inbox_id: string; team_id: string | null; assignee_id: string | null }>(sql`
     update conversations c set ${col} = least(${opts.seq}::int, c.last_seq)
     from tickets t
     where c.id = ${opts.conversationId}::uuid and c.workspace_id = ${opts.workspaceId}::uuid
       and t.id = c.ticket_id ${owner} and c.${col} < least(${opts.seq}::int, c.last_seq)
-    returning c.${col} as seq, t.requester_id, t.inbox_id`);
+    returning c.${col} as seq, t.requester_id, t.inbox_id, t.team_id, t.assignee_id`);
   const r = rows[0];
-  return r ? { seq: Number(r.seq), requesterId: r.requester_id, inboxId: r.inbox_id } : null;
+  return r ? { seq: Number(r.seq), requesterId: r.requester_id, inboxId: r.inbox_id, teamId: r.team_id, assigneeId: r.assignee_id } : null;
 }

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import proxyaddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Ack } from '@support/protocol';
+import type { Ack, EventDecl } from '@support/protocol';
 import { AppError, parse, toErrorBody } from '../http/errors.js';
 import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -20,7 +20,13 @@ export function clientAddress(socket: Socket, trust: TrustFn): string {
   return proxyaddr(req as unknown as IncomingMessage, trust);
 }
 
-export type HandlerEnv = { logger: Logger; lifecycle: Lifecycle; gate: EventGate };
+export type HandlerEnv = {
+  logger: Logger;
+  lifecycle: Lifecycle;
+  gate: EventGate;
+  /** Throws FORBIDDEN unless the socket may use what a declaration needs (agent sockets; see `handle`). */
+  authorize?: (decl: EventDecl, event: string) => void;
+};
 
 /**
  * The EventGate of a new socket: `onAbuse` (a client that keeps sending while refused)
@@ -38,14 +44,20 @@ export function socketGate(socket: Socket, rate: Rate, logger: Logger): EventGat
  * acks `{ ok: true, data }` or `{ ok: false, error: { code, message } }`. It never throws
  * into Socket.IO: bad payloads, missing acks, rate limits, shutdown and unexpected errors
  * all end in an error ack (when the client gave an ack callback) and a log line.
+ *
+ * Given a declaration (`{ schema, permission }`, the protocol's AGENT_EVENTS) instead of a bare
+ * schema, `env.authorize` checks the permission first, before the payload is even parsed, and
+ * a refusal acks FORBIDDEN; without `env.authorize` a declared event is refused (fail closed).
  */
 export function handle<S extends z.ZodType, R>(
   socket: Socket,
   env: HandlerEnv,
   event: string,
-  schema: S,
+  schemaOrDecl: S | { schema: S; permission: EventDecl['permission'] },
   fn: (input: z.output<S>) => Promise<R> | R,
 ): void {
+  const decl = 'permission' in schemaOrDecl ? schemaOrDecl : null;
+  const schema = decl ? decl.schema : (schemaOrDecl as S);
   socket.on(event, (...args: unknown[]) => {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : null;
@@ -66,6 +78,14 @@ export function handle<S extends z.ZodType, R>(
     } catch (err) {
       env.gate.strike();
       return fail(err);
+    }
+    if (decl && decl.permission !== 'public') {
+      try {
+        if (!env.authorize) throw new AppError('FORBIDDEN', `${event}: not allowed here`);
+        env.authorize(decl, event);
+      } catch (err) {
+        return fail(err);
+      }
     }
     let input: z.output<S>;
     try {

@@ -7,22 +7,28 @@ import { purgeUnsentUploads } from '../attachments/attachments.service.js';
 import { purgeWebhookTokens } from '../email/webhook.routes.js';
 
 /**
- * Sets `offline` every agent marked online or away who has no socket on any node: what a
- * crashed node (or a lost disconnect) leaves behind. Safe to run on every node at once: the
- * update is conditional and the socket count is cluster-wide. Returns how many it changed.
+ * Sets `offline` every member marked online or away who has no socket in that workspace on
+ * any node: what a crashed node (or a lost disconnect) leaves behind. Safe to run on every
+ * node at once: the update is conditional and the socket count is cluster-wide. Returns how
+ * many it changed.
  */
 export async function sweepPresence(ctx: ServiceContext, agentNsp: Namespace, o: { workspaceId?: string } = {}): Promise<number> {
   const scope = o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``;
-  const present = await ctx.db.rows<{ id: string; workspace_id: string }>(
-    sql`select id, workspace_id from users where availability <> 'offline' ${scope}`,
+  const present = await ctx.db.rows<{ user_id: string; workspace_id: string }>(
+    sql`select user_id, workspace_id from memberships where availability <> 'offline' ${scope}`,
   );
   if (!present.length) return 0;
-  // One cluster-wide request for every agent socket, not one per agent.
-  const connected = new Set((await agentNsp.fetchSockets()).map((s) => (s.data as { agent?: AgentIdentity }).agent?.userId));
+  // One cluster-wide request for every agent socket, not one per member.
+  const connected = new Set(
+    (await agentNsp.fetchSockets()).map((s) => {
+      const me = (s.data as { agent?: AgentIdentity }).agent;
+      return me && `${me.workspaceId}:${me.userId}`;
+    }),
+  );
   let changed = 0;
-  for (const u of present) {
-    if (connected.has(u.id)) continue;
-    if (await setAvailability(ctx, { workspaceId: u.workspace_id, userId: u.id, status: 'offline' })) changed++;
+  for (const m of present) {
+    if (connected.has(`${m.workspace_id}:${m.user_id}`)) continue;
+    if (await setAvailability(ctx, { workspaceId: m.workspace_id, userId: m.user_id, status: 'offline' })) changed++;
   }
   return changed;
 }

@@ -4,7 +4,7 @@ import type { EventBus } from '../events/bus.js';
 import type { DomainEvent } from '../events/events.js';
 import type { Visitor } from '../widget/widget.service.js';
 import { visitorMessage } from '../widget/visitor-dto.js';
-import { rooms } from './rooms.js';
+import { rooms, ticketRooms } from './rooms.js';
 
 /** Clients spread their catch-up after a `sync` hint over this many milliseconds. */
 export const SYNC_SPREAD_MS = 5000;
@@ -12,7 +12,9 @@ export const SYNC_SPREAD_MS = 5000;
 /**
  * Turns domain events into socket emits. Every node receives every domain event, so each
  * emits only to its own sockets (`.local`); that is what keeps a message from being
- * delivered twice when many nodes share Redis. Internal notes go to agents only.
+ * delivered twice when many nodes share Redis. Internal notes go to agents only. An event
+ * about a ticket goes only to the agent sockets that may see it (`ticketRooms`); when a change
+ * takes a ticket out of some sockets' sight, those get `ticket:removed` instead.
  */
 export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; widget: Namespace }): () => void {
   // After a gap in cross-node events, tell this node's clients to catch up from storage,
@@ -26,7 +28,7 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
     switch (event.name) {
       case 'ticket.created': {
         const p = event.payload;
-        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('ticket:new', { ticket: p.ticket, message: p.message });
+        nsp.agent.local.to(ticketRooms(p.workspaceId, p.ticket)).emit('ticket:new', { ticket: p.ticket, message: p.message });
         const room = rooms.visitor(p.contactId, p.ticket.inboxId);
         // Every tab of this visitor on this inbox and node now writes to the new conversation.
         for (const s of nsp.widget.adapter.rooms.get(room) ?? []) {
@@ -42,25 +44,27 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
       }
       case 'message.created': {
         const p = event.payload;
-        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('message:new', { message: p.message, ticket: p.ticket, activities: p.activities });
+        nsp.agent.local.to(ticketRooms(p.workspaceId, p)).emit('message:new', { message: p.message, ticket: p.ticket, activities: p.activities });
         if (p.message.visibility === 'public') nsp.widget.local.to(rooms.visitor(p.requesterId, p.inboxId)).emit('message:new', visitorMessage(p.message));
         return;
       }
-      case 'ticket.updated':
-        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('ticket:updated', {
-          ticket: event.payload.ticket,
-          activities: event.payload.activities,
-        });
+      case 'ticket.updated': {
+        const p = event.payload;
+        const now = ticketRooms(p.workspaceId, p.ticket);
+        nsp.agent.local.to(now).emit('ticket:updated', { ticket: p.ticket, activities: p.activities });
+        const was = ticketRooms(p.workspaceId, { ...p.before, inboxId: p.ticket.inboxId });
+        if (was.some((r) => !now.includes(r))) nsp.agent.local.to(was).except(now).emit('ticket:removed', { ticketId: p.ticket.id });
         return;
+      }
       case 'conversation.read': {
         const p = event.payload;
         const e = { conversationId: p.conversationId, side: p.side, seq: p.seq };
-        nsp.agent.local.to(rooms.workspace(p.workspaceId)).emit('read', e);
+        nsp.agent.local.to(ticketRooms(p.workspaceId, p)).emit('read', e);
         if (p.side === 'agent') nsp.widget.local.to(rooms.visitor(p.requesterId, p.inboxId)).emit('read', e);
         return;
       }
       case 'contact.updated':
-        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('contact:updated', event.payload.contact);
+        nsp.agent.local.to(rooms.permission(event.payload.workspaceId, 'contacts.read')).emit('contact:updated', event.payload.contact);
         return;
       case 'agent.session_ended':
         nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);

@@ -12,14 +12,16 @@ const ticketJoins = sql`join contacts ct on ct.id = t.requester_id join inboxes 
 /** The select list every ticket DTO is built from (ticket + requester + channel + tags). */
 export const ticketSelect = sql`${ticketColumns} from tickets t ${ticketJoins}`;
 
-/** One ticket as its wire DTO, or null when it is not in this workspace. */
-export async function getTicketDto(db: Db | Tx, ws: string, ticketId: string): Promise<Ticket | null> {
-  const [r] = await db.rows(sql`select ${ticketSelect} where t.workspace_id = ${ws}::uuid and t.id = ${ticketId}::uuid`);
+/** One ticket as its wire DTO, or null when it is not in this workspace (or `visible`, a condition on `t`, is false). */
+export async function getTicketDto(db: Db | Tx, ws: string, ticketId: string, visible: SQL = sql`true`): Promise<Ticket | null> {
+  const [r] = await db.rows(sql`select ${ticketSelect} where t.workspace_id = ${ws}::uuid and t.id = ${ticketId}::uuid and ${visible}`);
   return r ? ticketDto(r) : null;
 }
 
 export type TicketFilter = {
   workspaceId: string;
+  /** The tickets the reader may see: a condition on `t` (visibility.ts `visibleTicketSql`). */
+  visible: SQL;
   view: 'mine' | 'unassigned' | 'all';
   userId: string;
   statuses: string[] | null;
@@ -52,7 +54,7 @@ export async function queryTickets(db: Db, f: TicketFilter): Promise<TicketListI
 
 /** The statement behind `queryTickets` (exported for EXPLAIN in bench/inbox-list.ts). */
 export function ticketListQuery(f: TicketFilter): SQL {
-  const where: SQL[] = [sql`t.workspace_id = ${f.workspaceId}::uuid`];
+  const where: SQL[] = [sql`t.workspace_id = ${f.workspaceId}::uuid`, f.visible];
   if (f.view === 'mine') where.push(sql`t.assignee_id = ${f.userId}::uuid`);
   if (f.view === 'unassigned') where.push(sql`t.assignee_id is null`);
   // One status as an equality, so the (workspace, status, updated_at, id) index gives the order.

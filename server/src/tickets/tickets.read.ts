@@ -7,6 +7,7 @@ import { activityDto, contactDto, conversationDto } from '../lib/dto.js';
 import { listTicketMessages, publishMessageCreated, republishMessage } from '../messages/messages.service.js';
 import type { AgentIdentity } from '../agents/agents.service.js';
 import { getTicketDto, queryTickets, ticketChannel } from './tickets.queries.js';
+import { visibleTicketSql, type Viewer } from './visibility.js';
 import { sendAgentMessageTx } from '../email/reply.service.js';
 import { afterChatReply } from '../email/continuity.js';
 
@@ -29,15 +30,19 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
   }
 }
 
-/** A page of the workspace's tickets for one view (and text filter `q`), newest activity first. */
+/**
+ * A page of the tickets `viewer` may see for one view (and text filter `q`), newest activity
+ * first: `mine` is assigned to the viewer, `all` is every ticket of their sight.
+ */
 export async function listTickets(
   ctx: ServiceContext,
-  o: { workspaceId: string; userId: string; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number; q?: string | undefined },
+  o: { viewer: Viewer; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number; q?: string | undefined },
 ): Promise<TicketsPage> {
   const statuses = o.status === undefined ? null : Array.isArray(o.status) ? o.status : [o.status];
   const items = await queryTickets(ctx.db, {
-    workspaceId: o.workspaceId,
-    userId: o.userId,
+    workspaceId: o.viewer.workspaceId,
+    visible: visibleTicketSql(o.viewer),
+    userId: o.viewer.userId,
     view: o.view,
     statuses,
     inboxId: o.inboxId ? fromWire('inbox', o.inboxId) : null,
@@ -50,13 +55,17 @@ export async function listTickets(
   return { items: page, nextCursor: items.length > o.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
 }
 
-/** A ticket with its contact, conversations, newest `limit` messages and its activities. */
-export async function getTicketDetail(ctx: ServiceContext, o: { workspaceId: string; ticketId: string; limit: number }): Promise<TicketDetail> {
-  const ticket = await getTicketDto(ctx.db, o.workspaceId, o.ticketId);
+/**
+ * A ticket `viewer` may see with its contact, conversations, newest `limit` messages and its
+ * activities; NOT_FOUND for any other id.
+ */
+export async function getTicketDetail(ctx: ServiceContext, o: { viewer: Viewer; ticketId: string; limit: number }): Promise<TicketDetail> {
+  const ws = o.viewer.workspaceId;
+  const ticket = await getTicketDto(ctx.db, ws, o.ticketId, visibleTicketSql(o.viewer));
   if (!ticket) throw notFound('ticket');
   const [contact] = await ctx.db.rows(sql`select c.* from contacts c join tickets t on t.requester_id = c.id where t.id = ${o.ticketId}::uuid`);
   const conversations = await ctx.db.rows(sql`select * from conversations where ticket_id = ${o.ticketId}::uuid order by created_at`);
-  const { messages, hasMoreBefore } = await listTicketMessages(ctx.db, o.workspaceId, o.ticketId, o.limit);
+  const { messages, hasMoreBefore } = await listTicketMessages(ctx.db, ws, o.ticketId, o.limit);
   const activities = await ctx.db.rows(sql`select * from ticket_activities where ticket_id = ${o.ticketId}::uuid
     order by created_at, id limit 1000`);
   return {

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Activity, Channel, Message, Ticket, TicketPriority, TicketStatus, WidgetConversation } from '@support/protocol';
 import type { Tx } from '../db/client.js';
-import { newId, toWire } from '../db/ids.js';
+import { newId, toWire, toWireOrNull } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import { activityDto, messageDto, ticketDto } from '../lib/dto.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
 import { previewOf, type Author } from '../messages/messages.service.js';
 import { getTicketDto } from './tickets.queries.js';
+import { visibleTicketSql, type Viewer } from './visibility.js';
 
 type TicketRow = { id: string; status: TicketStatus; priority: TicketPriority; assignee_id: string | null; team_id: string | null };
 
@@ -23,13 +24,20 @@ async function insertActivity(
   return activityDto(r!);
 }
 
-type ChangeOpts = { workspaceId: string; ticketId: string; actor: Actor };
+type ChangeOpts = {
+  workspaceId: string;
+  ticketId: string;
+  actor: Actor;
+  /** When given, a ticket this member may not see is NOT_FOUND (visibility.ts). */
+  viewer?: Viewer | undefined;
+};
 export type TicketChange = { ticket: Ticket; activities: Activity[] };
 
 /**
- * Runs one ticket change in a transaction: locks the ticket (scoped to the workspace), lets
- * `mutate` write and return its activities, bumps updated_at when anything changed, and
- * publishes `ticket.updated` after commit.
+ * Runs one ticket change in a transaction: locks the ticket (scoped to the workspace, and to
+ * what `viewer` may see), lets `mutate` write and return its activities, bumps updated_at
+ * when anything changed, and publishes `ticket.updated` (with where the ticket was before)
+ * after commit.
  */
 async function changeTicket(
   ctx: ServiceContext,
@@ -38,18 +46,28 @@ async function changeTicket(
 ): Promise<TicketChange> {
   const now = ctx.clock.now();
   const result = await ctx.db.transaction(async (tx) => {
-    const [current] = await tx.rows<TicketRow>(sql`select id, status, priority, assignee_id, team_id from tickets
-      where id = ${o.ticketId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
+    const [current] = await tx.rows<TicketRow>(sql`select t.id, t.status, t.priority, t.assignee_id, t.team_id from tickets t
+      where t.id = ${o.ticketId}::uuid and t.workspace_id = ${o.workspaceId}::uuid ${o.viewer ? sql`and ${visibleTicketSql(o.viewer)}` : sql``}
+      for update of t`);
     if (!current) throw notFound('ticket');
     const activities = await mutate(tx, current, now);
     if (activities.length)
       await tx.rows(sql`update tickets set updated_at = ${now}::timestamptz where id = ${o.ticketId}::uuid`);
     const ticket = await getTicketDto(tx, o.workspaceId, o.ticketId);
-    return { ticket: ticket!, activities };
+    return { ticket: ticket!, activities, before: current };
   });
-  if (result.activities.length)
-    ctx.bus.publish('ticket.updated', { workspaceId: toWire('workspace', o.workspaceId), ...result });
-  return result;
+  const { ticket, activities, before } = result;
+  if (activities.length) publishTicketUpdated(ctx, o.workspaceId, { ticket, activities }, before);
+  return { ticket, activities };
+}
+
+/** Publishes `ticket.updated` after commit; `before` is where the ticket was (its team and assignee uuids) before the change. */
+export function publishTicketUpdated(ctx: ServiceContext, workspaceId: string, change: TicketChange, before: { team_id: string | null; assignee_id: string | null }): void {
+  ctx.bus.publish('ticket.updated', {
+    workspaceId: toWire('workspace', workspaceId),
+    ...change,
+    before: { teamId: toWireOrNull('team', before.team_id), assigneeId: toWireOrNull('user', before.assignee_id) },
+  });
 }
 
 /** Sets the status; resolved_at/closed_at follow it. No-op (no activity) when unchanged. */
@@ -75,15 +93,16 @@ export function setTicketPriority(ctx: ServiceContext, o: ChangeOpts & { priorit
 
 /**
  * Assigns to an agent and/or a team of the same workspace (null unassigns; undefined leaves
- * as is). An agent or team of another workspace is NOT_FOUND.
+ * as is). An agent who is not an active member of the workspace, or a team of another
+ * workspace, is NOT_FOUND.
  */
 export function assignTicket(ctx: ServiceContext, o: ChangeOpts & { assigneeId?: string | null; teamId?: string | null }) {
   return changeTicket(ctx, o, async (tx, cur, now) => {
     const acts: Activity[] = [];
     if (o.assigneeId !== undefined && o.assigneeId !== cur.assignee_id) {
       if (o.assigneeId) {
-        const [u] = await tx.rows(sql`select id from users where id = ${o.assigneeId}::uuid
-          and workspace_id = ${o.workspaceId}::uuid and status = 'active'`);
+        const [u] = await tx.rows(sql`select 1 from memberships m join users u on u.id = m.user_id
+          where m.user_id = ${o.assigneeId}::uuid and m.workspace_id = ${o.workspaceId}::uuid and m.status = 'active' and u.status = 'active'`);
         if (!u) throw notFound('agent');
       }
       await tx.rows(sql`update tickets set assignee_id = ${o.assigneeId}::uuid where id = ${cur.id}::uuid`);

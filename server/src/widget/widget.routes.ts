@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
-import { widgetConfigQuerySchema, type WidgetConfig } from '@support/protocol';
+import type { WidgetConfig } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
-import { parse } from '../http/errors.js';
+import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
 import { anyAgentOnline, findChatInbox, publicWidgetSettings } from './widget.service.js';
 
@@ -11,7 +11,7 @@ import { anyAgentOnline, findChatInbox, publicWidgetSettings } from './widget.se
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
 
 /** Any site may embed the widget: its files and its config are readable cross-origin, without credentials. */
-const open = (res: Response) => {
+export const open = (res: Response) => {
   res.removeHeader('Access-Control-Allow-Credentials');
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -19,14 +19,44 @@ const open = (res: Response) => {
 
 /**
  * The widget's public HTTP surface: `GET /widget.js` (the loader, short cache), `GET /widget/*`
- * (content-hashed chunks, cached for a year) and `GET /api/widget/config?inbox=inb_…`
- * (the inbox's widget settings and whether an agent is online; cacheable for 30 s).
+ * (content-hashed chunks, cached for a year: `widgetChunks`, a middleware) and
+ * `GET /api/widget/config?inbox=inb_…` (the inbox's widget settings and whether an agent is
+ * online; cacheable for 30 s).
  */
-export function widgetRouter(ctx: ServiceContext, dist = WIDGET_DIST): Router {
+export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<RouteHandlers, 'widget.loader' | 'widget.config'> {
+  return {
+    'widget.loader': ({ res, req }) => {
+      open(res);
+      res.sendFile(join(dist, 'widget.js'), { headers: { 'Cache-Control': 'public, max-age=300' } }, (err) => {
+        if (err && !res.headersSent) res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
+      });
+    },
+    // Opened to every site by `widgetChunks` (errors included).
+    'widget.config': async ({ res, query }) => {
+      const inbox = await findChatInbox(ctx.db, fromWire('inbox', query.inbox));
+      const body: WidgetConfig = {
+        inboxId: toWire('inbox', inbox.id),
+        name: inbox.name,
+        settings: publicWidgetSettings(inbox),
+        agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
+        attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
+      };
+      res.setHeader('Cache-Control', 'public, max-age=30');
+      return body;
+    },
+  };
+}
+
+/**
+ * `GET /widget/*`: the widget's content-hashed chunks, cached for a year, readable from any
+ * site; and the cross-origin headers of `/api/widget/config`, errors included. Mount after
+ * the inbox's credentialed CORS for `/api` (app.ts), which this overrides there.
+ */
+export function widgetChunks(dist = WIDGET_DIST): Router {
   const router = Router();
-  router.get('/widget.js', (_req, res, next) => {
+  router.use('/api/widget/config', (_req, res, next) => {
     open(res);
-    res.sendFile(join(dist, 'widget.js'), { headers: { 'Cache-Control': 'public, max-age=300' } }, (err) => err && next());
+    next();
   });
   router.use(
     '/widget',
@@ -38,23 +68,5 @@ export function widgetRouter(ctx: ServiceContext, dist = WIDGET_DIST): Router {
       setHeaders: (res) => open(res as Response),
     }),
   );
-  router.get('/api/widget/config', async (req, res, next) => {
-    try {
-      open(res);
-      const q = parse(widgetConfigQuerySchema, req.query);
-      const inbox = await findChatInbox(ctx.db, fromWire('inbox', q.inbox));
-      const body: WidgetConfig = {
-        inboxId: toWire('inbox', inbox.id),
-        name: inbox.name,
-        settings: publicWidgetSettings(inbox),
-        agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
-        attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
-      };
-      res.setHeader('Cache-Control', 'public, max-age=30');
-      res.json(body);
-    } catch (err) {
-      next(err);
-    }
-  });
   return router;
 }

@@ -121,9 +121,9 @@ export async function findVisitorSession(db: Db, token: string, now: Date) {
   return s ?? null;
 }
 
-/** True when at least one active agent of the workspace is `online`. */
+/** True when at least one active member of the workspace is `online`. */
 export async function anyAgentOnline(db: Db, workspaceId: string): Promise<boolean> {
-  const [online] = await db.rows(sql`select 1 from users where workspace_id = ${workspaceId}::uuid
+  const [online] = await db.rows(sql`select 1 from memberships where workspace_id = ${workspaceId}::uuid
     and availability = 'online' and status = 'active' limit 1`);
   return Boolean(online);
 }

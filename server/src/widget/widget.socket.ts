@@ -1,4 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
+import { sql } from 'drizzle-orm';
 import {
   widgetAttributesSchema,
   widgetHistorySchema,
@@ -17,7 +18,8 @@ import { SharedBuckets, type Rate } from '../realtime/limits.js';
 import type { CounterFactory } from '../lib/window-limiter.js';
 import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from '../realtime/lifecycle.js';
-import { rooms } from '../realtime/rooms.js';
+import { rooms, ticketRooms } from '../realtime/rooms.js';
+import { placeOf } from '../tickets/visibility.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
 import { sendVisitorMessage, startVisitorSession, visitorConversation, type Visitor } from './widget.service.js';
 import { endVisitorSession, identifyVisitor, setVisitorAttributes } from './widget.identity.js';
@@ -144,10 +146,15 @@ export function registerWidgetNamespace(
       return { conversationId: toWire('conversation', conversationId), messages: page.messages.map(visitorMessage), hasMore: page.hasMore };
     });
 
-    handle(socket, env, 'typing', widgetTypingSchema, (p) => {
+    handle(socket, env, 'typing', widgetTypingSchema, async (p) => {
       const v = need();
       if (!v.ticketId || !v.conversationId) return null;
-      opts.agentNsp.to(rooms.workspace(toWire('workspace', v.workspaceId))).emit('typing', {
+      // Only the agents who see the ticket: its team and assignee decide besides its inbox.
+      const [t] = await ctx.db.rows<{ inbox_id: string; team_id: string | null; assignee_id: string | null }>(sql`select inbox_id, team_id, assignee_id
+        from tickets where id = ${v.ticketId}::uuid and workspace_id = ${v.workspaceId}::uuid`);
+      if (!t) return null;
+      const place = placeOf({ inboxId: t.inbox_id, teamId: t.team_id, assigneeId: t.assignee_id });
+      opts.agentNsp.to(ticketRooms(toWire('workspace', v.workspaceId), place)).emit('typing', {
         ticketId: toWire('ticket', v.ticketId),
         conversationId: toWire('conversation', v.conversationId),
         authorType: 'contact',
@@ -167,7 +174,7 @@ export function registerWidgetNamespace(
           workspaceId: toWire('workspace', v.workspaceId),
           conversationId: toWire('conversation', v.conversationId),
           requesterId: toWire('contact', moved.requesterId),
-          inboxId: toWire('inbox', moved.inboxId),
+          ...placeOf(moved),
           side: 'contact',
           seq: moved.seq,
         });

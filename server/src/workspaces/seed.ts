@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { createEmailInbox } from '../email/inboxes.js';
-import { createAgent, createInbox, createTeam, createWorkspace } from './workspaces.service.js';
+import { createAgent, createInbox, createTeam, createWorkspace, DEFAULT_CHAT_SETTINGS } from './workspaces.service.js';
 
 const SEED_LOCK = 0x5e_0002;
 
@@ -18,7 +18,8 @@ export type SeedResult = {
 
 /**
  * On a database with no workspace at all, creates the demo workspace: a chat inbox, an
- * email inbox (support@example.com, no SMTP needed to try it), an owner agent and a Support team. Returns what it created, or null when the database
+ * email inbox (support@example.com, no SMTP needed to try it), an owner agent and a Support team
+ * that works both inboxes. Returns what it created, or null when the database
  * already had a workspace. Safe when several nodes boot at once (advisory lock).
  */
 export async function seedIfEmpty(db: Db, o: { email: string; password?: string }): Promise<SeedResult | null> {
@@ -32,10 +33,9 @@ export async function seedIfEmpty(db: Db, o: { email: string; password?: string 
       workspaceId,
       name: 'Website chat',
       channel: 'chat',
-      settings: { greeting: 'Hi! Ask us anything.', color: '#4f46e5', replyTime: 'a few minutes', position: 'right' },
+      settings: DEFAULT_CHAT_SETTINGS,
     });
     const adminId = await createAgent(tx, { workspaceId, email: o.email, name: 'Admin', password, role: 'owner' });
-    await createTeam(tx, { workspaceId, name: 'Support', memberIds: [adminId] });
     const webhookPassword = randomBytes(18).toString('base64url');
     const emailInboxId = await createEmailInbox(tx, {
       workspaceId,
@@ -44,6 +44,7 @@ export async function seedIfEmpty(db: Db, o: { email: string; password?: string 
       basicUser: 'webhook',
       basicPassword: webhookPassword,
     });
+    await createTeam(tx, { workspaceId, name: 'Support', memberIds: [adminId], inboxIds: [inboxId, emailInboxId] });
     return { workspaceId, inboxId, email: o.email, password, emailInboxId, webhookPassword };
   });
 }

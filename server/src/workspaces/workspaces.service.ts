@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Channel, Role } from '@support/protocol';
+import type { Channel, MemberRole, WorkspaceCreated } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
-import { newId } from '../db/ids.js';
+import { newId, toWire } from '../db/ids.js';
+import { AppError } from '../http/errors.js';
+import type { ServiceContext } from '../lib/context.js';
 import { hashPassword } from '../agents/password.js';
+
+/** Advisory lock key space of inbox creation (one workspace at a time). */
+const INBOX_CREATE_LOCK = 0x5e_0004;
 
 /** Creates a workspace. Returns its uuid. */
 export async function createWorkspace(db: Db | Tx, o: { name: string; timezone?: string }): Promise<string> {
@@ -12,11 +17,30 @@ export async function createWorkspace(db: Db | Tx, o: { name: string; timezone?:
   return id;
 }
 
-/** Creates an inbox with a fresh server-side secret. Returns its uuid. */
+/** The settings a new chat inbox starts with. */
+export const DEFAULT_CHAT_SETTINGS = { greeting: 'Hi! Ask us anything.', color: '#4f46e5', replyTime: 'a few minutes', position: 'right' };
+
+/**
+ * Takes the workspace's inbox-creation lock (until the transaction ends) and refuses a name
+ * another inbox of the workspace has, case-insensitively (409 INBOX_NAME_TAKEN,
+ * `details.field` "name"); the unique index is the backstop. Call inside a transaction.
+ */
+export async function lockInboxNames(tx: Tx, o: { workspaceId: string; name: string }): Promise<void> {
+  await tx.rows(sql`select pg_advisory_xact_lock(hashtextextended(${o.workspaceId}, ${INBOX_CREATE_LOCK}))`);
+  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid and lower(name) = lower(${o.name})`);
+  if (taken) throw new AppError('INBOX_NAME_TAKEN', `an inbox named "${o.name}" already exists`, { field: 'name' });
+}
+
+/**
+ * Creates an inbox with a fresh server-side secret; a name the workspace has already is 409
+ * INBOX_NAME_TAKEN (in the caller's transaction, or one of its own). Returns its uuid.
+ */
 export async function createInbox(
   db: Db | Tx,
   o: { workspaceId: string; name: string; channel: Channel; settings?: Record<string, unknown> },
 ): Promise<string> {
+  if ('transaction' in db) return db.transaction((tx) => createInbox(tx, o));
+  await lockInboxNames(db, o);
   const id = newId();
   await db.rows(sql`insert into inboxes (id, workspace_id, name, channel, settings, secret)
     values (${id}::uuid, ${o.workspaceId}::uuid, ${o.name}, ${o.channel}::channel, ${JSON.stringify(o.settings ?? {})}::jsonb,
@@ -24,23 +48,57 @@ export async function createInbox(
   return id;
 }
 
-/** Creates an agent with an argon2id-hashed password (agents/password.ts). Returns its uuid. */
-export async function createAgent(
-  db: Db | Tx,
-  o: { workspaceId: string; email: string; name: string; password: string; role?: Role },
-): Promise<string> {
+/** Creates an account (argon2id-hashed password, agents/password.ts) without any membership. Returns its uuid. */
+export async function createUser(db: Db | Tx, o: { email: string; name: string; password: string }): Promise<string> {
   const id = newId();
   const hash = await hashPassword(o.password);
-  await db.rows(sql`insert into users (id, workspace_id, email, name, password_hash, role)
-    values (${id}::uuid, ${o.workspaceId}::uuid, ${o.email.toLowerCase()}, ${o.name}, ${hash}, ${o.role ?? 'agent'}::user_role)`);
+  await db.rows(sql`insert into users (id, email, name, password_hash)
+    values (${id}::uuid, ${o.email.toLowerCase()}, ${o.name}, ${hash})`);
   return id;
 }
 
-/** Creates a team, optionally with members. Returns its uuid. */
-export async function createTeam(db: Db | Tx, o: { workspaceId: string; name: string; memberIds?: string[] }): Promise<string> {
+/** Makes an account a member of a workspace (active, offline) with a built-in role or a custom one (`roleId`). */
+export async function addMember(db: Db | Tx, o: { workspaceId: string; userId: string; role?: MemberRole; roleId?: string | null }): Promise<void> {
+  const role = o.roleId ? 'custom' : (o.role ?? 'agent');
+  await db.rows(sql`insert into memberships (workspace_id, user_id, role, role_id)
+    values (${o.workspaceId}::uuid, ${o.userId}::uuid, ${role}::member_role, ${o.roleId ?? null}::uuid)`);
+}
+
+/** Creates an account and its membership of one workspace (seeds, tests). Returns the user's uuid. */
+export async function createAgent(
+  db: Db | Tx,
+  o: { workspaceId: string; email: string; name: string; password: string; role?: MemberRole; roleId?: string | null },
+): Promise<string> {
+  const id = await createUser(db, o);
+  await addMember(db, { workspaceId: o.workspaceId, userId: id, role: o.role ?? 'agent', roleId: o.roleId ?? null });
+  return id;
+}
+
+/** Creates a team, optionally with members (of the workspace) and the inboxes it works. Returns its uuid. */
+export async function createTeam(db: Db | Tx, o: { workspaceId: string; name: string; memberIds?: string[]; inboxIds?: string[] }): Promise<string> {
   const id = newId();
   await db.rows(sql`insert into teams (id, workspace_id, name) values (${id}::uuid, ${o.workspaceId}::uuid, ${o.name})`);
   for (const userId of o.memberIds ?? [])
     await db.rows(sql`insert into team_members (workspace_id, team_id, user_id) values (${o.workspaceId}::uuid, ${id}::uuid, ${userId}::uuid)`);
+  for (const inboxId of o.inboxIds ?? [])
+    await db.rows(sql`insert into team_inboxes (workspace_id, team_id, inbox_id) values (${o.workspaceId}::uuid, ${id}::uuid, ${inboxId}::uuid)`);
   return id;
+}
+
+/**
+ * A new workspace, created by a user who owns at least one workspace (FORBIDDEN otherwise):
+ * they become its owner, and it starts with a chat inbox ("Website chat"). One transaction.
+ * Sessions stay where they are; `POST /api/auth/switch` moves to it.
+ */
+export async function createOwnedWorkspace(ctx: ServiceContext, o: { userId: string; name: string }): Promise<WorkspaceCreated> {
+  return ctx.db.transaction(async (tx) => {
+    const [owner] = await tx.rows(sql`select 1 from memberships m join users u on u.id = m.user_id
+      where m.user_id = ${o.userId}::uuid and m.role = 'owner' and m.status = 'active' and u.status = 'active' limit 1`);
+    if (!owner) throw new AppError('FORBIDDEN', 'only an owner of a workspace can create another');
+    const workspaceId = await createWorkspace(tx, { name: o.name });
+    await addMember(tx, { workspaceId, userId: o.userId, role: 'owner' });
+    const inboxName = 'Website chat';
+    const inboxId = await createInbox(tx, { workspaceId, name: inboxName, channel: 'chat', settings: DEFAULT_CHAT_SETTINGS });
+    return { workspace: { id: toWire('workspace', workspaceId), name: o.name }, inbox: { id: toWire('inbox', inboxId), name: inboxName } };
+  });
 }

@@ -235,7 +235,7 @@ export class IbApp extends LitElement {
     if (this.settingsFailed)
       return html`<main class="settings-failed"><ib-empty icon="missing" heading="The settings could not be loaded">Check your connection, then try again.
         <ib-button slot="actions" variant="primary" @click=${() => location.reload()}>Reload</ib-button></ib-empty></main>`;
-    return html`<ib-settings .route=${this.router.settings} .agent=${store.agent} .inboxUrl=${this.router.inboxUrl}
+    return html`<ib-settings .route=${this.router.settings} .agent=${store.agent} .permissions=${store.permissions} .inboxUrl=${this.router.inboxUrl}
       ><p class="loading" role="status">Loading settings…</p></ib-settings>`;
   }
 

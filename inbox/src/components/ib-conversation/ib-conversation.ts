@@ -101,7 +101,7 @@ export class IbConversation extends LitElement {
         <ib-button slot="actions" @click=${this.back}>Back to the list</ib-button>
       </ib-empty>`;
     return html`<ib-empty class="not-found" role="alert" icon="missing" heading="Ticket not found">
-      There is no ticket at this address in your workspace. It may have been deleted, or the link may be wrong.
+      There is no ticket at this address that you can see. It may have been deleted or moved out of your sight, or the link may be wrong.
       <ib-button slot="actions" variant="primary" @click=${this.back}>Back to the list</ib-button>
     </ib-empty>`;
   }

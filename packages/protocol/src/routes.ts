@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { Access } from './permissions.js';
+import {
+  loginSchema,
+  memberUpdateSchema,
+  roleCreateSchema,
+  roleParamSchema,
+  roleUpdateSchema,
+  switchWorkspaceSchema,
+  teamCreateSchema,
+  teamParamSchema,
+  teamUpdateSchema,
+  userParamSchema,
+  workspaceCreateSchema,
+} from './access.js';
+import { emailInboxCreateSchema } from './email.js';
+import { widgetConfigQuerySchema } from './widget.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * One HTTP route: method, Express path, what it needs (`public`: no session; `member`: any
+ * active member of the session's workspace; else a permission), and the zod schemas of its
+ * JSON body, query and path parameters (parsed after the permission check). `visitors`: a
+ * visitor session token is accepted as well (the permission applies to agents only).
+ */
+export type RouteDecl = {
+  method: HttpMethod;
+  path: string;
+  permission: Access;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  visitors?: true;
+  summary: string;
+};
+
+export const attachmentUploadQuerySchema = z.object({ filename: z.string().min(1, 'required query parameter') });
+
+/**
+ * Every HTTP route the server mounts, in one table: the server mounts routes only from it
+ * (server/src/http/routes.ts) and the role matrix test walks it, and fails for any route
+ * Express has that is not here.
+ */
+export const ROUTES = {
+  health: { method: 'GET', path: '/healthz', permission: 'public', summary: 'liveness' },
+  ready: { method: 'GET', path: '/readyz', permission: 'public', summary: 'readiness (database, Redis, not stopping)' },
+  'widget.loader': { method: 'GET', path: '/widget.js', permission: 'public', summary: 'the widget loader script' },
+  'widget.config': { method: 'GET', path: '/api/widget/config', permission: 'public', query: widgetConfigQuerySchema, summary: "an inbox's widget settings" },
+  'auth.login': { method: 'POST', path: '/api/auth/login', permission: 'public', body: loginSchema, summary: 'log in to a workspace' },
+  'auth.logout': { method: 'POST', path: '/api/auth/logout', permission: 'public', summary: 'end this session' },
+  'auth.me': { method: 'GET', path: '/api/auth/me', permission: 'member', summary: 'the session: member, permissions, workspaces' },
+  'auth.switch': { method: 'POST', path: '/api/auth/switch', permission: 'member', body: switchWorkspaceSchema, summary: 'a session for another workspace of this user' },
+  'workspaces.create': { method: 'POST', path: '/api/workspaces', permission: 'member', body: workspaceCreateSchema, summary: 'a new workspace (owners of any workspace)' },
+  'email.original': { method: 'GET', path: '/api/email/messages/:messageId/original', permission: 'tickets.read.mine', summary: 'the full original of an email message' },
+  'email.raw': { method: 'GET', path: '/api/email/messages/:messageId/raw', permission: 'tickets.read.mine', summary: 'the RFC 822 source of an email message' },
+  'email.inboxes.create': { method: 'POST', path: '/api/email/inboxes', permission: 'settings.inboxes', body: emailInboxCreateSchema, summary: 'a new email inbox' },
+  'attachments.upload': { method: 'POST', path: '/api/attachments', permission: 'tickets.write', visitors: true, query: attachmentUploadQuerySchema, summary: 'upload a file to attach' },
+  'attachments.get': { method: 'GET', path: '/api/attachments/:id', permission: 'tickets.read.mine', visitors: true, summary: 'download an attachment' },
+  'settings.members.list': { method: 'GET', path: '/api/settings/members', permission: 'settings.people', summary: 'members of the workspace' },
+  'settings.members.update': { method: 'PATCH', path: '/api/settings/members/:userId', permission: 'settings.people', params: userParamSchema, body: memberUpdateSchema, summary: "a member's role and teams" },
+  'settings.members.deactivate': { method: 'POST', path: '/api/settings/members/:userId/deactivate', permission: 'settings.people', params: userParamSchema, summary: 'deactivate a member' },
+  'settings.members.reactivate': { method: 'POST', path: '/api/settings/members/:userId/reactivate', permission: 'settings.people', params: userParamSchema, summary: 'reactivate a member' },
+  'settings.teams.list': { method: 'GET', path: '/api/settings/teams', permission: 'settings.people', summary: 'teams with members and inboxes' },
+  'settings.teams.create': { method: 'POST', path: '/api/settings/teams', permission: 'settings.people', body: teamCreateSchema, summary: 'a new team' },
+  'settings.teams.update': { method: 'PATCH', path: '/api/settings/teams/:teamId', permission: 'settings.people', params: teamParamSchema, body: teamUpdateSchema, summary: "a team's name, members, inboxes" },
+  'settings.teams.delete': { method: 'DELETE', path: '/api/settings/teams/:teamId', permission: 'settings.people', params: teamParamSchema, summary: 'delete a team' },
+  'settings.roles.list': { method: 'GET', path: '/api/settings/roles', permission: 'settings.people', summary: 'built-in and custom roles' },
+  'settings.roles.create': { method: 'POST', path: '/api/settings/roles', permission: 'settings.people', body: roleCreateSchema, summary: 'a new custom role' },
+  'settings.roles.update': { method: 'PATCH', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, body: roleUpdateSchema, summary: "a custom role's name, permissions" },
+  'settings.roles.delete': { method: 'DELETE', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, summary: 'delete a custom role no member holds' },
+  'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
+  'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
+  'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },
+  'demo.debug': { method: 'GET', path: '/debug', permission: 'public', summary: 'a raw client of the socket protocol' },
+} as const satisfies Record<string, RouteDecl>;
+export type RouteName = keyof typeof ROUTES;

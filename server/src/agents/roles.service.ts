@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS, type CustomRole, type Permission, type RolesList } from '@support/protocol';
+import type { Tx } from '../db/client.js';
+import { newId, toWire } from '../db/ids.js';
+import { AppError, notFound } from '../http/errors.js';
+import { iso } from '../lib/dto.js';
+import type { ServiceContext } from '../lib/context.js';
+import { assertFresh, uniqueName } from './teams.service.js';
+
+/**
+ * Custom roles: a named permission list per workspace (names unique case-insensitively: 409
+ * NAME_TAKEN). A change of a role's permissions reaches its members' live sockets at once
+ * (the roles trigger notifies every node). A role some member holds cannot be deleted.
+ */
+
+type RoleRow = { id: string; name: string; permissions: string[]; member_count: number; created_at: Date; updated_at: Date };
+
+/** Catalogue keys only, each once, in catalogue order (what is stored). */
+const normal = (perms: readonly string[]): Permission[] => PERMISSIONS.filter((p) => perms.includes(p));
+
+const roleDto = (r: RoleRow): CustomRole => ({
+  id: toWire('role', r.id),
+  name: r.name,
+  permissions: normal(r.permissions),
+  memberCount: Number(r.member_count),
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+const roleSql = (ws: string) => sql`select r.id, r.name, r.permissions, r.created_at, r.updated_at,
+    (select count(*) from memberships m where m.role_id = r.id)::int as member_count
+  from roles r where r.workspace_id = ${ws}::uuid`;
+
+/** The built-in roles with their permissions, and the workspace's custom roles by name. */
+export async function listRoles(ctx: ServiceContext, o: { workspaceId: string }): Promise<RolesList> {
+  const rows = await ctx.db.rows<RoleRow>(sql`${roleSql(o.workspaceId)} order by lower(r.name), r.id`);
+  return {
+    builtin: BUILTIN_ROLES.map((role) => ({ role, permissions: [...BUILTIN_ROLE_PERMISSIONS[role]] })),
+    custom: rows.map(roleDto),
+  };
+}
+
+async function getRole(tx: Tx, o: { workspaceId: string; roleId: string }): Promise<CustomRole> {
+  const [r] = await tx.rows<RoleRow>(sql`${roleSql(o.workspaceId)} and r.id = ${o.roleId}::uuid`);
+  if (!r) throw notFound('role');
+  return roleDto(r);
+}
+
+const pgArray = (perms: readonly string[]) => `{${normal(perms).join(',')}}`;
+
+/** Creates a custom role. */
+export async function createRole(ctx: ServiceContext, o: { workspaceId: string; name: string; permissions: Permission[] }): Promise<CustomRole> {
+  return uniqueName('role', o.name, () =>
+    ctx.db.transaction(async (tx) => {
+      const id = newId();
+      const now = ctx.clock.now();
+      await tx.rows(sql`insert into roles (id, workspace_id, name, permissions, created_at, updated_at)
+        values (${id}::uuid, ${o.workspaceId}::uuid, ${o.name}, ${pgArray(o.permissions)}::text[], ${now}::timestamptz, ${now}::timestamptz)`);
+      return getRole(tx, { workspaceId: o.workspaceId, roleId: id });
+    }),
+  );
+}
+
+/** Renames a custom role and/or replaces its permissions; `expectedUpdatedAt` (when given) must match or 409 STALE. */
+export async function updateRole(
+  ctx: ServiceContext,
+  o: { workspaceId: string; roleId: string; name?: string | undefined; permissions?: Permission[] | undefined; expectedUpdatedAt?: string | undefined },
+): Promise<CustomRole> {
+  return uniqueName('role', o.name ?? '', () =>
+    ctx.db.transaction(async (tx) => {
+      const [r] = await tx.rows<{ name: string; permissions: string[]; updated_at: Date }>(sql`select name, permissions, updated_at from roles
+        where id = ${o.roleId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
+      if (!r) throw notFound('role');
+      assertFresh(r.updated_at, o.expectedUpdatedAt);
+      const name = o.name ?? r.name;
+      const perms = o.permissions ? pgArray(o.permissions) : pgArray(r.permissions);
+      if (name !== r.name || perms !== pgArray(r.permissions))
+        await tx.rows(sql`update roles set name = ${name}, permissions = ${perms}::text[], updated_at = ${ctx.clock.now()}::timestamptz
+          where id = ${o.roleId}::uuid`);
+      return getRole(tx, o);
+    }),
+  );
+}
+
+/** Deletes a custom role no member holds (409 CONFLICT otherwise, naming how many do). */
+export async function deleteRole(ctx: ServiceContext, o: { workspaceId: string; roleId: string }): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [r] = await tx.rows<{ id: string }>(sql`select id from roles where id = ${o.roleId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
+    if (!r) throw notFound('role');
+    const [held] = await tx.rows<{ n: number }>(sql`select count(*)::int as n from memberships where role_id = ${o.roleId}::uuid`);
+    if (held!.n) throw new AppError('CONFLICT', `${held!.n} member(s) hold this role: give them another role first`, { memberCount: held!.n });
+    await tx.rows(sql`delete from roles where id = ${o.roleId}::uuid`);
+  });
+}

@@ -1,0 +1,76 @@
+import { fromWire } from '../db/ids.js';
+import type { RouteHandlers } from '../http/routes.js';
+import type { ServiceContext } from '../lib/context.js';
+import { deactivateMember, getMember, listMembers, reactivateMember, updateMember } from './members.service.js';
+import { createRole, deleteRole, listRoles, updateRole } from './roles.service.js';
+import { createTeamDetail, deleteTeam, listTeamDetails, updateTeam } from './teams.service.js';
+
+type SettingsRoute =
+  | 'settings.members.list' | 'settings.members.update' | 'settings.members.deactivate' | 'settings.members.reactivate'
+  | 'settings.teams.list' | 'settings.teams.create' | 'settings.teams.update' | 'settings.teams.delete'
+  | 'settings.roles.list' | 'settings.roles.create' | 'settings.roles.update' | 'settings.roles.delete';
+
+const ids = (kind: 'user' | 'inbox' | 'team', list: string[] | undefined) => list?.map((i) => fromWire(kind, i));
+
+/**
+ * `/api/settings/members|teams|roles`: the People, Teams and Roles settings over the services
+ * (members, teams, roles). Every route needs `settings.people` (declared in the protocol's
+ * ROUTES); owner-only rules are the services'. Deactivate and reactivate answer the member.
+ */
+export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, SettingsRoute> {
+  const actorOf = (me: { userId: string }) => ({ type: 'agent' as const, id: me.userId });
+  return {
+    'settings.members.list': ({ me }) => listMembers(ctx, { workspaceId: me.workspaceId }),
+    'settings.members.update': ({ me, params, body }) =>
+      updateMember(ctx, {
+        workspaceId: me.workspaceId,
+        userId: fromWire('user', params.userId),
+        actor: actorOf(me),
+        role: body.role,
+        roleId: body.roleId === undefined ? undefined : body.roleId && fromWire('role', body.roleId),
+        teamIds: ids('team', body.teamIds),
+        expectedUpdatedAt: body.expectedUpdatedAt,
+      }),
+    'settings.members.deactivate': async ({ me, params }) => {
+      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me) };
+      await deactivateMember(ctx, o);
+      return getMember(ctx.db, o);
+    },
+    'settings.members.reactivate': async ({ me, params }) => {
+      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me) };
+      await reactivateMember(ctx, o);
+      return getMember(ctx.db, o);
+    },
+    'settings.teams.list': ({ me }) => listTeamDetails(ctx, { workspaceId: me.workspaceId }),
+    'settings.teams.create': async ({ me, res, body }) => {
+      const team = await createTeamDetail(ctx, { workspaceId: me.workspaceId, name: body.name, memberIds: ids('user', body.memberIds)!, inboxIds: ids('inbox', body.inboxIds)! });
+      res.status(201);
+      return team;
+    },
+    'settings.teams.update': ({ me, params, body }) =>
+      updateTeam(ctx, {
+        workspaceId: me.workspaceId,
+        teamId: fromWire('team', params.teamId),
+        name: body.name,
+        memberIds: ids('user', body.memberIds),
+        inboxIds: ids('inbox', body.inboxIds),
+        expectedUpdatedAt: body.expectedUpdatedAt,
+      }),
+    'settings.teams.delete': async ({ me, params, res }) => {
+      await deleteTeam(ctx, { workspaceId: me.workspaceId, teamId: fromWire('team', params.teamId) });
+      res.status(204).end();
+    },
+    'settings.roles.list': ({ me }) => listRoles(ctx, { workspaceId: me.workspaceId }),
+    'settings.roles.create': async ({ me, res, body }) => {
+      const role = await createRole(ctx, { workspaceId: me.workspaceId, name: body.name, permissions: body.permissions });
+      res.status(201);
+      return role;
+    },
+    'settings.roles.update': ({ me, params, body }) =>
+      updateRole(ctx, { workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId), name: body.name, permissions: body.permissions, expectedUpdatedAt: body.expectedUpdatedAt }),
+    'settings.roles.delete': async ({ me, params, res }) => {
+      await deleteRole(ctx, { workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId) });
+      res.status(204).end();
+    },
+  };
+}
