@@ -114,7 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const revocations = await watchRevocations(ctx, agent);
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });
-  const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
+  const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS, config.AUDIT_RETENTION_INTERVAL_MS);
   const detachEmail = attachEmailListener(bus, agent);
   const stopEmail = startEmailWorker(ctx, config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null, config.EMAIL_WORKER_INTERVAL_MS);
 

@@ -7,3 +7,4 @@ export * from './widget.js';
 export * from './agent.js';
 export * from './email.js';
 export * from './email-forward.js';
+export * from './audit.js';
