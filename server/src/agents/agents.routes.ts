@@ -5,6 +5,8 @@ import { AppError, parse } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { authenticate, getAgent, login, logout } from './agents.service.js';
 import type { CounterFactory } from '../lib/window-limiter.js';
+import { recordLoginFailure } from '../audit/audit.service.js';
+import { auditRequest } from '../audit/audit.request.js';
 
 export const SESSION_COOKIE = 'sd_session';
 
@@ -40,7 +42,17 @@ export function agentsRouter(ctx: ServiceContext, counters: CounterFactory): Rou
       throw limited();
     }
     // A failure keeps both hits; a success clears the account and gives the address its hit back.
-    const result = await login(ctx, input);
+    const request = auditRequest(req);
+    const result = await login(ctx, input, request).catch((err: unknown) => {
+      // Recorded once the answer is sent: its timing must not tell whether the address exists.
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS')
+        res.once('close', () => {
+          recordLoginFailure(ctx.db, { email: input.email, request, at: ctx.clock.now() }).catch((e: unknown) =>
+            ctx.logger.error({ err: e }, 'could not record a failed sign-in'),
+          );
+        });
+      throw err;
+    });
     await Promise.all([byAccount.clear(input.email), byAddress.release(ip)]);
     res.setHeader(
       'Set-Cookie',
@@ -51,7 +63,7 @@ export function agentsRouter(ctx: ServiceContext, counters: CounterFactory): Rou
 
   r.post('/auth/logout', async (req, res) => {
     const token = requestToken(req);
-    if (token) await logout(ctx, token);
+    if (token) await logout(ctx, token, auditRequest(req));
     res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }));
     res.status(204).end();
   });

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { recordAudit, SYSTEM_ACTOR, type AuditActor, type AuditRequest } from '../audit/audit.service.js';
 
 /** An authenticated agent (uuids) as the socket and REST layers carry it. */
 export type AgentIdentity = {
@@ -30,11 +31,12 @@ export const agentDto = (u: UserRow): Agent => ({
 });
 
 /**
- * Email + password → a new session token (stored hashed). Unknown email, wrong password
- * and a disabled account all answer INVALID_CREDENTIALS after the same hashing work. A
- * password hash in an older format is replaced by a current one on success.
+ * Email + password → a new session token (stored hashed), audited (`auth.login`) in the same
+ * transaction. Unknown email, wrong password and a disabled account all answer
+ * INVALID_CREDENTIALS after the same hashing work (the route records the failure once it has
+ * answered). A password hash in an older format is replaced by a current one on success.
  */
-export async function login(ctx: ServiceContext, o: { email: string; password: string }) {
+export async function login(ctx: ServiceContext, o: { email: string; password: string }, request?: AuditRequest) {
   const [u] = await ctx.db.rows<UserRow & { password_hash: string }>(
     sql`select * from users where lower(email) = lower(${o.email})`,
   );
@@ -44,8 +46,18 @@ export async function login(ctx: ServiceContext, o: { email: string; password: s
   const token = newToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.config.AGENT_SESSION_TTL_HOURS * 3_600_000);
-  await ctx.db.rows(sql`insert into agent_sessions (id, workspace_id, user_id, token_hash, created_at, expires_at)
-    values (${newId()}::uuid, ${u.workspace_id}::uuid, ${u.id}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
+  await ctx.db.transaction(async (tx) => {
+    await tx.rows(sql`insert into agent_sessions (id, workspace_id, user_id, token_hash, created_at, expires_at)
+      values (${newId()}::uuid, ${u.workspace_id}::uuid, ${u.id}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
+    await recordAudit(tx, {
+      workspaceId: u.workspace_id,
+      actor: { type: 'user', id: u.id, name: u.name },
+      action: 'auth.login',
+      object: { type: 'workspace', id: u.workspace_id },
+      request,
+      at: now,
+    });
+  });
   return { token, expiresAt: expiresAt.toISOString(), agent: agentDto(u) };
 }
 
@@ -89,16 +101,34 @@ const publishEnded = (ctx: ServiceContext, workspaceId: string, sessions: { id: 
   for (const s of sessions) ctx.bus.publish('agent.session_ended', { workspaceId: toWire('workspace', workspaceId), sessionId: s.id });
 };
 
-/** Deletes the session and closes every socket opened with it (`agent.session_ended`). */
-export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  const rows = await ctx.db.rows<{ id: string; workspace_id: string }>(sql`delete from agent_sessions
-    where token_hash = ${hashToken(token)} returning id, workspace_id`);
+/** Deletes the session (audited: `auth.logout`) and closes every socket opened with it (`agent.session_ended`). */
+export async function logout(ctx: ServiceContext, token: string, request?: AuditRequest): Promise<void> {
+  const rows = await ctx.db.transaction(async (tx) => {
+    const ended = await tx.rows<{ id: string; workspace_id: string; user_id: string }>(sql`delete from agent_sessions
+      where token_hash = ${hashToken(token)} returning id, workspace_id, user_id`);
+    for (const r of ended)
+      await recordAudit(tx, { workspaceId: r.workspace_id, actor: { type: 'user', id: r.user_id }, action: 'auth.logout',
+        object: { type: 'workspace', id: r.workspace_id }, request, at: ctx.clock.now() });
+    return ended;
+  });
   for (const r of rows) publishEnded(ctx, r.workspace_id, [r]);
 }
 
-/** Logs an agent out everywhere (or of one session): deletes the sessions and closes their sockets at once. Returns how many ended. */
-export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId: string; userId: string; sessionId?: string }): Promise<number> {
-  const ended = await deleteSessions(ctx.db, o);
+/** Who did an agent administration act, and from where (audited); the system when not given. */
+type ActedBy = { actor?: AuditActor; request?: AuditRequest };
+
+/**
+ * Logs an agent out everywhere (or of one session): deletes the sessions (audited:
+ * `member.sessions_revoked`, when any ended) and closes their sockets at once. Returns how many ended.
+ */
+export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId: string; userId: string; sessionId?: string } & ActedBy): Promise<number> {
+  const ended = await ctx.db.transaction(async (tx) => {
+    const rows = await deleteSessions(tx, o);
+    if (rows.length)
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: o.actor ?? SYSTEM_ACTOR, action: 'member.sessions_revoked', object: { type: 'user', id: o.userId },
+        after: { sessionsEnded: rows.length }, request: o.request, at: ctx.clock.now() });
+    return rows;
+  });
   publishEnded(ctx, o.workspaceId, ended);
   return ended.length;
 }
@@ -107,15 +137,19 @@ export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId:
  * Deactivates an agent: status `disabled`, availability `offline`, every session deleted (so
  * reactivating never revives an old login), in one transaction; then their sockets are closed
  * on every node and the presence change published. Login answers INVALID_CREDENTIALS from then
- * on. Returns false when the agent is not in the workspace or already disabled.
+ * on. Audited (`member.deactivated`) in the same transaction. Returns false when the agent is
+ * not in the workspace or already disabled.
  */
-export async function deactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<boolean> {
+export async function deactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string } & ActedBy): Promise<boolean> {
   const done = await ctx.db.transaction(async (tx) => {
     const [u] = await tx.rows<{ availability: Availability }>(sql`select availability from users
       where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and status = 'active' for update`);
     if (!u) return null;
-    await tx.rows(sql`update users set status = 'disabled', availability = 'offline', updated_at = ${ctx.clock.now()}::timestamptz
+    const at = ctx.clock.now();
+    await tx.rows(sql`update users set status = 'disabled', availability = 'offline', updated_at = ${at}::timestamptz
       where id = ${o.userId}::uuid`);
+    await recordAudit(tx, { workspaceId: o.workspaceId, actor: o.actor ?? SYSTEM_ACTOR, action: 'member.deactivated', object: { type: 'user', id: o.userId },
+      before: { status: 'active' }, after: { status: 'disabled' }, request: o.request, at });
     return { was: u.availability, sessions: await deleteSessions(tx, o) };
   });
   if (!done) return false;
@@ -125,11 +159,17 @@ export async function deactivateAgent(ctx: ServiceContext, o: { workspaceId: str
   return true;
 }
 
-/** Lets a deactivated agent log in again (with a new login: old sessions were deleted). Returns false when not disabled. */
-export async function reactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<boolean> {
-  const rows = await ctx.db.rows(sql`update users set status = 'active', updated_at = ${ctx.clock.now()}::timestamptz
-    where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and status = 'disabled' returning id`);
-  return rows.length > 0;
+/** Lets a deactivated agent log in again (with a new login: old sessions were deleted); audited (`member.reactivated`). Returns false when not disabled. */
+export async function reactivateAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string } & ActedBy): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const at = ctx.clock.now();
+    const rows = await tx.rows(sql`update users set status = 'active', updated_at = ${at}::timestamptz
+      where id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and status = 'disabled' returning id`);
+    if (!rows.length) return false;
+    await recordAudit(tx, { workspaceId: o.workspaceId, actor: o.actor ?? SYSTEM_ACTOR, action: 'member.reactivated', object: { type: 'user', id: o.userId },
+      before: { status: 'disabled' }, after: { status: 'active' }, request: o.request, at });
+    return true;
+  });
 }
 
 export async function getAgent(ctx: ServiceContext, o: { workspaceId: string; userId: string }): Promise<Agent | null> {
