@@ -26,6 +26,7 @@ import { watchRevocations } from './agents/agent.revocation.js';
 import { agentsRouter } from './agents/agents.routes.js';
 import { inboxRouter } from './agents/inbox.routes.js';
 import { emailRouter } from './email/email.routes.js';
+import { auditRouter } from './audit/audit.routes.js';
 import { emailWebhookRouter } from './email/webhook.routes.js';
 import { attachEmailListener } from './email/email.listener.js';
 import { startEmailWorker } from './email/outbox.worker.js';
@@ -144,7 +145,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
         res.status(204).end();
         return;
@@ -155,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/api', sameOriginGuard(allowedOrigins));
   app.use(['/api', '/webhooks'], (_req, _res, next) => next(lifecycle.stopping ? new AppError('UNAVAILABLE', 'server is restarting; retry shortly') : undefined));
   app.use('/api', agentsRouter(ctx, counters));
-  app.use('/api', emailRouter(ctx), attachmentsRouter(ctx));
+  app.use('/api', emailRouter(ctx), attachmentsRouter(ctx), auditRouter(ctx));
   const mailParser = deps.mailParser ?? createMailParser(config.EMAIL_PARSE_THREADS, logger);
   app.use(emailWebhookRouter(ctx, mailParser));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such route')));
