@@ -27,6 +27,7 @@ import { authRoutes } from './agents/agents.routes.js';
 import { settingsRoutes } from './agents/settings.routes.js';
 import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { emailWebhookRoutes } from './email/webhook.routes.js';
 import { mountRoutes, type RouteHandlers } from './http/routes.js';
 import { attachEmailListener } from './email/email.listener.js';
@@ -118,7 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const revocations = await watchRevocations(ctx, agent);
   registerAgentNamespace(agent, ctx, lifecycle, { ...(deps.limits?.agent ?? { ratePerSecond: 50, burst: 100 }), widgetNsp: widget, allowedOrigins, revocations });
   const detach = attachRealtimeListener(bus, { agent, widget });
-  const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS);
+  const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS, config.AUDIT_RETENTION_INTERVAL_MS);
   const detachEmail = attachEmailListener(bus, agent);
   const stopEmail = startEmailWorker(ctx, config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null, config.EMAIL_WORKER_INTERVAL_MS);
 
@@ -147,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
         res.status(204).end();
         return;
@@ -170,6 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...authRoutes(ctx, counters),
     ...settingsRoutes(ctx),
     ...emailRoutes(ctx),
+    ...auditRoutes(ctx),
     ...attachmentsRoutes(ctx),
     ...emailWebhookRoutes(ctx, mailParser),
     ...inboxRoutes(INBOX_DIST),

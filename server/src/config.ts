@@ -57,6 +57,8 @@ const schema = z.object({
   MAX_INFLIGHT: z.coerce.number().int().min(1).default(2000),
   /** How often each node sweeps stale presence and expired sessions. */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** How often each node deletes audit events past their workspace's retention (audit_retention_days). */
+  AUDIT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   /** New anonymous widget sessions one client address may start per minute (per node). */
   WIDGET_NEW_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Open widget sockets one visitor session (token) may have on one node: its tabs. */
@@ -108,5 +110,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Test nodes share one database under different Redis prefixes, so a timed presence sweep
   // on one would see the others' agents as gone: tests call the sweep themselves.
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL_MS: String(24 * 3_600_000), EMAIL_WORKER_INTERVAL_MS: String(24 * 3_600_000) }), ...overrides };
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAINTENANCE_INTERVAL_MS: String(24 * 3_600_000), AUDIT_RETENTION_INTERVAL_MS: String(24 * 3_600_000), EMAIL_WORKER_INTERVAL_MS: String(24 * 3_600_000) }), ...overrides };
 }

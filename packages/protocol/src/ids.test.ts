@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { v7 } from 'uuid';
-import { decodeId, encodeId, idSchema } from './ids.js';
+import { decodeAnyId, decodeId, encodeId, idSchema } from './ids.js';
 
 describe('wire ids', () => {
   it('round-trip any UUID and keep UUIDv7 order as string order', () => {
@@ -33,5 +33,12 @@ describe('wire ids', () => {
     expect(idSchema('ticket').safeParse(wire).success).toBe(true);
     expect(idSchema('ticket').safeParse(123).success).toBe(false);
     expect(idSchema('ticket').safeParse('tkt_').success).toBe(false);
+  });
+
+  it('decodeAnyId reads the kind from the prefix', () => {
+    const u = v7();
+    expect(decodeAnyId(encodeId('inbox', u))).toEqual({ kind: 'inbox', uuid: u });
+    expect(decodeAnyId(encodeId('auditEvent', u))).toEqual({ kind: 'auditEvent', uuid: u });
+    for (const bad of ['nope', `xyz_${encodeId('inbox', u).slice(4)}`, 'inb_', `${encodeId('team', u)}x`, '_']) expect(decodeAnyId(bad)).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ export const ID_PREFIX = {
   tag: 'tag',
   attachment: 'att',
   role: 'role',
+  auditEvent: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
@@ -83,6 +84,17 @@ export function decodeId(kind: IdKind, id: string): string | null {
   }
   const hex = digits.join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const PREFIX_KIND = new Map(Object.entries(ID_PREFIX).map(([kind, prefix]) => [prefix as string, kind as IdKind]));
+
+/** Decodes a wire id of any kind (its prefix names the kind), or returns null. */
+export function decodeAnyId(id: string): { kind: IdKind; uuid: string } | null {
+  const cut = typeof id === 'string' ? id.lastIndexOf('_') : -1;
+  if (cut < 0) return null;
+  const kind = PREFIX_KIND.get(id.slice(0, cut));
+  const uuid = kind ? decodeId(kind, id) : null;
+  return kind && uuid ? { kind, uuid } : null;
 }
 
 /** True when `uuid` looks like a canonical lowercase UUID string. */

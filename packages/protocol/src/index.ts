@@ -10,3 +10,4 @@ export * from './access.js';
 export * from './routes.js';
 export * from './email.js';
 export * from './email-forward.js';
+export * from './audit.js';

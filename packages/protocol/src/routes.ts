@@ -13,10 +13,11 @@ import {
   userParamSchema,
   workspaceCreateSchema,
 } from './access.js';
+import { auditExportQuerySchema, auditListQuerySchema, auditRetentionSchema } from './audit.js';
 import { emailInboxCreateSchema } from './email.js';
 import { widgetConfigQuerySchema } from './widget.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One HTTP route: method, Express path, what it needs (`public`: no session; `member`: any
@@ -69,6 +70,10 @@ export const ROUTES = {
   'settings.roles.create': { method: 'POST', path: '/api/settings/roles', permission: 'settings.people', body: roleCreateSchema, summary: 'a new custom role' },
   'settings.roles.update': { method: 'PATCH', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, body: roleUpdateSchema, summary: "a custom role's name, permissions" },
   'settings.roles.delete': { method: 'DELETE', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, summary: 'delete a custom role no member holds' },
+  'settings.audit.list': { method: 'GET', path: '/api/settings/audit', permission: 'audit.read', query: auditListQuerySchema, summary: 'a page of audit events, filtered' },
+  'settings.audit.export': { method: 'GET', path: '/api/settings/audit/export', permission: 'data.export', query: auditExportQuerySchema, summary: 'every matching audit event as JSONL or CSV (audited)' },
+  'settings.audit.retention.get': { method: 'GET', path: '/api/settings/audit/retention', permission: 'audit.read', summary: 'days audit events are kept' },
+  'settings.audit.retention.set': { method: 'PUT', path: '/api/settings/audit/retention', permission: 'settings.workspace', body: auditRetentionSchema, summary: 'set how long audit events are kept' },
   'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
   'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
   'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },

@@ -8,6 +8,8 @@ import type { ServiceContext } from '../lib/context.js';
 import type { CounterFactory } from '../lib/window-limiter.js';
 import { createOwnedWorkspace } from '../workspaces/workspaces.service.js';
 import { login, logout, sessionInfo, switchWorkspace } from './agents.service.js';
+import { recordLoginFailure } from '../audit/audit.service.js';
+import { auditRequest } from '../audit/audit.request.js';
 
 /** Failed logins allowed per account and per client address (offices share one) in the window. */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 };
@@ -41,20 +43,31 @@ export function authRoutes(
         throw limited();
       }
       // A failure keeps both hits; a success clears the account and gives the address its hit back.
-      const result = await login(ctx, { email: body.email, password: body.password, workspaceId: body.workspaceId && fromWire('workspace', body.workspaceId) });
+      const request = auditRequest(req);
+      const credentials = { email: body.email, password: body.password, workspaceId: body.workspaceId && fromWire('workspace', body.workspaceId) };
+      const result = await login(ctx, credentials, request).catch((err: unknown) => {
+        // Recorded once the answer is sent: its timing must not tell whether the address exists.
+        if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS')
+          res.once('close', () => {
+            recordLoginFailure(ctx.db, { email: body.email, request, at: ctx.clock.now() }).catch((e: unknown) =>
+              ctx.logger.error({ err: e }, 'could not record a failed sign-in'),
+            );
+          });
+        throw err;
+      });
       await Promise.all([byAccount.clear(body.email), byAddress.release(ip)]);
       setSession(res, result);
       return result;
     },
     'auth.logout': async ({ req, res }) => {
       const token = requestToken(req);
-      if (token) await logout(ctx, token);
+      if (token) await logout(ctx, token, auditRequest(req));
       res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }));
       res.status(204).end();
     },
     'auth.me': ({ me }) => sessionInfo(ctx, me),
-    'auth.switch': async ({ me, res, body }) => {
-      const result = await switchWorkspace(ctx, me, fromWire('workspace', body.workspaceId));
+    'auth.switch': async ({ me, req, res, body }) => {
+      const result = await switchWorkspace(ctx, me, fromWire('workspace', body.workspaceId), auditRequest(req));
       setSession(res, result);
       return result;
     },

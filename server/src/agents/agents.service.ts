@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { recordAudit, SYSTEM_ACTOR, type AuditActor, type AuditRequest } from '../audit/audit.service.js';
 
 /**
  * An authenticated member (uuids) as the socket and REST layers carry it: one user in one
@@ -43,13 +44,18 @@ const memberSelect = sql`select m.user_id, m.workspace_id, u.email, u.name, m.ro
 
 /**
  * Email + password (+ optionally the workspace) → a new session token (stored hashed) for one
- * workspace: the one asked for, else the one used last, else the oldest. Unknown email, wrong
- * password, a disabled account and an account with no active membership all answer
- * INVALID_CREDENTIALS after the same hashing work; a workspace asked for that the (correctly
+ * workspace: the one asked for, else the one used last, else the oldest; audited (`auth.login`)
+ * in the same transaction. Unknown email, wrong password, a disabled account and an account
+ * with no active membership all answer INVALID_CREDENTIALS after the same hashing work (the
+ * route records the failure once it has answered); a workspace asked for that the (correctly
  * authenticated) user is not an active member of is FORBIDDEN. A password hash in an older
  * format is replaced by a current one on success.
  */
-export async function login(ctx: ServiceContext, o: { email: string; password: string; workspaceId?: string | undefined }): Promise<LoginResult> {
+export async function login(
+  ctx: ServiceContext,
+  o: { email: string; password: string; workspaceId?: string | undefined },
+  request?: AuditRequest,
+): Promise<LoginResult> {
   const [u] = await ctx.db.rows<{ id: string; status: string; password_hash: string }>(
     sql`select id, status, password_hash from users where lower(email) = lower(${o.email})`,
   );
@@ -64,22 +70,25 @@ export async function login(ctx: ServiceContext, o: { email: string; password: s
     throw new AppError('FORBIDDEN', 'you are not an active member of that workspace');
   }
   if (needsRehash(u.password_hash)) await upgradeHash(ctx, u.id, u.password_hash, o.password);
-  return startSession(ctx, { userId: u.id, workspaceId: m.workspace_id });
+  return startSession(ctx, { userId: u.id, workspaceId: m.workspace_id, action: 'auth.login', request });
 }
 
 /**
  * A new session of the same user for another workspace they are an active member of
  * (FORBIDDEN otherwise). The current session stays valid (other tabs keep their workspace).
  */
-export async function switchWorkspace(ctx: ServiceContext, me: AgentIdentity, workspaceId: string): Promise<LoginResult> {
+export async function switchWorkspace(ctx: ServiceContext, me: AgentIdentity, workspaceId: string, request?: AuditRequest): Promise<LoginResult> {
   const [m] = await ctx.db.rows(sql`select 1 from memberships m join users u on u.id = m.user_id
     where m.user_id = ${me.userId}::uuid and m.workspace_id = ${workspaceId}::uuid and m.status = 'active' and u.status = 'active'`);
   if (!m) throw new AppError('FORBIDDEN', 'you are not an active member of that workspace');
-  return startSession(ctx, { userId: me.userId, workspaceId });
+  return startSession(ctx, { userId: me.userId, workspaceId, action: 'auth.switched', request });
 }
 
-/** Issues a session for an active membership and marks it the one used last; answers what login does. */
-async function startSession(ctx: ServiceContext, o: { userId: string; workspaceId: string }): Promise<LoginResult> {
+/** Issues a session for an active membership and marks it the one used last (audited as `action`); answers what login does. */
+async function startSession(
+  ctx: ServiceContext,
+  o: { userId: string; workspaceId: string; action: 'auth.login' | 'auth.switched'; request?: AuditRequest | undefined },
+): Promise<LoginResult> {
   const token = newToken();
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.config.AGENT_SESSION_TTL_HOURS * 3_600_000);
@@ -88,6 +97,14 @@ async function startSession(ctx: ServiceContext, o: { userId: string; workspaceI
       values (${newId()}::uuid, ${o.workspaceId}::uuid, ${o.userId}::uuid, ${hashToken(token)}, ${now}::timestamptz, ${expiresAt}::timestamptz)`);
     await tx.rows(sql`update memberships set last_used_at = ${now}::timestamptz
       where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
+    await recordAudit(tx, {
+      workspaceId: o.workspaceId,
+      actor: { type: 'user', id: o.userId },
+      action: o.action,
+      object: { type: 'workspace', id: o.workspaceId },
+      request: o.request,
+      at: now,
+    });
   });
   return { token, expiresAt: expiresAt.toISOString(), ...(await sessionInfo(ctx, await authenticate(ctx, token))) };
 }
@@ -173,16 +190,35 @@ export const publishEnded = (ctx: ServiceContext, workspaceId: string, sessions:
   for (const s of sessions) ctx.bus.publish('agent.session_ended', { workspaceId: toWire('workspace', workspaceId), sessionId: s.id });
 };
 
-/** Deletes the session and closes every socket opened with it (`agent.session_ended`). */
-export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  const rows = await ctx.db.rows<{ id: string; workspace_id: string }>(sql`delete from agent_sessions
-    where token_hash = ${hashToken(token)} returning id, workspace_id`);
+/** Deletes the session (audited: `auth.logout`) and closes every socket opened with it (`agent.session_ended`). */
+export async function logout(ctx: ServiceContext, token: string, request?: AuditRequest): Promise<void> {
+  const rows = await ctx.db.transaction(async (tx) => {
+    const ended = await tx.rows<{ id: string; workspace_id: string; user_id: string }>(sql`delete from agent_sessions
+      where token_hash = ${hashToken(token)} returning id, workspace_id, user_id`);
+    for (const r of ended)
+      await recordAudit(tx, { workspaceId: r.workspace_id, actor: { type: 'user', id: r.user_id }, action: 'auth.logout',
+        object: { type: 'workspace', id: r.workspace_id }, request, at: ctx.clock.now() });
+    return ended;
+  });
   for (const r of rows) publishEnded(ctx, r.workspace_id, [r]);
 }
 
-/** Logs a member out of a workspace everywhere (or of one session): deletes the sessions and closes their sockets at once. Returns how many ended. */
-export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId: string; userId: string; sessionId?: string }): Promise<number> {
-  const ended = await deleteSessions(ctx.db, o);
+/** Who did an agent administration act, and from where (audited); the system when not given. */
+type ActedBy = { actor?: AuditActor; request?: AuditRequest | undefined };
+
+/**
+ * Logs a member out of a workspace everywhere (or of one session): deletes the sessions
+ * (audited: `member.sessions_revoked`, when any ended) and closes their sockets at once.
+ * Returns how many ended.
+ */
+export async function revokeAgentSessions(ctx: ServiceContext, o: { workspaceId: string; userId: string; sessionId?: string } & ActedBy): Promise<number> {
+  const ended = await ctx.db.transaction(async (tx) => {
+    const rows = await deleteSessions(tx, o);
+    if (rows.length)
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: o.actor ?? SYSTEM_ACTOR, action: 'member.sessions_revoked', object: { type: 'user', id: o.userId },
+        after: { sessionsEnded: rows.length }, request: o.request, at: ctx.clock.now() });
+    return rows;
+  });
   publishEnded(ctx, o.workspaceId, ended);
   return ended.length;
 }

@@ -9,6 +9,7 @@ import { getTicketDto } from '../tickets/tickets.queries.js';
 import { publishTicketUpdated } from '../tickets/tickets.service.js';
 import { deleteSessions, publishEnded, publishPresence } from './agents.service.js';
 import { assertFresh, setTeamsOfMember } from './teams.service.js';
+import { auditActorOf, recordAudit, type AuditRequest } from '../audit/audit.service.js';
 
 /**
  * Members of a workspace: list, role and teams, deactivation. Rules every function keeps:
@@ -124,9 +125,10 @@ export async function updateMember(
  * availability offline, every session of theirs in this workspace deleted, and their open and
  * pending tickets unassigned (an `assigned` activity each; their messages and activities keep
  * their name). After commit their sockets close on every node, the presence change and each
- * ticket change are published. Owner rules as above. Returns false when already deactivated.
+ * ticket change are published. Audited (`member.deactivated`) in the same transaction. Owner
+ * rules as above. Returns false when already deactivated.
  */
-export async function deactivateMember(ctx: ServiceContext, o: { workspaceId: string; userId: string; actor: Actor }): Promise<boolean> {
+export async function deactivateMember(ctx: ServiceContext, o: { workspaceId: string; userId: string; actor: Actor; request?: AuditRequest | undefined }): Promise<boolean> {
   const now = ctx.clock.now();
   const done = await ctx.db.transaction(async (tx) => {
     const cur = await lockMember(tx, o);
@@ -139,6 +141,8 @@ export async function deactivateMember(ctx: ServiceContext, o: { workspaceId: st
       where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
     const sessions = await deleteSessions(tx, o);
     const unassigned = await unassignOpenTickets(tx, { ...o, now });
+    await recordAudit(tx, { workspaceId: o.workspaceId, actor: auditActorOf(o.actor), action: 'member.deactivated', object: { type: 'user', id: o.userId },
+      before: { status: 'active' }, after: { status: 'deactivated' }, request: o.request, at: now });
     return { was: cur.availability, sessions, unassigned };
   });
   if (!done) return false;
@@ -168,15 +172,19 @@ async function unassignOpenTickets(tx: Tx, o: { workspaceId: string; userId: str
 
 /**
  * Lets a deactivated member log in to the workspace again (with a new login: their sessions
- * were deleted). Reactivating an owner takes an owner. Returns false when not deactivated.
+ * were deleted); audited (`member.reactivated`). Reactivating an owner takes an owner. Returns
+ * false when not deactivated.
  */
-export async function reactivateMember(ctx: ServiceContext, o: { workspaceId: string; userId: string; actor: Actor }): Promise<boolean> {
+export async function reactivateMember(ctx: ServiceContext, o: { workspaceId: string; userId: string; actor: Actor; request?: AuditRequest | undefined }): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
     const cur = await lockMember(tx, o);
     if (cur.status !== 'deactivated') return false;
     if (cur.role === 'owner') await requireOwner(tx, o, 'reactivate an owner');
-    await tx.rows(sql`update memberships set status = 'active', updated_at = ${ctx.clock.now()}::timestamptz
+    const now = ctx.clock.now();
+    await tx.rows(sql`update memberships set status = 'active', updated_at = ${now}::timestamptz
       where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
+    await recordAudit(tx, { workspaceId: o.workspaceId, actor: auditActorOf(o.actor), action: 'member.reactivated', object: { type: 'user', id: o.userId },
+      before: { status: 'deactivated' }, after: { status: 'active' }, request: o.request, at: now });
     return true;
   });
 }

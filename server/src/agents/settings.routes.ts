@@ -1,6 +1,7 @@
 import { fromWire } from '../db/ids.js';
 import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
+import { auditRequest } from '../audit/audit.request.js';
 import { deactivateMember, getMember, listMembers, reactivateMember, updateMember } from './members.service.js';
 import { createRole, deleteRole, listRoles, updateRole } from './roles.service.js';
 import { createTeamDetail, deleteTeam, listTeamDetails, updateTeam } from './teams.service.js';
@@ -31,13 +32,13 @@ export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, Setting
         teamIds: ids('team', body.teamIds),
         expectedUpdatedAt: body.expectedUpdatedAt,
       }),
-    'settings.members.deactivate': async ({ me, params }) => {
-      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me) };
+    'settings.members.deactivate': async ({ me, params, req }) => {
+      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me), request: auditRequest(req) };
       await deactivateMember(ctx, o);
       return getMember(ctx.db, o);
     },
-    'settings.members.reactivate': async ({ me, params }) => {
-      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me) };
+    'settings.members.reactivate': async ({ me, params, req }) => {
+      const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me), request: auditRequest(req) };
       await reactivateMember(ctx, o);
       return getMember(ctx.db, o);
     },

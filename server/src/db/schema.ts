@@ -6,3 +6,4 @@ export * from '../tickets/tickets.sql.js';
 export * from '../messages/messages.sql.js';
 export * from '../email/email.sql.js';
 export * from '../attachments/attachments.sql.js';
+export * from '../audit/audit.sql.js';

@@ -10,6 +10,8 @@ import { attachmentRef } from '../attachments/attachments.service.js';
 import { visibleTicketSql } from '../tickets/visibility.js';
 import { toWire } from '../db/ids.js';
 import { createEmailInbox } from './inboxes.js';
+import { recordAudit, userActor } from '../audit/audit.service.js';
+import { auditRequest } from '../audit/audit.request.js';
 
 type EmailRow = {
   message_id: string; direction: 'in' | 'out'; rfc_message_id: string; subject: string; headers: Record<string, string>;
@@ -58,9 +60,13 @@ export function emailRoutes(ctx: ServiceContext): Pick<RouteHandlers, 'email.ori
     'email.inboxes.create': async ({ req, res, me, body: p }) => {
       const email = { address: p.address, ...(p.fromName ? { fromName: p.fromName } : {}), ...(p.replyDomain ? { replyDomain: p.replyDomain } : {}) };
       const basicPassword = randomBytes(24).toString('base64url');
-      const id = await ctx.db.transaction((tx) =>
-        createEmailInbox(tx, { workspaceId: me.workspaceId, name: p.name, email, basicUser: 'webhook', basicPassword, ...(p.mailgunSigningKey ? { mailgunSigningKey: p.mailgunSigningKey } : {}) }),
-      );
+      const id = await ctx.db.transaction(async (tx) => {
+        const secrets = { basicUser: 'webhook', basicPassword, ...(p.mailgunSigningKey ? { mailgunSigningKey: p.mailgunSigningKey } : {}) };
+        const inboxId = await createEmailInbox(tx, { workspaceId: me.workspaceId, name: p.name, email, ...secrets });
+        await recordAudit(tx, { workspaceId: me.workspaceId, actor: userActor(me), action: 'inbox.created', object: { type: 'inbox', id: inboxId },
+          after: { name: p.name, channel: 'email', ...email, ...secrets }, request: auditRequest(req), at: ctx.clock.now() });
+        return inboxId;
+      });
       const base = ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
       const body: EmailInboxCreated = {
         inbox: { id: toWire('inbox', id), name: p.name, settings: { email } },

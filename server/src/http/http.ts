@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { LIMITS } from '@support/protocol';
 import type { Logger } from 'pino';
@@ -37,13 +38,24 @@ export function sameOriginGuard(allowedOrigins: Set<string>): RequestHandler {
 /** Whether to trust the proxy at `addr`, the `i`-th hop from us (Express's compiled `trust proxy`). */
 export type TrustFn = (addr: string, i: number) => boolean;
 
-/** Express with JSON parsing limits and no framework fingerprint. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * Express with JSON parsing limits and no framework fingerprint. Every request gets an id
+ * (`res.locals.requestId`, answered in `X-Request-Id`, kept in audit events and error logs):
+ * the `X-Request-Id` a trusted proxy sent (TRUST_PROXY), else a new UUID.
+ */
 export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
   const app = express();
   app.disable('x-powered-by');
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
-  app.use((_req, res, next) => {
+  const trust = app.get('trust proxy fn') as TrustFn;
+  app.use((req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const given = req.headers['x-request-id'];
+    const fromProxy = typeof given === 'string' && REQUEST_ID.test(given) && trust(req.socket.remoteAddress ?? '', 0);
+    res.locals.requestId = fromProxy ? given : randomUUID();
+    res.setHeader('X-Request-Id', res.locals.requestId as string);
     next();
   });
   // Webhooks and uploads read their own bodies, with their own limits.
@@ -82,7 +94,7 @@ function requestError(err: unknown): unknown {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { body, status, internal } = toErrorBody(requestError(err));
-    if (internal) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (internal) logger.error({ err, method: req.method, url: req.originalUrl, requestId: res.locals.requestId }, 'request failed');
     if (res.headersSent) return;
     res.status(status).json({ error: body });
   };

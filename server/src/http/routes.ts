@@ -57,7 +57,7 @@ export function mountRoutes(app: Express, ctx: ServiceContext, handlers: RouteHa
   for (const name of Object.keys(ROUTES) as RouteName[]) {
     const decl: RouteDecl = ROUTES[name];
     const handler = handlers[name] as RouteHandler<RouteName>;
-    const method = decl.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    const method = decl.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     app[method](decl.path, async (req, res) => {
       let me: AgentIdentity | null = null;
       let visitor: VisitorCaller | null = null;

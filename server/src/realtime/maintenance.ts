@@ -5,6 +5,7 @@ import { setAvailability, type AgentIdentity } from '../agents/agents.service.js
 import { runPeriodically } from '../lib/periodic.js';
 import { purgeUnsentUploads } from '../attachments/attachments.service.js';
 import { purgeWebhookTokens } from '../email/webhook.routes.js';
+import { purgeAuditEvents } from '../audit/audit.service.js';
 
 /**
  * Sets `offline` every member marked online or away who has no socket in that workspace on
@@ -43,15 +44,24 @@ export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clo
 
 /**
  * Runs the sweeps every `intervalMs` (with jitter, so nodes spread out) until stopped:
- * presence, expired sessions, Mailgun replay tokens past their window, uploads never sent.
- * A failed round is logged and retried on the next tick.
+ * presence, expired sessions, Mailgun replay tokens past their window, uploads never sent;
+ * and every `auditIntervalMs` the audit retention purge. A failed round is logged and
+ * retried on the next tick.
  */
-export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, intervalMs: number): () => void {
-  return runPeriodically('maintenance', intervalMs, ctx.logger, async () => {
+export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, intervalMs: number, auditIntervalMs: number): () => void {
+  const stopSweeps = runPeriodically('maintenance', intervalMs, ctx.logger, async () => {
     const offline = await sweepPresence(ctx, agentNsp);
     const purged = await purgeExpiredSessions(ctx);
     const tokens = await purgeWebhookTokens(ctx);
     const uploads = await purgeUnsentUploads(ctx);
     if (offline || purged || uploads) ctx.logger.info({ offline, purged, tokens, uploads }, 'maintenance');
   });
+  const stopRetention = runPeriodically('audit retention', auditIntervalMs, ctx.logger, async () => {
+    const deleted = await purgeAuditEvents(ctx);
+    if (deleted) ctx.logger.info({ deleted }, 'audit events past their retention deleted');
+  });
+  return () => {
+    stopSweeps();
+    stopRetention();
+  };
 }

@@ -9,4 +9,6 @@ export const workspaces = pgTable('workspaces', {
   ticketSeq: integer('ticket_seq').notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** Days audit events are kept (the retention job deletes older ones); null keeps them for ever. */
+  auditRetentionDays: integer('audit_retention_days').default(365),
 });
