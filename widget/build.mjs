@@ -1,6 +1,7 @@
 // Builds the widget into dist/: the lazy chunk (Lit + socket.io-client + panel, ES module,
-// content-hashed under dist/widget/) and the loader (dist/widget.js, a classic script that
-// knows the chunk's name), then prints both gzip -9 budgets and fails when one is over.
+// content-hashed under dist/widget/), the loader (dist/widget.js, a classic script that
+// knows the chunk's name) and the settings preview (dist/preview.html and its module), then
+// prints both gzip -9 budgets of what visitors load and fails when one is over.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,9 +65,31 @@ await build({
   },
 });
 
+// The settings preview (GET /widget/preview): the same panel and launcher fed by the inbox's
+// Inboxes settings. Visitors never load it, so it is outside the budgets.
+await build({
+  ...common,
+  build: {
+    outDir: join(dist, 'widget'),
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: 'esbuild',
+    lib: { entry: join(root, 'src/preview/preview.ts'), formats: ['es'], fileName: () => 'preview.js' },
+  },
+});
+const previewRaw = join(dist, 'widget', 'preview.js');
+const preview = (await transformWithEsbuild(readFileSync(previewRaw, 'utf8'), 'preview.js', { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+unlinkSync(previewRaw);
+const previewName = `preview-${createHash('sha256').update(preview).digest('hex').slice(0, 10)}.js`;
+writeFileSync(join(dist, 'widget', previewName), preview);
+writeFileSync(
+  join(dist, 'preview.html'),
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget preview</title></head><body><script type="module" src="${previewName}"></script></body></html>\n`,
+);
+
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const loader = gz(join(dist, 'widget.js'));
-const chunks = readdirSync(join(dist, 'widget')).filter((f) => f.endsWith('.js'));
+const chunks = readdirSync(join(dist, 'widget')).filter((f) => f.endsWith('.js') && !f.startsWith('preview-'));
 const total = loader + chunks.reduce((sum, f) => sum + gz(join(dist, 'widget', f)), 0);
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 console.log(`widget budgets (gzip -9): loader ${kb(loader)} / ${kb(LOADER_BUDGET)}, loader + lazy chunk ${kb(total)} / ${kb(TOTAL_BUDGET)}`);

@@ -27,6 +27,7 @@ import { authRoutes } from './agents/agents.routes.js';
 import { settingsRoutes } from './agents/settings.routes.js';
 import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
+import { inboxSettingsRoutes } from './inboxes/inboxes.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { emailWebhookRoutes } from './email/webhook.routes.js';
 import { mountRoutes, type RouteHandlers } from './http/routes.js';
@@ -171,6 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...authRoutes(ctx, counters),
     ...settingsRoutes(ctx),
     ...emailRoutes(ctx),
+    ...inboxSettingsRoutes(ctx),
     ...auditRoutes(ctx),
     ...attachmentsRoutes(ctx),
     ...emailWebhookRoutes(ctx, mailParser),

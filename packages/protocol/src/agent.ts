@@ -25,6 +25,7 @@ import type { AckFn } from './errors.js';
 import { attachmentIdsSchema, type MessageDeliveryEvent } from './email.js';
 import type { Access } from './permissions.js';
 import type { AccessChangedEvent, TicketRemovedEvent } from './access.js';
+import type { InboxesChangedEvent } from './inboxes.js';
 
 export const ticketViewSchema = z.enum(['mine', 'unassigned', 'all']);
 export const ticketsListSchema = z.strictObject({
@@ -179,6 +180,8 @@ export interface AgentServerToClient {
   'ticket:removed': (e: TicketRemovedEvent) => void;
   /** This member's role, permissions, teams or team inboxes changed: reload lists and the open ticket. */
   'access:changed': (e: AccessChangedEvent) => void;
+  /** An inbox of the workspace was created, renamed or deleted: fetch `inboxes:list` again (after a deletion, the ticket list too). */
+  'inboxes:changed': (e: InboxesChangedEvent) => void;
 }
 
 /** A socket event's declaration: the schema its payload is parsed with and what it needs (permissions.ts). */

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   SESSION_EXPIRED: 401,
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,
+  /** The inbox allows its widget on listed site origins only, and the request's `Origin` is not one (`GET /api/widget/config`, `session:start`). */
+  WIDGET_ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   /** The edit was based on an `updatedAt` that is no longer current: someone else saved first. */
@@ -23,6 +25,8 @@ export const ERROR_STATUS = {
   INBOX_NAME_TAKEN: 409,
   /** Another email inbox of the workspace has this address (`details.field`: "address"). */
   INBOX_ADDRESS_TAKEN: 409,
+  /** The inbox to delete has tickets: say what happens to them (`tickets=move&moveTo=…` or `tickets=delete`); `details.tickets` counts them. */
+  INBOX_HAS_TICKETS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECHAT_REQUIRED: 422,

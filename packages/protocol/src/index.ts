@@ -11,3 +11,4 @@ export * from './routes.js';
 export * from './email.js';
 export * from './email-forward.js';
 export * from './audit.js';
+export * from './inboxes.js';

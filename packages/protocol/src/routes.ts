@@ -15,6 +15,7 @@ import {
 } from './access.js';
 import { auditExportQuerySchema, auditListQuerySchema, auditRetentionSchema } from './audit.js';
 import { emailInboxCreateSchema } from './email.js';
+import { credentialRegenerateSchema, inboxCreateSchema, inboxDeleteQuerySchema, inboxParamSchema, inboxUpdateSchema } from './inboxes.js';
 import { widgetConfigQuerySchema } from './widget.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -70,6 +71,16 @@ export const ROUTES = {
   'settings.roles.create': { method: 'POST', path: '/api/settings/roles', permission: 'settings.people', body: roleCreateSchema, summary: 'a new custom role' },
   'settings.roles.update': { method: 'PATCH', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, body: roleUpdateSchema, summary: "a custom role's name, permissions" },
   'settings.roles.delete': { method: 'DELETE', path: '/api/settings/roles/:roleId', permission: 'settings.people', params: roleParamSchema, summary: 'delete a custom role no member holds' },
+  'settings.inboxes.list': { method: 'GET', path: '/api/settings/inboxes', permission: 'settings.inboxes', summary: 'inboxes with channel, address and ticket count' },
+  'settings.inboxes.create': { method: 'POST', path: '/api/settings/inboxes', permission: 'settings.inboxes', body: inboxCreateSchema, summary: 'a new chat or email inbox' },
+  'settings.inboxes.get': { method: 'GET', path: '/api/settings/inboxes/:inboxId', permission: 'settings.inboxes', params: inboxParamSchema, summary: "an inbox's settings (secrets by their last four characters)" },
+  'settings.inboxes.update': { method: 'PATCH', path: '/api/settings/inboxes/:inboxId', permission: 'settings.inboxes', params: inboxParamSchema, body: inboxUpdateSchema, summary: "an inbox's name, widget, origins, address, SMTP" },
+  'settings.inboxes.delete': { method: 'DELETE', path: '/api/settings/inboxes/:inboxId', permission: 'settings.inboxes', params: inboxParamSchema, query: inboxDeleteQuerySchema, summary: 'delete an inbox, moving or deleting its tickets' },
+  'settings.inboxes.secret.reveal': { method: 'POST', path: '/api/settings/inboxes/:inboxId/secret/reveal', permission: 'settings.inboxes', params: inboxParamSchema, summary: 'the identity-verification secret (audited)' },
+  'settings.inboxes.secret.rotate': { method: 'POST', path: '/api/settings/inboxes/:inboxId/secret/rotate', permission: 'settings.inboxes', params: inboxParamSchema, summary: 'a new identity-verification secret (audited)' },
+  'settings.inboxes.credentials.regenerate': { method: 'POST', path: '/api/settings/inboxes/:inboxId/credentials/regenerate', permission: 'settings.inboxes', params: inboxParamSchema, body: credentialRegenerateSchema, summary: 'a new webhook password (audited)' },
+  'settings.inboxes.testMail': { method: 'POST', path: '/api/settings/inboxes/:inboxId/test-mail', permission: 'settings.inboxes', params: inboxParamSchema, summary: 'send a test mail to yourself (audited)' },
+  'widget.preview': { method: 'GET', path: '/widget/preview', permission: 'public', summary: 'the widget preview page (settings, fed by postMessage)' },
   'settings.audit.list': { method: 'GET', path: '/api/settings/audit', permission: 'audit.read', query: auditListQuerySchema, summary: 'a page of audit events, filtered' },
   'settings.audit.export': { method: 'GET', path: '/api/settings/audit/export', permission: 'data.export', query: auditExportQuerySchema, summary: 'every matching audit event as JSONL or CSV (audited)' },
   'settings.audit.retention.get': { method: 'GET', path: '/api/settings/audit/retention', permission: 'audit.read', summary: 'days audit events are kept' },

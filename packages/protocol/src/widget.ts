@@ -81,6 +81,34 @@ export const widgetSettingsSchema = z.object({
   awayMessage: text(500, "We're away right now. Leave your email and we'll get back to you."),
 });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+
+const required = (max: number) => jsonText(z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`));
+
+/**
+ * What an admin may set (`PATCH /api/settings/inboxes/:inboxId`, field `widget`): the same keys
+ * as `widgetSettingsSchema`, strict (a wrong value is a field error, not a fallback), each
+ * optional (what is left out keeps its stored value). A test keeps the two key lists equal.
+ */
+export const widgetSettingsInputSchema = z.strictObject({
+  /** Empty or null: the inbox name. */
+  teamName: jsonText(z.string().trim().max(80, 'at most 80 characters'))
+    .transform((v) => v || null)
+    .nullable()
+    .optional(),
+  greeting: required(500).optional(),
+  replyTime: required(80).optional(),
+  color: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #4f46e5')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  position: z.enum(['left', 'right']).optional(),
+  colorScheme: z.enum(['auto', 'light', 'dark']).optional(),
+  preChat: z.strictObject({ name: fieldMode, email: fieldMode }).optional(),
+  awayMessage: required(500).optional(),
+});
+export type WidgetSettingsInput = z.input<typeof widgetSettingsInputSchema>;
 /** What visitors are sent (`session:start`, `GET /api/widget/config`): `teamName` resolved to the inbox name when unset. */
 export const widgetPublicSettingsSchema = widgetSettingsSchema.extend({ teamName: z.string() });
 export type WidgetPublicSettings = z.infer<typeof widgetPublicSettingsSchema>;

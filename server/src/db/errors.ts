@@ -7,3 +7,11 @@ export const codeOf = (err: unknown): string | undefined => {
 
 /** A unique-index violation (23505). */
 export const isUniqueViolation = (err: unknown): boolean => codeOf(err) === '23505';
+
+/** The name of the constraint a database error is about (postgres.js `constraint_name`, PGlite `constraint`), or ''. */
+export const constraintOf = (err: unknown): string => {
+  type E = { constraint_name?: unknown; constraint?: unknown; cause?: E } | null;
+  const e = err as E;
+  const name = e?.constraint_name ?? e?.constraint ?? e?.cause?.constraint_name ?? e?.cause?.constraint;
+  return typeof name === 'string' ? name : '';
+};

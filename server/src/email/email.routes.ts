@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import { sql } from 'drizzle-orm';
-import { randomBytes } from 'node:crypto';
 import { decodeId, type EmailInboxCreated, type EmailOriginal } from '@support/protocol';
 import { notFound } from '../http/errors.js';
 import type { RouteHandlers } from '../http/routes.js';
@@ -9,8 +8,9 @@ import type { AgentIdentity } from '../agents/agents.service.js';
 import { attachmentRef } from '../attachments/attachments.service.js';
 import { visibleTicketSql } from '../tickets/visibility.js';
 import { toWire } from '../db/ids.js';
-import { createEmailInbox } from './inboxes.js';
-import { recordAudit, userActor } from '../audit/audit.service.js';
+import { userActor } from '../audit/audit.service.js';
+import { createInboxSettings, publishInboxChanged, webhookUrl } from '../inboxes/inboxes.service.js';
+import { publicBase } from '../inboxes/inboxes.routes.js';
 import { auditRequest } from '../audit/audit.request.js';
 
 type EmailRow = {
@@ -59,20 +59,16 @@ export function emailRoutes(ctx: ServiceContext): Pick<RouteHandlers, 'email.ori
     },
     'email.inboxes.create': async ({ req, res, me, body: p }) => {
       const email = { address: p.address, ...(p.fromName ? { fromName: p.fromName } : {}), ...(p.replyDomain ? { replyDomain: p.replyDomain } : {}) };
-      const basicPassword = randomBytes(24).toString('base64url');
-      const id = await ctx.db.transaction(async (tx) => {
-        const secrets = { basicUser: 'webhook', basicPassword, ...(p.mailgunSigningKey ? { mailgunSigningKey: p.mailgunSigningKey } : {}) };
-        const inboxId = await createEmailInbox(tx, { workspaceId: me.workspaceId, name: p.name, email, ...secrets });
-        await recordAudit(tx, { workspaceId: me.workspaceId, actor: userActor(me), action: 'inbox.created', object: { type: 'inbox', id: inboxId },
-          after: { name: p.name, channel: 'email', ...email, ...secrets }, request: auditRequest(req), at: ctx.clock.now() });
-        return inboxId;
+      const { row, basicPassword } = await createInboxSettings(ctx, {
+        workspaceId: me.workspaceId, actor: userActor(me), request: auditRequest(req), name: p.name, channel: 'email', email, mailgunSigningKey: p.mailgunSigningKey,
       });
-      const base = ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
+      publishInboxChanged(ctx, { workspaceId: me.workspaceId, inboxId: row.id, change: 'created' });
+      const id = toWire('inbox', row.id);
       const body: EmailInboxCreated = {
-        inbox: { id: toWire('inbox', id), name: p.name, settings: { email } },
-        webhook: { url: `${base}/webhooks/email/${toWire('inbox', id)}`, basicUser: 'webhook', basicPassword, mailgunSigningKey: p.mailgunSigningKey ?? null },
+        inbox: { id, name: p.name, settings: { email } },
+        webhook: { url: webhookUrl(publicBase(ctx, req), id), basicUser: 'webhook', basicPassword: basicPassword!, mailgunSigningKey: p.mailgunSigningKey ?? null },
       };
-      res.status(201);
+      res.status(201).setHeader('Cache-Control', 'no-store');
       return body;
     },
     'email.raw': async ({ req, res, me }) => {

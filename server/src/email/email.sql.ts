@@ -111,5 +111,12 @@ export const emailInboxSecrets = pgTable('email_inbox_secrets', {
   basicUser: text('basic_user'),
   basicPassword: text('basic_password'),
   mailgunSigningKey: text('mailgun_signing_key'),
+  /** This inbox's own SMTP server for its replies (null host: the global SMTP_URL). */
+  smtpHost: text('smtp_host'),
+  smtpPort: integer('smtp_port'),
+  smtpUser: text('smtp_user'),
+  smtpPassword: text('smtp_password'),
+  /** starttls | tls | none (SMTP_TLS_MODES). */
+  smtpTls: text('smtp_tls'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -18,6 +18,7 @@ export type EmailInbox = {
 
 /** Loads an email inbox (null when unknown, not an email inbox, or without `settings.email`). */
 export async function loadEmailInbox(db: Db | Tx, inboxId: string): Promise<EmailInbox | null> {
+  // crosses workspaces: a provider's webhook names the inbox; its workspace is read from it.
   const [r] = await db.rows<{ id: string; workspace_id: string; name: string; channel: string; settings: Record<string, unknown>; secret: string; basic_user: string | null; basic_password: string | null; mailgun_signing_key: string | null }>(sql`
     select i.id, i.workspace_id, i.name, i.channel, i.settings, i.secret, s.basic_user, s.basic_password, s.mailgun_signing_key
     from inboxes i left join email_inbox_secrets s on s.inbox_id = i.id where i.id = ${inboxId}::uuid`);
@@ -60,13 +61,23 @@ export async function createEmailInbox(
   const tx = db;
   const email = emailInboxSettingsSchema.parse(o.email);
   await lockInboxNames(tx, o);
-  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid
-    and channel = 'email' and lower(settings->'email'->>'address') = lower(${email.address})`);
-  if (taken) throw new AppError('INBOX_ADDRESS_TAKEN', `an inbox with the address ${email.address} already exists`, { field: 'address' });
+  await assertAddressFree(tx, { workspaceId: o.workspaceId, address: email.address });
   const id = await createInbox(tx, { workspaceId: o.workspaceId, name: o.name, channel: 'email', settings: { email } });
   await tx.rows(sql`insert into email_inbox_secrets (inbox_id, workspace_id, basic_user, basic_password, mailgun_signing_key)
     values (${id}::uuid, ${o.workspaceId}::uuid, ${o.basicUser ?? null}, ${o.basicPassword ?? null}, ${o.mailgunSigningKey ?? null})`);
   return id;
+}
+
+/**
+ * Refuses an address another email inbox of the workspace (other than `exceptId`) has,
+ * case-insensitively: 409 INBOX_ADDRESS_TAKEN, `details.field` "address". Call after
+ * `lockInboxNames`, in the same transaction.
+ */
+export async function assertAddressFree(tx: Tx, o: { workspaceId: string; address: string; exceptId?: string }): Promise<void> {
+  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid
+    and channel = 'email' and lower(settings->'email'->>'address') = lower(${o.address})
+    ${o.exceptId ? sql`and id <> ${o.exceptId}::uuid` : sql``}`);
+  if (taken) throw new AppError('INBOX_ADDRESS_TAKEN', `an inbox with the address ${o.address} already exists`, { field: 'address' });
 }
 
 /** The domain of an inbox's reply address. */

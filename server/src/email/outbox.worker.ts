@@ -3,7 +3,7 @@ import type { DeliveryStatus } from '@support/protocol';
 import type { ServiceContext } from '../lib/context.js';
 import { blobStoreOf } from '../attachments/attachments.service.js';
 import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from './delivery.js';
-import { composeMail, type Mailer } from './mailer.js';
+import { composeMail, InboxMailers, smtpOf, type InboxSmtp, type Mailer } from './mailer.js';
 import type { OutboundPayload } from './outbound.service.js';
 import { dropDigest, prepareDigest } from './continuity.js';
 import { runPeriodically } from '../lib/periodic.js';
@@ -22,12 +22,29 @@ export type OutboxRound = Record<DeliveryStatus, number>;
 /**
  * Sends the due outbound mail: claims up to `limit` rows with FOR UPDATE SKIP LOCKED (so
  * every node may run this at once), composes each, sends it through `mailer` and records
- * the outcome (sent; queued again with backoff; failed after EMAIL_MAX_ATTEMPTS). With no
- * mailer (no SMTP_URL) the composed mail is stored and logged and the message says
- * `not_sent: no SMTP configured`. Publishes `message.delivery` per change, after commit.
- * `workspaceId` limits the round to one workspace (tests).
+ * the outcome (sent; queued again with backoff; failed after EMAIL_MAX_ATTEMPTS). A mail of
+ * an inbox with an SMTP server of its own goes through that server (`inboxMailers`; a round
+ * without them makes and closes its own), any other through `mailer`. With neither (no
+ * SMTP_URL) the composed mail is stored and logged and the message says `not_sent: no SMTP
+ * configured`. Publishes `message.delivery` per change, after commit. `workspaceId` limits
+ * the round to one workspace (tests).
  */
-export async function processOutbox(ctx: Ctx, mailer: Mailer | null, o: { limit?: number; workspaceId?: string } = {}): Promise<OutboxRound> {
+export async function processOutbox(
+  ctx: Ctx,
+  mailer: Mailer | null,
+  o: { limit?: number; workspaceId?: string; inboxMailers?: InboxMailers } = {},
+): Promise<OutboxRound> {
+  const inboxMailers = o.inboxMailers ?? new InboxMailers();
+  try {
+    return await round(ctx, { global: mailer, inboxes: inboxMailers }, o);
+  } finally {
+    if (!o.inboxMailers) inboxMailers.close();
+  }
+}
+
+type Mailers = { global: Mailer | null; inboxes: InboxMailers };
+
+async function round(ctx: Ctx, mailers: Mailers, o: { limit?: number; workspaceId?: string }): Promise<OutboxRound> {
   const now = ctx.clock.now();
   const scope = o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``;
   const claimed = await ctx.db.rows<Claimed>(sql`update email_outbox o
@@ -37,17 +54,17 @@ export async function processOutbox(ctx: Ctx, mailer: Mailer | null, o: { limit?
                       or (status = 'sending' and locked_until <= ${now}::timestamptz)) ${scope}
                    order by next_attempt_at limit ${o.limit ?? 20}::int for update skip locked)
     returning o.id, o.workspace_id, o.ticket_id, o.message_id, o.attempts, o.kind, o.payload`);
-  const round: OutboxRound = { queued: 0, sending: 0, sent: 0, failed: 0, not_sent: 0 };
+  const done: OutboxRound = { queued: 0, sending: 0, sent: 0, failed: 0, not_sent: 0 };
   // A few mails at once: SMTP round trips dominate, and the pooled transport reuses connections.
   let nextRow = 0;
   const lane = async () => {
-    for (let i = nextRow++; i < claimed.length; i = nextRow++) round[await claimedRow(ctx, mailer, claimed[i]!, now)]++;
+    for (let i = nextRow++; i < claimed.length; i = nextRow++) done[await claimedRow(ctx, mailers, claimed[i]!, now)]++;
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, claimed.length) }, lane));
-  return round;
+  return done;
 }
 
-async function claimedRow(ctx: Ctx, mailer: Mailer | null, row: Claimed, now: Date): Promise<DeliveryStatus> {
+async function claimedRow(ctx: Ctx, mailers: Mailers, row: Claimed, now: Date): Promise<DeliveryStatus> {
   let messageIds = [row.message_id];
   if (row.kind === 'digest') {
     const digest = await prepareDigest(ctx.db, row, now);
@@ -58,10 +75,24 @@ async function claimedRow(ctx: Ctx, mailer: Mailer | null, row: Claimed, now: Da
     row.payload = digest;
     messageIds = digest.messageIds;
   }
-  return deliver(ctx, mailer, row, messageIds);
+  return deliver(ctx, mailers, row, messageIds);
 }
 
-async function deliver(ctx: Ctx, mailer: Mailer | null, row: Claimed, messageIds: string[]): Promise<DeliveryStatus> {
+/**
+ * The mailer of the inbox a mail is sent from (the inbox of its email row: the ticket's email
+ * inbox, or the one a chat digest goes out of) when that inbox has an SMTP server of its
+ * own, else the global one.
+ */
+async function mailerOf(ctx: Ctx, mailers: Mailers, row: Claimed, messageId: string): Promise<Mailer | null> {
+  const [s] = await ctx.db.rows<{ inbox_id: string; smtp_host: string; smtp_port: number; smtp_user: string | null; smtp_password: string | null; smtp_tls: InboxSmtp['tls'] | null; version: Date }>(sql`
+    select s.inbox_id, s.smtp_host, s.smtp_port, s.smtp_user, s.smtp_password, s.smtp_tls, i.updated_at as version
+    from email_messages e join email_inbox_secrets s on s.inbox_id = e.inbox_id join inboxes i on i.id = s.inbox_id
+    where e.message_id = ${messageId}::uuid and e.workspace_id = ${row.workspace_id}::uuid and s.smtp_host is not null`);
+  if (!s) return mailers.global;
+  return mailers.inboxes.get(s.inbox_id, new Date(s.version).toISOString(), smtpOf(s));
+}
+
+async function deliver(ctx: Ctx, mailers: Mailers, row: Claimed, messageIds: string[]): Promise<DeliveryStatus> {
   const p = row.payload;
   let raw: Buffer | null = null;
   let status: DeliveryStatus;
@@ -69,6 +100,7 @@ async function deliver(ctx: Ctx, mailer: Mailer | null, row: Claimed, messageIds
   let nextAttemptAt: Date | null = null;
   try {
     raw = await composeMail(p, await loadFiles(ctx, row.workspace_id, p.attachmentIds));
+    const mailer = await mailerOf(ctx, mailers, row, messageIds[messageIds.length - 1]!);
     if (!mailer) {
       status = 'not_sent';
       error = 'no SMTP configured';
@@ -119,11 +151,13 @@ async function loadFiles(ctx: Ctx, ws: string, ids: string[]) {
  * Returns the stop function (which also closes the mailer).
  */
 export function startEmailWorker(ctx: Ctx, mailer: Mailer | null, intervalMs: number): () => void {
+  const inboxMailers = new InboxMailers();
   const stop = runPeriodically('email worker', intervalMs, ctx.logger, async () => {
-    await processOutbox(ctx, mailer);
+    await processOutbox(ctx, mailer, { inboxMailers });
   });
   return () => {
     stop();
     mailer?.close();
+    inboxMailers.close();
   };
 }

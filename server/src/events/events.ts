@@ -67,6 +67,8 @@ export const domainEvents = {
   }),
   /** A contact's profile or attributes changed (widget identify, attributes:set). */
   'contact.updated': z.object({ workspaceId: z.string(), contact: contactSchema }),
+  /** An inbox was created, renamed or deleted (settings): agents fetch their inbox lists again. */
+  'inbox.changed': z.object({ workspaceId: z.string(), inboxId: z.string(), change: z.enum(['created', 'updated', 'deleted']) }),
   'agent.session_ended': z.object({ workspaceId: z.string(), sessionId: z.string() }),
   'agent.presence_changed': z.object({
     workspaceId: z.string(),

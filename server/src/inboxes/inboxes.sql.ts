@@ -17,6 +17,8 @@ export const inboxes = pgTable(
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     /** Server-side secret (identity verification HMAC key, webhook signing); never sent to clients. */
     secret: text('secret').notNull(),
+    /** Chat inboxes: the site origins the widget may start on (empty: any). Enforced on the widget config and session:start. */
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -66,6 +66,9 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
       case 'contact.updated':
         nsp.agent.local.to(rooms.permission(event.payload.workspaceId, 'contacts.read')).emit('contact:updated', event.payload.contact);
         return;
+      case 'inbox.changed':
+        nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('inboxes:changed', { inboxId: event.payload.inboxId, change: event.payload.change });
+        return;
       case 'agent.session_ended':
         nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);
         return;

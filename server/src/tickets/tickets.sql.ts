@@ -44,6 +44,8 @@ export const tickets = pgTable(
     index('tickets_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()),
     index('tickets_ws_assignee_status_updated_idx').on(t.workspaceId, t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
     index('tickets_requester_idx').on(t.requesterId, t.inboxId),
+    // An inbox's tickets: counts in the settings, moving or deleting them with the inbox, its foreign key.
+    index('tickets_inbox_idx').on(t.inboxId),
   ],
 );
 

@@ -31,7 +31,7 @@ export async function identifyVisitor(
   const now = ctx.clock.now();
   const verifyId = o.hash ? o.id : undefined;
   if (verifyId) {
-    const [inbox] = await ctx.db.rows<{ secret: string }>(sql`select secret from inboxes where id = ${v.inboxId}::uuid`);
+    const [inbox] = await ctx.db.rows<{ secret: string }>(sql`select secret from inboxes where id = ${v.inboxId}::uuid and workspace_id = ${v.workspaceId}::uuid`);
     if (!inbox || !hashMatches(inbox.secret, verifyId, o.hash!)) throw new AppError('FORBIDDEN', 'identity hash does not match this user id');
   }
   const { contact, verified } = await ctx.db.transaction(async (tx) => {

@@ -21,10 +21,33 @@ export const open = (res: Response) => {
  * The widget's public HTTP surface: `GET /widget.js` (the loader, short cache), `GET /widget/*`
  * (content-hashed chunks, cached for a year: `widgetChunks`, a middleware) and
  * `GET /api/widget/config?inbox=inb_…` (the inbox's widget settings and whether an agent is
- * online; cacheable for 30 s).
+ * online; cacheable for 30 s, per `Origin`; 403 WIDGET_ORIGIN_NOT_ALLOWED on a site the inbox
+ * does not allow), and `GET /widget/preview` (the settings' live preview page: framed by the
+ * inbox only, no connection allowed).
  */
-export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<RouteHandlers, 'widget.loader' | 'widget.config'> {
+export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<RouteHandlers, 'widget.loader' | 'widget.config' | 'widget.preview'> {
+  // The preview is framed by the inbox: this origin, PUBLIC_URL's, AGENT_ORIGINS.
+  const framers = ["'self'", ...(ctx.config.PUBLIC_URL ? [new URL(ctx.config.PUBLIC_URL).origin] : []), ...ctx.config.AGENT_ORIGINS].join(' ');
+  const previewCsp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    // No connection at all: the preview can neither start a session nor send anything.
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${framers}`,
+  ].join('; ');
   return {
+    'widget.preview': ({ req, res }) => {
+      res.setHeader('Content-Security-Policy', previewCsp);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.sendFile(join(dist, 'preview.html'), (err) => {
+        if (err && !res.headersSent) res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
+      });
+    },
     'widget.loader': ({ res, req }) => {
       open(res);
       res.sendFile(join(dist, 'widget.js'), { headers: { 'Cache-Control': 'public, max-age=300' } }, (err) => {
@@ -32,8 +55,10 @@ export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<Rout
       });
     },
     // Opened to every site by `widgetChunks` (errors included).
-    'widget.config': async ({ res, query }) => {
-      const inbox = await findChatInbox(ctx.db, fromWire('inbox', query.inbox));
+    'widget.config': async ({ req, res, query }) => {
+      // The answer depends on the page's origin when the inbox lists allowed origins.
+      res.setHeader('Vary', 'Origin');
+      const inbox = await findChatInbox(ctx.db, fromWire('inbox', query.inbox), { origin: req.headers.origin ?? null });
       const body: WidgetConfig = {
         inboxId: toWire('inbox', inbox.id),
         name: inbox.name,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  decodeId, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetPublicSettings, type WidgetSession, type WidgetSettings,
+  decodeId, originAllowedFor, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetPublicSettings, type WidgetSession, type WidgetSettings,
 } from '@support/protocol';
 import { fromWire, newId, toWire } from '../db/ids.js';
 import { attachUploads } from '../attachments/attachments.service.js';
@@ -43,26 +43,34 @@ export async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor,
   return c ?? null;
 }
 
-/** The chat inbox with this id (uuid), for visitors; NOT_FOUND when there is none or it is not a chat inbox. */
-export async function findChatInbox(db: Db, inboxId: string) {
-  const [inbox] = await db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string }>(
-    sql`select id, workspace_id, name, settings, channel from inboxes where id = ${inboxId}::uuid`,
+/**
+ * The chat inbox with this id (uuid), for visitors; NOT_FOUND when there is none or it is not
+ * a chat inbox. With `origin` (the request's `Origin` header, null when it sent none): 403
+ * WIDGET_ORIGIN_NOT_ALLOWED when the inbox lists allowed origins and this is not one of them.
+ */
+export async function findChatInbox(db: Db, inboxId: string, o: { origin?: string | null } = {}) {
+  // crosses workspaces: a visitor names an inbox before any workspace is known.
+  const [inbox] = await db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string; allowed_origins: string[] }>(
+    sql`select id, workspace_id, name, settings, channel, allowed_origins from inboxes where id = ${inboxId}::uuid`,
   );
   if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
+  if (o.origin !== undefined && !originAllowedFor(inbox.allowed_origins ?? [], o.origin))
+    throw new AppError('WIDGET_ORIGIN_NOT_ALLOWED', `this inbox's widget does not run on ${o.origin ?? 'a page that sends no Origin'}: add the site to its allowed origins`);
   return inbox;
 }
 
 /**
  * Starts a visitor session on a chat inbox, or resumes one from its token. A token that is
- * unknown or bound to another inbox is SESSION_INVALID; an expired one SESSION_EXPIRED.
+ * unknown or bound to another inbox is SESSION_INVALID; an expired one SESSION_EXPIRED. A
+ * page `origin` the inbox does not allow is WIDGET_ORIGIN_NOT_ALLOWED, and nothing is written.
  * Resuming slides the expiry forward.
  */
 export async function startVisitorSession(
   ctx: ServiceContext,
-  o: { inboxId: string; token?: string | undefined },
+  o: { inboxId: string; token?: string | undefined; origin: string | null },
 ): Promise<{ visitor: Visitor; session: WidgetSession }> {
   const now = ctx.clock.now();
-  const inbox = await findChatInbox(ctx.db, o.inboxId);
+  const inbox = await findChatInbox(ctx.db, o.inboxId, { origin: o.origin });
   const expiresAt = new Date(now.getTime() + ctx.config.VISITOR_SESSION_TTL_DAYS * 86_400_000);
   let token: string;
   let sessionId: string;
@@ -200,7 +208,7 @@ type Profile = { name: string | null; email: string | null };
 async function requirePreChat(tx: Tx, v: Visitor, contact: Profile): Promise<void> {
   const [inbox] = await tx.rows<{ settings: unknown; earlier: boolean }>(sql`select settings,
       exists (select 1 from tickets where requester_id = ${v.contactId}::uuid and inbox_id = ${v.inboxId}::uuid) as earlier
-    from inboxes where id = ${v.inboxId}::uuid`);
+    from inboxes where id = ${v.inboxId}::uuid and workspace_id = ${v.workspaceId}::uuid`);
   if (!inbox || inbox.earlier) return;
   const { preChat } = widgetSettingsOf(inbox.settings);
   const missing = (['name', 'email'] as const).filter((f) => preChat[f] === 'required' && !contact[f]);

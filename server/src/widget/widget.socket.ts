@@ -100,7 +100,8 @@ export function registerWidgetNamespace(
         const address = clientAddress(socket, opts.trust);
         if (!(await newSessions.take(address))) throw new AppError('RATE_LIMITED', 'too many new sessions from this address; retry later');
       }
-      const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token });
+      const origin = socket.handshake.headers.origin;
+      const { visitor: v, session } = await startVisitorSession(ctx, { inboxId: fromWire('inbox', p.inboxId), token: p.token, origin: typeof origin === 'string' ? origin : null });
       bind(v);
       return session;
     });

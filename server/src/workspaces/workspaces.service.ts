@@ -4,6 +4,7 @@ import type { Channel, MemberRole, WorkspaceCreated } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import { AppError } from '../http/errors.js';
+import { constraintOf, isUniqueViolation } from '../db/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashPassword } from '../agents/password.js';
 
@@ -21,14 +22,29 @@ export async function createWorkspace(db: Db | Tx, o: { name: string; timezone?:
 export const DEFAULT_CHAT_SETTINGS = { greeting: 'Hi! Ask us anything.', color: '#4f46e5', replyTime: 'a few minutes', position: 'right' };
 
 /**
- * Takes the workspace's inbox-creation lock (until the transaction ends) and refuses a name
- * another inbox of the workspace has, case-insensitively (409 INBOX_NAME_TAKEN,
- * `details.field` "name"); the unique index is the backstop. Call inside a transaction.
+ * Takes the workspace's inbox-names lock (until the transaction ends) and refuses a name
+ * another inbox of the workspace has (other than `exceptId`, the inbox being renamed),
+ * case-insensitively (409 INBOX_NAME_TAKEN, `details.field` "name"); the unique index is the
+ * backstop (`inboxConflict`). Every creation and every change of a name or address takes
+ * it, so two at once cannot both pass the check. Call inside a transaction.
  */
-export async function lockInboxNames(tx: Tx, o: { workspaceId: string; name: string }): Promise<void> {
+export async function lockInboxNames(tx: Tx, o: { workspaceId: string; name: string; exceptId?: string }): Promise<void> {
   await tx.rows(sql`select pg_advisory_xact_lock(hashtextextended(${o.workspaceId}, ${INBOX_CREATE_LOCK}))`);
-  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid and lower(name) = lower(${o.name})`);
+  const [taken] = await tx.rows(sql`select 1 from inboxes where workspace_id = ${o.workspaceId}::uuid and lower(name) = lower(${o.name})
+    ${o.exceptId ? sql`and id <> ${o.exceptId}::uuid` : sql``}`);
   if (taken) throw new AppError('INBOX_NAME_TAKEN', `an inbox named "${o.name}" already exists`, { field: 'name' });
+}
+
+/**
+ * The 409 of a unique-index violation on inbox names or addresses (a write that did not take
+ * `lockInboxNames`, e.g. SQL by hand, racing one that did), else null.
+ */
+export function inboxConflict(err: unknown): AppError | null {
+  if (!isUniqueViolation(err)) return null;
+  const constraint = constraintOf(err);
+  if (constraint === 'inboxes_workspace_name_uq') return new AppError('INBOX_NAME_TAKEN', 'an inbox with this name already exists', { field: 'name' });
+  if (constraint === 'inboxes_workspace_address_uq') return new AppError('INBOX_ADDRESS_TAKEN', 'an inbox with this address already exists', { field: 'address' });
+  return null;
 }
 
 /**
