@@ -11,7 +11,8 @@ import type { InboxStore } from './store.js';
  * notifications; a message that skips seqs has the skipped ones fetched, one already counted
  * is not counted again), outbound email delivery states, ticket and contact changes, typing,
  * viewing, read markers, presence, `sync` hints, and access: a ticket that left the agent's
- * sight is dropped, a change of role or teams reloads what is on screen.
+ * sight is dropped, a change of role or teams reloads what is on screen; inboxes created,
+ * renamed or deleted in the settings refresh the inbox menu (a deletion, the screen).
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -125,6 +126,7 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
   });
   s.on('ticket:removed', (e) => store.dropTicket(e.ticketId));
   s.on('access:changed', (e) => void store.accessChanged(e));
+  s.on('inboxes:changed', (e) => void store.inboxesChanged(e));
   s.on('sync', (e) => {
     setTimeout(() => void store.resync(false), Math.random() * e.withinMs);
   });

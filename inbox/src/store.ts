@@ -1,4 +1,4 @@
-import type { AccessChangedEvent, Agent, Availability, InboxSummary, Permission, Team, Ticket, TicketListItem } from '@support/protocol';
+import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, Permission, Team, Ticket, TicketListItem } from '@support/protocol';
 import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
 import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
@@ -280,6 +280,11 @@ export class InboxStore extends EventTarget {
   async accessChanged(e: AccessChangedEvent): Promise<void> {
     this.permissions = e.permissions;
     if (this.agent) this.agent = { ...this.agent, role: e.role, roleId: e.roleId };
+    await this.reloadAll();
+  }
+
+  /** Everything on screen fetched again, from an empty list; an open ticket no longer in sight is dropped. */
+  private async reloadAll(): Promise<void> {
     this.list.reset([]);
     await this.resync(false);
     const open = this.open;
@@ -287,6 +292,25 @@ export class InboxStore extends EventTarget {
       await call(this.socket, 'ticket:get', { ticketId: open.id, limit: 1 }).catch((err: unknown) => {
         if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) this.dropTicket(open.id);
       });
+  }
+
+  /**
+   * An inbox of the workspace was created, renamed or deleted (`inboxes:changed`): the inbox
+   * list is fetched again; after a deletion (its tickets moved or deleted) everything on screen
+   * is, like after an access change, and a list filtered on that inbox shows all inboxes.
+   */
+  async inboxesChanged(e: InboxesChangedEvent): Promise<void> {
+    if (!this.socket) return;
+    if (e.change !== 'deleted') {
+      this.inboxes = await call(this.socket, 'inboxes:list', {}).catch(() => this.inboxes);
+      this.changed();
+      return;
+    }
+    if (this.list.filter.inboxId === e.inboxId) {
+      this.list.filter = { ...this.list.filter, inboxId: null };
+      if (!location.pathname.startsWith('/inbox/settings')) this.writeUrl('replace');
+    }
+    await this.reloadAll();
   }
 
   /** Marks the open ticket read up to its newest message, here and for the other agents. */

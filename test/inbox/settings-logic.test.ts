@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailInboxCreateSchema } from '@support/protocol';
+import { emailInboxCreateSchema, inboxUpdateSchema } from '@support/protocol';
 import { login, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
 import { settingsRoute, settingsUrl } from '../../inbox/src/lib/route.js';
 import { apiError, ApiError } from '../../inbox/src/api.js';
@@ -42,6 +42,27 @@ describe('settings form errors', () => {
       address: 'Bad domain',
       '': 'Whole',
     });
+  });
+
+  it('a field may be a dotted path (a body with nested objects): an issue lands on the longest field its path starts with', () => {
+    const nested = ['name', 'widget.color', 'widget.preChat.name', 'allowedOrigins', 'smtp.port'];
+    const issues = [
+      { path: ['widget', 'color'], message: 'must be a colour' },
+      { path: 'widget.preChat.name', message: 'bad mode' },
+      { path: ['allowedOrigins', 2], message: 'not an origin' },
+      { path: 'smtp.port', message: 'must be a port' },
+      { path: 'widget.greeting', message: 'not on the form' },
+    ];
+    expect(issuesToErrors(issues, nested)).toEqual({
+      'widget.color': 'Must be a colour',
+      'widget.preChat.name': 'Bad mode',
+      allowedOrigins: 'Not an origin',
+      'smtp.port': 'Must be a port',
+      '': 'Not on the form',
+    });
+    // The server's 400 for a PATCH body, as the inbox maps it.
+    const r = inboxUpdateSchema.safeParse({ widget: { color: 'red' }, smtp: { host: 'h', port: 0, tls: 'none' } });
+    expect(issuesToErrors(r.error!.issues, nested)).toEqual({ 'widget.color': expect.stringMatching(/^Must be a colour/), 'smtp.port': expect.stringMatching(/^Must be a port/) });
   });
 
   describe('the server’s refusals, as it sends them', () => {

@@ -35,7 +35,10 @@ export const AREAS: AreaDef[] = [
     tag: 'ib-settings-account',
   }),
   area('workspace', 'Workspace', 'settings.workspace', 'The workspace’s name, time zone, default language and logo.'),
-  area('inboxes', 'Workspace', 'settings.inboxes', 'Chat and email inboxes: the widget and its embed code, addresses, webhook credentials and SMTP.'),
+  area('inboxes', 'Workspace', 'settings.inboxes', 'Chat and email inboxes: the widget and its embed code, addresses, webhook credentials and SMTP.', {
+    load: () => import('./inboxes/ib-settings-inboxes.js'),
+    tag: 'ib-settings-inboxes',
+  }),
   area('dead-letters', 'Workspace', 'settings.inboxes', 'Mail an email inbox could not process: the reason, the raw mail, reprocess or delete.'),
   area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.'),
   area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.'),

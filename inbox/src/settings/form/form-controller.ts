@@ -141,10 +141,17 @@ export class FormController<V extends FormValues, R = unknown> implements Reacti
     this.host.requestUpdate();
   };
 
-  /** `focusout` of the form's controls: the field was left, show what is wrong with it. */
+  /**
+   * `focusout` of the form's controls: the field was left, show what is wrong with it. Not
+   * when it was left for the form's submit button: the submit checks everything, and an
+   * error appearing between the press and the release would move the button from under
+   * the pointer, so the click would miss it.
+   */
   readonly onBlur = (e: Event): void => {
     const name = this.nameOf(e);
     if (!name) return;
+    const to = (e as FocusEvent).relatedTarget as Element | null;
+    if (to?.closest?.('ib-button[type=submit], button[type=submit]')) return;
     this.touched.add(name);
     this.check();
     this.host.requestUpdate();

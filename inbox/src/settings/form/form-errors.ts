@@ -18,15 +18,25 @@ export const STALE_MESSAGE = 'Someone else saved this since you opened it. Reloa
 
 const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
+/** The field an issue's path belongs to: the longest dotted prefix of it that is a field (`smtp.port` for `smtp.port`, `address` for `address.domain`), else ''. */
+function fieldOf(path: readonly string[], fields: readonly string[]): string {
+  for (let n = path.length; n > 0; n--) {
+    const key = path.slice(0, n).join('.');
+    if (fields.includes(key)) return key;
+  }
+  return '';
+}
+
 /**
- * The first message for each of `fields` (an issue on `address.domain` counts for `address`);
- * issues on anything else go to '' (the form). Messages start with a capital letter.
+ * The first message for each of `fields` (an issue on `address.domain` counts for `address`;
+ * a field may be a dotted path, `smtp.port`, for a body with nested objects); issues on
+ * anything else go to '' (the form). Messages start with a capital letter.
  */
 export function issuesToErrors(issues: readonly Issue[], fields: readonly string[]): FieldErrors {
   const out: FieldErrors = {};
   for (const i of issues) {
     const path = typeof i.path === 'string' ? i.path.split('.').filter(Boolean) : i.path.map(String);
-    const key = path.length && fields.includes(path[0]!) ? path[0]! : '';
+    const key = fieldOf(path, fields);
     const seen = out[key];
     if (seen === undefined) out[key] = sentence(i.message);
     else if (key === '' && !seen.includes(i.message)) out[key] = `${seen}; ${i.message}`;
