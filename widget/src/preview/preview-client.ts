@@ -16,8 +16,8 @@ const message = (seq: number, authorType: 'contact' | 'agent', body: string, aut
 /**
  * The chat client the settings preview hands the real panel: the members the panel and its
  * parts read, with the state the admin picks and no connection at all (nothing is sent
- * anywhere; the preview page's CSP allows no connection either). What the admin types stays
- * on the page: a pre-chat form is "saved", a message shows as delivered.
+ * anywhere; the preview page's CSP allows no connection either). The preview is inert; if
+ * anything were typed, it would stay on the page (a pre-chat form "saved", a message shown).
  */
 export class PreviewClient {
   ready = true;

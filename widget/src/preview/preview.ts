@@ -23,7 +23,8 @@ body.dark{background:#0d1117;color:#e6edf3}
  * The widget preview page (`GET /widget/preview`, framed by the inbox's Inboxes settings):
  * the real launcher and panel of the widget on a sample page, fed by the unsaved settings the
  * settings page posts (`PreviewMessage`) from its parent frame only. It opens no connection
- * and creates no session: the panel's client is a `PreviewClient`.
+ * and creates no session (the panel's client is a `PreviewClient`), and it is inert: a
+ * picture of the widget in the state the settings page asks for.
  */
 function boot() {
   const sheet = new CSSStyleSheet();
@@ -34,6 +35,8 @@ function boot() {
   site.setAttribute('aria-hidden', 'true');
   site.innerHTML = `<div class="bar"></div>${'<div class="line"></div>'.repeat(3)}<div class="card"></div>${'<div class="line"></div>'.repeat(4)}`;
   const host = document.createElement('sw-widget');
+  // Shown, not used: no focus can enter it (the panel keeps Tab inside itself, which would trap a keyboard in the settings page).
+  host.inert = true;
   for (const decl of HOST_STYLE.split(';')) host.style.setProperty(...(decl.split(':') as [string, string]), 'important');
   const root = host.attachShadow({ mode: 'open' });
   const launcherSheet = new CSSStyleSheet();
