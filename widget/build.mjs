@@ -34,24 +34,32 @@ const noWebTransport = {
   },
 };
 
+/**
+ * Builds `entry` as one ES module under dist/widget/, minified fully (Vite keeps whitespace in
+ * ES library output) and named by its content: `<name>-<hash>.js`. Returns that file name.
+ */
+async function esModule(entry, name, plugins = []) {
+  await build({
+    ...common,
+    plugins,
+    build: {
+      outDir: join(dist, 'widget'),
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: 'esbuild',
+      lib: { entry: join(root, entry), formats: ['es'], fileName: () => `${name}.js` },
+    },
+  });
+  const raw = join(dist, 'widget', `${name}.js`);
+  const { code } = await transformWithEsbuild(readFileSync(raw, 'utf8'), `${name}.js`, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
+  unlinkSync(raw);
+  const file = `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+  writeFileSync(join(dist, 'widget', file), code);
+  return file;
+}
+
 rmSync(dist, { recursive: true, force: true });
-await build({
-  ...common,
-  plugins: [noWebTransport],
-  build: {
-    outDir: join(dist, 'widget'),
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: 'esbuild',
-    lib: { entry: join(root, 'src/panel.ts'), formats: ['es'], fileName: () => 'panel.js' },
-  },
-});
-// Vite keeps whitespace in ES library output; minify it fully here, then name it by content.
-const raw = join(dist, 'widget', 'panel.js');
-const { code } = await transformWithEsbuild(readFileSync(raw, 'utf8'), 'panel.js', { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
-unlinkSync(raw);
-const chunkName = `panel-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
-writeFileSync(join(dist, 'widget', chunkName), code);
+const chunkName = await esModule('src/panel.ts', 'panel', [noWebTransport]);
 
 await build({
   ...common,
@@ -67,21 +75,7 @@ await build({
 
 // The settings preview (GET /widget/preview): the same panel and launcher fed by the inbox's
 // Inboxes settings. Visitors never load it, so it is outside the budgets.
-await build({
-  ...common,
-  build: {
-    outDir: join(dist, 'widget'),
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: 'esbuild',
-    lib: { entry: join(root, 'src/preview/preview.ts'), formats: ['es'], fileName: () => 'preview.js' },
-  },
-});
-const previewRaw = join(dist, 'widget', 'preview.js');
-const preview = (await transformWithEsbuild(readFileSync(previewRaw, 'utf8'), 'preview.js', { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
-unlinkSync(previewRaw);
-const previewName = `preview-${createHash('sha256').update(preview).digest('hex').slice(0, 10)}.js`;
-writeFileSync(join(dist, 'widget', previewName), preview);
+const previewName = await esModule('src/preview/preview.ts', 'preview');
 writeFileSync(
   join(dist, 'preview.html'),
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget preview</title></head><body><script type="module" src="${previewName}"></script></body></html>\n`,

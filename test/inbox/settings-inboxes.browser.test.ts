@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { cmid, ok, visitor } from '../support/harness.js';
+import { cmid, login, ok, visitor } from '../support/harness.js';
 import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { embedPage, startHostSite, widget, type HostSite } from '../support/widget-host.js';
@@ -126,6 +126,29 @@ describe('inbox settings: Inboxes', () => {
     await box(page, 'Reply time').fill('an hour');
     await save(page);
     await visitorContext.close();
+    await page.context().close();
+  });
+
+  it('a stale save: someone else saved first, the form says so, Reload shows their version, and the next save goes through', async () => {
+    const { node, fx, browser } = env;
+    const page = await openInbox(browser, node.url, fx.agents[0]!, { path: `/inbox/settings/inboxes/${fx.inbox}` });
+    await page.getByRole('heading', { name: 'Widget', exact: true }).waitFor();
+    // Another admin changes the greeting meanwhile.
+    const other = await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password);
+    const r = await fetch(`${node.url}/api/settings/inboxes/${fx.inbox}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' }, body: JSON.stringify({ widget: { greeting: 'Their greeting' } }),
+    });
+    expect(r.status).toBe(200);
+    await box(page, 'Reply time').fill('two days');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const alert = page.locator('ib-chat-inbox .form-alert');
+    await alert.getByText('Someone else saved this since you opened it').waitFor();
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => box(page, 'Greeting').inputValue()).toBe('Their greeting');
+    await box(page, 'Reply time').fill('two days');
+    await save(page);
+    const [row] = await node.deps.db.rows<{ settings: { greeting: string; replyTime: string } }>(sql`select settings from inboxes where id = ${fx.inboxId}::uuid`);
+    expect([row!.settings.greeting, row!.settings.replyTime]).toEqual(['Their greeting', 'two days']);
     await page.context().close();
   });
 

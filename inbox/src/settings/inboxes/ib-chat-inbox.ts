@@ -6,6 +6,7 @@ import { controls } from '../../styles/tokens.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert } from '../form/form-controller.js';
 import { inboxesStyles } from './inboxes.styles.js';
+import { followInbox, formButtons } from './inbox-form.js';
 import { copyText } from './copy.js';
 import './ib-widget-preview.js';
 import './ib-identity-secret.js';
@@ -95,9 +96,7 @@ export class IbChatInbox extends LitElement {
   protected willUpdate(changed: Map<string, unknown>): void {
     if (!changed.has('inbox')) return;
     const before = changed.get('inbox') as InboxDetail | undefined;
-    // Another inbox, a reload asked for, or nothing typed: show what the server has; else keep the edits and take the new version.
-    if (!before || before.id !== this.inbox.id || this.reloading || !this.form.dirty) this.form.reset(valuesOf(this.inbox), this.inbox.updatedAt);
-    else this.form.updatedAt = this.inbox.updatedAt;
+    followInbox(this.form, { before, inbox: this.inbox, reload: this.reloading, values: valuesOf });
     this.reloading = false;
   }
 
@@ -162,10 +161,7 @@ export class IbChatInbox extends LitElement {
         ${area('allowedOrigins', 'Allowed sites', 'One site per line, such as https://shop.example or https://*.shop.example for its subdomains. Empty: any site may show the widget.', false, 3)}
       </div>
       ${formAlert(f, () => this.reload())}
-      <div class="form-actions">
-        <ib-button ?disabled=${!f.dirty || f.saving} @click=${() => f.reset(valuesOf(this.inbox), this.inbox.updatedAt)}>Discard changes</ib-button>
-        <ib-button type="submit" variant="primary" .loading=${f.saving}>Save</ib-button>
-      </div>
+      ${formButtons(this.form, () => valuesOf(this.inbox), this.inbox.updatedAt)}
     </form>`;
   }
 

@@ -7,6 +7,7 @@ import { toast } from '../../components/ib-toast/ib-toast.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert } from '../form/form-controller.js';
 import { inboxesStyles } from './inboxes.styles.js';
+import { followInbox, formButtons } from './inbox-form.js';
 import './ib-webhook-credentials.js';
 import '../../components/ib-field/ib-field.js';
 import '../../components/ib-select/ib-select.js';
@@ -84,8 +85,7 @@ export class IbEmailInbox extends LitElement {
   protected willUpdate(changed: Map<string, unknown>): void {
     if (!changed.has('inbox')) return;
     const before = changed.get('inbox') as InboxDetail | undefined;
-    if (!before || before.id !== this.inbox.id || this.reloading || !this.form.dirty) this.form.reset(valuesOf(this.inbox), this.inbox.updatedAt);
-    else this.form.updatedAt = this.inbox.updatedAt;
+    followInbox(this.form, { before, inbox: this.inbox, reload: this.reloading, values: valuesOf });
     if (before && before.id !== this.inbox.id) this.test = null;
     this.reloading = false;
   }
@@ -156,10 +156,7 @@ export class IbEmailInbox extends LitElement {
         </div>
       </div>
       ${formAlert(f, () => this.reload())}
-      <div class="form-actions">
-        <ib-button ?disabled=${!f.dirty || f.saving} @click=${() => f.reset(valuesOf(this.inbox), this.inbox.updatedAt)}>Discard changes</ib-button>
-        <ib-button type="submit" variant="primary" .loading=${f.saving}>Save</ib-button>
-      </div>
+      ${formButtons(this.form, () => valuesOf(this.inbox), this.inbox.updatedAt)}
     </form>`;
   }
 
