@@ -28,6 +28,8 @@ import { settingsRoutes } from './agents/settings.routes.js';
 import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { workspaceRoutes } from './workspaces/workspace.routes.js';
+import { deadLetterRoutes } from './email/dead-letters.routes.js';
 import { emailWebhookRoutes } from './email/webhook.routes.js';
 import { mountRoutes, type RouteHandlers } from './http/routes.js';
 import { attachEmailListener } from './email/email.listener.js';
@@ -172,6 +174,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...settingsRoutes(ctx),
     ...emailRoutes(ctx),
     ...auditRoutes(ctx),
+    ...workspaceRoutes(ctx),
+    ...deadLetterRoutes(ctx, mailParser),
     ...attachmentsRoutes(ctx),
     ...emailWebhookRoutes(ctx, mailParser),
     ...inboxRoutes(INBOX_DIST),

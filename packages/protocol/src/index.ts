@@ -11,3 +11,5 @@ export * from './routes.js';
 export * from './email.js';
 export * from './email-forward.js';
 export * from './audit.js';
+export * from './workspace.js';
+export * from './dead-letters.js';
