@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, svg } from 'lit';
 import type { DeadLetterDetail, DeadLetterReprocessResult } from '@support/protocol';
 import { ApiError, rest } from '../../api.js';
 import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { formatSize } from '../../lib/email-html.js';
 import { navigate, settingsUrl } from '../../lib/route.js';
+import { backIcon } from '../../lib/icons.js';
 import { controls } from '../../styles/tokens.js';
 import { dateTime } from '../format.js';
 import { settingsCard } from '../settings-card.js';
@@ -16,13 +17,18 @@ import '../../components/ib-empty/ib-empty.js';
 function takenIn(r: Exclude<DeadLetterReprocessResult, { result: 'dead_letter' }>): string {
   switch (r.result) {
     case 'created':
-      return r.newTicket ? 'The mail was taken in: it opened a new ticket.' : 'The mail was taken in: it was added to its ticket.';
+      return r.newTicket ? 'It opened a new ticket.' : 'It was added to its ticket.';
     case 'duplicate':
-      return 'The mail was already in its ticket: nothing was added twice.';
+      return 'It was already in its ticket: nothing was added twice.';
     default:
-      return 'The mail was taken in as a delivery report on its ticket.';
+      return 'It became a delivery report on its ticket.';
   }
 }
+
+const doneIcon = svg`<svg width="20" height="20" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="8" fill="var(--ib-success)"/><path d="M4.5 8.2l2.3 2.3 4.7-4.9" fill="none" stroke="#fff" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
+/** A reason as a sentence: its first letter capital. */
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * One email dead letter: who sent it, to which inbox, when, why it was refused (and how
@@ -36,7 +42,11 @@ export class IbDeadLetter extends LitElement {
     controls,
     settingsCard,
     css`
-      .back { display: inline-flex; margin-bottom: var(--ib-space-3); color: var(--ib-accent); font-size: var(--ib-text-md); font-weight: 500; text-decoration: none; }
+      .back {
+        display: inline-flex; align-items: center; gap: var(--ib-space-1); margin: 0 0 var(--ib-space-3) -2px; padding: 4px var(--ib-space-2) 4px 2px;
+        border-radius: var(--ib-radius); color: var(--ib-accent); font-size: var(--ib-text-md); font-weight: 500; text-decoration: none;
+      }
+      .back:hover { background: var(--ib-bg-hover); }
       .back:hover { text-decoration: underline; }
       h2 { overflow-wrap: anywhere; }
       dl { display: grid; grid-template-columns: 120px minmax(0, 1fr); gap: var(--ib-space-2) var(--ib-space-4); margin: 0 0 var(--ib-space-4); font-size: var(--ib-text-md); }
@@ -46,8 +56,9 @@ export class IbDeadLetter extends LitElement {
       .reason strong { display: block; margin-bottom: 2px; }
       .actions { display: flex; flex-wrap: wrap; gap: var(--ib-space-2); margin-top: var(--ib-space-4); }
       .actions .delete { margin-left: auto; }
-      .done { display: flex; flex-direction: column; gap: var(--ib-space-2); padding: var(--ib-space-3); border-radius: var(--ib-radius); background: var(--ib-success-subtle); }
-      .done a { color: var(--ib-success-text); font-weight: 600; }
+      .done .card-title { display: flex; align-items: center; gap: var(--ib-space-2); }
+      .done .card-title:focus { outline: none; }
+      .done .actions { margin-top: 0; }
       pre {
         margin: 0; max-height: 420px; overflow: auto; padding: var(--ib-space-3); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius);
         background: var(--ib-bg-canvas); font: var(--ib-text-sm) / 1.5 var(--ib-font-mono); white-space: pre-wrap; overflow-wrap: anywhere;
@@ -100,10 +111,10 @@ export class IbDeadLetter extends LitElement {
         this.letter = { ...this.letter!, ...r.deadLetter };
         toast(this, `Refused again: ${r.reason}`, 'error');
       } else {
+        // The page says it (its heading takes focus): no toast on top.
         this.done = r;
-        toast(this, 'Mail taken in');
         await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
+        this.renderRoot.querySelector<HTMLElement>('.done h2')?.focus();
       }
     } catch (err) {
       toast(this, `Not reprocessed: ${(err as Error).message}`, 'error');
@@ -128,18 +139,19 @@ export class IbDeadLetter extends LitElement {
   }
 
   private renderDone(r: Exclude<DeadLetterReprocessResult, { result: 'dead_letter' }>) {
-    return html`<section class="card" aria-labelledby="done-title">
-      <div class="done" tabindex="-1">
-        <strong id="done-title">${takenIn(r)}</strong>
-        ${r.ticketId ? html`<a href="/inbox/t/${r.ticketId}">Open the ticket</a>` : nothing}
-        <span>The dead letter is gone from the list.</span>
+    return html`<section class="card done" aria-labelledby="done-title">
+      <h2 class="card-title" id="done-title" tabindex="-1">${doneIcon}Mail taken in</h2>
+      <p class="card-text">${takenIn(r)} The dead letter is gone from the list.</p>
+      <div class="actions">
+        ${r.ticketId ? html`<ib-button class="open-ticket" variant="primary" href="/inbox/t/${r.ticketId}">Open the ticket</ib-button>` : nothing}
+        <ib-button href=${settingsUrl('dead-letters')}>Back to dead letters</ib-button>
       </div>
     </section>`;
   }
 
   render() {
-    const back = html`<a class="back" href=${settingsUrl('dead-letters')}>← All dead letters</a>`;
-    if (this.done) return html`${back}${this.renderDone(this.done)}`;
+    const back = html`<a class="back" href=${settingsUrl('dead-letters')}>${backIcon}<span>All dead letters</span></a>`;
+    if (this.done) return this.renderDone(this.done);
     if (this.failed)
       return html`${back}<ib-empty icon="missing" heading=${this.failed.missing ? 'This dead letter is gone' : 'This dead letter could not be loaded'}>
           ${this.failed.missing ? 'It was reprocessed or deleted, or the link is wrong.' : this.failed.message}</ib-empty>`;
@@ -156,7 +168,7 @@ export class IbDeadLetter extends LitElement {
           <dt>Size</dt><dd>${formatSize(d.size)}</dd>
           ${d.attempts ? html`<dt>Reprocessed</dt><dd class="attempts">${d.attempts === 1 ? 'once' : `${d.attempts} times`}, last on ${dateTime(d.lastAttemptAt!)}</dd>` : nothing}
         </dl>
-        <div class="reason" role="status"><strong>Why it was refused</strong><span class="reason-text">${d.reason}</span></div>
+        <div class="reason" role="status"><strong>Why it was refused</strong><span class="reason-text">${sentence(d.reason)}</span></div>
         <div class="actions">
           <ib-button class="reprocess" variant="primary" .loading=${this.busy} @click=${() => void this.reprocess()}>Reprocess</ib-button>
           <ib-button class="download" href="/api/settings/dead-letters/${d.id}/raw">Download .eml</ib-button>

@@ -5,7 +5,7 @@ import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { TableColumn } from '../../components/ib-table/ib-table.js';
 import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { settingsUrl } from '../../lib/route.js';
-import { controls } from '../../styles/tokens.js';
+import { controls, PHONE_MAX } from '../../styles/tokens.js';
 import { dateTime } from '../format.js';
 import { settingsCard } from '../settings-card.js';
 import './ib-dead-letter.js';
@@ -15,6 +15,9 @@ import '../../components/ib-empty/ib-empty.js';
 import '../../components/ib-table/ib-table.js';
 
 const PAGE = 25;
+const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
+/** A reason as a sentence: its first letter capital. */
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * The Email dead letters area (`settings.inboxes`): mail an email inbox could not take in,
@@ -56,6 +59,7 @@ export class IbSettingsDeadLetters extends LitElement {
   declare failed: string;
   declare busy: boolean;
   private loadedFor: string | null | undefined = undefined;
+  private readonly onMedia = () => this.requestUpdate();
 
   constructor() {
     super();
@@ -66,6 +70,16 @@ export class IbSettingsDeadLetters extends LitElement {
     this.selected = new Set();
     this.failed = '';
     this.busy = false;
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    phoneQuery.addEventListener('change', this.onMedia);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    phoneQuery.removeEventListener('change', this.onMedia);
   }
 
   protected willUpdate() {
@@ -121,25 +135,32 @@ export class IbSettingsDeadLetters extends LitElement {
     }
   }
 
-  private readonly columns: TableColumn<DeadLetter>[] = [
-    {
+  /** The table's columns; on a phone one column holds the mail, its reason and date. */
+  private columns(phone: boolean): TableColumn<DeadLetter>[] {
+    const select: TableColumn<DeadLetter> = {
       key: 'select',
       label: 'Select',
       labelHidden: true,
       width: '36px',
       render: (d) => html`<input type="checkbox" aria-label="Select the mail ${d.subject ? `“${d.subject}”` : 'without a subject'}${d.sender ? ` from ${d.sender}` : ''}"
         .checked=${this.selected.has(d.id)} @change=${(e: Event) => this.toggle(d.id, (e.target as HTMLInputElement).checked)}>`,
-    },
-    {
-      key: 'mail',
-      label: 'Mail',
-      rowHeader: true,
-      render: (d) => html`<a class="subject" href=${settingsUrl('dead-letters', d.id)}>${d.subject || '(no subject)'}</a>
-        <span class="secondary">${d.sender ?? 'Unknown sender'}${d.inbox ? ` · ${d.inbox.name}` : ' · deleted inbox'}</span>`,
-    },
-    { key: 'reason', label: 'Reason', render: (d) => d.reason },
-    { key: 'receivedAt', label: 'Received', width: '150px', render: (d) => html`<time class="nowrap" datetime=${d.receivedAt}>${dateTime(d.receivedAt)}</time>` },
-  ];
+    };
+    const from = (d: DeadLetter) => `${d.sender ?? 'Unknown sender'} · ${d.inbox ? d.inbox.name : 'a deleted inbox'}`;
+    const when = (d: DeadLetter) => html`<time class="nowrap" datetime=${d.receivedAt}>${dateTime(d.receivedAt)}</time>`;
+    const subject = (d: DeadLetter) => html`<a class="subject" href=${settingsUrl('dead-letters', d.id)}>${d.subject || '(no subject)'}</a>`;
+    if (phone)
+      return [
+        select,
+        { key: 'mail', label: 'Mail', rowHeader: true, render: (d) => html`${subject(d)}<span class="secondary">${from(d)}</span>
+          <span class="secondary">${sentence(d.reason)}</span><span class="secondary">${when(d)}</span>` },
+      ];
+    return [
+      select,
+      { key: 'mail', label: 'Mail', rowHeader: true, render: (d) => html`${subject(d)}<span class="secondary">${from(d)}</span>` },
+      { key: 'reason', label: 'Reason', render: (d) => sentence(d.reason) },
+      { key: 'receivedAt', label: 'Received', width: '150px', render: when },
+    ];
+  }
 
   private renderList() {
     if (this.failed && !this.letters)
@@ -158,7 +179,7 @@ export class IbSettingsDeadLetters extends LitElement {
         ${n ? html`<ib-button class="delete-selected" variant="danger" size="sm" @click=${this.confirmDelete}>Delete ${n === 1 ? '1 mail' : `${n} mails`}</ib-button>` : nothing}
         <ib-button class="refresh" size="sm" .loading=${this.busy} @click=${() => void this.load()}>Refresh</ib-button>
       </div>
-      <ib-table label="Dead letters" .columns=${this.columns} .rows=${letters}>
+      <ib-table label="Dead letters" .columns=${this.columns(phoneQuery.matches)} .rows=${letters}>
         <ib-empty slot="empty" icon="inbox" heading="No dead letters">Mail an email inbox cannot take in (no sender, unreadable, a loop) is kept here to
           reprocess or delete. There is none right now.</ib-empty>
       </ib-table>
