@@ -70,7 +70,7 @@ function valueText(v: unknown): string {
   if (v === null || v === undefined) s = 'none';
   else if (typeof v === 'string') s = `“${v}”`;
   else if (Array.isArray(v)) s = v.length ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') : 'none';
-  else if (typeof v === 'object') s = JSON.stringify(v);
+  else if (typeof v === 'object') s = Object.keys(v).length ? JSON.stringify(v) : 'none';
   else s = String(v);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
 }

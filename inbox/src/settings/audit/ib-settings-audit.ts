@@ -6,7 +6,7 @@ import { store } from '../../store.js';
 import type { SelectOption } from '../../components/ib-select/ib-select.js';
 import type { TableColumn } from '../../components/ib-table/ib-table.js';
 import { navigate, settingsUrl } from '../../lib/route.js';
-import { controls } from '../../styles/tokens.js';
+import { controls, PHONE_MAX } from '../../styles/tokens.js';
 import { dateTime } from '../format.js';
 import { settingsCard } from '../settings-card.js';
 import { apiQuery, diffLines, filterErrors, filtersQuery, NO_FILTERS, readFilters, type AuditFilters } from './audit-filters.js';
@@ -20,14 +20,19 @@ import '../../components/ib-table/ib-table.js';
 const PAGE = 50;
 
 const words = (kind: string) => kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-const AREA_NAMES: Record<string, string> = { auth: 'Sign-ins', member: 'Members', team: 'Teams', role: 'Roles', inbox: 'Inboxes', workspace: 'Workspace', audit: 'Audit log', dead_letter: 'Dead letters' };
+/** Each action area's group in the menu, and the name of its events ("All sign-in events"). */
+const AREAS: Record<string, [string, string]> = {
+  auth: ['Sign-ins', 'sign-in'], member: ['Members', 'member'], team: ['Teams', 'team'], role: ['Roles', 'role'], inbox: ['Inboxes', 'inbox'],
+  workspace: ['Workspace', 'workspace'], audit: ['Audit log', 'audit log'], dead_letter: ['Dead letters', 'dead letter'],
+};
+const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
 
 /** The action menu: any, then per area its whole prefix and each action. */
 const ACTION_OPTIONS: SelectOption[] = [
   { value: '', label: 'Any action' },
   ...[...new Set(AUDIT_ACTIONS.map((a) => a.split('.')[0]!))].flatMap((area) => {
-    const group = AREA_NAMES[area] ?? area;
-    return [{ value: area, label: `All ${group.toLowerCase()} events`, group }, ...AUDIT_ACTIONS.filter((a) => a.startsWith(`${area}.`)).map((a) => ({ value: a, label: a, group }))];
+    const [group, noun] = AREAS[area] ?? [area, area.replaceAll('_', ' ')];
+    return [{ value: area, label: `All ${noun} events`, group }, ...AUDIT_ACTIONS.filter((a) => a.startsWith(`${area}.`)).map((a) => ({ value: a, label: a, group }))];
   }),
 ];
 const OBJECT_OPTIONS: SelectOption[] = [{ value: '', label: 'Any kind' }, ...Object.keys(ID_PREFIX).sort().map((k) => ({ value: k, label: words(k) }))];
@@ -50,6 +55,9 @@ export class IbSettingsAudit extends LitElement {
       .filter-actions { display: flex; align-items: center; flex-wrap: wrap; gap: var(--ib-space-2); margin-top: var(--ib-space-4); }
       .filter-actions .spacer { flex: 1; }
       .card.filters-card { margin-bottom: var(--ib-space-4); }
+      .filters[hidden] { display: none; }
+      .filters[hidden] + .filter-actions { margin-top: 0; }
+      .toggle-filters { margin-bottom: var(--ib-space-3); }
       .more { display: flex; justify-content: center; margin-top: var(--ib-space-4); }
       ib-audit-retention { margin-top: var(--ib-space-4); }
       .status { color: var(--ib-text-muted); }
@@ -66,6 +74,7 @@ export class IbSettingsAudit extends LitElement {
     next: { state: true },
     busy: { state: true },
     failed: { state: true },
+    filtersOpen: { state: true },
   };
   declare agent: unknown;
   declare permissions: readonly string[];
@@ -75,7 +84,10 @@ export class IbSettingsAudit extends LitElement {
   declare next: string | null;
   declare busy: boolean;
   declare failed: string;
+  /** On a phone the filters fold away behind a button. */
+  declare filtersOpen: boolean;
   private loadSeq = 0;
+  private readonly onMedia = () => this.requestUpdate();
   private readonly onPop = () => this.follow(readFilters(location.search));
 
   constructor() {
@@ -87,17 +99,20 @@ export class IbSettingsAudit extends LitElement {
     this.next = null;
     this.busy = false;
     this.failed = '';
+    this.filtersOpen = false;
   }
 
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPop);
+    phoneQuery.addEventListener('change', this.onMedia);
     void this.load();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPop);
+    phoneQuery.removeEventListener('change', this.onMedia);
   }
 
   /** Shows the events for `f` (the URL already says so). */
@@ -141,27 +156,56 @@ export class IbSettingsAudit extends LitElement {
 
   private actorOptions(): SelectOption[] {
     const people = [...store.agents.values()].sort((a, b) => a.name.localeCompare(b.name)).map((a) => ({ value: a.id, label: a.name, group: 'People' }));
-    const opts: SelectOption[] = [{ value: '', label: 'Anyone' }, { value: 'system', label: 'The system' }, ...people];
+    const opts: SelectOption[] = [{ value: '', label: 'Anyone' }, { value: 'system', label: 'System' }, ...people];
     const a = this.filters.actor;
     if (a && !opts.some((o) => o.value === a)) opts.push({ value: a, label: this.events?.find((e) => e.actor.id === a)?.actor.name ?? a, group: 'People' });
     return opts;
   }
 
-  /** An object as a person names it: the inbox's or member's name when the inbox knows it, else its kind and id. */
-  private objectText(e: AuditEvent) {
-    const id = e.object.id;
-    const named = id && (e.object.type === 'inbox' ? store.inboxes.find((i) => i.id === id)?.name : e.object.type === 'user' ? store.agents.get(id)?.name : e.object.type === 'workspace' ? 'This workspace' : undefined);
-    return html`${named ?? words(e.object.type)}${id ? html`<span class="secondary" title=${id}>${named ? `${words(e.object.type)} · ` : ''}${id}</span>` : nothing}`;
+  /** Who acted: a member's name (for a failed sign-in, the address typed), the system, or an API client. */
+  private actorText(e: AuditEvent, inline = false) {
+    if (e.actor.type === 'system') return 'System';
+    const note = e.actor.type === 'api' ? 'API client' : e.actor.id === null ? 'not signed in' : '';
+    if (inline) return note ? `${e.actor.name} (${note})` : e.actor.name;
+    return html`<span class="nowrap">${e.actor.name}</span>${note ? html`<span class="secondary">${note}</span>` : nothing}`;
   }
 
-  private readonly columns: TableColumn<AuditEvent>[] = [
-    { key: 'createdAt', label: 'Time', width: '140px', render: (e) => html`<time class="nowrap" datetime=${e.createdAt}>${dateTime(e.createdAt)}</time>` },
-    { key: 'actor', label: 'Actor', render: (e) => html`${e.actor.name}${e.actor.type === 'user' ? nothing : html`<span class="secondary">${e.actor.type}</span>`}` },
-    { key: 'action', label: 'Action', rowHeader: true, render: (e) => html`<span class="nowrap">${e.action}</span>` },
-    { key: 'object', label: 'Object', render: (e) => this.objectText(e) },
-    { key: 'diff', label: 'Changes', render: (e) => diffLines(e.diff).map((l) => html`<div>${l}</div>`) },
-    { key: 'ip', label: 'IP address', render: (e) => html`<span class="nowrap">${e.ip ?? ''}</span>` },
-  ];
+  /**
+   * An object as a person names it: "This workspace"; an inbox's or a member's name (its kind
+   * below, its id on hover); else its kind, with its id below (to copy into the filter).
+   */
+  private objectText(e: AuditEvent, inline = false) {
+    const { type, id } = e.object;
+    if (type === 'workspace') return 'This workspace';
+    const named = id && (type === 'inbox' ? store.inboxes.find((i) => i.id === id)?.name : type === 'user' ? store.agents.get(id)?.name : undefined);
+    if (inline) return named ? `${words(type)} ${named}` : `${words(type)}${id ? ` ${id}` : ''}`;
+    if (named) return html`<span title=${id}>${named}</span><span class="secondary">${words(type)}</span>`;
+    return html`${words(type)}${id ? html`<span class="secondary">${id}</span>` : nothing}`;
+  }
+
+  /** The table's columns; on a phone one column holds the event: action, actor and time, object, changes. */
+  private columns(phone: boolean): TableColumn<AuditEvent>[] {
+    const time = (e: AuditEvent) => html`<time class="nowrap" datetime=${e.createdAt}>${dateTime(e.createdAt)}</time>`;
+    const changes = (e: AuditEvent) => diffLines(e.diff).map((l) => html`<div>${l}</div>`);
+    if (phone)
+      return [
+        {
+          key: 'event',
+          label: 'Event',
+          rowHeader: true,
+          render: (e) => html`${e.action}<span class="secondary">${this.actorText(e, true)} · ${time(e)}${e.ip ? ` · ${e.ip}` : ''}</span>
+            <span class="secondary">${this.objectText(e, true)}</span><span class="secondary">${changes(e)}</span>`,
+        },
+      ];
+    return [
+      { key: 'createdAt', label: 'Time', width: '140px', render: time },
+      { key: 'actor', label: 'Actor', render: (e) => this.actorText(e) },
+      { key: 'action', label: 'Action', rowHeader: true, render: (e) => html`<span class="nowrap">${e.action}</span>` },
+      { key: 'object', label: 'Object', render: (e) => this.objectText(e) },
+      { key: 'diff', label: 'Changes', render: changes },
+      { key: 'ip', label: 'IP address', render: (e) => html`<span class="nowrap">${e.ip ?? ''}</span>` },
+    ];
+  }
 
   private renderFilters() {
     const f = this.filters;
@@ -172,9 +216,15 @@ export class IbSettingsAudit extends LitElement {
     const exportUrl = (format: string) => `/api/settings/audit/export?format=${format}${q ? `&${q}` : ''}`;
     const pick = (key: keyof AuditFilters) => (e: CustomEvent<{ value: string }>) => this.set(key, e.detail.value);
     const typed = (key: keyof AuditFilters) => (e: Event) => this.set(key, (e.target as HTMLInputElement).value);
+    const active = Object.values(f).filter(Boolean).length;
+    const folded = phoneQuery.matches && !this.filtersOpen && !Object.keys(bad).length;
     return html`<section class="card filters-card" aria-labelledby="filters-title">
       <h2 class="card-title visually-hidden" id="filters-title">Filters</h2>
-      <div class="filters">
+      ${phoneQuery.matches
+        ? html`<ib-button class="toggle-filters" size="sm" .expanded=${!folded} aria-controls="filter-fields" @click=${() => (this.filtersOpen = folded)}>
+            ${active ? `Filters · ${active} on` : 'Filters'}</ib-button>`
+        : nothing}
+      <div class="filters" id="filter-fields" ?hidden=${folded}>
         <ib-field label="Actor"><ib-select class="actor" .options=${this.actorOptions()} .value=${live(f.actor)} @ib-change=${pick('actor')}></ib-select></ib-field>
         <ib-field label="Action"><ib-select class="action" .options=${ACTION_OPTIONS} .value=${live(f.action)} @ib-change=${pick('action')}></ib-select></ib-field>
         <ib-field label="Object kind"><ib-select class="object-type" .options=${OBJECT_OPTIONS} .value=${live(f.objectType)} @ib-change=${pick('objectType')}></ib-select></ib-field>
@@ -200,7 +250,7 @@ export class IbSettingsAudit extends LitElement {
         <ib-button slot="actions" @click=${() => void this.load()}>Try again</ib-button></ib-empty>`;
     if (!this.events) return html`<p class="status" role="status">Loading…</p>`;
     const filtered = Object.values(this.filters).some(Boolean);
-    return html`<ib-table label="Audit events" manual-sort .columns=${this.columns} .rows=${this.events} aria-busy=${this.busy ? 'true' : 'false'}>
+    return html`<ib-table label="Audit events" manual-sort .columns=${this.columns(phoneQuery.matches)} .rows=${this.events} aria-busy=${this.busy ? 'true' : 'false'}>
         <ib-empty slot="empty" icon=${filtered ? 'search' : 'inbox'} heading=${filtered ? 'No event matches these filters' : 'Nothing recorded yet'}>
           ${filtered ? 'Widen the dates or clear a filter.' : 'Sign-ins and settings changes appear here as they happen.'}</ib-empty>
       </ib-table>
