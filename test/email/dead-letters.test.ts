@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { decodeId, type AuditPage, type DeadLetter, type DeadLetterDetail, type DeadLetterPage, type DeadLetterReprocessResult } from '@support/protocol';
-import { login, seedWorkspace, startNode, type Fixture, type Mode, type Node } from '../support/harness.js';
+import { startNode, twoWorkspaces, type Fixture, type Mode, type Node } from '../support/harness.js';
 import { postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
 import { createMailParser, type MailParser } from '../../server/src/email/mail-parser.js';
 import { newId, toWire } from '../../server/src/db/ids.js';
@@ -49,15 +49,9 @@ describe.each(['postgres', 'embedded'] as Mode[])('email dead letters (%s)', (mo
   beforeAll(async () => {
     parser = countingParser();
     node = await startNode(mode, { mailParser: parser });
-    a = await seedWorkspace(node.deps.db, 2);
-    b = await seedWorkspace(node.deps.db, 1);
+    ({ a, b, ownerA, agentA, ownerB } = await twoWorkspaces(node));
     ib = await seedEmailInbox(node.deps.db, a.workspaceId);
     ibB = await seedEmailInbox(node.deps.db, b.workspaceId);
-    [ownerA, agentA, ownerB] = await Promise.all([
-      login(node.url, a.agents[0]!.email, a.agents[0]!.password),
-      login(node.url, a.agents[1]!.email, a.agents[1]!.password),
-      login(node.url, b.agents[0]!.email, b.agents[0]!.password),
-    ]);
     // A storage failure injected by the database, as long as a flag row says so: the mail is
     // dead-lettered by the webhook, and taken in by a reprocess once the "bug" is fixed.
     for (const statement of [

@@ -1,22 +1,17 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
-import { axeViolations, describeViolations } from '../support/axe.js';
+import { screenAndAxe } from '../support/axe.js';
 import { recordAudit } from '../../server/src/audit/audit.service.js';
 import { createAgent, createInbox } from '../../server/src/workspaces/workspaces.service.js';
 import { createRole } from '../../server/src/agents/roles.service.js';
 import { ctxOf } from '../support/harness.js';
 import { fromWire, toWire } from '../../server/src/db/ids.js';
 
-const check = async (page: Page, name: string) => {
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: `test-results/settings-${name}.png` });
-  const vs = await axeViolations(page);
-  expect.soft(vs, `${name}:\n${describeViolations(vs)}`).toEqual([]);
-};
+const check = (page: Page, name: string) => screenAndAxe(page, `settings-${name}`);
 const audit = (page: Page) => page.locator('ib-settings-audit');
 const rows = (page: Page) => audit(page).locator('ib-table tbody tr:not(.empty)');
 const actions = (page: Page) => rows(page).locator('th').allTextContents();

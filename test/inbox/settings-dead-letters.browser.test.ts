@@ -1,19 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
-import { axeViolations, describeViolations } from '../support/axe.js';
+import { screenAndAxe } from '../support/axe.js';
 import { postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
 import { newId, toWire } from '../../server/src/db/ids.js';
 
-const check = async (page: Page, name: string) => {
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: `test-results/settings-${name}.png` });
-  const vs = await axeViolations(page);
-  expect.soft(vs, `${name}:\n${describeViolations(vs)}`).toEqual([]);
-};
+const check = (page: Page, name: string) => screenAndAxe(page, `settings-${name}`);
 const area = (page: Page) => page.locator('ib-settings-dead-letters');
 const path = (page: Page) => new URL(page.url()).pathname;
 const uid = () => randomBytes(5).toString('hex');

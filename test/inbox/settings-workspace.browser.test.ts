@@ -3,17 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
-import { axeViolations, describeViolations } from '../support/axe.js';
+import { screenAndAxe } from '../support/axe.js';
 import { embedPage, startHostSite, widget } from '../support/widget-host.js';
 import { login } from '../support/harness.js';
 import { png } from '../support/png.js';
 
-const check = async (page: Page, name: string) => {
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: `test-results/settings-${name}.png`, fullPage: true });
-  const vs = await axeViolations(page);
-  expect.soft(vs, `${name}:\n${describeViolations(vs)}`).toEqual([]);
-};
+const check = (page: Page, name: string) => screenAndAxe(page, `settings-${name}`);
 const ws = (page: Page) => page.locator('ib-settings-workspace');
 const box = (page: Page, name: string) => ws(page).getByRole(name === 'Time zone' ? 'combobox' : 'textbox', { name, exact: true });
 const dismissToasts = async (page: Page) => {

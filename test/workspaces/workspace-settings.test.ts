@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { AuditPage, SessionInfo, WidgetConfig, WorkspaceSettings } from '@support/protocol';
-import { login, seedWorkspace, startNode, type Fixture, type Mode, type Node } from '../support/harness.js';
+import { startNode, twoWorkspaces, type Fixture, type Mode, type Node } from '../support/harness.js';
 import { png } from '../support/png.js';
 
 describe.each(['postgres', 'embedded'] as Mode[])('workspace settings (%s)', (mode) => {
@@ -14,13 +14,7 @@ describe.each(['postgres', 'embedded'] as Mode[])('workspace settings (%s)', (mo
 
   beforeAll(async () => {
     node = await startNode(mode);
-    a = await seedWorkspace(node.deps.db, 2);
-    b = await seedWorkspace(node.deps.db, 1);
-    [ownerA, agentA, ownerB] = await Promise.all([
-      login(node.url, a.agents[0]!.email, a.agents[0]!.password),
-      login(node.url, a.agents[1]!.email, a.agents[1]!.password),
-      login(node.url, b.agents[0]!.email, b.agents[0]!.password),
-    ]);
+    ({ a, b, ownerA, agentA, ownerB } = await twoWorkspaces(node));
   });
   afterAll(() => node.app.close());
 
