@@ -141,7 +141,8 @@ export async function reprocessDeadLetter(
     });
     return result;
   };
-  // Inbox ids are global: the one the dead letter names must still be an email inbox of this workspace.
+  // crosses workspaces: loadEmailInbox reads an inbox by its id alone (the webhook's loader); it
+  // must still be an email inbox of this workspace, checked just below.
   const inbox = await loadEmailInbox(ctx.db, row.inbox_id);
   if (!inbox || inbox.workspaceId !== o.workspaceId) {
     const result = await refuse('the inbox that received it no longer exists (or is no longer an email inbox)', null);

@@ -87,6 +87,7 @@ export async function readWorkspaceLogo(
   ctx: Pick<ServiceContext, 'db' | 'config'>,
   o: { workspaceId: string; logoId: string },
 ): Promise<{ content: Buffer; contentType: string; sha256: string }> {
+  // A public route, without a session: the workspace is the one the URL names.
   const [r] = await ctx.db.rows<{ logo: StoredLogo | null }>(sql`select logo from workspaces
     where id = ${o.workspaceId}::uuid and logo->>'id' = ${o.logoId}`);
   if (!r?.logo) throw notFound('logo');
