@@ -28,8 +28,8 @@ export const settingsStyles = css`
 
   .page { overflow-y: auto; padding: var(--ib-space-5) var(--ib-space-6) var(--ib-space-6); min-width: 0; }
   .page > * { max-width: var(--ib-page-width); }
-  /* A log of six columns needs the room. */
-  .page > ib-settings-audit { max-width: 1120px; }
+  /* A page that needs the room (a form beside a preview) sets \`wide\` on itself. */
+  .page > [wide] { max-width: var(--ib-page-wide); }
   .page header { margin-bottom: var(--ib-space-5); }
   .page h1 { margin: 0; font-size: var(--ib-text-xl); font-weight: 700; line-height: 1.25; }
   .page h1:focus { outline: none; }

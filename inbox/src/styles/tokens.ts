@@ -92,6 +92,7 @@ export const tokens = css`
     --ib-bar-height: 48px;
     --ib-nav-width: 232px;
     --ib-page-width: 760px;
+    --ib-page-wide: 1160px;
   }
 `;
 

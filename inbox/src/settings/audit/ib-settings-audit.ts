@@ -104,6 +104,8 @@ export class IbSettingsAudit extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
+    // A log of six columns needs the room (the settings shell widens a page marked so).
+    this.toggleAttribute('wide', true);
     window.addEventListener('popstate', this.onPop);
     phoneQuery.addEventListener('change', this.onMedia);
     void this.load();
