@@ -4,7 +4,8 @@ import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { decodeId, type AuditPage, type DeadLetter, type DeadLetterDetail, type DeadLetterPage, type DeadLetterReprocessResult } from '@support/protocol';
 import { startNode, twoWorkspaces, type Fixture, type Mode, type Node } from '../support/harness.js';
-import { postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
+import { basic, postRaw, seedEmailInbox, type EmailInboxFixture } from '../support/email.js';
+import { replyToken } from '../../server/src/email/reply-token.js';
 import { createMailParser, type MailParser } from '../../server/src/email/mail-parser.js';
 import { newId, toWire } from '../../server/src/db/ids.js';
 
@@ -180,6 +181,27 @@ describe.each(['postgres', 'embedded'] as Mode[])('email dead letters (%s)', (mo
       expect(events[0]).toMatchObject({ actor: { id: a.agents[0]!.wire }, object: { type: 'deadLetter', id: d.id }, diff: { after: { ticketId: created.ticketId } } });
       // Reprocessing what is gone: 404.
       expect((await req(ownerA, 'POST', `/api/settings/dead-letters/${d.id}/reprocess`)).status).toBe(404);
+    } finally {
+      await node.deps.db.rows(sql.raw('update test_dl_broken set on_ = true'));
+    }
+  });
+
+  it('reprocess sees the recipients the provider gave beside the mail: a reply address only in SendGrid’s envelope still threads', async () => {
+    const first = await postRaw(node, ib, mail({ from: 'ivy@customer.test', to: ib.address, subject: 'Parcel lost' }));
+    const ticketId = decodeId('ticket', first.body.data.ticketId as string)!;
+    const [{ secret }] = (await node.deps.db.rows<{ secret: string }>(sql`select secret from inboxes where id = ${ib.inboxId}::uuid`)) as [{ secret: string }];
+    const replyTo = `reply+${replyToken(secret, a.workspaceId, ticketId)}@acme.test`;
+    const form = new FormData();
+    form.set('email', mail({ from: 'ivy@customer.test', to: ib.address, subject: 'Re: Parcel lost [broken-storage]' }));
+    form.set('envelope', JSON.stringify({ to: [replyTo], from: 'ivy@customer.test' }));
+    const r = await fetch(`${node.url}/webhooks/email/${ib.inbox}`, { method: 'POST', headers: { authorization: basic(ib.user, ib.password) }, body: form });
+    expect(((await r.json()) as { data: { result: string } }).data.result).toBe('dead_letter');
+    const d = (await list(ownerA, '?limit=1')).deadLetters[0]!;
+    const [row] = await node.deps.db.rows<{ envelope_recipients: string[] }>(sql`select envelope_recipients from email_dead_letters where id = ${decodeId('deadLetter', d.id)}::uuid`);
+    expect(row!.envelope_recipients).toEqual([replyTo]);
+    await node.deps.db.rows(sql.raw('update test_dl_broken set on_ = false'));
+    try {
+      expect(await reprocess(ownerA, d.id)).toMatchObject({ result: 'created', newTicket: false, ticketId: toWire('ticket', ticketId) });
     } finally {
       await node.deps.db.rows(sql.raw('update test_dl_broken set on_ = true'));
     }
