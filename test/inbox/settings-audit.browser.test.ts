@@ -129,11 +129,17 @@ describe('audit log screen', () => {
     const lines = readFileSync((await jsonl.path())!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string });
     expect(lines.map((l) => l.action)).toEqual(['member.deactivated']);
 
-    // Retention, by keyboard.
+    // Retention, by keyboard. A filter changed meanwhile keeps the page, and the unsaved choice: no "leave?" question.
     const retention = page.locator('ib-audit-retention');
     await retention.locator('.retention-text', { hasText: 'Audit events are kept for 1 year, then deleted.' }).waitFor();
     await retention.getByRole('combobox', { name: 'Keep audit events' }).focus();
     await retention.getByRole('combobox', { name: 'Keep audit events' }).selectOption('90');
+    await menu(page, 'Action').selectOption('inbox');
+    await expect.poll(() => actions(page)).toEqual(['inbox.created']);
+    await page.goBack();
+    await expect.poll(() => actions(page)).toEqual(['member.deactivated']);
+    expect(await page.locator('ib-app ib-dialog.leave').getAttribute('open')).toBeNull();
+    expect(await retention.getByRole('combobox', { name: 'Keep audit events' }).inputValue()).toBe('90');
     await retention.locator('ib-button[type=submit]').focus();
     expect(await focused(page)).toBe('ib-button Save');
     await page.keyboard.press('Enter');
