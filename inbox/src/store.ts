@@ -1,4 +1,4 @@
-import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, Permission, Team, Ticket, TicketListItem } from '@support/protocol';
+import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, Permission, SessionInfo, Team, Ticket, TicketListItem } from '@support/protocol';
 import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
 import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
@@ -18,6 +18,8 @@ export class InboxStore extends EventTarget {
   agent: Agent | null = null;
   /** What the agent's role allows in this workspace (updated live by `access:changed`). */
   permissions: Permission[] = [];
+  /** The session's workspace: its name and logo (the header shows the logo). */
+  workspace: SessionInfo['workspace'] | null = null;
   /** 'login' until authenticated; 'ready' afterwards (even while reconnecting). */
   phase: 'boot' | 'login' | 'ready' = 'boot';
   connected = false;
@@ -49,7 +51,7 @@ export class InboxStore extends EventTarget {
     this.list.filter = readUrl(location.pathname, location.search).filter;
     try {
       const session = await me();
-      if (session) return this.start(session.agent, session.permissions);
+      if (session) return this.start(session.agent, session.permissions, session.workspace);
     } catch {
       /* the login screen says what fails next */
     }
@@ -60,7 +62,7 @@ export class InboxStore extends EventTarget {
   async login(email: string, password: string): Promise<void> {
     try {
       const session = await login(email, password);
-      this.start(session.agent, session.permissions);
+      this.start(session.agent, session.permissions, session.workspace);
     } catch (err) {
       this.loginError = (err as Error).message;
       this.changed();
@@ -86,9 +88,16 @@ export class InboxStore extends EventTarget {
     this.changed();
   }
 
-  private start(agent: Agent, permissions: Permission[]): void {
+  /** The workspace's name or logo changed (its settings were saved here). */
+  setWorkspace(w: SessionInfo['workspace']): void {
+    this.workspace = w;
+    this.changed();
+  }
+
+  private start(agent: Agent, permissions: Permission[], workspace: SessionInfo['workspace'] | null): void {
     this.agent = agent;
     this.permissions = permissions;
+    this.workspace = workspace;
     this.loginError = '';
     this.list.me = agent.id;
     this.phase = 'ready';

@@ -29,6 +29,8 @@ import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
 import { inboxSettingsRoutes } from './inboxes/inboxes.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { workspaceRoutes } from './workspaces/workspace.routes.js';
+import { deadLetterRoutes } from './email/dead-letters.routes.js';
 import { emailWebhookRoutes } from './email/webhook.routes.js';
 import { mountRoutes, type RouteHandlers } from './http/routes.js';
 import { attachEmailListener } from './email/email.listener.js';
@@ -174,6 +176,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...emailRoutes(ctx),
     ...inboxSettingsRoutes(ctx),
     ...auditRoutes(ctx),
+    ...workspaceRoutes(ctx),
+    ...deadLetterRoutes(ctx, mailParser),
     ...attachmentsRoutes(ctx),
     ...emailWebhookRoutes(ctx, mailParser),
     ...inboxRoutes(INBOX_DIST),

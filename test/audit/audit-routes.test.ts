@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { auditEventSchema, auditPageSchema, type AuditEvent } from '@support/protocol';
-import { login, seedWorkspace, startNode, type Fixture, type Mode, type Node } from '../support/harness.js';
+import { startNode, twoWorkspaces, type Fixture, type Mode, type Node } from '../support/harness.js';
 import { recordAudit, type AuditRecord } from '../../server/src/audit/audit.service.js';
 import { AUDIT_CSV_COLUMNS } from '../../server/src/audit/export.js';
 import { createAgent, createInbox } from '../../server/src/workspaces/workspaces.service.js';
@@ -22,13 +22,7 @@ describe.each(['postgres', 'embedded'] as Mode[])('audit log routes (%s)', (mode
 
   beforeAll(async () => {
     node = await startNode(mode);
-    a = await seedWorkspace(node.deps.db, 2);
-    b = await seedWorkspace(node.deps.db, 1);
-    [ownerA, agentA, ownerB] = await Promise.all([
-      login(node.url, a.agents[0]!.email, a.agents[0]!.password),
-      login(node.url, a.agents[1]!.email, a.agents[1]!.password),
-      login(node.url, b.agents[0]!.email, b.agents[0]!.password),
-    ]);
+    ({ a, b, ownerA, agentA, ownerB } = await twoWorkspaces(node));
     inboxA = await createInbox(node.deps.db, { workspaceId: a.workspaceId, name: 'Mail', channel: 'email' });
     // A known history in 2030 (after the sign-ins above, which happen now): filters and pages are checked on it.
     const owner = { type: 'user', id: a.agents[0]!.id } as const;

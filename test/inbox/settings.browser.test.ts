@@ -1,16 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cmid, ok, visitor } from '../support/harness.js';
 import { focused, openInbox, thread, useBrowserEnv } from '../support/inbox.js';
-import { axeViolations, describeViolations } from '../support/axe.js';
+import { screenAndAxe } from '../support/axe.js';
 
-const check = async (page: Page, name: string) => {
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: `test-results/settings-${name}.png` });
-  const vs = await axeViolations(page);
-  expect.soft(vs, `${name}:\n${describeViolations(vs)}`).toEqual([]);
-};
+const check = (page: Page, name: string) => screenAndAxe(page, `settings-${name}`);
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Settings' });
 const heading = (page: Page) => page.locator('ib-settings .page h1');
 const path = (page: Page) => new URL(page.url()).pathname;
@@ -111,8 +105,9 @@ describe('inbox settings shell', () => {
     await page.locator('ib-app .bar').getByRole('link', { name: 'Settings' }).click();
     await heading(page).filter({ hasText: 'Account' }).waitFor();
     await expect.poll(() => nav(page).locator('li a').allTextContents()).toEqual(['Account', 'People', 'Teams', 'Roles', 'Audit log']);
+    // The page opens; the server, which judges by the real role, still refuses its data.
     await nav(page).getByRole('link', { name: 'Audit log' }).click();
-    await page.locator('ib-settings').getByRole('heading', { name: 'Not available yet' }).waitFor();
+    await page.locator('ib-settings-audit').getByRole('heading', { name: 'The audit log could not be loaded' }).waitFor();
     await page.context().close();
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'playwright-core';
 
@@ -30,4 +30,16 @@ export async function axeViolations(target: Page | Frame, o: { include?: string 
 /** A readable list of violations for a failing assertion message. */
 export function describeViolations(vs: AxeViolation[]): string {
   return vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}  ${n.html}`).join('\n')}`).join('\n');
+}
+
+/**
+ * Saves a screenshot of `page` as `test-results/<name>.png` and checks it with axe-core, softly
+ * (the test goes on, and fails at its end listing the violations).
+ */
+export async function screenAndAxe(page: Page, name: string): Promise<void> {
+  const { expect } = await import('vitest');
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: `test-results/${name}.png` });
+  const vs = await axeViolations(page);
+  expect.soft(vs, `${name}:\n${describeViolations(vs)}`).toEqual([]);
 }

@@ -71,6 +71,21 @@ export async function seedWorkspace(db: Db, agentCount = 2): Promise<Fixture> {
   return { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: toWire('team', teamId), teamId, agents };
 }
 
+/**
+ * Two workspaces for isolation tests: `a` with an owner and an agent, `b` with an owner, and
+ * a session token of each (`ownerA`, `agentA`, `ownerB`).
+ */
+export async function twoWorkspaces(node: Node) {
+  const a = await seedWorkspace(node.deps.db, 2);
+  const b = await seedWorkspace(node.deps.db, 1);
+  const [ownerA, agentA, ownerB] = await Promise.all([
+    login(node.url, a.agents[0]!.email, a.agents[0]!.password),
+    login(node.url, a.agents[1]!.email, a.agents[1]!.password),
+    login(node.url, b.agents[0]!.email, b.agents[0]!.password),
+  ]);
+  return { a, b, ownerA, agentA, ownerB };
+}
+
 /** A node's dependencies as a ServiceContext, to call services directly (no message batcher). */
 export const ctxOf = (n: Node): ServiceContext => ({ ...n.deps, writes: undefined as never });
 

@@ -43,6 +43,8 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
       name: 'Chat',
       agentsOnline: false,
       attachmentMaxBytes: 10 * 1024 * 1024,
+      logoUrl: null,
+      language: 'en',
       settings: {
         teamName: 'Chat',
         color: '#123456',

@@ -24,7 +24,8 @@ export function mount(ctx: LoaderContext): PanelApi {
   });
   const el = document.createElement('sw-panel') as SwPanel;
   el.client = client;
-  el.config = ctx.config;
+  // The logo's URL is a path of the support server, not of the host page.
+  el.config = { ...ctx.config, logoUrl: ctx.config.logoUrl && new URL(ctx.config.logoUrl, ctx.base).href };
   el.hidden = true;
   el.dataset.position = ctx.config.settings.position;
   el.setAttribute('part', 'panel');

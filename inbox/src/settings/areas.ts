@@ -34,16 +34,25 @@ export const AREAS: AreaDef[] = [
     load: () => import('./account/ib-settings-account.js'),
     tag: 'ib-settings-account',
   }),
-  area('workspace', 'Workspace', 'settings.workspace', 'The workspace’s name, time zone, default language and logo.'),
+  area('workspace', 'Workspace', 'settings.workspace', 'The workspace’s name, time zone, default language and logo.', {
+    load: () => import('./workspace/ib-settings-workspace.js'),
+    tag: 'ib-settings-workspace',
+  }),
   area('inboxes', 'Workspace', 'settings.inboxes', 'Chat and email inboxes: the widget and its embed code, addresses, webhook credentials and SMTP.', {
     load: () => import('./inboxes/ib-settings-inboxes.js'),
     tag: 'ib-settings-inboxes',
   }),
-  area('dead-letters', 'Workspace', 'settings.inboxes', 'Mail an email inbox could not process: the reason, the raw mail, reprocess or delete.'),
+  area('dead-letters', 'Workspace', 'settings.inboxes', 'Mail an email inbox could not process: the reason, the raw mail, reprocess or delete.', {
+    load: () => import('./dead-letters/ib-settings-dead-letters.js'),
+    tag: 'ib-settings-dead-letters',
+  }),
   area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.'),
   area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.'),
   area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions.'),
-  area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.'),
+  area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.', {
+    load: () => import('./audit/ib-settings-audit.js'),
+    tag: 'ib-settings-audit',
+  }),
 ];
 
 /**

@@ -23,7 +23,7 @@ const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
  *
  * Properties: `route` (SettingsRoute, from the URL), `agent` (the app's signed-in agent),
  * `permissions` (the session's, as the app holds them), `inboxUrl` (where "Back to the inbox"
- * goes). Area pages get the fresh agent.
+ * goes). Area pages get the fresh agent (`agent`), its `permissions` and the URL's `itemId`.
  * Events: `ib-navigate` (through `navigate`) to open the first area.
  */
 export class IbSettings extends LitElement {
@@ -127,7 +127,7 @@ export class IbSettings extends LitElement {
       return html`<ib-empty icon="missing" heading="This page could not be loaded">Check your connection, then reload the page.</ib-empty>`;
     if (state !== 'ready') return html`<p class="loading" role="status">Loading…</p>`;
     const tag = unsafeStatic(a.tag);
-    return staticHtml`<${tag} .agent=${this.me} .itemId=${this.route.id}></${tag}>`;
+    return staticHtml`<${tag} .agent=${this.me} .permissions=${this.fresh?.permissions ?? this.permissions} .itemId=${this.route.id}></${tag}>`;
   }
 
   render() {

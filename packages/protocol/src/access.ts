@@ -36,7 +36,8 @@ export type WorkspaceSummary = { id: string; name: string; role: MemberRole };
 export type SessionInfo = {
   agent: Agent;
   permissions: Permission[];
-  workspace: { id: string; name: string };
+  /** The session's workspace; `logoUrl` its logo (a path of the server), null for none. */
+  workspace: { id: string; name: string; logoUrl: string | null };
   workspaces: WorkspaceSummary[];
 };
 export type LoginResult = SessionInfo & { token: string; expiresAt: string };

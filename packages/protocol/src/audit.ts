@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'inbox.test_mail_sent',
   'workspace.created',
   'workspace.updated',
+  'dead_letter.reprocessed',
+  'dead_letter.deleted',
   'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -132,5 +134,7 @@ export const auditPageSchema = z.object({ events: z.array(auditEventSchema), nex
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** `GET`/`PUT /api/settings/audit/retention`: days audit events are kept, null for ever. */
-export const auditRetentionSchema = z.strictObject({ days: z.number().int().min(1).max(AUDIT_RETENTION_MAX_DAYS).nullable() });
+/** Days audit events are kept (1 to 100 years), or null for ever. */
+export const auditRetentionDaysSchema = z.number().int().min(1).max(AUDIT_RETENTION_MAX_DAYS).nullable();
+export const auditRetentionSchema = z.strictObject({ days: auditRetentionDaysSchema });
 export type AuditRetention = z.infer<typeof auditRetentionSchema>;

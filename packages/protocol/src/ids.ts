@@ -19,6 +19,8 @@ export const ID_PREFIX = {
   attachment: 'att',
   role: 'role',
   auditEvent: 'aud',
+  deadLetter: 'dlt',
+  logo: 'logo',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -12,3 +12,5 @@ export * from './email.js';
 export * from './email-forward.js';
 export * from './audit.js';
 export * from './inboxes.js';
+export * from './workspace.js';
+export * from './dead-letters.js';

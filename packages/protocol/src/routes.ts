@@ -14,9 +14,11 @@ import {
   workspaceCreateSchema,
 } from './access.js';
 import { auditExportQuerySchema, auditListQuerySchema, auditRetentionSchema } from './audit.js';
+import { deadLetterBulkDeleteSchema, deadLetterListQuerySchema, deadLetterParamSchema } from './dead-letters.js';
 import { emailInboxCreateSchema } from './email.js';
 import { credentialRegenerateSchema, inboxCreateSchema, inboxDeleteQuerySchema, inboxParamSchema, inboxUpdateSchema } from './inboxes.js';
 import { widgetConfigQuerySchema } from './widget.js';
+import { workspaceLogoParamSchema, workspaceLogoQuerySchema, workspaceUpdateSchema } from './workspace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -54,6 +56,7 @@ export const ROUTES = {
   'auth.me': { method: 'GET', path: '/api/auth/me', permission: 'member', summary: 'the session: member, permissions, workspaces' },
   'auth.switch': { method: 'POST', path: '/api/auth/switch', permission: 'member', body: switchWorkspaceSchema, summary: 'a session for another workspace of this user' },
   'workspaces.create': { method: 'POST', path: '/api/workspaces', permission: 'member', body: workspaceCreateSchema, summary: 'a new workspace (owners of any workspace)' },
+  'workspaces.logo': { method: 'GET', path: '/api/workspaces/:workspaceId/logo/:logoId', permission: 'public', params: workspaceLogoParamSchema, summary: "a workspace's logo (the widget header shows it)" },
   'email.original': { method: 'GET', path: '/api/email/messages/:messageId/original', permission: 'tickets.read.mine', summary: 'the full original of an email message' },
   'email.raw': { method: 'GET', path: '/api/email/messages/:messageId/raw', permission: 'tickets.read.mine', summary: 'the RFC 822 source of an email message' },
   'email.inboxes.create': { method: 'POST', path: '/api/email/inboxes', permission: 'settings.inboxes', body: emailInboxCreateSchema, summary: 'a new email inbox' },
@@ -85,6 +88,16 @@ export const ROUTES = {
   'settings.audit.export': { method: 'GET', path: '/api/settings/audit/export', permission: 'data.export', query: auditExportQuerySchema, summary: 'every matching audit event as JSONL or CSV (audited)' },
   'settings.audit.retention.get': { method: 'GET', path: '/api/settings/audit/retention', permission: 'audit.read', summary: 'days audit events are kept' },
   'settings.audit.retention.set': { method: 'PUT', path: '/api/settings/audit/retention', permission: 'settings.workspace', body: auditRetentionSchema, summary: 'set how long audit events are kept' },
+  'settings.workspace.get': { method: 'GET', path: '/api/settings/workspace', permission: 'settings.workspace', summary: "the workspace's name, time zone, language, logo, audit retention" },
+  'settings.workspace.update': { method: 'PATCH', path: '/api/settings/workspace', permission: 'settings.workspace', body: workspaceUpdateSchema, summary: "change the workspace's name, time zone, language, audit retention" },
+  'settings.workspace.logo.set': { method: 'PUT', path: '/api/settings/workspace/logo', permission: 'settings.workspace', query: workspaceLogoQuerySchema, summary: "upload the workspace's logo (the body is the image)" },
+  'settings.workspace.logo.delete': { method: 'DELETE', path: '/api/settings/workspace/logo', permission: 'settings.workspace', query: workspaceLogoQuerySchema, summary: "remove the workspace's logo" },
+  'settings.deadLetters.list': { method: 'GET', path: '/api/settings/dead-letters', permission: 'settings.inboxes', query: deadLetterListQuerySchema, summary: 'a page of inbound mail that could not be taken in' },
+  'settings.deadLetters.deleteMany': { method: 'POST', path: '/api/settings/dead-letters/delete', permission: 'settings.inboxes', body: deadLetterBulkDeleteSchema, summary: 'delete several dead letters' },
+  'settings.deadLetters.get': { method: 'GET', path: '/api/settings/dead-letters/:deadLetterId', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: 'a dead letter and its raw mail as text' },
+  'settings.deadLetters.raw': { method: 'GET', path: '/api/settings/dead-letters/:deadLetterId/raw', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: "a dead letter's raw mail, as a download" },
+  'settings.deadLetters.reprocess': { method: 'POST', path: '/api/settings/dead-letters/:deadLetterId/reprocess', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: 'take a dead letter in again (audited)' },
+  'settings.deadLetters.delete': { method: 'DELETE', path: '/api/settings/dead-letters/:deadLetterId', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: 'delete a dead letter (audited)' },
   'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
   'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
   'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },

@@ -147,6 +147,10 @@ export type WidgetConfig = {
   agentsOnline: boolean;
   /** The largest file `POST /api/attachments` takes, in bytes (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
+  /** The workspace's logo (a path of the server, to resolve against its base URL), shown in the panel's header; null for none. */
+  logoUrl: string | null;
+  /** The workspace's default language (a BCP 47 tag of WORKSPACE_LANGUAGES). */
+  language: string;
 };
 
 /**

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { recordAudit, SYSTEM_ACTOR, type AuditActor, type AuditRequest } from '../audit/audit.service.js';
+import { workspaceBrand } from '../workspaces/settings.service.js';
 
 /**
  * An authenticated member (uuids) as the socket and REST layers carry it: one user in one
@@ -173,7 +174,7 @@ export async function sessionInfo(ctx: ServiceContext, me: AgentIdentity): Promi
   return {
     agent,
     permissions: me.permissions,
-    workspace: { id: agent.workspaceId, name: list.find((w) => w.id === agent.workspaceId)?.name ?? '' },
+    workspace: { id: agent.workspaceId, name: list.find((w) => w.id === agent.workspaceId)?.name ?? '', logoUrl: (await workspaceBrand(ctx.db, me.workspaceId)).logoUrl },
     workspaces: list,
   };
 }

@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { decodeAnyId, ID_PREFIX, type AuditDiff, type AuditEvent, type AuditFilter, type IdKind } from '@support/protocol';
 import { fromWire, toWire } from '../db/ids.js';
-import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { iso } from '../lib/dto.js';
+import { decodeCursor, encodeCursor, type Position } from '../lib/cursor.js';
 
 type AuditRow = {
   id: string;
@@ -55,20 +55,7 @@ function whereOf(workspaceId: string, f: AuditFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-type Position = { at: Date; id: string };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const positionOf = (r: AuditRow): Position => ({ at: new Date(r.created_at), id: r.id });
-
-/** A page cursor: the (created_at, id) of the last event given, opaque to clients. */
-const encodeCursor = (p: Position) => Buffer.from(`${p.at.getTime()}.${p.id}`).toString('base64url');
-function decodeCursor(c: string): Position {
-  const [ms, id] = Buffer.from(c, 'base64url').toString().split('.');
-  const at = new Date(Number(ms));
-  if (!id || !UUID.test(id) || !/^\d+$/.test(ms ?? '') || Number.isNaN(at.getTime()))
-    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this list gave', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
-  return { at, id };
-}
 
 /** One page, newest first, after `after` (exclusive). */
 async function page(ctx: Pick<ServiceContext, 'db'>, workspaceId: string, f: AuditFilter, after: Position | null, limit: number) {

@@ -3,7 +3,8 @@ import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
 import { allAuditEvents, listAuditEvents } from './audit.queries.js';
 import { auditRequest } from './audit.request.js';
-import { getAuditRetention, recordAudit, setAuditRetention, userActor } from './audit.service.js';
+import { getAuditRetention, recordAudit, userActor } from './audit.service.js';
+import { updateWorkspace } from '../workspaces/settings.service.js';
 import { writeAuditExport } from './export.js';
 
 type AuditRoute = 'settings.audit.list' | 'settings.audit.export' | 'settings.audit.retention.get' | 'settings.audit.retention.set';
@@ -47,7 +48,8 @@ export function auditRoutes(ctx: ServiceContext): Pick<RouteHandlers, AuditRoute
     },
     'settings.audit.retention.get': async ({ me }): Promise<AuditRetention> => ({ days: await getAuditRetention(ctx, { workspaceId: me.workspaceId }) }),
     'settings.audit.retention.set': async ({ me, req, body }): Promise<AuditRetention> => {
-      await setAuditRetention(ctx, { workspaceId: me.workspaceId, days: body.days, actor: userActor(me), request: auditRequest(req) });
+      // The same change as the Workspace settings' retention field (audited as workspace.updated).
+      await updateWorkspace(ctx, { workspaceId: me.workspaceId, auditRetentionDays: body.days, actor: userActor(me), request: auditRequest(req) });
       return { days: body.days };
     },
   };

@@ -102,27 +102,3 @@ export async function getAuditRetention(ctx: Pick<ServiceContext, 'db'>, o: { wo
   const [w] = await ctx.db.rows<{ days: number | null }>(sql`select audit_retention_days as days from workspaces where id = ${o.workspaceId}::uuid`);
   return w?.days ?? null;
 }
-
-/** Sets the workspace's audit retention (days, or null for ever); a change is audited (`workspace.updated`) in the same transaction. */
-export async function setAuditRetention(
-  ctx: Pick<ServiceContext, 'db' | 'clock'>,
-  o: { workspaceId: string; days: number | null; actor: AuditActor; request?: AuditRequest },
-): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [w] = await tx.rows<{ days: number | null }>(sql`select audit_retention_days as days from workspaces
-      where id = ${o.workspaceId}::uuid for update`);
-    if (!w || w.days === o.days) return;
-    const at = ctx.clock.now();
-    await tx.rows(sql`update workspaces set audit_retention_days = ${o.days}::int, updated_at = ${at}::timestamptz where id = ${o.workspaceId}::uuid`);
-    await recordAudit(tx, {
-      workspaceId: o.workspaceId,
-      actor: o.actor,
-      action: 'workspace.updated',
-      object: { type: 'workspace', id: o.workspaceId },
-      before: { auditRetentionDays: w.days },
-      after: { auditRetentionDays: o.days },
-      request: o.request,
-      at,
-    });
-  });
-}

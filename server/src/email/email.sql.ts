@@ -71,7 +71,10 @@ export const emailOutbox = pgTable(
   ],
 );
 
-/** Inbound mail we could not take in (malformed, unknown sender…), kept with the reason. */
+/**
+ * Inbound mail we could not take in (malformed, unknown sender…), kept with the reason, to be
+ * reprocessed or deleted from the settings (dead-letters.service.ts).
+ */
 export const emailDeadLetters = pgTable(
   'email_dead_letters',
   {
@@ -80,6 +83,14 @@ export const emailDeadLetters = pgTable(
     inboxId: uuid('inbox_id').notNull(),
     reason: text('reason').notNull(),
     raw: bytea('raw').notNull(),
+    /** From and Subject as far as they could be read when it was kept (null: unreadable). */
+    sender: text('sender'),
+    subject: text('subject'),
+    /** Recipients the provider gave beside the mail (envelope, Mailgun's recipient), for a reprocess to see them too. */
+    envelopeRecipients: text('envelope_recipients').array().notNull().default(sql`'{}'::text[]`),
+    /** Reprocess attempts (from the settings) so far, and when the last one ran. */
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: ts('last_attempt_at'),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [index('email_dead_letters_ws_idx').on(t.workspaceId, t.receivedAt)],

@@ -11,7 +11,7 @@ import { deliveryOf, publishDelivery, writeDelivery, type DeliveryChange } from 
 import type { EmailInbox } from './inboxes.js';
 import type { InboundMail } from './mime.js';
 import { verifyReplyToken, tokensIn } from './reply-token.js';
-import { claimReplayToken, deadLetter, isUniqueViolation, type ReceiveResult, type ReplayToken } from './intake.js';
+import { claimReplayToken, deadLetter, isUniqueViolation, pgArrayItem, type MailPeek, type ReceiveResult, type ReplayToken } from './intake.js';
 import { visibleOf, type Visible } from './visible.js';
 
 export { visibleParts } from './visible.js';
@@ -37,7 +37,6 @@ export async function threadTicket(db: Tx, inbox: EmailInbox, mail: Pick<Inbound
   return r?.ticket_id ?? null;
 }
 
-const pgArrayItem = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
 
 /**
  * The author of inbound mail. On a threaded ticket whose requester has this address, the
@@ -64,30 +63,37 @@ async function authorOf(tx: Tx, ws: string, ticketId: string | null, from: { nam
   return { id, name: from.name };
 }
 
+/** Keeps a mail that cannot be taken in, for this reason (a new dead letter, or the one being reprocessed), and says so. */
+export type KeepMail = (reason: string) => Promise<ReceiveResult>;
+
+/** What a dead letter shows of a parsed mail. */
+export const peekOf = (mail: Pick<InboundMail, 'from' | 'subject'>): MailPeek => ({ sender: mail.from?.address || null, subject: mail.subject || null });
+
 /**
  * Takes one inbound mail into the inbox's workspace. Idempotent by Message-ID (per
  * workspace). Bounces become an internal system note on the ticket they refer to (and mark
  * our outbound mail failed), never a customer message. Everything else is written like a
  * chat message: one transaction (contact, ticket or append, email row, attachments), events
- * after commit.
+ * after commit. A mail it refuses (a loop, a report about no mail of ours) goes to
+ * `opts.deadLetter` (default: a new dead letter).
  */
 export async function receiveMail(
   ctx: ServiceContext,
   inbox: EmailInbox,
   mail: InboundMail,
   raw: Buffer | null,
-  opts: { replay?: ReplayToken | null; visible?: Visible | null } = {},
+  opts: { replay?: ReplayToken | null; visible?: Visible | null; deadLetter?: KeepMail } = {},
 ): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const replay = opts.replay ?? null;
+  const refuse: KeepMail = opts.deadLetter ?? ((reason) => deadLetter(ctx, inbox, { raw: raw ?? Buffer.from(mail.text), peek: peekOf(mail) }, reason, replay));
   const kind = mail.kind;
   const known = await findEmail(ctx, ws, mail.messageId);
   if (known) return duplicateOf(ctx, ws, known, replay);
   // Reports first: they often come from no sender (`MAILER-DAEMON <>`), or from our own domain.
-  if (kind.report) return receiveReport(ctx, inbox, mail, kind.report, raw, replay);
+  if (kind.report) return receiveReport(ctx, inbox, mail, kind.report, raw, replay, refuse);
   // Our own address as the sender: a forwarding loop, never a customer.
-  if (mail.from?.address === inbox.email.address.toLowerCase())
-    return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), 'mail from the inbox address itself (loop)', replay);
+  if (mail.from?.address === inbox.email.address.toLowerCase()) return refuse('mail from the inbox address itself (loop)');
 
   const keep = mail.attachments.filter((a) => a.content.length <= ctx.config.ATTACHMENT_MAX_BYTES);
   if (keep.length < mail.attachments.length)
@@ -225,7 +231,9 @@ export function reportNote(report: MachineReport, mail: Pick<InboundMail, 'from'
  * failed delivery marks our mail failed; delays, success notices, feedback reports and
  * receipts change no delivery state. A report about no mail of ours is dead-lettered.
  */
-async function receiveReport(ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, report: MachineReport, raw: Buffer | null, replay: ReplayToken | null): Promise<ReceiveResult> {
+async function receiveReport(
+  ctx: ServiceContext, inbox: EmailInbox, mail: InboundMail, report: MachineReport, raw: Buffer | null, replay: ReplayToken | null, refuse: KeepMail,
+): Promise<ReceiveResult> {
   const ws = inbox.workspaceId;
   const now = ctx.clock.now();
   const { note, reason } = reportNote(report, mail);
@@ -254,7 +262,7 @@ async function receiveReport(ctx: ServiceContext, inbox: EmailInbox, mail: Inbou
     }
     return { r, changes };
   });
-  if (!out) return deadLetter(ctx, inbox, raw ?? Buffer.from(mail.text), `${UNMATCHED[report.type]}: ${note}`.slice(0, 500), replay);
+  if (!out) return refuse(`${UNMATCHED[report.type]}: ${note}`.slice(0, 500));
   publishMessageCreated(ctx, ws, out.r);
   for (const c of out.changes) publishDelivery(ctx, c);
   return { result: report.type === 'bounce' ? 'bounce' : 'report', ticketId: decodeUuid(out.r.message.ticketId, 'ticket') };

@@ -35,16 +35,33 @@ export async function replayTokenSeen(db: Db, t: ReplayToken): Promise<boolean> 
   return Boolean(r);
 }
 
+/** One element of a Postgres text[] literal: quoted, with `"` and `\\` escaped. */
+export const pgArrayItem = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+/** A Postgres text[] literal of `items` (pass it as a parameter cast to `text[]`). */
+export const pgTextArray = (items: string[]) => `{${items.map(pgArrayItem).join(',')}}`;
+
+/** What could be read of a mail kept as a dead letter: its From address and Subject (null when unreadable). */
+export type MailPeek = { sender: string | null; subject: string | null };
+
+/** What a dead letter keeps: the raw bytes, what could be read of them, the recipients the provider gave beside them. */
+export type KeptMail = { raw: Buffer; peek?: MailPeek | undefined; envelopeRecipients?: string[] | undefined };
+
+/** Text a dead letter's reason, sender or subject may hold: no NUL (Postgres refuses it), at most `max` characters. */
+export const storableText = (s: string | null | undefined, max: number): string | null => (s == null ? null : s.replace(/\0/g, '').slice(0, max));
+
 /**
- * Stores mail we cannot take in: its raw bytes and the reason, with the replay token in the
- * same transaction. The webhook still answers 200 so the provider does not retry it forever.
+ * Stores mail we cannot take in: its raw bytes, the reason, its sender and subject as far as
+ * they could be read, with the replay token in the same transaction. The webhook still
+ * answers 200 so the provider does not retry it forever.
  */
-export async function deadLetter(ctx: ServiceContext, inbox: EmailInbox, raw: Buffer, reason: string, replay?: ReplayToken | null): Promise<ReceiveResult> {
-  const why = reason.replace(/\0/g, '').slice(0, 1000);
+export async function deadLetter(ctx: ServiceContext, inbox: EmailInbox, kept: KeptMail, reason: string, replay?: ReplayToken | null): Promise<ReceiveResult> {
+  const why = storableText(reason, 1000)!;
+  const recipients = pgTextArray((kept.envelopeRecipients ?? []).slice(0, 50).map((r) => storableText(r, 320)!));
   await ctx.db.transaction(async (tx) => {
     await claimReplayToken(tx, replay);
-    await tx.rows(sql`insert into email_dead_letters (id, workspace_id, inbox_id, reason, raw, received_at)
-      values (${newId()}::uuid, ${inbox.workspaceId}::uuid, ${inbox.id}::uuid, ${why}, ${raw}::bytea, ${ctx.clock.now()}::timestamptz)`);
+    await tx.rows(sql`insert into email_dead_letters (id, workspace_id, inbox_id, reason, raw, sender, subject, envelope_recipients, received_at)
+      values (${newId()}::uuid, ${inbox.workspaceId}::uuid, ${inbox.id}::uuid, ${why}, ${kept.raw}::bytea, ${storableText(kept.peek?.sender, 320)},
+              ${storableText(kept.peek?.subject, 500)}, ${recipients}::text[], ${ctx.clock.now()}::timestamptz)`);
   });
   ctx.logger.warn({ inbox: toWire('inbox', inbox.id), reason: why }, 'inbound email dead-lettered');
   return { result: 'dead_letter', reason: why };

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import type { EmailAddress, PostmarkInbound } from '@support/protocol';
 import { classifyMail, type HeaderMap, type MailKind } from './classify.js';
+import type { MailPeek } from './intake.js';
 
 /** A part of inbound mail to store as an attachment, with the id it will be stored under. */
 export type InboundPart = { id: string; filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
@@ -27,7 +28,15 @@ export type InboundMail = {
   kind: MailKind;
 };
 
-export class MalformedMail extends Error {}
+/** Mail we cannot take in; `peek` is what could be read of it anyway (for the dead letter). */
+export class MalformedMail extends Error {
+  constructor(
+    message: string,
+    readonly peek: MailPeek | null = null,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * `value` with every U+0000 removed from its strings, deeply (bytes are left alone). Postgres
@@ -107,7 +116,7 @@ export async function parseMime(raw: Buffer): Promise<InboundMail> {
     messageId,
   });
   // A report may come from `MAILER-DAEMON <>` or no sender at all; anything else needs one.
-  if (!from && !kind.report) throw new MalformedMail('no sender address (From)');
+  if (!from && !kind.report) throw new MalformedMail('no sender address (From)', { sender: null, subject: withoutNul(email.subject ?? '').trim() || null });
   const attachments: InboundPart[] = [];
   for (const { a, mimeType, content } of parts) {
     // Report parts are read above; an attached original message stays an attachment.
@@ -163,7 +172,7 @@ export function fromPostmark(input: PostmarkInbound): InboundMail {
   const recipients = new Set([...to, ...cc].map((a) => a.address));
   if (p.OriginalRecipient) recipients.add(p.OriginalRecipient.toLowerCase());
   const messageId = messageIds(headers['message-id'])[0] ?? (p.MessageID ? `${p.MessageID}@postmark.invalid` : null);
-  if (!messageId) throw new MalformedMail('no Message-ID');
+  if (!messageId) throw new MalformedMail('no Message-ID', { sender: p.FromFull?.Email ?? null, subject: p.Subject?.trim() || null });
   const files = (p.Attachments ?? []).map((a) => ({
     id: randomUUID(),
     filename: a.Name || 'attachment',
@@ -182,7 +191,7 @@ export function fromPostmark(input: PostmarkInbound): InboundMail {
     parts: files.map((f) => ({ mimeType: f.contentType, content: f.content })),
     messageId,
   });
-  if (!from && !kind.report) throw new MalformedMail('no sender address (From)');
+  if (!from && !kind.report) throw new MalformedMail('no sender address (From)', { sender: null, subject: subject || null });
   return {
     messageId,
     inReplyTo: messageIds(headers['in-reply-to'])[0] ?? null,

@@ -1,22 +1,18 @@
 import type { Request } from 'express';
 import { sql } from 'drizzle-orm';
-import { decodeId, postmarkInboundSchema, type PostmarkInbound } from '@support/protocol';
-import { AppError, parse } from '../http/errors.js';
+import { decodeId } from '@support/protocol';
+import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import type { RouteHandlers } from '../http/routes.js';
 import { loadEmailInbox, type EmailInbox } from './inboxes.js';
 import { toWire } from '../db/ids.js';
-import { receiveMail } from './inbound.service.js';
-import { deadLetter, isTransientStorageError, replayTokenSeen, storageErrorText, type ReceiveResult, type ReplayToken } from './intake.js';
+import { deadLetter, replayTokenSeen, type MailPeek, type ReceiveResult, type ReplayToken } from './intake.js';
 import type { MailParser } from './mail-parser.js';
-import type { Prepared } from './prepare.js';
-import { withoutNul } from './mime.js';
+import { postmarkInbound, takeIn, type Inbound } from './take-in.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
 
 const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
-
-type Inbound = { raw: Buffer; postmark?: PostmarkInbound; extraRecipients: string[]; replay?: ReplayToken };
 
 /**
  * `POST /webhooks/email/:inboxId`: raw MIME (`message/rfc822`), Mailgun (form with
@@ -29,43 +25,21 @@ type Inbound = { raw: Buffer; postmark?: PostmarkInbound; extraRecipients: strin
  */
 export function emailWebhookRoutes(ctx: ServiceContext, parser: MailParser): Pick<RouteHandlers, 'webhooks.email'> {
   return {
-    'webhooks.email': async ({ req, res }) => {
+    'webhooks.email': async ({ req }) => {
       const inboxId = decodeId('inbox', String(req.params.inboxId));
       const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
       if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
       const inbound = await readInbound(ctx, inbox, req);
       const replay = inbound.replay ?? null;
-      let prepared: Prepared;
-      try {
-        prepared = await parser.prepare({ raw: inbound.postmark ? null : inbound.raw, postmark: inbound.postmark ?? null, attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES });
-      } catch (err) {
-        // A parser bug would fail the same way on every retry: keep the mail instead. A parse
-        // that timed out (a busy node) is worth the provider's retry.
-        if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') throw err;
-        ctx.logger.error({ err, inbox: toWire('inbox', inbox.id) }, 'inbound email could not be parsed');
-        prepared = { ok: false, malformed: `could not be parsed: ${(err as Error)?.message ?? String(err)}` };
-      }
-      if (!prepared.ok) {
-        res.json({ ok: true, data: await deadLetter(ctx, inbox, inbound.raw, prepared.malformed, replay) });
-        return;
-      }
-      const { mail, visible } = prepared;
-      mail.recipients = [...new Set([...mail.recipients, ...withoutNul(inbound.extraRecipients).map((a) => a.toLowerCase())])];
-      let result: ReceiveResult;
-      try {
-        result = await receiveMail(ctx, inbox, mail, inbound.raw, { replay, visible });
-      } catch (err) {
-        if (err instanceof AppError || isTransientStorageError(err)) throw err;
-        ctx.logger.error({ err, inbox: toWire('inbox', inbox.id), messageId: mail.messageId }, 'inbound email could not be stored');
-        result = await deadLetter(ctx, inbox, inbound.raw, `could not be stored: ${storageErrorText(err)}`, replay);
-      }
-      res.json({ ok: true, data: onTheWire(result) });
+      const kept = (reason: string, peek: MailPeek | null) =>
+        deadLetter(ctx, inbox, { raw: inbound.raw, peek: peek ?? undefined, envelopeRecipients: inbound.extraRecipients }, reason, replay);
+      return { ok: true, data: onTheWire(await takeIn(ctx, parser, inbox, inbound, kept)) };
     },
   };
 }
 
 /** The webhook answer with wire ids (`msg_…`, `tkt_…`), like every other answer of the API. */
-function onTheWire(r: ReceiveResult) {
+export function onTheWire(r: ReceiveResult) {
   switch (r.result) {
     case 'created':
     case 'duplicate':
@@ -112,9 +86,7 @@ async function readInbound(ctx: ServiceContext, inbox: EmailInbox, req: Request)
     } catch {
       throw new AppError('INVALID_JSON', 'request body is not valid JSON');
     }
-    const p = parse(postmarkInboundSchema, json);
-    if (p.RawEmail) return { raw: Buffer.from(p.RawEmail, 'utf8'), extraRecipients: p.OriginalRecipient ? [p.OriginalRecipient] : [] };
-    return { raw: body, postmark: p, extraRecipients: [] };
+    return postmarkInbound(json, body);
   }
   return { raw: body, extraRecipients: [] };
 }

@@ -6,6 +6,7 @@ import { fromWire, toWire } from '../db/ids.js';
 import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
 import { anyAgentOnline, findChatInbox, publicWidgetSettings } from './widget.service.js';
+import { workspaceBrand } from '../workspaces/settings.service.js';
 
 /** Where `npm run build -w widget` writes the loader (`widget.js`) and its lazy chunks (`widget/`). */
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
@@ -20,10 +21,10 @@ export const open = (res: Response) => {
 /**
  * The widget's public HTTP surface: `GET /widget.js` (the loader, short cache), `GET /widget/*`
  * (content-hashed chunks, cached for a year: `widgetChunks`, a middleware) and
- * `GET /api/widget/config?inbox=inb_…` (the inbox's widget settings and whether an agent is
- * online; cacheable for 30 s, per `Origin`; 403 WIDGET_ORIGIN_NOT_ALLOWED on a site the inbox
- * does not allow), and `GET /widget/preview` (the settings' live preview page: framed by the
- * inbox only, no connection allowed).
+ * `GET /api/widget/config?inbox=inb_…` (the inbox's widget settings, whether an agent is
+ * online, the workspace's logo and language; cacheable for 30 s, per `Origin`; 403
+ * WIDGET_ORIGIN_NOT_ALLOWED on a site the inbox does not allow), and `GET /widget/preview`
+ * (the settings' live preview page: framed by the inbox only, no connection allowed).
  */
 export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<RouteHandlers, 'widget.loader' | 'widget.config' | 'widget.preview'> {
   // The preview is framed by the inbox: this origin, PUBLIC_URL's, AGENT_ORIGINS.
@@ -65,6 +66,7 @@ export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<Rout
         settings: publicWidgetSettings(inbox),
         agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
         attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
+        ...(await workspaceBrand(ctx.db, inbox.workspace_id)),
       };
       res.setHeader('Cache-Control', 'public, max-age=30');
       return body;

@@ -29,7 +29,8 @@ export const appStyles = css`
     flex: none; display: flex; align-items: center; gap: var(--ib-space-2); height: var(--ib-bar-height); box-sizing: border-box;
     padding: 0 var(--ib-space-3); background: var(--ib-bg-bar); color: #fff;
   }
-  .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); margin-right: auto; }
+  .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); margin-right: auto; display: flex; align-items: center; gap: var(--ib-space-2); }
+  .bar .logo { width: 24px; height: 24px; object-fit: contain; border-radius: 4px; background: #fff; }
   .bar ib-button {
     --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
     --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;

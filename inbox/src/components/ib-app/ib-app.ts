@@ -271,7 +271,7 @@ export class IbApp extends LitElement {
     const inSettings = !!this.router.settings;
     return html`
       <header class="bar">
-        <span class="brand">Inbox</span>
+        <span class="brand">${store.workspace?.logoUrl ? html`<img class="logo" src=${store.workspace.logoUrl} alt="" width="24" height="24">` : nothing}Inbox</span>
         ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
         <ib-button class="presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
           label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">

@@ -41,10 +41,12 @@ export class AppRouter implements ReactiveController {
     this.current = here();
   }
 
-  /** Goes to `url` (a path under /inbox/): a new history entry, or the current one rewritten. */
+  /** Goes to `url` (a path under /inbox/): a new history entry, or the current one rewritten. Asks first when unsaved changes would be left (not for a change of the query alone). */
   async go(url: string, replace = false): Promise<void> {
     if (url === here()) return;
-    if (!(await mayLeave())) return;
+    // Only the query changes (a page's filters): the page stays, and so does what it holds.
+    const samePage = new URL(url, location.origin).pathname === location.pathname;
+    if (!samePage && !(await mayLeave())) return;
     const from = here();
     if (replace) history.replaceState(null, '', url);
     else history.pushState(null, '', url);
@@ -64,7 +66,7 @@ export class AppRouter implements ReactiveController {
 
   private readonly onPop = async () => {
     const from = this.current;
-    if (this.passing || !hasUnsavedChanges()) {
+    if (this.passing || !hasUnsavedChanges() || new URL(from, location.origin).pathname === location.pathname) {
       this.passing = false;
       return this.arrive(from);
     }

@@ -22,5 +22,10 @@ export const tableStyles = css`
   .activatable tbody tr:not(.empty):hover { background: var(--ib-bg-hover); }
   tbody tr:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: -2px; }
   tr.empty td { padding: 0; }
+  /* For cells' content: a link that opens the row, a muted second line, text that must not wrap. */
+  td a, th a { color: var(--ib-accent); font-weight: 600; text-decoration: none; }
+  td a:hover, th a:hover { text-decoration: underline; }
+  .secondary { display: block; margin-top: 2px; color: var(--ib-text-muted); font-size: var(--ib-text-sm); font-weight: 400; }
+  .nowrap { white-space: nowrap; }
   .none { margin: 0; padding: var(--ib-space-5); text-align: center; color: var(--ib-text-muted); }
 `;

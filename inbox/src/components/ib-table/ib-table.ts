@@ -19,6 +19,8 @@ export type TableColumn<T> = {
   width?: string;
   /** This column names the row (`<th scope="row">`). */
   rowHeader?: boolean;
+  /** The header's label is for screen readers only (a column of checkboxes). */
+  labelHidden?: boolean;
 };
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -149,7 +151,7 @@ export class IbTable<T = Record<string, unknown>> extends LitElement {
     const dir = this.sort?.key === c.key ? this.sort.dir : null;
     return html`<th scope="col" class=${c.align ?? 'start'} style=${ifDefined(c.width ? `width:${c.width}` : undefined)}
       aria-sort=${dir ? (dir === 'asc' ? 'ascending' : 'descending') : nothing}>
-      ${c.sortable ? html`<button class="sort" @click=${() => this.pressHeader(c.key)}>${c.label}${arrow(dir)}</button>` : c.label}
+      ${c.sortable ? html`<button class="sort" @click=${() => this.pressHeader(c.key)}>${c.label}${arrow(dir)}</button>` : c.labelHidden ? html`<span class="visually-hidden">${c.label}</span>` : c.label}
     </th>`;
   }
 

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { inboxUpdateSchema, type InboxDetail, type WidgetConfig } from '@support/protocol';
 import { rest } from '../../api.js';
+import { store } from '../../store.js';
 import { controls } from '../../styles/tokens.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert } from '../form/form-controller.js';
@@ -115,6 +116,9 @@ export class IbChatInbox extends LitElement {
       name: v.name || this.inbox.name,
       agentsOnline: true,
       attachmentMaxBytes: 10 * 1024 * 1024,
+      // The header shows the workspace's logo, as visitors will see it.
+      logoUrl: store.workspace?.logoUrl ?? null,
+      language: 'en',
       settings: {
         teamName: v['widget.teamName'].trim() || v.name.trim() || this.inbox.name,
         greeting: v['widget.greeting'],

@@ -39,6 +39,7 @@ export const panelStyles = css`
   }
   header { display: flex; align-items: center; gap: 8px; padding: 14px 16px; background: var(--accent); color: #fff; }
   header div { flex: 1; min-width: 0; }
+  .logo { flex: none; width: 32px; height: 32px; border-radius: 6px; background: #fff; object-fit: contain; }
   h2 { margin: 0; font-size: 16px; }
   header p { margin: 2px 0 0; font-size: 12px; opacity: 0.9; }
   .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #9ca3af; margin-right: 4px; }

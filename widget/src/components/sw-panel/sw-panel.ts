@@ -13,7 +13,7 @@ import { panelStyles } from './sw-panel.styles.js';
 type Field = 'name' | 'email';
 
 /**
- * The open chat panel: header (team, connection or online/away state, reply time), pre-chat
+ * The open chat panel: header (the workspace's logo, team, connection or online/away state, reply time), pre-chat
  * form when the inbox asks for details it does not have yet, the conversation, an away form
  * when nobody is online, the composer. A modal dialog: focus goes to its first field when it
  * opens and when the pre-chat form is done, Tab stays inside, Escape fires `sw-close`.
@@ -110,6 +110,7 @@ export class SwPanel extends LitElement {
     const form = (intro: string, awayForm: boolean, action?: string) =>
       html`<sw-prechat class=${awayForm ? 'away' : ''} exportparts="prechat,field" .name=${awayForm ? 'off' : ask('name')} .email=${awayForm ? 'required' : ask('email')} .intro=${intro} .action=${action ?? 'Start chat'} .error=${this.error} .busy=${this.busy} @sw-submit=${(e: CustomEvent<PrechatDetail>) => this.details(e, awayForm)}></sw-prechat>`;
     return html`<header part="header">
+        ${this.config.logoUrl ? html`<img class="logo" src=${this.config.logoUrl} alt="" @error=${(e: Event) => ((e.target as HTMLElement).hidden = true)}>` : nothing}
         <div>
           <h2 id="t">${s.teamName}</h2>
           <p><span class="dot ${c.ready ? (c.agentsOnline ? 'on' : '') : 'off'}"></span>${state} · Typically replies in ${s.replyTime}</p>
