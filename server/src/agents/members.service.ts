@@ -89,16 +89,21 @@ async function requireAnotherOwner(tx: Tx, o: { workspaceId: string; userId: str
  * Changes a member's role (a built-in one, or `custom` with `roleId`, a custom role of the
  * workspace) and/or their teams (the whole list, teams of the workspace), in one transaction.
  * Owner rules as above; `expectedUpdatedAt` (when given) must match or 409 STALE. Live sockets
- * of the member follow at once (the membership and team triggers notify every node).
+ * of the member follow at once (the membership and team triggers notify every node). A change
+ * is audited (`member.updated`, the role and team diff) in the same transaction.
  */
 export async function updateMember(
   ctx: ServiceContext,
-  o: { workspaceId: string; userId: string; actor: Actor; role?: MemberRole | undefined; roleId?: string | null | undefined; teamIds?: string[] | undefined; expectedUpdatedAt?: string | undefined },
+  o: {
+    workspaceId: string; userId: string; actor: Actor; role?: MemberRole | undefined; roleId?: string | null | undefined; teamIds?: string[] | undefined;
+    expectedUpdatedAt?: string | undefined; request?: AuditRequest | undefined;
+  },
 ): Promise<Member> {
   return ctx.db.transaction(async (tx) => {
     const cur = await lockMember(tx, o);
     assertFresh(cur.updated_at, o.expectedUpdatedAt);
     const now = ctx.clock.now();
+    const before = await getMember(tx, o);
     if (o.role !== undefined && (o.role !== cur.role || (o.roleId ?? null) !== cur.role_id)) {
       if (o.role === 'owner' || cur.role === 'owner') await requireOwner(tx, o, o.role === 'owner' ? 'make someone owner' : "change an owner's role");
       if (cur.role === 'owner' && cur.status === 'active') await requireAnotherOwner(tx, o);
@@ -116,9 +121,16 @@ export async function updateMember(
         await tx.rows(sql`update memberships set updated_at = ${now}::timestamptz
           where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
     }
-    return getMember(tx, o);
+    const after = await getMember(tx, o);
+    if (JSON.stringify(accessOf(after)) !== JSON.stringify(accessOf(before)))
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: auditActorOf(o.actor), action: 'member.updated', object: { type: 'user', id: o.userId },
+        before: accessOf(before), after: accessOf(after), request: o.request, at: now });
+    return after;
   });
 }
+
+/** What `member.updated` records of a member: role, custom role and teams. */
+const accessOf = (m: Member) => ({ role: m.role, roleId: m.roleId, teamIds: m.teamIds });
 
 /**
  * Deactivates a member of the workspace, in one transaction: status `deactivated`,
