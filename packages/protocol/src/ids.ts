@@ -19,6 +19,7 @@ export const ID_PREFIX = {
   attachment: 'att',
   role: 'role',
   auditEvent: 'aud',
+  invitation: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -9,6 +9,7 @@ import { getTicketDto } from '../tickets/tickets.queries.js';
 import { publishTicketUpdated } from '../tickets/tickets.service.js';
 import { deleteSessions, publishEnded, publishPresence } from './agents.service.js';
 import { assertFresh, setTeamsOfMember } from './teams.service.js';
+import { avatarUrl } from '../people/profile.js';
 import { auditActorOf, recordAudit, type AuditRequest } from '../audit/audit.service.js';
 
 /**
@@ -20,7 +21,7 @@ import { auditActorOf, recordAudit, type AuditRequest } from '../audit/audit.ser
 
 type MemberRow = {
   user_id: string; name: string; email: string; role: MemberRole; role_id: string | null; status: 'active' | 'deactivated';
-  availability: Availability; team_ids: string[] | null; created_at: Date; updated_at: Date;
+  availability: Availability; team_ids: string[] | null; avatar_attachment_id: string | null; created_at: Date; updated_at: Date;
 };
 
 const memberDto = (r: MemberRow): Member => ({
@@ -31,12 +32,13 @@ const memberDto = (r: MemberRow): Member => ({
   roleId: toWireOrNull('role', r.role_id),
   status: r.status,
   availability: r.availability,
+  avatarUrl: avatarUrl(r.user_id, r.avatar_attachment_id),
   teamIds: (r.team_ids ?? []).map((t) => toWire('team', t)),
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
 });
 
-const memberSql = (ws: string) => sql`select m.user_id, u.name, u.email, m.role, m.role_id, m.status, m.availability, m.created_at, m.updated_at,
+const memberSql = (ws: string) => sql`select m.user_id, u.name, u.email, m.role, m.role_id, m.status, m.availability, u.avatar_attachment_id, m.created_at, m.updated_at,
     (select array_agg(tm.team_id::text order by tm.team_id) from team_members tm where tm.workspace_id = m.workspace_id and tm.user_id = m.user_id) as team_ids
   from memberships m join users u on u.id = m.user_id where m.workspace_id = ${ws}::uuid`;
 
@@ -69,7 +71,7 @@ async function lockMember(tx: Tx, o: { workspaceId: string; userId: string }): P
 }
 
 /** FORBIDDEN unless the actor is an active owner of the workspace. */
-async function requireOwner(tx: Tx, o: { workspaceId: string; actor: Actor }, what: string): Promise<void> {
+export async function requireOwner(tx: Tx, o: { workspaceId: string; actor: Actor }, what: string): Promise<void> {
   const [m] = o.actor.id
     ? await tx.rows(sql`select 1 from memberships where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.actor.id}::uuid
         and role = 'owner' and status = 'active'`)

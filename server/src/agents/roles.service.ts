@@ -95,14 +95,20 @@ export async function updateRole(
   );
 }
 
-/** Deletes a custom role no member holds (409 CONFLICT otherwise, naming how many do); audited (`role.deleted`) in the same transaction. */
+/**
+ * Deletes a custom role no member holds and no pending invitation gives (409 CONFLICT otherwise,
+ * naming how many); audited (`role.deleted`) in the same transaction.
+ */
 export async function deleteRole(ctx: ServiceContext, o: { workspaceId: string; roleId: string } & ChangedBy): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [r] = await tx.rows<{ id: string; name: string; permissions: string[] }>(sql`select id, name, permissions from roles
       where id = ${o.roleId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
     if (!r) throw notFound('role');
-    const [held] = await tx.rows<{ n: number }>(sql`select count(*)::int as n from memberships where role_id = ${o.roleId}::uuid`);
+    const [held] = await tx.rows<{ n: number; invited: number }>(sql`select (select count(*) from memberships where role_id = ${o.roleId}::uuid)::int as n,
+      (select count(*) from invitations where role_id = ${o.roleId}::uuid and status = 'pending')::int as invited`);
     if (held!.n) throw new AppError('CONFLICT', `${held!.n} member(s) hold this role: give them another role first`, { memberCount: held!.n });
+    if (held!.invited)
+      throw new AppError('CONFLICT', `${held!.invited} pending invitation(s) give this role: revoke them first`, { memberCount: 0, invitationCount: held!.invited });
     await tx.rows(sql`delete from roles where id = ${o.roleId}::uuid`);
     await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'role.deleted', object: { type: 'role', id: o.roleId },
       before: roleAudit(r), request: o.request, at: ctx.clock.now() });

@@ -66,7 +66,7 @@ async function getTeam(tx: Tx, o: { workspaceId: string; teamId: string }): Prom
 const KIND = { memberships: 'member', inboxes: 'inbox', teams: 'team' } as const;
 
 /** NOT_FOUND unless every id is a member (`memberships`), inbox or team of the workspace. */
-async function requireAll(tx: Tx, o: { workspaceId: string; table: keyof typeof KIND; ids: string[] }): Promise<void> {
+export async function requireAll(tx: Tx, o: { workspaceId: string; table: keyof typeof KIND; ids: string[] }): Promise<void> {
   if (!o.ids.length) return;
   const col = o.table === 'memberships' ? sql.raw('user_id') : sql.raw('id');
   const [r] = await tx.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(o.table)}

@@ -59,7 +59,7 @@ export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
     next();
   });
   // Webhooks and uploads read their own bodies, with their own limits.
-  const ownBody = (url: string) => url.startsWith('/webhooks/') || url.startsWith('/api/attachments');
+  const ownBody = (url: string) => url.startsWith('/webhooks/') || url.startsWith('/api/attachments') || url.startsWith('/api/account/avatar');
   app.use(
     express.json({
       limit: LIMITS.restBodyBytes,
