@@ -30,16 +30,25 @@ const area = (key: SettingsArea, group: string, permission: AreaPermission, desc
 
 /** The areas in navigation order, grouped. Phase-B screens add their `load` and `tag` here. */
 export const AREAS: AreaDef[] = [
-  area('account', 'You', 'member', 'Your name, email address and role in this workspace.', {
+  area('account', 'You', 'member', 'Your profile, email signature, notifications, password and workspaces.', {
     load: () => import('./account/ib-settings-account.js'),
     tag: 'ib-settings-account',
   }),
   area('workspace', 'Workspace', 'settings.workspace', 'The workspace’s name, time zone, default language and logo.'),
   area('inboxes', 'Workspace', 'settings.inboxes', 'Chat and email inboxes: the widget and its embed code, addresses, webhook credentials and SMTP.'),
   area('dead-letters', 'Workspace', 'settings.inboxes', 'Mail an email inbox could not process: the reason, the raw mail, reprocess or delete.'),
-  area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.'),
-  area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.'),
-  area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions.'),
+  area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.', {
+    load: () => import('./people/ib-settings-people.js'),
+    tag: 'ib-settings-people',
+  }),
+  area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.', {
+    load: () => import('./people/ib-settings-teams.js'),
+    tag: 'ib-settings-teams',
+  }),
+  area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions. The built-in roles are shown for reference.', {
+    load: () => import('./people/ib-settings-roles.js'),
+    tag: 'ib-settings-roles',
+  }),
   area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.'),
 ];
 
