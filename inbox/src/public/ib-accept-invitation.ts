@@ -82,7 +82,7 @@ export class IbAcceptInvitation extends LitElement {
       ${formAlert(f)}
       <div class="form-actions">
         ${p.hasAccount ? html`<a href="/inbox/forgot">Forgot your password?</a>` : html`<span></span>`}
-        <ib-button type="submit" variant="primary" size="lg" .loading=${f.saving}>Join ${p.workspace.name}</ib-button>
+        <ib-button type="submit" variant="primary" size="lg" .loading=${f.saving}>Accept and join</ib-button>
       </div>
     </form>`;
   }
