@@ -97,6 +97,19 @@ describe('inbox settings: people, teams, roles, account', () => {
     const gone = await fetch(`${node.url}/api/auth/invitation/preview`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: second.slice(-43) }) });
     expect(gone.status).toBe(410);
 
+    // By keyboard only: Enter on the button, type, Enter sends; Escape closes and focus is back on the button.
+    await people.getByRole('button', { name: 'Invite people' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog(page, 'Invite people');
+    await expect.poll(() => focused(page)).toBe('input.field email');
+    await page.keyboard.type(`keys-${fx.workspaceId}@example.test`);
+    await page.keyboard.press('Enter');
+    await dialog(page, 'Send this link yourself');
+    await expect.poll(() => focused(page)).toBe('ib-button.copy Copy link');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => focused(page)).toBe('ib-button Invite people');
+    await rowOf(pending, `keys-${fx.workspaceId}@example.test`).waitFor();
+
     // Edit a member's role and teams.
     await rowOf(members, 'Agent 2').getByRole('button', { name: 'Edit the role and teams of Agent 2' }).click();
     const edit = await dialog(page, 'Role and teams of Agent 2');

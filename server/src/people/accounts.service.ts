@@ -112,6 +112,7 @@ async function setPassword(tx: Tx, o: { userId: string; hash: string; keep?: str
  * Audited `account.password_changed`.
  */
 export async function changePassword(ctx: ServiceContext, o: { me: AgentIdentity; currentPassword: string; newPassword: string; request?: AuditRequest | undefined }): Promise<void> {
+  // crosses workspaces: the password is the account's; its sessions and audit rows are in every workspace of it.
   const [u] = await ctx.db.rows<{ password_hash: string }>(sql`select password_hash from users where id = ${o.me.userId}::uuid`);
   if (!u || !(await verifyPassword(o.currentPassword, u.password_hash)))
     throw new AppError('VALIDATION_FAILED', 'currentPassword: this is not your current password', [{ path: 'currentPassword', message: 'This is not your current password' }]);

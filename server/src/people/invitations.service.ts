@@ -220,6 +220,7 @@ async function byToken(tx: Tx | ServiceContext['db'], token: string, now: Date, 
 
 /** What the acceptance page shows: the workspace, the address, the role, who invited, and whether the address has an account. */
 export async function previewInvitation(ctx: ServiceContext, token: string): Promise<InvitationPreview> {
+  // crosses workspaces: a public request; the token names the workspace (byToken).
   const i = await byToken(ctx.db, token, ctx.clock.now());
   return ctx.db.transaction(async (tx) => ({
     workspace: { name: i.workspace_name },
@@ -256,6 +257,7 @@ export async function acceptInvitation(
     newHash = await hashPassword(o.password);
   }
   const joined = await ctx.db
+    // crosses workspaces: a public request; the token names the workspace joined (i.workspace_id), which every write below is scoped to.
     .transaction(async (tx) => {
       const now = ctx.clock.now();
       const i = await byToken(tx, o.token, now, true);

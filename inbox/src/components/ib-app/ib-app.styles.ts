@@ -92,6 +92,8 @@ export const appStyles = css`
     .bar { gap: var(--ib-space-1); padding: 0 var(--ib-space-2); }
     .bar .wide { display: none; }
     .bar .brand.has-menu { display: none; }
+    /* With the workspace menu, presence shows as its dot alone (its name says the state). */
+    .bar.has-workspaces .presence .state { display: none; }
     .bar ib-select { max-width: 120px; }
     main.side ib-contact { width: 100vw; }
   }

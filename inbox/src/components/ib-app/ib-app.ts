@@ -342,14 +342,14 @@ export class IbApp extends LitElement {
     const pane = store.open || store.missing ? 'ticket' : 'list';
     const inSettings = !!this.router.settings;
     return html`
-      <header class="bar">
+      <header class="bar ${store.workspaces.length > 1 ? 'has-workspaces' : ''}">
         <span class="brand ${store.workspaces.length > 1 ? 'has-menu' : ''}">Inbox</span>
         ${this.renderWorkspaces()}
         <span class="gap"></span>
         ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
         <ib-button class="presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
           label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
-          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span>${a.availability}</span>
+          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span class="state">${a.availability}</span>
         </ib-button>
         <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
           ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>

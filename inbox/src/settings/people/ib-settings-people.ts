@@ -151,6 +151,12 @@ export class IbSettingsPeople extends LitElement {
     if (r.link) {
       this.links.set(r.invitation.id, r.link);
       this.issued = r;
+      // The form (and the field that had focus) is gone: focus goes to what to do now.
+      this.requestUpdate();
+      await this.updateComplete;
+      const copy = this.renderRoot.querySelector('ib-button.copy') as (HTMLElement & { updateComplete: Promise<unknown> }) | null;
+      await copy?.updateComplete;
+      copy?.focus();
     } else this.dialog('invite').close();
     this.requestUpdate();
   }
@@ -343,7 +349,7 @@ export class IbSettingsPeople extends LitElement {
         ? html`<p>No mail server is set up, so no mail was sent. Send this link to <strong>${issued.invitation.email}</strong> yourself. It works once, until ${day(issued.invitation.expiresAt)}.</p>
             <ib-field label="Invitation link"><input class="field link" readonly .value=${issued.link ?? ''} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></ib-field>
             <ib-button slot="footer" @click=${() => this.dialog('invite').close()}>Done</ib-button>
-            <ib-button slot="footer" variant="primary" autofocus @click=${() => void this.copy(issued.link!)}>Copy link</ib-button>`
+            <ib-button slot="footer" class="copy" variant="primary" @click=${() => void this.copy(issued.link!)}>Copy link</ib-button>`
         : html`<form class="dialog-form" id="invite-form" novalidate @submit=${this.submitInvite} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
               <ib-field label="Email address" required .error=${f.error('email')}>
                 <input class="field" name="email" type="email" autocomplete="off" autofocus .value=${live(String(f.values.email))} /></ib-field>

@@ -57,7 +57,9 @@ export class IbSettingsRoles extends LitElement {
       .builtin { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: var(--ib-space-2) var(--ib-space-4); margin: 0 0 var(--ib-space-4); font-size: var(--ib-text-md); }
       .builtin dt { font-weight: 600; }
       .builtin dd { margin: 0; color: var(--ib-text-muted); }
-      .builtin .perms { display: block; margin-top: 2px; color: var(--ib-text); font-size: var(--ib-text-sm); }
+      .builtin .perms { display: block; margin: var(--ib-space-1) 0 0; padding: 0 0 0 1.2em; color: var(--ib-text); font-size: var(--ib-text-sm); }
+      .builtin span.perms { padding: 0; }
+      .builtin li + li { margin-top: 2px; }
       @media (max-width: 520px) { .builtin { grid-template-columns: minmax(0, 1fr); gap: 2px; } .builtin dd + dt { margin-top: var(--ib-space-3); } }
     `,
   ];
@@ -200,7 +202,9 @@ export class IbSettingsRoles extends LitElement {
         <p class="card-text">Every workspace has these; they cannot be changed.</p>
         <dl class="builtin">${BUILTIN_ROLES.map(
           (r) => html`<dt>${ROLE_LABEL[r]}</dt><dd>${ROLE_TEXT[r]}${this.screen.phone
-            ? html`<span class="perms">${permissionsOfRole(r).length === PERMISSIONS.length ? 'Every permission' : permissionsOfRole(r).map((p) => PERMISSION_INFO[p]).join('; ')}</span>`
+            ? permissionsOfRole(r).length === PERMISSIONS.length
+              ? html`<span class="perms">Every permission</span>`
+              : html`<ul class="perms">${permissionsOfRole(r).map((p) => html`<li>${PERMISSION_INFO[p]}</li>`)}</ul>`
             : nothing}</dd>`,
         )}</dl>
         ${this.screen.phone ? nothing : html`<ib-table label="What the built-in roles may do" .columns=${this.builtinColumns()} .rows=${PERMISSIONS.map((id) => ({ id }))}></ib-table>`}
