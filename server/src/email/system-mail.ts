@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
 import { newId } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
-import { BACKOFF_MS } from './outbox.worker.js';
+import { sendFailure } from './outbox.worker.js';
 import { composeMail, type Mailer } from './mailer.js';
 import { renderSystemMail, type SystemMailParams } from './system-mail.templates.js';
 
@@ -114,13 +114,7 @@ async function sendOne(ctx: Ctx, mailer: Mailer | null, row: Claimed): Promise<S
       await mailer.send({ from: from.address, to: [row.to_address] }, raw);
       status = 'sent';
     } catch (err) {
-      error = (err as Error).message.slice(0, 500);
-      const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
-      if (permanent || row.attempts >= ctx.config.EMAIL_MAX_ATTEMPTS) status = 'failed';
-      else {
-        status = 'queued';
-        next = new Date(ctx.clock.now().getTime() + BACKOFF_MS[Math.min(row.attempts, BACKOFF_MS.length) - 1]!);
-      }
+      ({ status, error, next } = sendFailure(err, row.attempts, ctx.config.EMAIL_MAX_ATTEMPTS, ctx.clock.now()));
       ctx.logger.warn({ err: error, kind: row.kind, attempts: row.attempts, status }, 'system mail failed');
     }
   }

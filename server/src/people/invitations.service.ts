@@ -11,7 +11,7 @@ import {
 import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { newId, toWire, toWireOrNull } from '../db/ids.js';
-import { AppError, notFound, parse } from '../http/errors.js';
+import { AppError, notFound } from '../http/errors.js';
 import { iso } from '../lib/dto.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import {
   BUILTIN_ROLES,
@@ -7,21 +7,18 @@ import {
   permissionsOfRole,
   roleCreateSchema,
   roleUpdateSchema,
-  type Agent,
   type CustomRole,
   type Permission,
   type RolesList,
 } from '@support/protocol';
 import { rest } from '../../api.js';
-import { backIcon } from '../../lib/icons.js';
 import { navigate, settingsUrl } from '../../lib/route.js';
 import { controls } from '../../styles/tokens.js';
-import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { TableColumn } from '../../components/ib-table/ib-table.js';
-import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { settingsCard } from '../settings-card.js';
-import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
-import { checkboxValues, checkedIds, checkList, peopleStyles, PhoneController, ROLE_LABEL, ROLE_TEXT } from './people-ui.js';
+import { formAlert, type FormValues } from '../form/form-controller.js';
+import { checkboxValues, checkedIds, checkList, peopleStyles, ROLE_LABEL, ROLE_TEXT } from './people-ui.js';
+import { ItemArea } from './item-area.js';
 import '../../components/ib-button/ib-button.js';
 import '../../components/ib-dialog/ib-dialog.js';
 import '../../components/ib-empty/ib-empty.js';
@@ -48,7 +45,7 @@ type PermRow = { id: Permission };
  * change at once.
  * Properties: `agent`, `itemId` (a role id, `new`, or null). Events: `ib-navigate`.
  */
-export class IbSettingsRoles extends LitElement {
+export class IbSettingsRoles extends ItemArea<CustomRole> {
   static styles = [
     controls,
     settingsCard,
@@ -63,98 +60,21 @@ export class IbSettingsRoles extends LitElement {
       @media (max-width: 520px) { .builtin { grid-template-columns: minmax(0, 1fr); gap: 2px; } .builtin dd + dt { margin-top: var(--ib-space-3); } }
     `,
   ];
-  static properties = { agent: { attribute: false }, itemId: { attribute: false } };
-  declare agent: Agent | null;
-  declare itemId: string | null;
-  private roles: RolesList | null = null;
-  private loadError = '';
-  private deleting = false;
-  private readonly screen = new PhoneController(this);
+  protected readonly area = 'roles';
+  protected readonly noun = 'Role';
+  protected readonly endpoint = '/api/settings/roles';
+  protected readonly schemas = { create: roleCreateSchema, update: roleUpdateSchema };
 
-  private readonly form = new FormController<FormValues, CustomRole>(this, {
-    schema: () => (this.current ? roleUpdateSchema : roleCreateSchema),
-    values: { name: '' },
-    toBody: (v, updatedAt) => ({ name: v.name, permissions: checkedIds(v, PERM), ...(updatedAt && this.current ? { expectedUpdatedAt: updatedAt } : {}) }),
-    save: (body) => (this.current ? rest<CustomRole>('PATCH', `/api/settings/roles/${this.current.id}`, body) : rest<CustomRole>('POST', '/api/settings/roles', body)),
-    saved: (r) => ({ values: this.valuesOf(r), updatedAt: r.updatedAt }),
-    savedText: (r) => (r.createdAt === r.updatedAt ? `Role ${r.name} created` : `Role ${r.name} saved`),
-  });
-
-  constructor() {
-    super();
-    this.agent = null;
-    this.itemId = null;
+  protected async fetchItems(): Promise<CustomRole[]> {
+    return (await rest<RolesList>('GET', this.endpoint)).custom;
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  protected willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('itemId') && this.roles) this.fillForm();
-  }
-
-  private async load() {
-    try {
-      this.roles = await rest<RolesList>('GET', '/api/settings/roles');
-      this.loadError = '';
-      this.fillForm();
-    } catch (err) {
-      this.loadError = (err as Error).message;
-    }
-    this.requestUpdate();
-  }
-
-  private get current(): CustomRole | null {
-    return this.roles?.custom.find((r) => r.id === this.itemId) ?? null;
-  }
-
-  private valuesOf(r: CustomRole | null): FormValues {
+  protected valuesOf(r: CustomRole | null): FormValues {
     return { name: r?.name ?? '', ...checkboxValues(PERM, [...PERMISSIONS], r?.permissions ?? []) };
   }
 
-  private fillForm() {
-    this.form.reset(this.valuesOf(this.current), this.current?.updatedAt);
-  }
-
-  private async submit(e: Event) {
-    e.preventDefault();
-    const creating = !this.current;
-    const before = this.roles?.custom ?? [];
-    if (!(await this.form.submit())) return;
-    const fresh = await rest<RolesList>('GET', '/api/settings/roles').catch(() => this.roles);
-    this.roles = fresh;
-    if (creating) {
-      const created = fresh?.custom.find((r) => !before.some((b) => b.id === r.id));
-      if (created) navigate(this, settingsUrl('roles', created.id), true);
-    }
-    this.requestUpdate();
-  }
-
-  private dialog(): IbDialog {
-    return this.renderRoot.querySelector('ib-dialog.delete') as IbDialog;
-  }
-
-  private async deleteRole() {
-    const r = this.current;
-    if (!r || this.deleting) return;
-    this.deleting = true;
-    this.requestUpdate();
-    try {
-      await rest('DELETE', `/api/settings/roles/${r.id}`);
-      this.roles = { ...this.roles!, custom: this.roles!.custom.filter((x) => x.id !== r.id) };
-      this.form.reset(this.valuesOf(null));
-      this.dialog().close();
-      toast(this, `Role ${r.name} deleted`);
-      navigate(this, settingsUrl('roles'));
-    } catch (err) {
-      this.dialog().close();
-      toast(this, `Not deleted: ${(err as Error).message}`, 'error');
-    } finally {
-      this.deleting = false;
-      this.requestUpdate();
-    }
+  protected bodyOf(v: FormValues) {
+    return { name: v.name, permissions: checkedIds(v, PERM) };
   }
 
   private builtinColumns(): TableColumn<PermRow>[] {
@@ -183,8 +103,8 @@ export class IbSettingsRoles extends LitElement {
     ];
   }
 
-  private renderList() {
-    const custom = this.roles!.custom;
+  protected renderList() {
+    const custom = this.items;
     return html`<section class="card" aria-labelledby="custom-title">
         <div class="card-head">
           <div><h2 class="card-title" id="custom-title">Custom roles</h2>
@@ -211,13 +131,9 @@ export class IbSettingsRoles extends LitElement {
       </section>`;
   }
 
-  private renderForm() {
-    const r = this.current;
-    if (this.itemId !== 'new' && !r)
-      return html`<a class="back" href=${settingsUrl('roles')}>${backIcon}All roles</a>
-        <ib-empty icon="missing" heading="There is no such role">It may have been deleted. <a slot="actions" href=${settingsUrl('roles')}>See all roles</a></ib-empty>`;
+  protected renderItem(r: CustomRole | null) {
     const f = this.form;
-    return html`<a class="back" href=${settingsUrl('roles')}>${backIcon}All roles</a>
+    return html`${this.backLink()}
       <form class="card" novalidate aria-labelledby="role-title" @submit=${this.submit} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
         <h2 class="card-title" id="role-title">${r ? r.name : 'New role'}</h2>
         <p class="card-text">${r ? `${r.memberCount} ${r.memberCount === 1 ? 'member holds' : 'members hold'} this role; a change reaches their open inboxes at once.` : 'Name the role and choose what its members may do.'}</p>
@@ -229,7 +145,7 @@ export class IbSettingsRoles extends LitElement {
         </div>
         ${formAlert(f, () => void this.load())}
         <div class="form-actions">
-          ${r ? html`<ib-button variant="danger" @click=${() => this.dialog().show()}>Delete role</ib-button><span class="spacer"></span>` : nothing}
+          ${r ? html`<ib-button variant="danger" @click=${() => this.deleteDialog().show()}>Delete role</ib-button><span class="spacer"></span>` : nothing}
           <ib-button href=${settingsUrl('roles')}>Cancel</ib-button>
           <ib-button type="submit" variant="primary" .loading=${f.saving}>${r ? 'Save' : 'Create role'}</ib-button>
         </div>
@@ -237,18 +153,10 @@ export class IbSettingsRoles extends LitElement {
       ${r
         ? html`<ib-dialog class="delete" size="sm" label="Delete ${r.name}?">
             <p>${r.memberCount ? `${r.memberCount} ${r.memberCount === 1 ? 'member holds' : 'members hold'} it: give them another role on the People page first.` : 'Nobody holds this role. Deleting it cannot be undone.'}</p>
-            <ib-button slot="footer" autofocus @click=${() => this.dialog().close()}>Cancel</ib-button>
-            <ib-button slot="footer" variant="danger" .loading=${this.deleting} ?disabled=${r.memberCount > 0} @click=${() => void this.deleteRole()}>Delete role</ib-button>
+            <ib-button slot="footer" autofocus @click=${() => this.deleteDialog().close()}>Cancel</ib-button>
+            <ib-button slot="footer" variant="danger" .loading=${this.deleting} ?disabled=${r.memberCount > 0} @click=${() => void this.deleteCurrent()}>Delete role</ib-button>
           </ib-dialog>`
         : nothing}`;
-  }
-
-  render() {
-    if (this.loadError)
-      return html`<ib-empty icon="missing" heading="The roles could not be loaded">${this.loadError}
-        <ib-button slot="actions" @click=${() => void this.load()}>Try again</ib-button></ib-empty>`;
-    if (!this.roles) return html`<p class="loading" role="status">Loading roles…</p>`;
-    return this.itemId ? this.renderForm() : this.renderList();
   }
 }
 customElements.define('ib-settings-roles', IbSettingsRoles);

@@ -1,18 +1,17 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { teamCreateSchema, teamUpdateSchema, type Agent, type InboxSummary, type Member, type TeamDetail } from '@support/protocol';
+import { teamCreateSchema, teamUpdateSchema, type InboxSummary, type Member, type TeamDetail } from '@support/protocol';
 import { call, rest } from '../../api.js';
 import { store } from '../../store.js';
 import { avatar } from '../../lib/people.js';
-import { backIcon, chatIcon, emailIcon } from '../../lib/icons.js';
+import { chatIcon, emailIcon } from '../../lib/icons.js';
 import { navigate, settingsUrl } from '../../lib/route.js';
 import { controls } from '../../styles/tokens.js';
-import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { TableColumn } from '../../components/ib-table/ib-table.js';
-import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { settingsCard } from '../settings-card.js';
-import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
-import { checkboxValues, checkedIds, checkList, peopleStyles, PhoneController } from './people-ui.js';
+import { formAlert, type FormValues } from '../form/form-controller.js';
+import { checkboxValues, checkedIds, checkList, peopleStyles } from './people-ui.js';
+import { ItemArea } from './item-area.js';
 import '../../components/ib-button/ib-button.js';
 import '../../components/ib-dialog/ib-dialog.js';
 import '../../components/ib-empty/ib-empty.js';
@@ -28,66 +27,27 @@ const INBOX = 'inbox:';
  * delete asks first. Members of a team who have team sight see its inboxes' tickets, at once.
  * Properties: `agent`, `itemId` (a team id, `new`, or null for the list). Events: `ib-navigate`.
  */
-export class IbSettingsTeams extends LitElement {
+export class IbSettingsTeams extends ItemArea<TeamDetail> {
   static styles = [controls, settingsCard, peopleStyles];
-  static properties = { agent: { attribute: false }, itemId: { attribute: false } };
-  declare agent: Agent | null;
-  declare itemId: string | null;
-  private teams: TeamDetail[] = [];
+  protected readonly area = 'teams';
+  protected readonly noun = 'Team';
+  protected readonly endpoint = '/api/settings/teams';
+  protected readonly schemas = { create: teamCreateSchema, update: teamUpdateSchema };
   private members: Member[] = [];
   private inboxes: InboxSummary[] = [];
-  private loaded = false;
-  private loadError = '';
-  private deleting = false;
-  private readonly screen = new PhoneController(this);
 
-  private readonly form = new FormController<FormValues, TeamDetail>(this, {
-    schema: () => (this.team ? teamUpdateSchema : teamCreateSchema),
-    values: { name: '' },
-    toBody: (v, updatedAt) => ({
-      name: v.name, memberIds: checkedIds(v, MEMBER), inboxIds: checkedIds(v, INBOX), ...(updatedAt && this.team ? { expectedUpdatedAt: updatedAt } : {}),
-    }),
-    save: (body) => (this.team ? rest<TeamDetail>('PATCH', `/api/settings/teams/${this.team.id}`, body) : rest<TeamDetail>('POST', '/api/settings/teams', body)),
-    saved: (t) => ({ values: this.valuesOf(t), updatedAt: t.updatedAt }),
-    savedText: (t) => (t.createdAt === t.updatedAt ? `Team ${t.name} created` : `Team ${t.name} saved`),
-  });
-
-  constructor() {
-    super();
-    this.agent = null;
-    this.itemId = null;
+  protected async fetchItems(): Promise<TeamDetail[]> {
+    const [teams, members, inboxes] = await Promise.all([
+      rest<TeamDetail[]>('GET', this.endpoint),
+      rest<Member[]>('GET', '/api/settings/members'),
+      store.socket ? call(store.socket, 'inboxes:list', {}) : Promise.resolve(store.inboxes),
+    ]);
+    this.members = members;
+    this.inboxes = inboxes;
+    return teams;
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  protected willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('itemId') && this.loaded) this.fillForm();
-  }
-
-  private async load() {
-    try {
-      const [teams, members, inboxes] = await Promise.all([
-        rest<TeamDetail[]>('GET', '/api/settings/teams'),
-        rest<Member[]>('GET', '/api/settings/members'),
-        store.socket ? call(store.socket, 'inboxes:list', {}) : Promise.resolve(store.inboxes),
-      ]);
-      Object.assign(this, { teams, members, inboxes, loaded: true, loadError: '' });
-      this.fillForm();
-    } catch (err) {
-      this.loadError = (err as Error).message;
-    }
-    this.requestUpdate();
-  }
-
-  /** The team the URL names (null for the list and for `new`). */
-  private get team(): TeamDetail | null {
-    return this.teams.find((t) => t.id === this.itemId) ?? null;
-  }
-
-  private valuesOf(t: TeamDetail | null): FormValues {
+  protected valuesOf(t: TeamDetail | null): FormValues {
     return {
       name: t?.name ?? '',
       ...checkboxValues(MEMBER, this.members.map((m) => m.userId), t?.memberIds ?? []),
@@ -95,44 +55,8 @@ export class IbSettingsTeams extends LitElement {
     };
   }
 
-  private fillForm() {
-    const t = this.team;
-    this.form.reset(this.valuesOf(t), t?.updatedAt);
-  }
-
-  private async submit(e: Event) {
-    e.preventDefault();
-    const creating = !this.team;
-    const before = this.teams;
-    const saved = await this.form.submit();
-    if (!saved) return;
-    const fresh = await rest<TeamDetail[]>('GET', '/api/settings/teams').catch(() => before);
-    this.teams = fresh;
-    if (creating) {
-      const created = fresh.find((t) => !before.some((b) => b.id === t.id));
-      if (created) navigate(this, settingsUrl('teams', created.id), true);
-    }
-    this.requestUpdate();
-  }
-
-  private async deleteTeam() {
-    const t = this.team;
-    if (!t || this.deleting) return;
-    this.deleting = true;
-    this.requestUpdate();
-    try {
-      await rest('DELETE', `/api/settings/teams/${t.id}`);
-      this.teams = this.teams.filter((x) => x.id !== t.id);
-      this.form.reset(this.valuesOf(null));
-      (this.renderRoot.querySelector('ib-dialog.delete') as IbDialog).close();
-      toast(this, `Team ${t.name} deleted`);
-      navigate(this, settingsUrl('teams'));
-    } catch (err) {
-      toast(this, `Not deleted: ${(err as Error).message}`, 'error');
-    } finally {
-      this.deleting = false;
-      this.requestUpdate();
-    }
+  protected bodyOf(v: FormValues) {
+    return { name: v.name, memberIds: checkedIds(v, MEMBER), inboxIds: checkedIds(v, INBOX) };
   }
 
   private columns(): TableColumn<TeamDetail>[] {
@@ -150,32 +74,31 @@ export class IbSettingsTeams extends LitElement {
     ];
   }
 
-  private renderList() {
+  protected renderList() {
     return html`<section class="card" aria-labelledby="teams-title">
       <div class="card-head">
         <div><h2 class="card-title" id="teams-title">Teams</h2>
           <p class="card-text">An agent sees the tickets of the inboxes their teams work, and those assigned to them.</p></div>
         <ib-button variant="primary" href=${settingsUrl('teams', 'new')}>New team</ib-button>
       </div>
-      ${this.teams.length
-        ? html`<ib-table label="Teams" activatable .columns=${this.columns()} .rows=${this.teams}
+      ${this.items.length
+        ? html`<ib-table label="Teams" activatable .columns=${this.columns()} .rows=${this.items}
             @ib-activate=${(e: CustomEvent<{ row: TeamDetail }>) => navigate(this, settingsUrl('teams', e.detail.row.id))}></ib-table>`
         : html`<ib-empty heading="No teams yet" level="3" icon="inbox">Teams group people with the inboxes they work. Create one, add its members and choose its inboxes.
             <ib-button slot="actions" href=${settingsUrl('teams', 'new')}>New team</ib-button></ib-empty>`}
     </section>`;
   }
 
-  private renderForm() {
-    const t = this.team;
-    if (this.itemId !== 'new' && !t)
-      return html`<a class="back" href=${settingsUrl('teams')}>${backIcon}All teams</a>
-        <ib-empty icon="missing" heading="There is no such team">It may have been deleted. <a slot="actions" href=${settingsUrl('teams')}>See all teams</a></ib-empty>`;
+  protected renderItem(t: TeamDetail | null) {
     const f = this.form;
     const memberItems = this.members
       .filter((m) => m.status === 'active' || t?.memberIds.includes(m.userId))
       .map((m) => ({ id: m.userId, label: m.name, detail: m.status === 'active' ? m.email : `${m.email} · deactivated`, lead: avatar({ id: m.userId, name: m.name, avatarUrl: m.avatarUrl }, 24) }));
-    const inboxItems = this.inboxes.map((i) => ({ id: i.id, label: i.name, lead: html`<span class="muted" aria-hidden="true">${i.channel === 'email' ? emailIcon : chatIcon}</span>`, detail: i.channel === 'email' ? 'Email inbox' : 'Chat inbox' }));
-    return html`<a class="back" href=${settingsUrl('teams')}>${backIcon}All teams</a>
+    const inboxItems = this.inboxes.map((i) => ({
+      id: i.id, label: i.name, detail: i.channel === 'email' ? 'Email inbox' : 'Chat inbox',
+      lead: html`<span class="muted" aria-hidden="true">${i.channel === 'email' ? emailIcon : chatIcon}</span>`,
+    }));
+    return html`${this.backLink()}
       <form class="card" novalidate aria-labelledby="team-title" @submit=${this.submit} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
         <h2 class="card-title" id="team-title">${t ? t.name : 'New team'}</h2>
         <p class="card-text">${t ? 'Changes reach its members’ open inboxes at once.' : 'Name the team, add its people and choose the inboxes it works.'}</p>
@@ -190,7 +113,7 @@ export class IbSettingsTeams extends LitElement {
         </div>
         ${formAlert(f, () => void this.load())}
         <div class="form-actions">
-          ${t ? html`<ib-button variant="danger" @click=${() => (this.renderRoot.querySelector('ib-dialog.delete') as IbDialog).show()}>Delete team</ib-button><span class="spacer"></span>` : nothing}
+          ${t ? html`<ib-button variant="danger" @click=${() => this.deleteDialog().show()}>Delete team</ib-button><span class="spacer"></span>` : nothing}
           <ib-button href=${settingsUrl('teams')}>Cancel</ib-button>
           <ib-button type="submit" variant="primary" .loading=${f.saving}>${t ? 'Save' : 'Create team'}</ib-button>
         </div>
@@ -198,18 +121,10 @@ export class IbSettingsTeams extends LitElement {
       ${t
         ? html`<ib-dialog class="delete" size="sm" label="Delete ${t.name}?">
             <p>Its ${t.memberIds.length} ${t.memberIds.length === 1 ? 'member stops' : 'members stop'} seeing the tickets of its inboxes through it, at once. Its tickets keep no team. People and tickets are not deleted.</p>
-            <ib-button slot="footer" autofocus @click=${() => (this.renderRoot.querySelector('ib-dialog.delete') as IbDialog).close()}>Cancel</ib-button>
-            <ib-button slot="footer" variant="danger" .loading=${this.deleting} @click=${() => void this.deleteTeam()}>Delete team</ib-button>
+            <ib-button slot="footer" autofocus @click=${() => this.deleteDialog().close()}>Cancel</ib-button>
+            <ib-button slot="footer" variant="danger" .loading=${this.deleting} @click=${() => void this.deleteCurrent()}>Delete team</ib-button>
           </ib-dialog>`
         : nothing}`;
-  }
-
-  render() {
-    if (this.loadError)
-      return html`<ib-empty icon="missing" heading="The teams could not be loaded">${this.loadError}
-        <ib-button slot="actions" @click=${() => void this.load()}>Try again</ib-button></ib-empty>`;
-    if (!this.loaded) return html`<p class="loading" role="status">Loading teams…</p>`;
-    return this.itemId ? this.renderForm() : this.renderList();
   }
 }
 customElements.define('ib-settings-teams', IbSettingsTeams);
