@@ -107,7 +107,8 @@ describe('invitations (SMTP configured)', () => {
   it('re-send: a new link, the old one stops working, its waiting mail is cancelled; revoke: the link says revoked', async () => {
     const email = `resend-${fx.workspaceId}@example.test`;
     // Earlier tests' mails are out first, so that the refusal below is this one's.
-    await until(async () => !(await node.deps.db.rows(sql`select 1 from system_mail where status in ('queued', 'sending')`)).length);
+    await until(async () => !(await node.deps.db.rows(sql`select 1 from system_mail s join invitations i on i.id = s.invitation_id
+      where i.workspace_id = ${fx.workspaceId}::uuid and s.status in ('queued', 'sending')`)).length);
     sink.reject(1, 451);
     const first = await api(owner, 'POST', '/api/settings/invitations', { email, role: 'agent' });
     // The first attempt is refused for now: the mail waits for its retry, token and all.

@@ -50,15 +50,19 @@ export async function queueSystemMail(
   return { status, error, at: o.now.toISOString() };
 }
 
+/** Some system mail: one invitation's, or one account's password resets. */
+export type SystemMailOf = { invitationId: string } | { userId: string };
+
+const mailOf = (o: SystemMailOf) =>
+  'invitationId' in o
+    ? sql`invitation_id = ${o.invitationId}::uuid`
+    : sql`password_reset_id in (select id from password_resets where user_id = ${o.userId}::uuid)`;
+
 /** Cancels the waiting mail of an invitation or of an account's password resets (in the caller's transaction), clearing its token. */
-export async function cancelSystemMail(tx: Tx, o: { invitationId: string } | { userId: string }, now: Date): Promise<void> {
+export async function cancelSystemMail(tx: Tx, o: SystemMailOf, now: Date): Promise<void> {
   // crosses workspaces: system mail belongs to no workspace; the invitation or account names the rows.
-  const which =
-    'invitationId' in o
-      ? sql`invitation_id = ${o.invitationId}::uuid`
-      : sql`password_reset_id in (select id from password_resets where user_id = ${o.userId}::uuid)`;
   await tx.rows(sql`update system_mail set status = 'cancelled', link_token = null, locked_until = null, updated_at = ${now}::timestamptz
-    where ${which} and status in ('queued', 'sending')`);
+    where ${mailOf(o)} and status in ('queued', 'sending')`);
 }
 
 type Claimed = {
@@ -66,19 +70,20 @@ type Claimed = {
   usable: boolean;
 };
 export type SystemMailRound = Partial<Record<Status, number>>;
-
 /**
- * Sends the due system mail: claims up to `limit` rows, cancels those whose link can no longer
- * be used, composes and sends the others through `mailer` (none: `not_sent`), and records each
+ * Sends the due system mail (`only`: just that invitation's or account's, as when a request
+ * has just queued it): claims up to `limit` rows, cancels those whose link can no longer be
+ * used, composes and sends the others through `mailer` (none: `not_sent`), and records each
  * outcome, clearing the token unless the mail is queued again for a retry.
  */
-export async function processSystemMail(ctx: Ctx, mailer: Mailer | null, o: { limit?: number } = {}): Promise<SystemMailRound> {
+export async function processSystemMail(ctx: Ctx, mailer: Mailer | null, o: { limit?: number; only?: SystemMailOf } = {}): Promise<SystemMailRound> {
   const now = ctx.clock.now();
+  const scope = o.only ? sql`and ${mailOf(o.only)}` : sql``;
   // crosses workspaces: due work of every workspace, claimed by whichever node is free.
   const claimed = await ctx.db.rows<Claimed>(sql`update system_mail s
     set status = 'sending', attempts = s.attempts + 1, locked_until = ${new Date(now.getTime() + 5 * 60_000)}::timestamptz, updated_at = ${now}::timestamptz
     where s.id in (select id from system_mail
-                   where (status = 'queued' and next_attempt_at <= ${now}::timestamptz) or (status = 'sending' and locked_until <= ${now}::timestamptz)
+                   where ((status = 'queued' and next_attempt_at <= ${now}::timestamptz) or (status = 'sending' and locked_until <= ${now}::timestamptz)) ${scope}
                    order by next_attempt_at limit ${o.limit ?? 20}::int for update skip locked)
     returning s.id, s.kind, s.to_address, s.params, s.link_base, s.link_token, s.attempts,
       coalesce((select i.status = 'pending' and i.expires_at > ${now}::timestamptz from invitations i where i.id = s.invitation_id),
@@ -128,40 +133,39 @@ async function sendOne(ctx: Ctx, mailer: Mailer | null, row: Claimed): Promise<S
 }
 
 /**
- * The system-mail worker: a round every `intervalMs` (jittered) and, through `wake`, one as
- * soon as a mail is queued on this node (so an invitation goes out at once). Rounds never
- * overlap. `stop` ends it and waits for a round in progress (the mailer is the ticket worker's to close).
+ * The system-mail worker: a round over every due mail every `intervalMs` (jittered) and,
+ * through `wake(only)`, one over the mail a request on this node has just queued (so an
+ * invitation goes out at once). Rounds never overlap. `stop` ends it and waits for a round in
+ * progress (the mailer is the ticket worker's to close).
  */
-export function startSystemMailWorker(ctx: Ctx, mailer: Mailer | null, intervalMs: number): { wake(): void; stop(): Promise<void> } {
+export function startSystemMailWorker(ctx: Ctx, mailer: Mailer | null, intervalMs: number): { wake(only: SystemMailOf): void; stop(): Promise<void> } {
   let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  /** Rounds asked for while one runs: everything due (null), or some mail. */
+  const waiting: (SystemMailOf | null)[] = [];
   const round = async () => {
-    do {
-      again = false;
-      await processSystemMail(ctx, mailer).catch((err: unknown) => ctx.logger.warn({ err }, 'system mail round failed'));
-    } while (again && !stopped);
-  };
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
+    while (waiting.length && !stopped) {
+      const only = waiting.shift()!;
+      await processSystemMail(ctx, mailer, only ? { only } : {}).catch((err: unknown) => ctx.logger.warn({ err }, 'system mail round failed'));
     }
-    running = round().finally(() => (running = null));
+  };
+  const run = (only: SystemMailOf | null) => {
+    if (stopped) return;
+    waiting.push(only);
+    running ??= round().finally(() => (running = null));
   };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      run();
+      run(null);
       schedule();
     }, intervalMs * (0.75 + Math.random() * 0.5));
     timer.unref();
   };
   schedule();
   return {
-    wake: () => setImmediate(run),
+    wake: (only) => setImmediate(() => run(only)),
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);

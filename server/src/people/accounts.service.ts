@@ -134,13 +134,14 @@ export async function changePassword(ctx: ServiceContext, o: { me: AgentIdentity
  * A password-reset request for `email`. When an active account has that address: its earlier
  * links stop working, a new single-use link (PASSWORD_RESET_TTL_MINUTES) is mailed, and
  * `account.password_reset_requested` is audited. Otherwise nothing happens. The route answers
- * the same before calling this, so neither the answer nor its timing says which.
+ * the same before calling this, so neither the answer nor its timing says which. Returns the
+ * account's id (its mail is queued), or null.
  */
-export async function requestPasswordReset(ctx: ServiceContext, o: { email: string; request?: AuditRequest | undefined } & LinkOptions): Promise<void> {
+export async function requestPasswordReset(ctx: ServiceContext, o: { email: string; request?: AuditRequest | undefined } & LinkOptions): Promise<string | null> {
   // crosses workspaces: the address is all the caller gives; an account is in no single workspace.
   const [u] = await ctx.db.rows<{ id: string; name: string; email: string }>(sql`select id, name, email from users
     where lower(email) = lower(${o.email}) and status = 'active'`);
-  if (!u) return;
+  if (!u) return null;
   const token = newToken();
   const now = ctx.clock.now();
   const minutes = ctx.config.PASSWORD_RESET_TTL_MINUTES;
@@ -154,6 +155,7 @@ export async function requestPasswordReset(ctx: ServiceContext, o: { email: stri
     await recordAccountAudit(tx, { userId: u.id, actor: { type: 'user', id: u.id }, action: 'account.password_reset_requested', request: o.request, at: now });
   });
   if (!o.smtp) ctx.logger.warn({ user: toWire('user', u.id) }, 'a password reset was asked for, but no SMTP server is configured to mail the link');
+  return u.id;
 }
 
 type ResetRow = { id: string; user_id: string; expires_at: Date; used_at: Date | null };

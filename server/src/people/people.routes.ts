@@ -13,6 +13,7 @@ import { acceptInvitation, inviteMember, listInvitations, previewInvitation, res
 import { changePassword, checkPasswordReset, getAccount, requestPasswordReset, resetPassword, updateAccount } from './accounts.service.js';
 import { readAvatar, removeAvatar, setAvatar } from './avatars.service.js';
 import { linkOptions } from './links.js';
+import type { SystemMailOf } from '../email/system-mail.js';
 
 /** Reset requests allowed per address asked about and per client address, and link checks per client address, in the window. */
 export const RESET_LIMITS = { perAccount: 5, perAddress: 30, windowMs: 60 * 60_000 };
@@ -28,9 +29,9 @@ const limited = () => new AppError('RATE_LIMITED', 'too many attempts; try again
  * Invitations (`/api/settings/invitations`), their acceptance and password resets (public,
  * `/api/auth/invitation/…`, `/api/auth/password/…`), the signed-in account (`/api/account`)
  * and avatars. Password checks share the login limits; reset requests and link checks have
- * their own. `wakeMail` sends newly queued system mail at once on this node.
+ * their own. `wakeMail` sends the system mail a request just queued at once, on this node.
  */
-export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; counters: CounterFactory; wakeMail: () => void }): Pick<RouteHandlers, PeopleRoute> {
+export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; counters: CounterFactory; wakeMail: (only: SystemMailOf) => void }): Pick<RouteHandlers, PeopleRoute> {
   const resetByAccount = o.counters('reset:account', RESET_LIMITS.perAccount, RESET_LIMITS.windowMs);
   const resetByAddress = o.counters('reset:address', RESET_LIMITS.perAddress, RESET_LIMITS.windowMs);
   const { byAccount, byAddress } = o.login;
@@ -58,7 +59,7 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
         workspaceId: me.workspaceId, actor: actorOf(me), email: body.email, role: body.role, roleId: body.roleId ? fromWire('role', body.roleId) : null,
         teamIds: body.teamIds.map((t) => fromWire('team', t)), request: auditRequest(req), ...linkOptions(ctx.config, 'accept', req, true),
       });
-      o.wakeMail();
+      o.wakeMail({ invitationId: fromWire('invitation', issued.invitation.id) });
       res.status(201);
       return issued;
     },
@@ -67,7 +68,7 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
         workspaceId: me.workspaceId, invitationId: fromWire('invitation', params.invitationId), actor: actorOf(me), request: auditRequest(req),
         ...linkOptions(ctx.config, 'accept', req, true),
       });
-      o.wakeMail();
+      o.wakeMail({ invitationId: fromWire('invitation', issued.invitation.id) });
       return issued;
     },
     'settings.invitations.revoke': async ({ me, req, res, params }) => {
@@ -94,7 +95,7 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
       const request = auditRequest(req);
       res.once('finish', () => {
         requestPasswordReset(ctx, { email: body.email, request, ...linkOptions(ctx.config, 'reset') }).then(
-          () => o.wakeMail(),
+          (userId) => userId && o.wakeMail({ userId }),
           (err: unknown) => ctx.logger.error({ err }, 'could not handle a password-reset request'),
         );
       });
