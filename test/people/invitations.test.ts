@@ -122,6 +122,8 @@ describe('invitations (SMTP configured)', () => {
     expect(resent).toMatchObject({ status: 200, body: { link: null, invitation: { id: first.body.invitation.id } } });
     const mail = await linkMailedTo(sink, email, before);
     expect(mail.token).not.toBe(oldToken);
+    // The row says sent once the worker recorded it (just after the SMTP server took the mail).
+    await until(async () => (await node.deps.db.rows(sql`select 1 from system_mail where to_address = ${email} and status = 'sent'`)).length);
     const mails = await node.deps.db.rows<{ status: string; link_token: string | null }>(sql`select status, link_token from system_mail where to_address = ${email} order by created_at, id`);
     expect(mails.map((m) => m.status)).toEqual(['cancelled', 'sent']);
     expect(mails.every((m) => m.link_token === null)).toBe(true);
