@@ -8,7 +8,7 @@ import type { InboxStore } from './store.js';
 /**
  * Wires the `/agent` socket's live events into the store: connection state (a reconnect
  * resyncs), new tickets and messages (list rows, unread counts, the open thread,
- * notifications; a message that skips seqs has the skipped ones fetched, one already counted
+ * notifications as the account's preferences choose; a message that skips seqs has the skipped ones fetched, one already counted
  * is not counted again), outbound email delivery states, ticket and contact changes, typing,
  * viewing, read markers, presence, `sync` hints, and access: a ticket that left the agent's
  * sight is dropped, a change of role or teams reloads what is on screen; inboxes created,
@@ -41,7 +41,8 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
       lastSeq: Math.max(message?.seq ?? 0, known?.lastSeq ?? 0),
       unreadCount: known ? known.unreadCount : message ? 1 : 0,
     });
-    if (!known) notify(`New ticket #${ticket.number}`, ticket.lastMessagePreview ?? ticket.subject, ticket.id);
+    if (!known && store.notificationPrefs.newTicket)
+      notify(`New ticket #${ticket.number}`, ticket.lastMessagePreview ?? ticket.subject, ticket.id, { sound: store.notificationPrefs.sound });
     store.changed();
   });
   const reading = (ticketId: string) => store.open?.id === ticketId && document.hasFocus();
@@ -56,8 +57,8 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
       if (fromContact && isReading) store.markRead();
     } else store.open?.noteTicket(patch);
     const notifyIfMine = (t: TicketListItem | null | undefined) => {
-      if (fromContact && !isReading && t && t.assigneeId === store.agent?.id)
-        notify(`#${t.number} ${t.requester.name ?? t.requester.email ?? 'Visitor'}`, message.body, t.id);
+      if (fromContact && !isReading && t && t.assigneeId === store.agent?.id && store.notificationPrefs.myTickets)
+        notify(`#${t.number} ${t.requester.name ?? t.requester.email ?? 'Visitor'}`, message.body, t.id, { sound: store.notificationPrefs.sound });
     };
     const count = (row: TicketListItem) => {
       const step = rowStep(row, message);

@@ -28,6 +28,8 @@ export class OpenTicket {
   readonly typing = new Map<string, Typing>();
   /** Delivery states that arrived before their message (a send's ack can trail the worker). */
   private readonly earlyDelivery = new Map<string, EmailDelivery>();
+  /** Whether the contact's details are read (the role has `contacts.read`). */
+  private contacts = true;
   /** Conversations being read to fill a hole; true when another hole showed meanwhile. */
   private readonly filling = new Map<string, boolean>();
 
@@ -47,10 +49,11 @@ export class OpenTicket {
     this.hasMoreBefore = d.hasMoreBefore;
   }
 
-  /** Loads a ticket's newest messages, its contact sidebar, and announces that we view it. */
-  static async load(socket: AgentSocket, ticketId: string, onChange: () => void): Promise<OpenTicket> {
+  /** Loads a ticket's newest messages, its contact sidebar (unless `contacts` is false: a role without `contacts.read`), and announces that we view it. */
+  static async load(socket: AgentSocket, ticketId: string, onChange: () => void, o: { contacts?: boolean } = {}): Promise<OpenTicket> {
     const detail = await call(socket, 'ticket:get', { ticketId, limit: OPEN_LIMIT });
     const t = new OpenTicket(socket, onChange, detail);
+    t.contacts = o.contacts ?? true;
     void t.refreshSide();
     return t;
   }
@@ -61,7 +64,7 @@ export class OpenTicket {
 
   private async refreshSide(): Promise<void> {
     const [side, view] = await Promise.allSettled([
-      call(this.socket, 'contact:get', { contactId: this.contact.id }),
+      this.contacts ? call(this.socket, 'contact:get', { contactId: this.contact.id }) : Promise.reject(new Error('no contacts.read')),
       call(this.socket, 'ticket:view', { ticketId: this.id }),
     ]);
     if (side.status === 'fulfilled') this.contactDetail = side.value;

@@ -1,5 +1,5 @@
-import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, Permission, SessionInfo, Team, Ticket, TicketListItem } from '@support/protocol';
-import { agentSocket, ApiError, call, login, logout, me, type AgentSocket } from './api.js';
+import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, NotificationPrefs, Permission, SessionInfo, Team, Ticket, TicketListItem, WorkspaceSummary } from '@support/protocol';
+import { agentSocket, ApiError, call, login, logout, me, rest, type AgentSocket } from './api.js';
 import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
 import { wireLive } from './live.js';
@@ -18,8 +18,11 @@ export class InboxStore extends EventTarget {
   agent: Agent | null = null;
   /** What the agent's role allows in this workspace (updated live by `access:changed`). */
   permissions: Permission[] = [];
-  /** The session's workspace: its name and logo (the header shows the logo). */
+  /** The session's workspace (its name and logo: the header shows the logo), and every workspace the agent can switch to. */
   workspace: SessionInfo['workspace'] | null = null;
+  workspaces: WorkspaceSummary[] = [];
+  /** What the inbox notifies them of (their account's choice; the Account page changes it). */
+  notificationPrefs: NotificationPrefs = { newTicket: true, myTickets: true, sound: true };
   /** 'login' until authenticated; 'ready' afterwards (even while reconnecting). */
   phase: 'boot' | 'login' | 'ready' = 'boot';
   connected = false;
@@ -51,7 +54,7 @@ export class InboxStore extends EventTarget {
     this.list.filter = readUrl(location.pathname, location.search).filter;
     try {
       const session = await me();
-      if (session) return this.start(session.agent, session.permissions, session.workspace);
+      if (session) return this.start(session);
     } catch {
       /* the login screen says what fails next */
     }
@@ -62,7 +65,7 @@ export class InboxStore extends EventTarget {
   async login(email: string, password: string): Promise<void> {
     try {
       const session = await login(email, password);
-      this.start(session.agent, session.permissions, session.workspace);
+      this.start(session);
     } catch (err) {
       this.loginError = (err as Error).message;
       this.changed();
@@ -94,10 +97,24 @@ export class InboxStore extends EventTarget {
     this.changed();
   }
 
-  private start(agent: Agent, permissions: Permission[], workspace: SessionInfo['workspace'] | null): void {
+  /** Whether the agent's role lets them see contacts (the contact sidebar). */
+  get seesContacts(): boolean {
+    return this.permissions.includes('contacts.read');
+  }
+
+  /** Moves to another workspace of theirs: a session for it (the cookie), then the app loads again in it. */
+  async switchWorkspace(workspaceId: string): Promise<void> {
+    await rest('POST', '/api/auth/switch', { workspaceId });
+    location.assign('/inbox/');
+  }
+
+  private start(session: SessionInfo): void {
+    const agent = session.agent;
     this.agent = agent;
-    this.permissions = permissions;
-    this.workspace = workspace;
+    this.permissions = session.permissions;
+    this.workspace = session.workspace;
+    this.workspaces = session.workspaces;
+    this.notificationPrefs = session.notificationPrefs;
     this.loginError = '';
     this.list.me = agent.id;
     this.phase = 'ready';
@@ -240,7 +257,7 @@ export class InboxStore extends EventTarget {
     let t: OpenTicket | null = null;
     let failure: unknown = null;
     try {
-      t = await OpenTicket.load(this.socket, ticketId, () => this.changed());
+      t = await OpenTicket.load(this.socket, ticketId, () => this.changed(), { contacts: this.seesContacts });
     } catch (err) {
       failure = err;
     }

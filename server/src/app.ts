@@ -23,7 +23,9 @@ import { registerWidgetNamespace } from './widget/widget.socket.js';
 import { widgetChunks, widgetRoutes } from './widget/widget.routes.js';
 import { registerAgentNamespace } from './agents/agent.socket.js';
 import { watchRevocations } from './agents/agent.revocation.js';
-import { authRoutes } from './agents/agents.routes.js';
+import { authRoutes, loginLimiters } from './agents/agents.routes.js';
+import { peopleRoutes } from './people/people.routes.js';
+import { startSystemMailWorker } from './email/system-mail.js';
 import { settingsRoutes } from './agents/settings.routes.js';
 import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
@@ -124,7 +126,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const detach = attachRealtimeListener(bus, { agent, widget });
   const stopMaintenance = startMaintenance(ctx, agent, config.MAINTENANCE_INTERVAL_MS, config.AUDIT_RETENTION_INTERVAL_MS);
   const detachEmail = attachEmailListener(bus, agent);
-  const stopEmail = startEmailWorker(ctx, config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null, config.EMAIL_WORKER_INTERVAL_MS);
+  const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null;
+  const systemMail = startSystemMailWorker(ctx, mailer, config.EMAIL_WORKER_INTERVAL_MS);
+  const stopEmail = startEmailWorker(ctx, mailer, config.EMAIL_WORKER_INTERVAL_MS);
+  const logins = loginLimiters(counters);
 
   const health: Pick<RouteHandlers, 'health' | 'ready'> = {
     health: () => ({ ok: true }),
@@ -171,7 +176,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   mountRoutes(app, ctx, {
     ...health,
     ...widgetRoutes(ctx),
-    ...authRoutes(ctx, counters),
+    ...authRoutes(ctx, logins),
+    ...peopleRoutes(ctx, { login: logins, counters, wakeMail: systemMail.wake }),
     ...settingsRoutes(ctx),
     ...emailRoutes(ctx),
     ...inboxSettingsRoutes(ctx),
@@ -203,6 +209,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       closed ??= (async () => {
         lifecycle.stopping = true;
         stopMaintenance();
+        await systemMail.stop();
         stopEmail();
         // Keep open sockets until what they asked for is written and acked; new work is
         // refused meanwhile (UNAVAILABLE), and /readyz says 503 so the balancer moves on.

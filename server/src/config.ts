@@ -80,6 +80,15 @@ const schema = z.object({
   EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   /** Worker threads that parse, strip and sanitize inbound mail off the event loop (0: on the main thread). */
   EMAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(32).default(1),
+  /**
+   * Sender of the mail the product sends to people (invitations, password resets): an address,
+   * or `Name <address>`. Default `no-reply@<PUBLIC_URL's host>` (or `no-reply@localhost`).
+   */
+  MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+  /** Days an invitation link stays valid. */
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Minutes a password-reset link stays valid. */
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   /** Where attachments are stored; default `<DATA_DIR>/attachments`. */
   ATTACHMENTS_DIR: z.string().optional(),
   /** Largest single attachment (upload or inbound part). */

@@ -25,14 +25,19 @@ function beep(): void {
   osc.stop(audio.currentTime + 0.25);
 }
 
-/** A sound and, while the tab is not in front, a desktop notification (when opted in). */
-export function notify(title: string, body: string, tag: string): void {
+/**
+ * A desktop notification while the tab is not in front, and a sound unless `sound` is false
+ * (the account's preference), when this browser is opted in (the header's bell). Which events
+ * notify at all is the caller's choice, from the same preferences.
+ */
+export function notify(title: string, body: string, tag: string, o: { sound: boolean } = { sound: true }): void {
   if (!notificationsOn()) return;
-  try {
-    beep();
-  } catch {
-    /* no audio device */
-  }
+  if (o.sound)
+    try {
+      beep();
+    } catch {
+      /* no audio device */
+    }
   if ('Notification' in window && Notification.permission === 'granted' && (document.hidden || !document.hasFocus())) {
     const n = new Notification(title, { body: body.slice(0, 200), tag });
     n.onclick = () => {

@@ -50,3 +50,13 @@ export type NavigateDetail = { url: string; replace?: boolean };
 export function navigate(from: EventTarget, url: string, replace = false): void {
   from.dispatchEvent(new CustomEvent<NavigateDetail>('ib-navigate', { detail: { url, replace }, bubbles: true, composed: true }));
 }
+
+/** A page of the inbox that needs no session: accepting an invitation, setting a new password, asking for a reset link. */
+export type PublicRoute = { page: 'accept' | 'reset'; token: string } | { page: 'forgot'; token: null };
+
+/** The public page a path names (`/inbox/accept/<token>`, `/inbox/reset/<token>`, `/inbox/forgot`), or null. */
+export function publicRoute(pathname: string): PublicRoute | null {
+  if (/^\/inbox\/forgot\/?$/.test(pathname)) return { page: 'forgot', token: null };
+  const m = /^\/inbox\/(accept|reset)\/([^/]*)\/?$/.exec(pathname);
+  return m ? { page: m[1] as 'accept' | 'reset', token: decode(m[2]!) } : null;
+}

@@ -30,7 +30,7 @@ const area = (key: SettingsArea, group: string, permission: AreaPermission, desc
 
 /** The areas in navigation order, grouped. Phase-B screens add their `load` and `tag` here. */
 export const AREAS: AreaDef[] = [
-  area('account', 'You', 'member', 'Your name, email address and role in this workspace.', {
+  area('account', 'You', 'member', 'Your profile, email signature, notifications, password and workspaces.', {
     load: () => import('./account/ib-settings-account.js'),
     tag: 'ib-settings-account',
   }),
@@ -46,9 +46,18 @@ export const AREAS: AreaDef[] = [
     load: () => import('./dead-letters/ib-settings-dead-letters.js'),
     tag: 'ib-settings-dead-letters',
   }),
-  area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.'),
-  area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.'),
-  area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions.'),
+  area('people', 'People', 'settings.people', 'Invite people, choose their role and teams, deactivate an account.', {
+    load: () => import('./people/ib-settings-people.js'),
+    tag: 'ib-settings-people',
+  }),
+  area('teams', 'People', 'settings.people', 'Teams, their members and the inboxes they work.', {
+    load: () => import('./people/ib-settings-teams.js'),
+    tag: 'ib-settings-teams',
+  }),
+  area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions. The built-in roles are shown for reference.', {
+    load: () => import('./people/ib-settings-roles.js'),
+    tag: 'ib-settings-roles',
+  }),
   area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.', {
     load: () => import('./audit/ib-settings-audit.js'),
     tag: 'ib-settings-audit',

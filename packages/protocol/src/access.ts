@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from './ids.js';
 import { jsonText } from './text.js';
 import type { Agent, Availability } from './model.js';
+import type { NotificationPrefs } from './people.js';
 import { memberRoleSchema, permissionSchema, type BuiltinRole, type MemberRole, type Permission } from './permissions.js';
 
 /** Bodies and answers of the auth, workspace and `/api/settings` people routes (routes.ts). */
@@ -39,6 +40,8 @@ export type SessionInfo = {
   /** The session's workspace; `logoUrl` its logo (a path of the server), null for none. */
   workspace: { id: string; name: string; logoUrl: string | null };
   workspaces: WorkspaceSummary[];
+  /** What the inbox notifies them of (their account's choice, the same in every workspace). */
+  notificationPrefs: NotificationPrefs;
 };
 export type LoginResult = SessionInfo & { token: string; expiresAt: string };
 export type WorkspaceCreated = { workspace: { id: string; name: string }; inbox: { id: string; name: string } };
@@ -66,6 +69,7 @@ export type Member = {
   roleId: string | null;
   status: 'active' | 'deactivated';
   availability: Availability;
+  avatarUrl: string | null;
   teamIds: string[];
   createdAt: string;
   updatedAt: string;

@@ -27,6 +27,12 @@ export const ERROR_STATUS = {
   INBOX_ADDRESS_TAKEN: 409,
   /** The inbox to delete has tickets: say what happens to them (`tickets=move&moveTo=…` or `tickets=delete`); `details.tickets` counts them. */
   INBOX_HAS_TICKETS: 409,
+  /** An invitation to an address that is a member of the workspace already (`details.field`: "email"). */
+  ALREADY_MEMBER: 409,
+  /** An invitation to this address is pending already (`details.field`: "email"): re-send it instead. */
+  ALREADY_INVITED: 409,
+  /** An invitation or password-reset link that cannot be used (`details.reason`: unknown, expired, used or revoked). */
+  LINK_INVALID: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PRECHAT_REQUIRED: 422,

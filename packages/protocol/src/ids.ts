@@ -21,6 +21,7 @@ export const ID_PREFIX = {
   auditEvent: 'aud',
   deadLetter: 'dlt',
   logo: 'logo',
+  invitation: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

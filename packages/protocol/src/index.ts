@@ -7,6 +7,7 @@ export * from './model.js';
 export * from './widget.js';
 export * from './agent.js';
 export * from './access.js';
+export * from './people.js';
 export * from './routes.js';
 export * from './email.js';
 export * from './email-forward.js';

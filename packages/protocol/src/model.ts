@@ -133,5 +133,7 @@ export const agentSchema = z.object({
   /** The custom role (`role_…`) when `role` is `custom`, else null. */
   roleId: idSchema('role').nullable(),
   availability: availabilitySchema,
+  /** `/api/avatars/<id>?v=…` when they uploaded an avatar (members of a workspace they share can read it), else null. */
+  avatarUrl: z.string().nullable(),
 });
 export type Agent = z.infer<typeof agentSchema>;

@@ -13,6 +13,16 @@ import {
   userParamSchema,
   workspaceCreateSchema,
 } from './access.js';
+import {
+  accountUpdateSchema,
+  invitationAcceptSchema,
+  invitationCreateSchema,
+  invitationParamSchema,
+  linkTokenBodySchema,
+  passwordChangeSchema,
+  passwordForgotSchema,
+  passwordResetSchema,
+} from './people.js';
 import { auditExportQuerySchema, auditListQuerySchema, auditRetentionSchema } from './audit.js';
 import { deadLetterBulkDeleteSchema, deadLetterListQuerySchema, deadLetterParamSchema } from './dead-letters.js';
 import { emailInboxCreateSchema } from './email.js';
@@ -55,6 +65,17 @@ export const ROUTES = {
   'auth.logout': { method: 'POST', path: '/api/auth/logout', permission: 'public', summary: 'end this session' },
   'auth.me': { method: 'GET', path: '/api/auth/me', permission: 'member', summary: 'the session: member, permissions, workspaces' },
   'auth.switch': { method: 'POST', path: '/api/auth/switch', permission: 'member', body: switchWorkspaceSchema, summary: 'a session for another workspace of this user' },
+  'auth.invitation.preview': { method: 'POST', path: '/api/auth/invitation/preview', permission: 'public', body: linkTokenBodySchema, summary: 'what an invitation link joins' },
+  'auth.invitation.accept': { method: 'POST', path: '/api/auth/invitation/accept', permission: 'public', body: invitationAcceptSchema, summary: 'accept an invitation and log in' },
+  'auth.password.forgot': { method: 'POST', path: '/api/auth/password/forgot', permission: 'public', body: passwordForgotSchema, summary: 'mail a password-reset link (same answer for any address)' },
+  'auth.password.check': { method: 'POST', path: '/api/auth/password/check', permission: 'public', body: linkTokenBodySchema, summary: 'whether a password-reset link can be used' },
+  'auth.password.reset': { method: 'POST', path: '/api/auth/password/reset', permission: 'public', body: passwordResetSchema, summary: 'set a new password through a reset link' },
+  'account.get': { method: 'GET', path: '/api/account', permission: 'member', summary: 'your account' },
+  'account.update': { method: 'PATCH', path: '/api/account', permission: 'member', body: accountUpdateSchema, summary: 'your name, signature, notification preferences' },
+  'account.password': { method: 'POST', path: '/api/account/password', permission: 'member', body: passwordChangeSchema, summary: 'change your password (other sessions end)' },
+  'account.avatar.set': { method: 'PUT', path: '/api/account/avatar', permission: 'member', summary: 'upload your avatar (the body is the image)' },
+  'account.avatar.delete': { method: 'DELETE', path: '/api/account/avatar', permission: 'member', summary: 'remove your avatar' },
+  'avatars.get': { method: 'GET', path: '/api/avatars/:userId', permission: 'member', params: userParamSchema, summary: 'the avatar of a member of your workspace' },
   'workspaces.create': { method: 'POST', path: '/api/workspaces', permission: 'member', body: workspaceCreateSchema, summary: 'a new workspace (owners of any workspace)' },
   'workspaces.logo': { method: 'GET', path: '/api/workspaces/:workspaceId/logo/:logoId', permission: 'public', params: workspaceLogoParamSchema, summary: "a workspace's logo (the widget header shows it)" },
   'email.original': { method: 'GET', path: '/api/email/messages/:messageId/original', permission: 'tickets.read.mine', summary: 'the full original of an email message' },
@@ -66,6 +87,10 @@ export const ROUTES = {
   'settings.members.update': { method: 'PATCH', path: '/api/settings/members/:userId', permission: 'settings.people', params: userParamSchema, body: memberUpdateSchema, summary: "a member's role and teams" },
   'settings.members.deactivate': { method: 'POST', path: '/api/settings/members/:userId/deactivate', permission: 'settings.people', params: userParamSchema, summary: 'deactivate a member' },
   'settings.members.reactivate': { method: 'POST', path: '/api/settings/members/:userId/reactivate', permission: 'settings.people', params: userParamSchema, summary: 'reactivate a member' },
+  'settings.invitations.list': { method: 'GET', path: '/api/settings/invitations', permission: 'settings.people', summary: 'pending invitations' },
+  'settings.invitations.create': { method: 'POST', path: '/api/settings/invitations', permission: 'settings.people', body: invitationCreateSchema, summary: 'invite someone by email' },
+  'settings.invitations.resend': { method: 'POST', path: '/api/settings/invitations/:invitationId/resend', permission: 'settings.people', params: invitationParamSchema, summary: 'a new link for a pending invitation (the old one stops working)' },
+  'settings.invitations.revoke': { method: 'DELETE', path: '/api/settings/invitations/:invitationId', permission: 'settings.people', params: invitationParamSchema, summary: 'revoke a pending invitation' },
   'settings.teams.list': { method: 'GET', path: '/api/settings/teams', permission: 'settings.people', summary: 'teams with members and inboxes' },
   'settings.teams.create': { method: 'POST', path: '/api/settings/teams', permission: 'settings.people', body: teamCreateSchema, summary: 'a new team' },
   'settings.teams.update': { method: 'PATCH', path: '/api/settings/teams/:teamId', permission: 'settings.people', params: teamParamSchema, body: teamUpdateSchema, summary: "a team's name, members, inboxes" },

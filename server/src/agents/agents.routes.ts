@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import { requestToken, SESSION_COOKIE, type RouteHandlers } from '../http/routes.js';
 import { fromWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
-import type { CounterFactory } from '../lib/window-limiter.js';
+import type { CounterFactory, HitCounter } from '../lib/window-limiter.js';
 import { createOwnedWorkspace } from '../workspaces/workspaces.service.js';
 import { login, logout, sessionInfo, switchWorkspace } from './agents.service.js';
 import { recordLoginFailure } from '../audit/audit.service.js';
@@ -13,6 +13,22 @@ import { auditRequest } from '../audit/audit.request.js';
 
 /** Failed logins allowed per account and per client address (offices share one) in the window. */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 };
+
+/** The failed-login counters: per account and per client address. Made once per app: every password check shares them. */
+export type LoginLimiters = { byAccount: HitCounter; byAddress: HitCounter };
+export const loginLimiters = (counters: CounterFactory): LoginLimiters => ({
+  byAccount: counters('login:account', LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs),
+  byAddress: counters('login:address', LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs),
+});
+
+/** Sets the session cookie of a login, switch or accepted invitation (Secure when PUBLIC_URL is https). */
+export function setSessionCookie(ctx: ServiceContext, res: Response, result: LoginResult): void {
+  const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
+  res.setHeader(
+    'Set-Cookie',
+    serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),
+  );
+}
 
 /**
  * The auth routes (`/api/auth/login`, `logout`, `me`, `switch`) and `POST /api/workspaces`.
@@ -22,16 +38,11 @@ export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60
  */
 export function authRoutes(
   ctx: ServiceContext,
-  counters: CounterFactory,
+  limits: LoginLimiters,
 ): Pick<RouteHandlers, 'auth.login' | 'auth.logout' | 'auth.me' | 'auth.switch' | 'workspaces.create'> {
   const secure = ctx.config.PUBLIC_URL?.startsWith('https://') ?? false;
-  const setSession = (res: Response, result: LoginResult) =>
-    res.setHeader(
-      'Set-Cookie',
-      serialize(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(result.expiresAt) }),
-    );
-  const byAccount = counters('login:account', LOGIN_LIMITS.perAccount, LOGIN_LIMITS.windowMs);
-  const byAddress = counters('login:address', LOGIN_LIMITS.perAddress, LOGIN_LIMITS.windowMs);
+  const setSession = (res: Response, result: LoginResult) => setSessionCookie(ctx, res, result);
+  const { byAccount, byAddress } = limits;
 
   return {
     'auth.login': async ({ req, res, body }) => {

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashToken, newToken } from '../lib/tokens.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { avatarUrl, prefsOf } from '../people/profile.js';
 import { recordAudit, SYSTEM_ACTOR, type AuditActor, type AuditRequest } from '../audit/audit.service.js';
 import { workspaceBrand } from '../workspaces/settings.service.js';
 
@@ -28,6 +29,7 @@ export type AgentIdentity = {
 
 type MemberRow = {
   user_id: string; workspace_id: string; email: string; name: string; role: MemberRole; role_id: string | null; availability: Availability;
+  avatar_attachment_id: string | null;
 };
 
 export const agentDto = (m: MemberRow): Agent => ({
@@ -38,9 +40,10 @@ export const agentDto = (m: MemberRow): Agent => ({
   role: m.role,
   roleId: toWireOrNull('role', m.role_id),
   availability: m.availability,
+  avatarUrl: avatarUrl(m.user_id, m.avatar_attachment_id),
 });
 
-const memberSelect = sql`select m.user_id, m.workspace_id, u.email, u.name, m.role, m.role_id, m.availability
+const memberSelect = sql`select m.user_id, m.workspace_id, u.email, u.name, m.role, m.role_id, m.availability, u.avatar_attachment_id
   from memberships m join users u on u.id = m.user_id`;
 
 /**
@@ -86,7 +89,7 @@ export async function switchWorkspace(ctx: ServiceContext, me: AgentIdentity, wo
 }
 
 /** Issues a session for an active membership and marks it the one used last (audited as `action`); answers what login does. */
-async function startSession(
+export async function startSession(
   ctx: ServiceContext,
   o: { userId: string; workspaceId: string; action: 'auth.login' | 'auth.switched'; request?: AuditRequest | undefined },
 ): Promise<LoginResult> {
@@ -171,11 +174,13 @@ export async function sessionInfo(ctx: ServiceContext, me: AgentIdentity): Promi
     from memberships m join workspaces w on w.id = m.workspace_id
     where m.user_id = ${me.userId}::uuid and m.status = 'active' order by lower(w.name), w.id`);
   const list = workspaces.map((w) => ({ id: toWire('workspace', w.id), name: w.name, role: w.role }));
+  const [u] = await ctx.db.rows<{ notification_prefs: unknown }>(sql`select notification_prefs from users where id = ${me.userId}::uuid`);
   return {
     agent,
     permissions: me.permissions,
     workspace: { id: agent.workspaceId, name: list.find((w) => w.id === agent.workspaceId)?.name ?? '', logoUrl: (await workspaceBrand(ctx.db, me.workspaceId)).logoUrl },
     workspaces: list,
+    notificationPrefs: prefsOf(u?.notification_prefs),
   };
 }
 

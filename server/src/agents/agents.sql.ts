@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { AVAILABILITIES, MEMBER_ROLES } from '@support/protocol';
-import { check, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
@@ -19,13 +19,34 @@ export const users = pgTable(
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
     status: userStatusEnum('status').notNull().default('active'),
-    avatarAttachmentId: uuid('avatar_attachment_id'),
+    /** The current avatar (user_avatars.id); a new upload gets a new id, which the avatar URL carries so caches never show an old one. */
+    avatarAttachmentId: uuid('avatar_attachment_id').references((): AnyPgColumn => userAvatars.id, { onDelete: 'set null' }),
     signature: text('signature'),
     notificationPrefs: jsonb('notification_prefs').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_email_uq').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * Avatar images of accounts (not of a workspace: an account shows the same face in each). The
+ * bytes are in the attachment store under `storage_key`; members of a workspace the account is
+ * in can read it (`GET /api/avatars/:userId`).
+ */
+export const userAvatars = pgTable(
+  'user_avatars',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    storageKey: text('storage_key').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('user_avatars_user_idx').on(t.userId)],
 );
 
 /** Custom roles of a workspace: a named permission list. Built-in roles live in the protocol, not here. */

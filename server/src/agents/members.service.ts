@@ -9,6 +9,7 @@ import { getTicketDto } from '../tickets/tickets.queries.js';
 import { publishTicketUpdated } from '../tickets/tickets.service.js';
 import { deleteSessions, publishEnded, publishPresence } from './agents.service.js';
 import { assertFresh, setTeamsOfMember } from './teams.service.js';
+import { avatarUrl } from '../people/profile.js';
 import { auditActorOf, recordAudit, type AuditRequest } from '../audit/audit.service.js';
 
 /**
@@ -20,7 +21,7 @@ import { auditActorOf, recordAudit, type AuditRequest } from '../audit/audit.ser
 
 type MemberRow = {
   user_id: string; name: string; email: string; role: MemberRole; role_id: string | null; status: 'active' | 'deactivated';
-  availability: Availability; team_ids: string[] | null; created_at: Date; updated_at: Date;
+  availability: Availability; team_ids: string[] | null; avatar_attachment_id: string | null; created_at: Date; updated_at: Date;
 };
 
 const memberDto = (r: MemberRow): Member => ({
@@ -31,12 +32,13 @@ const memberDto = (r: MemberRow): Member => ({
   roleId: toWireOrNull('role', r.role_id),
   status: r.status,
   availability: r.availability,
+  avatarUrl: avatarUrl(r.user_id, r.avatar_attachment_id),
   teamIds: (r.team_ids ?? []).map((t) => toWire('team', t)),
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
 });
 
-const memberSql = (ws: string) => sql`select m.user_id, u.name, u.email, m.role, m.role_id, m.status, m.availability, m.created_at, m.updated_at,
+const memberSql = (ws: string) => sql`select m.user_id, u.name, u.email, m.role, m.role_id, m.status, m.availability, u.avatar_attachment_id, m.created_at, m.updated_at,
     (select array_agg(tm.team_id::text order by tm.team_id) from team_members tm where tm.workspace_id = m.workspace_id and tm.user_id = m.user_id) as team_ids
   from memberships m join users u on u.id = m.user_id where m.workspace_id = ${ws}::uuid`;
 
@@ -69,7 +71,7 @@ async function lockMember(tx: Tx, o: { workspaceId: string; userId: string }): P
 }
 
 /** FORBIDDEN unless the actor is an active owner of the workspace. */
-async function requireOwner(tx: Tx, o: { workspaceId: string; actor: Actor }, what: string): Promise<void> {
+export async function requireOwner(tx: Tx, o: { workspaceId: string; actor: Actor }, what: string): Promise<void> {
   const [m] = o.actor.id
     ? await tx.rows(sql`select 1 from memberships where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.actor.id}::uuid
         and role = 'owner' and status = 'active'`)
@@ -89,16 +91,21 @@ async function requireAnotherOwner(tx: Tx, o: { workspaceId: string; userId: str
  * Changes a member's role (a built-in one, or `custom` with `roleId`, a custom role of the
  * workspace) and/or their teams (the whole list, teams of the workspace), in one transaction.
  * Owner rules as above; `expectedUpdatedAt` (when given) must match or 409 STALE. Live sockets
- * of the member follow at once (the membership and team triggers notify every node).
+ * of the member follow at once (the membership and team triggers notify every node). A change
+ * is audited (`member.updated`, the role and team diff) in the same transaction.
  */
 export async function updateMember(
   ctx: ServiceContext,
-  o: { workspaceId: string; userId: string; actor: Actor; role?: MemberRole | undefined; roleId?: string | null | undefined; teamIds?: string[] | undefined; expectedUpdatedAt?: string | undefined },
+  o: {
+    workspaceId: string; userId: string; actor: Actor; role?: MemberRole | undefined; roleId?: string | null | undefined; teamIds?: string[] | undefined;
+    expectedUpdatedAt?: string | undefined; request?: AuditRequest | undefined;
+  },
 ): Promise<Member> {
   return ctx.db.transaction(async (tx) => {
     const cur = await lockMember(tx, o);
     assertFresh(cur.updated_at, o.expectedUpdatedAt);
     const now = ctx.clock.now();
+    const before = await getMember(tx, o);
     if (o.role !== undefined && (o.role !== cur.role || (o.roleId ?? null) !== cur.role_id)) {
       if (o.role === 'owner' || cur.role === 'owner') await requireOwner(tx, o, o.role === 'owner' ? 'make someone owner' : "change an owner's role");
       if (cur.role === 'owner' && cur.status === 'active') await requireAnotherOwner(tx, o);
@@ -116,9 +123,16 @@ export async function updateMember(
         await tx.rows(sql`update memberships set updated_at = ${now}::timestamptz
           where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
     }
-    return getMember(tx, o);
+    const after = await getMember(tx, o);
+    if (JSON.stringify(accessOf(after)) !== JSON.stringify(accessOf(before)))
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: auditActorOf(o.actor), action: 'member.updated', object: { type: 'user', id: o.userId },
+        before: accessOf(before), after: accessOf(after), request: o.request, at: now });
+    return after;
   });
 }
+
+/** What `member.updated` records of a member: role, custom role and teams. */
+const accessOf = (m: Member) => ({ role: m.role, roleId: m.roleId, teamIds: m.teamIds });
 
 /**
  * Deactivates a member of the workspace, in one transaction: status `deactivated`,

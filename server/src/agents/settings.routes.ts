@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { fromWire } from '../db/ids.js';
 import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
@@ -20,9 +21,10 @@ const ids = (kind: 'user' | 'inbox' | 'team', list: string[] | undefined) => lis
  */
 export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, SettingsRoute> {
   const actorOf = (me: { userId: string }) => ({ type: 'agent' as const, id: me.userId });
+  const by = (me: { userId: string }, req: Request) => ({ actor: actorOf(me), request: auditRequest(req) });
   return {
     'settings.members.list': ({ me }) => listMembers(ctx, { workspaceId: me.workspaceId }),
-    'settings.members.update': ({ me, params, body }) =>
+    'settings.members.update': ({ me, params, body, req }) =>
       updateMember(ctx, {
         workspaceId: me.workspaceId,
         userId: fromWire('user', params.userId),
@@ -31,6 +33,7 @@ export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, Setting
         roleId: body.roleId === undefined ? undefined : body.roleId && fromWire('role', body.roleId),
         teamIds: ids('team', body.teamIds),
         expectedUpdatedAt: body.expectedUpdatedAt,
+        request: auditRequest(req),
       }),
     'settings.members.deactivate': async ({ me, params, req }) => {
       const o = { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), actor: actorOf(me), request: auditRequest(req) };
@@ -43,12 +46,14 @@ export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, Setting
       return getMember(ctx.db, o);
     },
     'settings.teams.list': ({ me }) => listTeamDetails(ctx, { workspaceId: me.workspaceId }),
-    'settings.teams.create': async ({ me, res, body }) => {
-      const team = await createTeamDetail(ctx, { workspaceId: me.workspaceId, name: body.name, memberIds: ids('user', body.memberIds)!, inboxIds: ids('inbox', body.inboxIds)! });
+    'settings.teams.create': async ({ me, req, res, body }) => {
+      const team = await createTeamDetail(ctx, {
+        workspaceId: me.workspaceId, name: body.name, memberIds: ids('user', body.memberIds)!, inboxIds: ids('inbox', body.inboxIds)!, ...by(me, req),
+      });
       res.status(201);
       return team;
     },
-    'settings.teams.update': ({ me, params, body }) =>
+    'settings.teams.update': ({ me, req, params, body }) =>
       updateTeam(ctx, {
         workspaceId: me.workspaceId,
         teamId: fromWire('team', params.teamId),
@@ -56,21 +61,25 @@ export function settingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, Setting
         memberIds: ids('user', body.memberIds),
         inboxIds: ids('inbox', body.inboxIds),
         expectedUpdatedAt: body.expectedUpdatedAt,
+        ...by(me, req),
       }),
-    'settings.teams.delete': async ({ me, params, res }) => {
-      await deleteTeam(ctx, { workspaceId: me.workspaceId, teamId: fromWire('team', params.teamId) });
+    'settings.teams.delete': async ({ me, req, params, res }) => {
+      await deleteTeam(ctx, { workspaceId: me.workspaceId, teamId: fromWire('team', params.teamId), ...by(me, req) });
       res.status(204).end();
     },
     'settings.roles.list': ({ me }) => listRoles(ctx, { workspaceId: me.workspaceId }),
-    'settings.roles.create': async ({ me, res, body }) => {
-      const role = await createRole(ctx, { workspaceId: me.workspaceId, name: body.name, permissions: body.permissions });
+    'settings.roles.create': async ({ me, req, res, body }) => {
+      const role = await createRole(ctx, { workspaceId: me.workspaceId, name: body.name, permissions: body.permissions, ...by(me, req) });
       res.status(201);
       return role;
     },
-    'settings.roles.update': ({ me, params, body }) =>
-      updateRole(ctx, { workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId), name: body.name, permissions: body.permissions, expectedUpdatedAt: body.expectedUpdatedAt }),
-    'settings.roles.delete': async ({ me, params, res }) => {
-      await deleteRole(ctx, { workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId) });
+    'settings.roles.update': ({ me, req, params, body }) =>
+      updateRole(ctx, {
+        workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId), name: body.name, permissions: body.permissions, expectedUpdatedAt: body.expectedUpdatedAt,
+        ...by(me, req),
+      }),
+    'settings.roles.delete': async ({ me, req, params, res }) => {
+      await deleteRole(ctx, { workspaceId: me.workspaceId, roleId: fromWire('role', params.roleId), ...by(me, req) });
       res.status(204).end();
     },
   };

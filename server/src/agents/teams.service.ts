@@ -5,7 +5,13 @@ import { isUniqueViolation } from '../db/errors.js';
 import { newId, toWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import { iso } from '../lib/dto.js';
-import type { ServiceContext } from '../lib/context.js';
+import type { Actor, ServiceContext } from '../lib/context.js';
+import { auditActorOf, recordAudit, SYSTEM_ACTOR, type AuditRequest } from '../audit/audit.service.js';
+
+/** Who made a settings change and from where, for its audit event (the system when not given). */
+export type ChangedBy = { actor?: Actor | undefined; request?: AuditRequest | undefined };
+/** The audit actor of a `ChangedBy`. */
+export const changedBy = (o: ChangedBy) => (o.actor ? auditActorOf(o.actor) : SYSTEM_ACTOR);
 
 /**
  * Teams of a workspace: their members and the inboxes they work (which decides what members
@@ -60,7 +66,7 @@ async function getTeam(tx: Tx, o: { workspaceId: string; teamId: string }): Prom
 const KIND = { memberships: 'member', inboxes: 'inbox', teams: 'team' } as const;
 
 /** NOT_FOUND unless every id is a member (`memberships`), inbox or team of the workspace. */
-async function requireAll(tx: Tx, o: { workspaceId: string; table: keyof typeof KIND; ids: string[] }): Promise<void> {
+export async function requireAll(tx: Tx, o: { workspaceId: string; table: keyof typeof KIND; ids: string[] }): Promise<void> {
   if (!o.ids.length) return;
   const col = o.table === 'memberships' ? sql.raw('user_id') : sql.raw('id');
   const [r] = await tx.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(o.table)}
@@ -100,10 +106,16 @@ const setMembers = (tx: Tx, o: { workspaceId: string; teamId: string }, ids: str
 const setInboxes = (tx: Tx, o: { workspaceId: string; teamId: string }, ids: string[]) =>
   setLinks(tx, { workspaceId: o.workspaceId, table: 'team_inboxes', fixed: 'team_id', value: o.teamId, varying: 'inbox_id', ids });
 
-/** Creates a team with its members and inboxes (of the workspace; NOT_FOUND otherwise). A name the workspace has is 409 NAME_TAKEN. */
+/** What a team's audit events record: name, members and inboxes. */
+const teamAudit = (t: TeamDetail) => ({ name: t.name, memberIds: t.memberIds, inboxIds: t.inboxIds });
+
+/**
+ * Creates a team with its members and inboxes (of the workspace; NOT_FOUND otherwise). A name
+ * the workspace has is 409 NAME_TAKEN. Audited (`team.created`) in the same transaction.
+ */
 export async function createTeamDetail(
   ctx: ServiceContext,
-  o: { workspaceId: string; name: string; memberIds: string[]; inboxIds: string[] },
+  o: { workspaceId: string; name: string; memberIds: string[]; inboxIds: string[] } & ChangedBy,
 ): Promise<TeamDetail> {
   return uniqueName('team', o.name, () =>
     ctx.db.transaction(async (tx) => {
@@ -115,18 +127,25 @@ export async function createTeamDetail(
         values (${id}::uuid, ${o.workspaceId}::uuid, ${o.name}, ${now}::timestamptz, ${now}::timestamptz)`);
       await setMembers(tx, { workspaceId: o.workspaceId, teamId: id }, o.memberIds);
       await setInboxes(tx, { workspaceId: o.workspaceId, teamId: id }, o.inboxIds);
-      return getTeam(tx, { workspaceId: o.workspaceId, teamId: id });
+      const team = await getTeam(tx, { workspaceId: o.workspaceId, teamId: id });
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'team.created', object: { type: 'team', id },
+        after: teamAudit(team), request: o.request, at: now });
+      return team;
     }),
   );
 }
 
 /**
  * Renames a team and/or replaces its members or inboxes (whole lists), in one transaction;
- * `expectedUpdatedAt` (when given) must match or 409 STALE.
+ * `expectedUpdatedAt` (when given) must match or 409 STALE. A change is audited
+ * (`team.updated`, what changed) in the same transaction.
  */
 export async function updateTeam(
   ctx: ServiceContext,
-  o: { workspaceId: string; teamId: string; name?: string | undefined; memberIds?: string[] | undefined; inboxIds?: string[] | undefined; expectedUpdatedAt?: string | undefined },
+  o: {
+    workspaceId: string; teamId: string; name?: string | undefined; memberIds?: string[] | undefined; inboxIds?: string[] | undefined;
+    expectedUpdatedAt?: string | undefined;
+  } & ChangedBy,
 ): Promise<TeamDetail> {
   return uniqueName('team', o.name ?? '', () =>
     ctx.db.transaction(async (tx) => {
@@ -134,6 +153,7 @@ export async function updateTeam(
         where id = ${o.teamId}::uuid and workspace_id = ${o.workspaceId}::uuid for update`);
       if (!t) throw notFound('team');
       assertFresh(t.updated_at, o.expectedUpdatedAt);
+      const before = await getTeam(tx, o);
       let changed = o.name !== undefined && o.name !== t.name;
       if (changed) await tx.rows(sql`update teams set name = ${o.name!} where id = ${o.teamId}::uuid`);
       if (o.memberIds) {
@@ -144,14 +164,26 @@ export async function updateTeam(
         await requireAll(tx, { workspaceId: o.workspaceId, table: 'inboxes', ids: o.inboxIds });
         changed = (await setInboxes(tx, o, o.inboxIds)) || changed;
       }
-      if (changed) await tx.rows(sql`update teams set updated_at = ${ctx.clock.now()}::timestamptz where id = ${o.teamId}::uuid`);
-      return getTeam(tx, o);
+      if (!changed) return before;
+      const now = ctx.clock.now();
+      await tx.rows(sql`update teams set updated_at = ${now}::timestamptz where id = ${o.teamId}::uuid`);
+      const after = await getTeam(tx, o);
+      await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'team.updated', object: { type: 'team', id: o.teamId },
+        before: teamAudit(before), after: teamAudit(after), request: o.request, at: now });
+      return after;
     }),
   );
 }
 
-/** Deletes a team: its tickets keep no team (their activities keep its id), its members' sight follows at once. NOT_FOUND when absent. */
-export async function deleteTeam(ctx: ServiceContext, o: { workspaceId: string; teamId: string }): Promise<void> {
-  const rows = await ctx.db.rows(sql`delete from teams where id = ${o.teamId}::uuid and workspace_id = ${o.workspaceId}::uuid returning id`);
-  if (!rows.length) throw notFound('team');
+/**
+ * Deletes a team: its tickets keep no team (their activities keep its id), its members' sight
+ * follows at once. NOT_FOUND when absent. Audited (`team.deleted`, what it was) in the same transaction.
+ */
+export async function deleteTeam(ctx: ServiceContext, o: { workspaceId: string; teamId: string } & ChangedBy): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const before = await getTeam(tx, o);
+    await tx.rows(sql`delete from teams where id = ${o.teamId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
+    await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'team.deleted', object: { type: 'team', id: o.teamId },
+      before: teamAudit(before), request: o.request, at: ctx.clock.now() });
+  });
 }

@@ -7,3 +7,4 @@ export * from '../messages/messages.sql.js';
 export * from '../email/email.sql.js';
 export * from '../attachments/attachments.sql.js';
 export * from '../audit/audit.sql.js';
+export * from '../people/people.sql.js';

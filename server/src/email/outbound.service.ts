@@ -22,7 +22,8 @@ export type OutboundPayload = {
   attachmentIds: string[];
 };
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text made safe inside HTML text and attribute values. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The HTML part of a plain-text reply: escaped, paragraphs and line breaks kept. */
 export function textToHtml(text: string): string {
@@ -102,16 +103,27 @@ export const outboundMeta = (out: Outbound, delivery: EmailDelivery): EmailMeta 
 });
 
 /**
+ * A reply's text with the agent's signature under the usual `-- ` separator (RFC 3676: mail
+ * clients recognise and may fold it); the text alone without a signature.
+ */
+export function withSignature(text: string, signature: string | null | undefined): string {
+  const sig = signature?.trim();
+  return sig ? `${text.trimEnd()}\n\n-- \n${sig}` : text;
+}
+
+/**
  * Queues the email of an agent's public reply, in the caller's transaction (the one that
  * wrote the message), so a crash cannot lose it: the email row, the outbox row, and
- * `message.email` with delivery `queued`. A requester without an email address gets
+ * `message.email` with delivery `queued`. The mail carries the message and the author's
+ * `signature` (the stored message does not). A requester without an email address gets
  * `not_sent`. Returns the metadata written, or null when there is no email inbox.
  */
 export async function queueReplyEmail(
   tx: Tx,
-  o: { workspaceId: string; ticketId: string; message: Message; messageUuid: string; attachmentIds: string[]; now: Date },
+  o: { workspaceId: string; ticketId: string; message: Message; messageUuid: string; attachmentIds: string[]; signature?: string | null; now: Date },
 ): Promise<EmailMeta | null> {
-  const out = await outboundFor(tx, { workspaceId: o.workspaceId, ticketId: o.ticketId, messageUuid: o.messageUuid, text: o.message.body, attachmentIds: o.attachmentIds });
+  const text = withSignature(o.message.body, o.signature);
+  const out = await outboundFor(tx, { workspaceId: o.workspaceId, ticketId: o.ticketId, messageUuid: o.messageUuid, text, attachmentIds: o.attachmentIds });
   if (!out) return null;
   await recordOutbound(tx, { workspaceId: o.workspaceId, ticketId: o.ticketId, messageUuid: o.messageUuid, out, now: o.now });
   const delivery = out.to

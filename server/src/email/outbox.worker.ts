@@ -16,6 +16,17 @@ const SEND_CONCURRENCY = 5;
 const CLAIM_MS = 5 * 60_000;
 
 type Ctx = Pick<ServiceContext, 'db' | 'bus' | 'clock' | 'logger' | 'config'>;
+
+/**
+ * What a failed send means: `failed` for a permanent SMTP answer (5xx) or once `attempts`
+ * reached `maxAttempts`, else `queued` again at `next` (BACKOFF_MS). `error` is the message, clipped.
+ */
+export function sendFailure(err: unknown, attempts: number, maxAttempts: number, now: Date): { status: 'failed' | 'queued'; error: string; next: Date | null } {
+  const error = (err as Error).message.slice(0, 500);
+  const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
+  if (permanent || attempts >= maxAttempts) return { status: 'failed', error, next: null };
+  return { status: 'queued', error, next: new Date(now.getTime() + BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1]!) };
+}
 type Claimed = { id: string; workspace_id: string; ticket_id: string; message_id: string; attempts: number; kind: 'reply' | 'digest'; payload: OutboundPayload };
 export type OutboxRound = Record<DeliveryStatus, number>;
 
@@ -110,13 +121,7 @@ async function deliver(ctx: Ctx, mailers: Mailers, row: Claimed, messageIds: str
       status = 'sent';
     }
   } catch (err) {
-    error = (err as Error).message.slice(0, 500);
-    const permanent = Number((err as { responseCode?: number }).responseCode) >= 500;
-    if (permanent || row.attempts >= ctx.config.EMAIL_MAX_ATTEMPTS) status = 'failed';
-    else {
-      status = 'queued';
-      nextAttemptAt = new Date(ctx.clock.now().getTime() + BACKOFF_MS[Math.min(row.attempts, BACKOFF_MS.length) - 1]!);
-    }
+    ({ status, error, next: nextAttemptAt } = sendFailure(err, row.attempts, ctx.config.EMAIL_MAX_ATTEMPTS, ctx.clock.now()));
     ctx.logger.warn({ err: error, to: p.to.address, attempts: row.attempts, status }, 'outgoing mail failed');
   }
   const now = ctx.clock.now();

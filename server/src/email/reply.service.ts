@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { decodeId, type Message, type Visibility } from '@support/protocol';
 import { fromWire } from '../db/ids.js';
 import { notFound } from '../http/errors.js';
@@ -28,7 +29,11 @@ export async function sendAgentMessageTx(
     if (r.kind !== 'created') return r;
     await attachUploads(tx, { workspaceId: o.workspaceId, message: r.message, uploader: { type: 'agent', id: o.agent.userId }, ids: o.attachmentIds });
     if (o.email && o.visibility === 'public') {
-      const meta = await queueReplyEmail(tx, { workspaceId: o.workspaceId, ticketId: o.ticketId, message: r.message, messageUuid: decodeId('message', r.message.id)!, attachmentIds: o.attachmentIds, now });
+      const [author] = await tx.rows<{ signature: string | null }>(sql`select signature from users where id = ${o.agent.userId}::uuid`);
+      const meta = await queueReplyEmail(tx, {
+        workspaceId: o.workspaceId, ticketId: o.ticketId, message: r.message, messageUuid: decodeId('message', r.message.id)!, attachmentIds: o.attachmentIds,
+        signature: author?.signature, now,
+      });
       if (meta) r.message.email = meta;
     }
     return r;

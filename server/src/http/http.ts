@@ -59,7 +59,8 @@ export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
     next();
   });
   // Webhooks and uploads read their own bodies, with their own limits.
-  const ownBody = (url: string) => url.startsWith('/webhooks/') || url.startsWith('/api/attachments') || url.startsWith('/api/settings/workspace/logo');
+  const ownBody = (url: string) =>
+    url.startsWith('/webhooks/') || url.startsWith('/api/attachments') || url.startsWith('/api/settings/workspace/logo') || url.startsWith('/api/account/avatar');
   app.use(
     express.json({
       limit: LIMITS.restBodyBytes,

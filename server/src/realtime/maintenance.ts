@@ -6,6 +6,7 @@ import { runPeriodically } from '../lib/periodic.js';
 import { purgeUnsentUploads } from '../attachments/attachments.service.js';
 import { purgeWebhookTokens } from '../email/webhook.routes.js';
 import { purgeAuditEvents } from '../audit/audit.service.js';
+import { purgePasswordResets } from '../people/accounts.service.js';
 
 /**
  * Sets `offline` every member marked online or away who has no socket in that workspace on
@@ -44,7 +45,8 @@ export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clo
 
 /**
  * Runs the sweeps every `intervalMs` (with jitter, so nodes spread out) until stopped:
- * presence, expired sessions, Mailgun replay tokens past their window, uploads never sent;
+ * presence, expired sessions, Mailgun replay tokens past their window, uploads never sent,
+ * password-reset links a day past their expiry;
  * and every `auditIntervalMs` the audit retention purge. A failed round is logged and
  * retried on the next tick.
  */
@@ -54,7 +56,8 @@ export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, inter
     const purged = await purgeExpiredSessions(ctx);
     const tokens = await purgeWebhookTokens(ctx);
     const uploads = await purgeUnsentUploads(ctx);
-    if (offline || purged || uploads) ctx.logger.info({ offline, purged, tokens, uploads }, 'maintenance');
+    const resets = await purgePasswordResets(ctx);
+    if (offline || purged || uploads || resets) ctx.logger.info({ offline, purged, tokens, uploads, resets }, 'maintenance');
   });
   const stopRetention = runPeriodically('audit retention', auditIntervalMs, ctx.logger, async () => {
     const deleted = await purgeAuditEvents(ctx);

@@ -23,14 +23,27 @@ export const appStyles = css`
   form.login ib-button { margin-top: var(--ib-space-1); }
   .error { color: var(--ib-danger); font-size: var(--ib-text-md); }
   .error:empty { display: none; }
+  .forgot { align-self: center; color: var(--ib-accent); font-size: var(--ib-text-md); font-weight: 500; }
+  .login-wrap.public { display: flex; flex-direction: column; align-items: center; justify-content: center; }
 
   /* Top bar */
   .bar {
     flex: none; display: flex; align-items: center; gap: var(--ib-space-2); height: var(--ib-bar-height); box-sizing: border-box;
     padding: 0 var(--ib-space-3); background: var(--ib-bg-bar); color: #fff;
   }
-  .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); margin-right: auto; display: flex; align-items: center; gap: var(--ib-space-2); }
+  .bar .brand { font-weight: 700; font-size: var(--ib-text-lg); display: flex; align-items: center; gap: var(--ib-space-2); }
   .bar .logo { width: 24px; height: 24px; object-fit: contain; border-radius: 4px; background: #fff; }
+  .bar .gap { flex: 1; }
+  /* The workspace menu on the dark bar: the bar's control colours, a white chevron. */
+  .bar ib-select { flex: 0 1 auto; min-width: 72px; max-width: 220px; }
+  .bar ib-button { flex: none; }
+  .bar ib-select select {
+    background-color: var(--ib-bg-bar-control); border-color: var(--ib-bg-bar-control); color: #fff; font-weight: 600;
+    background-image: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M4 6l4 4 4-4' fill='none' stroke='%23ffffff' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E");
+  }
+  .bar ib-select select:hover:not(:disabled) { background-color: var(--ib-bg-bar-hover); border-color: var(--ib-bg-bar-hover); }
+  .bar ib-select select:focus-visible { outline: 2px solid #fff; outline-offset: 2px; border-color: var(--ib-bg-bar-control); }
+  .bar ib-select option { color: var(--ib-text); background: var(--ib-bg); }
   .bar ib-button {
     --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
     --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;
@@ -52,6 +65,7 @@ export const appStyles = css`
 
   /* Panes */
   main { flex: 1; display: grid; grid-template-columns: var(--ib-list-width) minmax(0, 1fr) var(--ib-side-width); min-height: 0; min-width: 0; }
+  main.no-contacts { grid-template-columns: var(--ib-list-width) minmax(0, 1fr); }
   ib-ticket-list, ib-conversation, ib-contact { min-width: 0; min-height: 0; }
 
   ib-dialog.leave p { margin: 0; }
@@ -78,6 +92,10 @@ export const appStyles = css`
     main.ticket ib-ticket-list, main.list ib-conversation { display: none; }
     .bar { gap: var(--ib-space-1); padding: 0 var(--ib-space-2); }
     .bar .wide { display: none; }
+    .bar .brand.has-menu { display: none; }
+    /* With the workspace menu, presence shows as its dot alone (its name says the state). */
+    .bar.has-workspaces .presence .state { display: none; }
+    .bar ib-select { max-width: 120px; }
     main.side ib-contact { width: 100vw; }
   }
 `;

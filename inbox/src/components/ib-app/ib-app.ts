@@ -1,11 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { AutoAway } from '../../lib/auto-away.js';
 import { notificationsOn, setNotifications } from '../../lib/notify.js';
 import { bellIcon, gearIcon } from '../../lib/icons.js';
 import { setLeaveQuestion, mayLeave } from '../../lib/leave-guard.js';
-import { SETTINGS_AREAS, type SettingsArea } from '../../lib/route.js';
+import { SETTINGS_AREAS, type PublicRoute, type SettingsArea } from '../../lib/route.js';
 import { AppRouter } from './router.js';
 import { controls, PHONE_MAX, tokens } from '../../styles/tokens.js';
 import { SHORTCUTS, typingInField } from './shortcuts.js';
@@ -13,8 +14,9 @@ import { appStyles } from './ib-app.styles.js';
 import '../ib-button/ib-button.js';
 import '../ib-dialog/ib-dialog.js';
 import '../ib-field/ib-field.js';
-import '../ib-toast/ib-toast.js';
+import { toast } from '../ib-toast/ib-toast.js';
 import '../ib-empty/ib-empty.js';
+import '../ib-select/ib-select.js';
 import '../ib-ticket-list/ib-ticket-list.js';
 import '../ib-conversation/ib-conversation.js';
 import '../ib-contact/ib-contact.js';
@@ -27,6 +29,12 @@ const phoneQuery = `(max-width: ${PHONE_MAX}px)`;
 
 /** The settings screens: a chunk of their own, loaded the first time they are opened. */
 let settingsChunk: Promise<unknown> | null = null;
+/** The pages that need no session (accept an invitation, reset a password): a chunk of their own. */
+const PUBLIC_PAGES = {
+  accept: { load: () => import('../../public/ib-accept-invitation.js'), tag: 'ib-accept-invitation' },
+  reset: { load: () => import('../../public/ib-reset-password.js'), tag: 'ib-reset-password' },
+  forgot: { load: () => import('../../public/ib-forgot-password.js'), tag: 'ib-forgot-password' },
+} as const;
 
 /**
  * The inbox shell: login screen, or the header (presence, notifications, settings, logout)
@@ -43,6 +51,8 @@ export class IbApp extends LitElement {
   private readonly _store = new StoreController(this);
   private readonly router = new AppRouter(this);
   private settingsFailed = false;
+  private publicFailed = false;
+  private booted = false;
   /** Answers the open "leave without saving?" question. */
   private leaving: ((leave: boolean) => void) | null = null;
   private readonly away = new AutoAway(() => Date.now());
@@ -85,6 +95,13 @@ export class IbApp extends LitElement {
       if (s && store.agent) void store.setPresence(s);
     }, 15_000);
     setLeaveQuestion(() => this.askLeave());
+    this.boot();
+  }
+
+  /** Reads the session once the app is somewhere that needs one (not on a public page: an invitation's link must not open the inbox). */
+  private boot() {
+    if (this.booted || this.router.publicPage) return;
+    this.booted = true;
     void store.boot();
   }
 
@@ -97,6 +114,11 @@ export class IbApp extends LitElement {
   }
 
   updated() {
+    this.boot();
+    if (this.router.publicPage) {
+      document.title = { accept: 'Join a workspace', reset: 'Choose a new password', forgot: 'Reset your password' }[this.router.publicPage.page];
+      return;
+    }
     const n = store.unreadTotal();
     const area = this.router.settings?.area;
     const where = this.router.settings ? `${SETTINGS_AREAS[area as SettingsArea] ?? 'Settings'} · Settings · Inbox` : 'Inbox';
@@ -258,11 +280,61 @@ export class IbApp extends LitElement {
         <ib-field label="Password"><input class="field" name="password" type="password" autocomplete="current-password" required /></ib-field>
         <ib-button type="submit" variant="primary" size="lg">Log in</ib-button>
         <span class="error" role="alert">${store.loginError}</span>
+        <a class="forgot" href="/inbox/forgot">Forgot your password?</a>
       </form>
     </div>`;
   }
 
+  /** A page that needs no session, from its own chunk; a failed load says so with Reload. */
+  private renderPublic(p: PublicRoute) {
+    const page = PUBLIC_PAGES[p.page];
+    if (!customElements.get(page.tag))
+      page.load().then(
+        () => this.requestUpdate(),
+        () => {
+          this.publicFailed = true;
+          this.requestUpdate();
+        },
+      );
+    const body = this.publicFailed
+      ? html`<ib-empty icon="missing" heading="This page could not be loaded">Check your connection, then try again.
+          <ib-button slot="actions" variant="primary" @click=${() => location.reload()}>Reload</ib-button></ib-empty>`
+      : !customElements.get(page.tag)
+        ? html`<p class="loading" role="status">Loading…</p>`
+        : p.page === 'accept'
+          ? html`<ib-accept-invitation .token=${p.token}></ib-accept-invitation>`
+          : p.page === 'reset'
+            ? html`<ib-reset-password .token=${p.token}></ib-reset-password>`
+            : html`<ib-forgot-password></ib-forgot-password>`;
+    return html`<main class="login-wrap public">${body}</main><ib-toast></ib-toast>
+      <ib-dialog class="leave" label="Leave without saving?" size="sm" @ib-close=${() => this.answerLeave(false)}>
+        <p>What you typed on this page is not saved. If you leave now, it is lost.</p>
+        <ib-button slot="footer" autofocus @click=${() => this.answerLeave(false)}>Stay on this page</ib-button>
+        <ib-button slot="footer" variant="danger" @click=${() => this.answerLeave(true)}>Leave</ib-button>
+      </ib-dialog>`;
+  }
+
+  /** The header's workspace menu (only with more than one): switching loads the app again in the other workspace. */
+  private renderWorkspaces() {
+    if (store.workspaces.length < 2) return nothing;
+    const options = store.workspaces.map((w) => ({ value: w.id, label: w.name }));
+    return html`<ib-select class="workspace" size="sm" label="Workspace" .options=${options} .value=${live(store.workspace?.id ?? '')}
+      @ib-change=${(e: CustomEvent<{ value: string }>) => void this.switchWorkspace(e.detail.value)}></ib-select>`;
+  }
+
+  private async switchWorkspace(id: string) {
+    if (id === store.workspace?.id) return;
+    if (!(await mayLeave())) return this.requestUpdate();
+    try {
+      await store.switchWorkspace(id);
+    } catch (err) {
+      toast(this, `Could not switch: ${(err as Error).message}`, 'error');
+      this.requestUpdate();
+    }
+  }
+
   render() {
+    if (this.router.publicPage) return this.renderPublic(this.router.publicPage);
     if (store.phase === 'boot') return nothing;
     if (store.phase === 'login') return this.renderLogin();
     const a = store.agent!;
@@ -270,12 +342,14 @@ export class IbApp extends LitElement {
     const pane = store.open || store.missing ? 'ticket' : 'list';
     const inSettings = !!this.router.settings;
     return html`
-      <header class="bar">
-        <span class="brand">${store.workspace?.logoUrl ? html`<img class="logo" src=${store.workspace.logoUrl} alt="" width="24" height="24">` : nothing}Inbox</span>
+      <header class="bar ${store.workspaces.length > 1 ? 'has-workspaces' : ''}">
+        <span class="brand ${store.workspaces.length > 1 ? 'has-menu' : ''}">${store.workspace?.logoUrl ? html`<img class="logo" src=${store.workspace.logoUrl} alt="" width="24" height="24">` : nothing}Inbox</span>
+        ${this.renderWorkspaces()}
+        <span class="gap"></span>
         ${store.connected ? nothing : html`<span class="conn" role="status">Reconnecting…</span>`}
         <ib-button class="presence" @click=${() => this.togglePresence()} title="Set yourself online or away"
           label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
-          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span>${a.availability}</span>
+          <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span class="state">${a.availability}</span>
         </ib-button>
         <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
           ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
@@ -286,10 +360,10 @@ export class IbApp extends LitElement {
       </header>
       ${inSettings
         ? this.renderSettings()
-        : html`<main class="${pane} ${this.side && store.open ? 'side' : ''}">
+        : html`<main class="${pane} ${this.side && store.open ? 'side' : ''} ${store.seesContacts ? '' : 'no-contacts'}">
             <ib-ticket-list></ib-ticket-list>
             <ib-conversation .contactOpen=${this.side}></ib-conversation>
-            <ib-contact></ib-contact>
+            ${store.seesContacts ? html`<ib-contact></ib-contact>` : nothing}
           </main>`}
       <ib-dialog class="help" label="Keyboard shortcuts" size="sm">
         <table>${SHORTCUTS.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>

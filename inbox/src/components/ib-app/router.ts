@@ -1,13 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { store } from '../../store.js';
-import { settingsRoute, type NavigateDetail, type SettingsRoute } from '../../lib/route.js';
+import { publicRoute, settingsRoute, type NavigateDetail, type PublicRoute, type SettingsRoute } from '../../lib/route.js';
 import { hasUnsavedChanges, mayLeave } from '../../lib/leave-guard.js';
 
 const here = () => location.pathname + location.search;
 
 /**
  * Where the app is: the inbox (the store follows its list filter and open ticket from the
- * URL) or a settings place (`settings`). It follows links to `/inbox/…` in place (no reload;
+ * URL), a settings place (`settings`) or a page that needs no session (`publicPage`). It follows links to `/inbox/…` in place (no reload;
  * not links with a target, a download, a modifier key or another origin), `ib-navigate`
  * events, and back/forward; it asks before leaving unsaved changes, on back/forward too.
  * Entering the settings closes the open ticket (other agents stop seeing you on it);
@@ -15,6 +15,8 @@ const here = () => location.pathname + location.search;
  */
 export class AppRouter implements ReactiveController {
   settings: SettingsRoute | null = settingsRoute(location.pathname);
+  /** A page that needs no session (accept an invitation, reset a password), or null. */
+  publicPage: PublicRoute | null = publicRoute(location.pathname);
   inboxUrl = '/inbox/';
   /** The URL shown (kept current after the store rewrites it, too). */
   private current = here();
@@ -57,10 +59,11 @@ export class AppRouter implements ReactiveController {
     const was = this.settings;
     this.current = here();
     this.settings = settingsRoute(location.pathname);
+    this.publicPage = publicRoute(location.pathname);
     if (this.settings && !was) {
       if (!settingsRoute(new URL(from, location.origin).pathname)) this.inboxUrl = from;
       void store.openTicket(null, false);
-    } else if (!this.settings) store.followUrl();
+    } else if (!this.settings && !this.publicPage) store.followUrl();
     this.host.requestUpdate();
   }
 

@@ -248,8 +248,10 @@ export class IbConversation extends LitElement {
             <h2 class="title"><span class="num">#${t.number}</span> <span class="subject">${t.subject}</span></h2>
             <div class="requester"><span class="icon">${t.channel === 'email' ? emailIcon : chatIcon}</span><span class="name">${who}</span>${email ? html`<span class="address">· ${email}</span>` : nothing}</div>
           </div>
-          <ib-button class="contact-toggle" label="Contact details" .expanded=${this.contactOpen}
-            @click=${() => this.dispatchEvent(new CustomEvent('ib-toggle-contact', { bubbles: true, composed: true }))}>${personIcon}<span class="wide">Contact</span></ib-button>
+          ${store.seesContacts
+            ? html`<ib-button class="contact-toggle" label="Contact details" .expanded=${this.contactOpen}
+                @click=${() => this.dispatchEvent(new CustomEvent('ib-toggle-contact', { bubbles: true, composed: true }))}>${personIcon}<span class="wide">Contact</span></ib-button>`
+            : nothing}
           <ib-button class="resolve" variant="primary" @click=${() => this.resolve()} ?disabled=${t.status === 'resolved'} title="Resolve (e)" keyshortcuts="e">Resolve</ib-button>
         </div>
         <div class="actions">

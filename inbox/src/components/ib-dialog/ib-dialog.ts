@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues, type ReactiveElement } from 'lit';
 import { closeIcon } from '../../lib/icons.js';
 import { deepActiveElement, tabbables } from '../../lib/focus.js';
 import '../ib-button/ib-button.js';
@@ -72,7 +72,10 @@ export class IbDialog extends LitElement {
       this.reason = 'api';
       d.showModal();
       const first = (this.querySelector('[autofocus]') as HTMLElement | null) ?? (this.renderRoot.querySelector('.close') as HTMLElement);
-      first.focus();
+      // A component rendered in the same turn (an ib-button) takes focus once it has rendered.
+      const pending = (first as Partial<ReactiveElement>).updateComplete;
+      if (pending) void pending.then(() => this.open && first.focus());
+      else first.focus();
     } else if (!this.open && d.open) d.close();
   }
 

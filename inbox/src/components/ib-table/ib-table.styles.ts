@@ -28,4 +28,17 @@ export const tableStyles = css`
   .secondary { display: block; margin-top: 2px; color: var(--ib-text-muted); font-size: var(--ib-text-sm); font-weight: 400; }
   .nowrap { white-space: nowrap; }
   .none { margin: 0; padding: var(--ib-space-5); text-align: center; color: var(--ib-text-muted); }
+
+  /* Helpers for what column renders put in cells (they render inside this shadow root). */
+  .muted { color: var(--ib-text-muted); }
+  .sub { display: block; font-size: var(--ib-text-sm); font-weight: 400; color: var(--ib-text-muted); overflow-wrap: anywhere; }
+  .lead { display: flex; align-items: center; gap: var(--ib-space-2); min-width: 0; }
+  .lead > :last-child { min-width: 0; overflow-wrap: anywhere; }
+  .avatar { flex: none; display: inline-block; border-radius: 50%; color: #fff; font-size: var(--ib-text-xs); font-weight: 600; text-align: center; object-fit: cover; }
+  .row-actions { display: flex; gap: var(--ib-space-1); justify-content: flex-end; flex-wrap: wrap; }
+  .row-actions.nowrap { flex-wrap: nowrap; white-space: nowrap; }
+  .chip.success { background: var(--ib-success-subtle); color: var(--ib-success-text); }
+  .chip.danger { background: var(--ib-danger-subtle); color: var(--ib-danger); }
+  .chip.warning { background: var(--ib-warning-subtle); color: var(--ib-warning-text); }
+  .yes { color: var(--ib-success-text); font-weight: 700; }
 `;

@@ -41,6 +41,10 @@ const arrow = (dir: 'asc' | 'desc' | null) =>
  * `activatable` the rows are one tab stop: ArrowUp/ArrowDown/Home/End move between rows,
  * Enter (or a click) activates one. A table wider than its box scrolls and is focusable.
  * Slots: `empty`, shown in place of the rows when there are none (an `ib-empty`).
+ * Cells render inside the table's shadow root: besides `controls` (`.chip`,
+ * `.visually-hidden`), column renders may use `.muted`, `.sub` (a second, smaller line),
+ * `.lead` (an avatar or icon before text), `.avatar`, `.row-actions` (buttons at the end; `.nowrap`: on one line),
+ * `.chip.success|warning|danger` and `.yes` (a check mark).
  * Events: `ib-sort` (`detail: TableSort`) when a header is pressed; `ib-activate`
  * (`detail: { row, index }`) when a row is activated.
  */

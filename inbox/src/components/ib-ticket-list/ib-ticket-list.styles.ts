@@ -42,5 +42,5 @@ export const listStyles = css`
   .chip.sla.breached { background: var(--ib-danger); color: #fff; }
   .chip.more { color: var(--ib-text-muted); }
   .unread { background: var(--ib-accent); color: #fff; border-radius: var(--ib-radius-pill); padding: 0 6px; min-width: 8px; text-align: center; font-size: var(--ib-text-xs); font-weight: 700; line-height: 18px; }
-  .avatar { width: 20px; height: 20px; border-radius: 50%; color: #fff; font-size: 9px; font-weight: 600; line-height: 20px; text-align: center; }
+  .avatar { display: inline-block; width: 20px; height: 20px; border-radius: 50%; color: #fff; font-size: 9px; font-weight: 600; line-height: 20px; text-align: center; vertical-align: middle; }
 `;

@@ -4,7 +4,7 @@ import type { TicketListItem, TicketStatus } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { capitalize, timeSince } from '../../lib/thread.js';
-import { avatarColor, initials } from '../../lib/people.js';
+import { avatar } from '../../lib/people.js';
 import { chatIcon, emailIcon } from '../../lib/icons.js';
 import { STATUSES, type ListFilter } from '../../lib/ticket-list.js';
 import { controls } from '../../styles/tokens.js';
@@ -218,9 +218,7 @@ export class IbTicketList extends LitElement {
         ${t.tags.slice(0, ROW_TAGS).map((g) => html`<span class="chip">${g}</span>`)}
         ${extraTags > 0 ? html`<span class="chip more" title=${t.tags.slice(ROW_TAGS).join(', ')}>+${extraTags}</span>` : nothing}
       </span>
-      <span class="end">${assignee
-        ? html`<span class="avatar" role="img" aria-label="Assigned to ${assignee.name}" title=${assignee.name} style="background:${avatarColor(assignee.id)}">${initials(assignee.name)}</span>`
-        : nothing}</span>
+      <span class="end">${assignee ? avatar(assignee, 20, `Assigned to ${assignee.name}`) : nothing}</span>
     </div>`;
   }
 

@@ -10,8 +10,11 @@ const REQUIRED = 'This field is required';
 export type FormValues = Record<string, string | boolean>;
 
 export type FormOptions<V extends FormValues, R> = {
-  /** The zod schema of the request body, imported from `@support/protocol`: the server parses the body with the same one. */
-  schema: Schema;
+  /**
+   * The zod schema of the request body, imported from `@support/protocol`: the server parses
+   * the body with the same one. A function when it depends on the form's state (create or edit).
+   */
+  schema: Schema | (() => Schema);
   /** The values the form starts with (what counts as saved until `reset`). */
   values: V;
   /** Sends the body (`rest('PUT', …, body)`); resolves with what the server saved. */
@@ -20,8 +23,8 @@ export type FormOptions<V extends FormValues, R> = {
   toBody?: (values: V, updatedAt: string | undefined) => Record<string, unknown>;
   /** The saved state after a save: its values and `updatedAt` (default: the values sent, the same `updatedAt`). */
   saved?: (result: R) => { values?: V; updatedAt?: string };
-  /** The notice after a save (default "Saved"). */
-  savedText?: string;
+  /** The notice after a save (default "Saved"), or a function of what the server saved. */
+  savedText?: string | ((result: R) => string);
 };
 
 /**
@@ -118,7 +121,8 @@ export class FormController<V extends FormValues, R = unknown> implements Reacti
   }
 
   private check(): void {
-    const all = validate(this.o.schema, this.body(), this.fields);
+    const schema = typeof this.o.schema === 'function' ? this.o.schema() : this.o.schema;
+    const all = validate(schema, this.body(), this.fields);
     // An empty field is left out of the body: the schema's complaint is that it is missing.
     for (const k of Object.keys(all)) if (this.values[k] === '') all[k] = REQUIRED;
     this.clientErrors = Object.fromEntries(Object.entries(all).filter(([k]) => this.submitted || (k !== '' && this.touched.has(k))));
@@ -181,7 +185,8 @@ export class FormController<V extends FormValues, R = unknown> implements Reacti
       const next = this.o.saved?.(result) ?? {};
       this.saving = false;
       this.reset(next.values ?? this.values, next.updatedAt ?? this.updatedAt);
-      toast(this.host, this.o.savedText ?? 'Saved');
+      const text = this.o.savedText;
+      toast(this.host, typeof text === 'function' ? text(result) : (text ?? 'Saved'));
       return true;
     } catch (err) {
       const f = saveFailure(err, this.fields);
