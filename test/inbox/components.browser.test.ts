@@ -118,7 +118,8 @@ describe('inbox shared components', () => {
     await opener.click();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect((await seen(page)).closes).toEqual(['escape', 'close-button']);
+    // The native close event comes a task after the dialog is hidden.
+    await expect.poll(async () => (await seen(page)).closes).toEqual(['escape', 'close-button']);
     await page.context().close();
   });
 

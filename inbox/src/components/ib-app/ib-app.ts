@@ -194,7 +194,8 @@ export class IbApp extends LitElement {
   private shortcut(e: KeyboardEvent) {
     if (store.phase !== 'ready' || this.router.settings || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const help = this.help();
-    if (help?.open) {
+    // `showing`, not `open`: a key pressed just after Escape closed it natively is a shortcut again.
+    if (help?.showing) {
       if (e.key === '?') help.close(); // Escape closes it natively
       return;
     }

@@ -53,6 +53,11 @@ export class IbDialog extends LitElement {
     return this.renderRoot.querySelector('dialog');
   }
 
+  /** Whether the dialog is on screen now: `open` stays true until the native close event, which comes a task after Escape. */
+  get showing(): boolean {
+    return !!this.dialog?.open;
+  }
+
   /** Opens the dialog (modal) and moves focus into it. */
   show() {
     this.open = true;
