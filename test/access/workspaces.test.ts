@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { fromWire } from '../../server/src/db/ids.js';
 import { call, closeSockets, cmid, connect, login, next, ok, record, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
 import { addMember, createAgent } from '../../server/src/workspaces/workspaces.service.js';
 
@@ -96,6 +97,11 @@ describe('several workspaces', () => {
     expect(r.status).toBe(201);
     const created = (await r.json()) as { workspace: { id: string; name: string }; inbox: { id: string; name: string } };
     expect(created).toMatchObject({ workspace: { name: 'Acme' }, inbox: { name: 'Website chat' } });
+    // The new workspace's audit log starts with who made it, and from where.
+    const [made] = await node.deps.db.rows<{ actor_id: string; actor_name: string; object_type: string; diff: unknown; ip: string | null }>(
+      sql`select actor_id, actor_name, object_type, diff, ip from audit_events where workspace_id = ${fromWire('workspace', created.workspace.id)}::uuid and action = 'workspace.created'`);
+    expect(made).toMatchObject({ actor_id: user().id, actor_name: user().name, object_type: 'workspace', diff: { after: { name: 'Acme' } } });
+    expect(made!.ip).toBeTruthy();
     const inAcme = (await (await post('/api/auth/switch', { workspaceId: created.workspace.id }, token)).json()) as Session;
     expect(inAcme.agent.role).toBe('owner');
     const s = await connect(node.url, '/agent', { token: inAcme.token });

@@ -82,9 +82,9 @@ export function authRoutes(
       setSession(res, result);
       return result;
     },
-    'workspaces.create': async ({ me, res, body }) => {
+    'workspaces.create': async ({ me, req, res, body }) => {
       res.status(201);
-      return createOwnedWorkspace(ctx, { userId: me.userId, name: body.name });
+      return createOwnedWorkspace(ctx, { userId: me.userId, name: body.name, request: auditRequest(req) });
     },
   };
 }

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js';
 import { constraintOf, isUniqueViolation } from '../db/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { hashPassword } from '../agents/password.js';
+import { recordAudit, type AuditRequest } from '../audit/audit.service.js';
 
 /** Advisory lock key space of inbox creation (one workspace at a time). */
 const INBOX_CREATE_LOCK = 0x5e_0004;
@@ -106,7 +107,7 @@ export async function createTeam(db: Db | Tx, o: { workspaceId: string; name: st
  * they become its owner, and it starts with a chat inbox ("Website chat"). One transaction.
  * Sessions stay where they are; `POST /api/auth/switch` moves to it.
  */
-export async function createOwnedWorkspace(ctx: ServiceContext, o: { userId: string; name: string }): Promise<WorkspaceCreated> {
+export async function createOwnedWorkspace(ctx: ServiceContext, o: { userId: string; name: string; request?: AuditRequest }): Promise<WorkspaceCreated> {
   return ctx.db.transaction(async (tx) => {
     const [owner] = await tx.rows(sql`select 1 from memberships m join users u on u.id = m.user_id
       where m.user_id = ${o.userId}::uuid and m.role = 'owner' and m.status = 'active' and u.status = 'active' limit 1`);
@@ -115,6 +116,8 @@ export async function createOwnedWorkspace(ctx: ServiceContext, o: { userId: str
     await addMember(tx, { workspaceId, userId: o.userId, role: 'owner' });
     const inboxName = 'Website chat';
     const inboxId = await createInbox(tx, { workspaceId, name: inboxName, channel: 'chat', settings: DEFAULT_CHAT_SETTINGS });
+    // The new workspace's log starts with who made it (its first owner's memberships are theirs to read).
+    await recordAudit(tx, { workspaceId, actor: { type: 'user', id: o.userId }, action: 'workspace.created', object: { type: 'workspace', id: workspaceId }, after: { name: o.name }, request: o.request, at: ctx.clock.now() });
     return { workspace: { id: toWire('workspace', workspaceId), name: o.name }, inbox: { id: toWire('inbox', inboxId), name: inboxName } };
   });
 }
