@@ -11,7 +11,7 @@ type Named = { name: string; updatedAt: string };
 
 /**
  * Answers /api/__test/inbox-name as phase B's edit routes will answer: GET gives the current
- * version; PUT saves when the body's updatedAt is the current one, else 409 STALE.
+ * version; PUT saves when the body's expectedUpdatedAt is the current one, else 409 STALE.
  */
 function versionedRoute(origin: string) {
   let n = 1;
@@ -25,9 +25,9 @@ function versionedRoute(origin: string) {
     setup: (context: BrowserContext) =>
       context.route(`${origin}/api/__test/inbox-name`, async (r) => {
         if (r.request().method() === 'GET') return r.fulfill({ json: current });
-        const body = r.request().postDataJSON() as Named;
+        const body = r.request().postDataJSON() as { name: string; expectedUpdatedAt: string };
         bodies.push(body);
-        if (body.updatedAt !== current.updatedAt) return r.fulfill({ status: 409, json: { error: { code: 'STALE', message: 'the inbox changed since it was loaded' } } });
+        if (body.expectedUpdatedAt !== current.updatedAt) return r.fulfill({ status: 409, json: { error: { code: 'STALE', message: 'the inbox changed since it was loaded' } } });
         current = { name: body.name, updatedAt: `v${++n}` };
         return r.fulfill({ json: current });
       }),
@@ -190,7 +190,7 @@ describe('settings forms', () => {
     await name.fill('Support team');
     await save.click();
     await page.locator('ib-toast .toast.success', { hasText: 'Saved' }).waitFor();
-    expect(route.bodies).toEqual([{ name: 'Support team', updatedAt: 'v1' }]);
+    expect(route.bodies).toEqual([{ name: 'Support team', expectedUpdatedAt: 'v1' }]);
 
     route.someoneElseSaves('Help desk');
     await name.fill('Support crew');
@@ -198,7 +198,7 @@ describe('settings forms', () => {
     const alert = page.locator('ib-test-inbox-forms .rename .form-alert');
     await alert.getByText('Someone else saved this since you opened it').waitFor();
     await page.locator('ib-toast .toast.error', { hasText: 'Not saved: someone else saved this first' }).waitFor();
-    expect(route.bodies[1]).toEqual({ name: 'Support crew', updatedAt: 'v2' });
+    expect(route.bodies[1]).toEqual({ name: 'Support crew', expectedUpdatedAt: 'v2' });
     await expect.poll(() => focused(page)).toMatch(/^div\.form-alert/);
     await page.screenshot({ path: 'test-results/settings-form-stale.png' });
     const vs = await axeViolations(page);
@@ -209,7 +209,7 @@ describe('settings forms', () => {
     await name.fill('Help desk team');
     await save.click();
     await expect.poll(() => route.bodies.length).toBe(3);
-    expect(route.bodies[2]).toEqual({ name: 'Help desk team', updatedAt: 'v3' });
+    expect(route.bodies[2]).toEqual({ name: 'Help desk team', expectedUpdatedAt: 'v3' });
     await expect.poll(() => page.locator('ib-toast [role=status]').textContent()).toBe('Saved');
     expect(await alert.count()).toBe(0);
     await page.context().close();

@@ -3,7 +3,7 @@
 // - "New email inbox" saves through the server's real POST /api/email/inboxes.
 // - "Inbox name" stands in for the edit screens of phase B, whose routes do not exist yet: it
 //   loads and saves /api/__test/inbox-name, which the browser test answers as those routes
-//   will (an updatedAt in each body; 409 STALE when it is no longer current).
+//   will (an expectedUpdatedAt in each body; 409 STALE when it is no longer current).
 import { LitElement, html } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { z } from 'zod';
@@ -18,7 +18,7 @@ import '../../../inbox/src/components/ib-button/ib-button.js';
 import '../../../inbox/src/main.js';
 
 /** The body of the stand-in route: the name and the version the form loaded. */
-const inboxNameSchema = z.strictObject({ name: z.string().trim().min(1).max(100), updatedAt: z.string() });
+const inboxNameSchema = z.strictObject({ name: z.string().trim().min(1).max(100), expectedUpdatedAt: z.string() });
 type Named = { name: string; updatedAt: string };
 
 class IbTestInboxForms extends LitElement {

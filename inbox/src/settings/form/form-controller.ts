@@ -19,7 +19,7 @@ export type FormOptions<V extends FormValues, R> = {
   values: V;
   /** Sends the body (`rest('PUT', …, body)`); resolves with what the server saved. */
   save: (body: Record<string, unknown>) => Promise<R>;
-  /** The body of the values; default: the values without empty strings, plus `updatedAt` when the form has one. */
+  /** The body of the values; default: the values without empty strings, plus `expectedUpdatedAt` (the server's stale-edit check) when the form has one. */
   toBody?: (values: V, updatedAt: string | undefined) => Record<string, unknown>;
   /** The saved state after a save: its values and `updatedAt` (default: the values sent, the same `updatedAt`). */
   saved?: (result: R) => { values?: V; updatedAt?: string };
@@ -40,7 +40,7 @@ export type FormOptions<V extends FormValues, R> = {
  *   else `saving` while `o.save(body)` runs (a second submit waits), then "Saved" in the
  *   page's ib-toast, or why not: a 400 VALIDATION_FAILED's issues and a 409's `details.field`
  *   on their fields, a 409 STALE as `stale` with `formError` saying someone else saved first.
- * - The body carries the `updatedAt` the form was loaded with (`reset(values, updatedAt)`),
+ * - The body carries the `updatedAt` the form was loaded with (`reset(values, updatedAt)`) as `expectedUpdatedAt`,
  *   so the server can refuse a stale edit; a successful save takes the new one (`o.saved`).
  * - While `dirty`, leaving (another page of the app, back/forward, closing the tab) asks first.
  *
@@ -116,7 +116,7 @@ export class FormController<V extends FormValues, R = unknown> implements Reacti
     if (this.o.toBody) return this.o.toBody(this.values, this.updatedAt);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.values)) if (v !== '') out[k] = v;
-    if (this.updatedAt) out.updatedAt = this.updatedAt;
+    if (this.updatedAt) out.expectedUpdatedAt = this.updatedAt;
     return out;
   }
 
