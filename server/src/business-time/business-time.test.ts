@@ -43,6 +43,8 @@ const CALS = {
   gapStart: cal({ timeZone: 'Europe/Berlin', weekly: { sun: [{ start: '02:30', end: '04:00' }] } }),
   always: ALWAYS_OPEN_CALENDAR,
   alwaysButChristmas: cal({ timeZone: 'Europe/Berlin', alwaysOpen: true, holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
+  /** Samoa skipped Friday 30 December 2011 (UTC−10 to UTC+14). */
+  samoa: cal({ timeZone: 'Pacific/Apia', weekly: every('09:00', '17:00') }),
   holidayOverridden: cal({
     timeZone: 'Europe/Berlin',
     weekly: defaultCalendar().weekly,
@@ -107,6 +109,7 @@ const BETWEEN: [string, CalName, string, string, number][] = [
   ['the spring-forward night shift in Berlin is 7 hours', 'nightBerlin', '2026-03-28T22:00+01:00', '2026-03-29T06:00+02:00', 7 * H],
   ['the fall-back night shift in Berlin is 9 hours', 'nightBerlin', '2026-10-24T22:00+02:00', '2026-10-25T06:00+01:00', 9 * H],
   ['Christmas week with holidays, a Sunday opening and a closed Monday', 'holidays', '2026-12-23T09:00+01:00', '2026-12-30T09:00+01:00', 18 * H],
+  ['a date a zone skipped has no open time', 'samoa', '2011-12-29T00:00-10:00', '2012-01-01T00:00+14:00', 16 * H],
   ['24/7 is elapsed time', 'always', '2026-01-01T00:00Z', '2026-01-02T00:00:00.500Z', 24 * H + 0.5],
 ];
 
