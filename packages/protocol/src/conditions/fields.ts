@@ -192,3 +192,32 @@ export function operatorsFor(field: ConditionFieldDef, context?: ConditionContex
 export function fieldsFor(context: ConditionContext): ConditionFieldDef[] {
   return Object.values(CONDITION_FIELDS).filter((f) => f.contexts.includes(context));
 }
+
+/** How a builder asks for an operator's value: none, one value of the field's type, a list, or an optional calendar. */
+export type ConditionValueShape = 'none' | 'one' | 'list' | 'calendar';
+
+/** Labels and value shapes of the operators, for a rule builder. */
+export const CONDITION_OPERATOR_INFO: Readonly<Record<ConditionOperator, { label: string; value: ConditionValueShape }>> = Object.freeze({
+  is: { label: 'is', value: 'one' },
+  is_not: { label: 'is not', value: 'one' },
+  in: { label: 'is any of', value: 'list' },
+  not_in: { label: 'is none of', value: 'list' },
+  contains: { label: 'contains', value: 'one' },
+  not_contains: { label: 'does not contain', value: 'one' },
+  starts_with: { label: 'starts with', value: 'one' },
+  ends_with: { label: 'ends with', value: 'one' },
+  is_set: { label: 'is set', value: 'none' },
+  is_empty: { label: 'is empty', value: 'none' },
+  gt: { label: 'is more than', value: 'one' },
+  gte: { label: 'is at least', value: 'one' },
+  lt: { label: 'is less than', value: 'one' },
+  lte: { label: 'is at most', value: 'one' },
+  includes_any: { label: 'include any of', value: 'list' },
+  includes_all: { label: 'include all of', value: 'list' },
+  includes_none: { label: 'include none of', value: 'list' },
+  changed: { label: 'changed', value: 'none' },
+  changed_to: { label: 'changed to', value: 'one' },
+  changed_from: { label: 'changed from', value: 'one' },
+  within_business_hours: { label: 'is within business hours', value: 'calendar' },
+  outside_business_hours: { label: 'is outside business hours', value: 'calendar' },
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CONDITION_FIELDS, CONTACT_ATTRIBUTE_FIELD, conditionField, fieldsFor, operatorsFor } from './fields.js';
+import { CONDITION_FIELDS, CONDITION_OPERATOR_INFO, CONTACT_ATTRIBUTE_FIELD, LIST_OPERATORS, VALUELESS_OPERATORS, conditionField, fieldsFor, operatorsFor } from './fields.js';
 import { INBOX, TEAM, USER } from './fixtures.test-support.js';
 import { CONDITION_CONTEXTS, CONDITION_LIMITS, CONDITION_OPERATORS, type ConditionLeaf } from './types.js';
 import { conditionSchema, conditionSchemaFor, isValidCondition, usesChangeOperators, validateCondition } from './validate.js';
@@ -198,6 +198,14 @@ describe('the catalogue', () => {
     expect(operatorsFor(CONDITION_FIELDS['message.body']!, 'sla')).toEqual([]);
     expect(fieldsFor('sla').map((f) => f.key)).not.toContain('message.body');
     expect(fieldsFor('view').map((f) => f.key)).not.toContain('time.now');
+  });
+  it('every operator has a label and a value shape that matches validation', () => {
+    for (const op of CONDITION_OPERATORS) {
+      const info = CONDITION_OPERATOR_INFO[op];
+      expect(info.label.length).toBeGreaterThan(1);
+      expect(info.value === 'list').toBe(LIST_OPERATORS.includes(op));
+      expect(info.value === 'none').toBe(VALUELESS_OPERATORS.includes(op));
+    }
   });
   it('the catalogue is plain JSON a client can ship', () => {
     expect(JSON.parse(JSON.stringify(CONDITION_FIELDS))).toEqual(CONDITION_FIELDS);
