@@ -170,6 +170,19 @@ describe('contexts', () => {
   });
 });
 
+describe('the examples of docs/conditions.md', () => {
+  it.each([
+    ['sla', { all: [{ field: 'ticket.channel', op: 'is', value: 'email' }, { field: 'ticket.tags', op: 'includes_any', value: ['vip'] }, { field: 'time.now', op: 'within_business_hours' }] }],
+    ['routing', { all: [{ field: 'contact.email_domain', op: 'in', value: ['acme.com', 'acme.de'] }, { any: [{ field: 'ticket.subject', op: 'contains', value: 'invoice' }, { field: 'message.body', op: 'contains', value: 'refund' }] }] }],
+    ['automation_event', { all: [{ field: 'ticket.status', op: 'changed_from', value: 'resolved' }, { field: 'message.author_type', op: 'is', value: 'contact' }, { field: 'time.now', op: 'outside_business_hours' }] }],
+    ['automation_time', { all: [{ field: 'ticket.status', op: 'is', value: 'pending' }, { field: 'ticket.since_status_change', op: 'gte', value: 4320 }] }],
+    ['view', { all: [{ field: 'ticket.assignee', op: 'in', value: ['me', null] }, { field: 'ticket.priority', op: 'is', value: 'urgent' }, { field: 'ticket.status', op: 'not_in', value: ['resolved', 'closed'] }] }],
+    ['csat', { all: [{ field: 'contact.attributes.plan', op: 'is', value: 'enterprise' }, { field: 'contact.attributes.seats', op: 'gt', value: 10 }] }],
+  ] as const)('%s', (context, c) => {
+    expect(validateCondition(c, context)).toEqual([]);
+  });
+});
+
 describe('the catalogue', () => {
   it('every field has a label, operators of its own type and at least one context', () => {
     for (const f of [...Object.values(CONDITION_FIELDS), CONTACT_ATTRIBUTE_FIELD]) {
