@@ -3,7 +3,7 @@ import { foldText } from './fold.js';
 import type { EvaluationContext, ConditionTraceEntry } from './evaluate.js';
 import { instantMs, type Actual, type Reader } from './read.js';
 import type { ConditionOperator } from './types.js';
-import { CURRENT_USER } from './validate.js';
+import { CONDITION_CURRENT_USER } from './validate.js';
 
 // The operators' semantics for every field type (docs/conditions.md). Internal to the
 // evaluator: a compiled leaf carries the test built here.
@@ -99,7 +99,7 @@ function equals(def: ConditionFieldDef, a: Actual, e: unknown, s: State): boolea
       return a === e;
     }
     case 'id':
-      if (e === CURRENT_USER) return a !== null && typeof s.ctx.currentUserId === 'string' && a === s.ctx.currentUserId;
+      if (e === CONDITION_CURRENT_USER) return a !== null && typeof s.ctx.currentUserId === 'string' && a === s.ctx.currentUserId;
       return a === e;
     default:
       return a === e;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CONDITION_FIELDS, CONDITION_OPERATOR_INFO, CONTACT_ATTRIBUTE_FIELD, LIST_OPERATORS, VALUELESS_OPERATORS, conditionField, fieldsFor, operatorsFor } from './fields.js';
+import { CONDITION_FIELDS, CONDITION_OPERATOR_INFO, CONTACT_ATTRIBUTE_FIELD, CONDITION_LIST_OPERATORS, CONDITION_VALUELESS_OPERATORS, conditionField, conditionFieldsFor, conditionOperatorsFor } from './fields.js';
 import { INBOX, TEAM, USER } from './fixtures.test-support.js';
 import { CONDITION_CONTEXTS, CONDITION_LIMITS, CONDITION_OPERATORS, type ConditionLeaf } from './types.js';
 import { conditionSchema, conditionSchemaFor, isValidCondition, usesChangeOperators, validateCondition } from './validate.js';
@@ -205,19 +205,19 @@ describe('the catalogue', () => {
     expect(conditionField('toString')).toBeNull();
     expect(conditionField('__proto__')).toBeNull();
   });
-  it('operatorsFor and fieldsFor give a builder what a context allows', () => {
-    expect(operatorsFor(CONDITION_FIELDS['ticket.status']!, 'view')).toEqual(['is', 'is_not', 'in', 'not_in']);
-    expect(operatorsFor(CONDITION_FIELDS['ticket.status']!, 'automation_event')).toContain('changed_to');
-    expect(operatorsFor(CONDITION_FIELDS['message.body']!, 'sla')).toEqual([]);
-    expect(fieldsFor('sla').map((f) => f.key)).not.toContain('message.body');
-    expect(fieldsFor('view').map((f) => f.key)).not.toContain('time.now');
+  it('conditionOperatorsFor and conditionFieldsFor give a builder what a context allows', () => {
+    expect(conditionOperatorsFor(CONDITION_FIELDS['ticket.status']!, 'view')).toEqual(['is', 'is_not', 'in', 'not_in']);
+    expect(conditionOperatorsFor(CONDITION_FIELDS['ticket.status']!, 'automation_event')).toContain('changed_to');
+    expect(conditionOperatorsFor(CONDITION_FIELDS['message.body']!, 'sla')).toEqual([]);
+    expect(conditionFieldsFor('sla').map((f) => f.key)).not.toContain('message.body');
+    expect(conditionFieldsFor('view').map((f) => f.key)).not.toContain('time.now');
   });
   it('every operator has a label and a value shape that matches validation', () => {
     for (const op of CONDITION_OPERATORS) {
       const info = CONDITION_OPERATOR_INFO[op];
       expect(info.label.length).toBeGreaterThan(1);
-      expect(info.value === 'list').toBe(LIST_OPERATORS.includes(op));
-      expect(info.value === 'none').toBe(VALUELESS_OPERATORS.includes(op));
+      expect(info.value === 'list').toBe(CONDITION_LIST_OPERATORS.includes(op));
+      expect(info.value === 'none').toBe(CONDITION_VALUELESS_OPERATORS.includes(op));
     }
   });
   it('the catalogue is plain JSON a client can ship', () => {
