@@ -16,3 +16,4 @@ export * from './inboxes.js';
 export * from './workspace.js';
 export * from './dead-letters.js';
 export * from './calendars.js';
+export * from './conditions/index.js';
