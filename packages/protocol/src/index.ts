@@ -15,3 +15,4 @@ export * from './audit.js';
 export * from './inboxes.js';
 export * from './workspace.js';
 export * from './dead-letters.js';
+export * from './sla.js';
