@@ -26,6 +26,7 @@ import { watchRevocations } from './agents/agent.revocation.js';
 import { authRoutes, loginLimiters } from './agents/agents.routes.js';
 import { peopleRoutes } from './people/people.routes.js';
 import { startSystemMailWorker } from './email/system-mail.js';
+import { slaRoutes } from './sla/sla.routes.js';
 import { settingsRoutes } from './agents/settings.routes.js';
 import { inboxFiles, inboxRoutes } from './agents/inbox.routes.js';
 import { emailRoutes } from './email/email.routes.js';
@@ -179,6 +180,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...authRoutes(ctx, logins),
     ...peopleRoutes(ctx, { login: logins, counters, wakeMail: systemMail.wake }),
     ...settingsRoutes(ctx),
+    ...slaRoutes(ctx),
     ...emailRoutes(ctx),
     ...inboxSettingsRoutes(ctx),
     ...auditRoutes(ctx),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { jsonText } from './text.js';
-import { TICKET_PRIORITIES, ticketStatusSchema } from './model.js';
+import { idSchema } from './ids.js';
+// Until the calendar and condition modules land: stand-ins with the same names.
+const calendarSchema = z.record(z.string(), z.unknown());
+type Calendar = z.infer<typeof calendarSchema>;
+const slaConditionSchema = z.record(z.string(), z.unknown());
+import { slaMetricSchema, TICKET_PRIORITIES, ticketStatusSchema, type SlaMetric } from './model.js';
 
-/** What an SLA promises, per ticket: the first public reply, each next reply, the resolution. */
-export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as const;
-export const slaMetricSchema = z.enum(SLA_METRICS);
-export type SlaMetric = z.infer<typeof slaMetricSchema>;
 
 /**
  * The states of a clock. Open: `running` (counting, due at a time), `paused` (a pause status;
@@ -75,3 +76,89 @@ export function defaultSlaTargets(): SlaTargets {
     urgent: { first_response: h, next_response: h, resolution: 8 * h },
   };
 }
+
+/** The `updatedAt` the client read: when no longer current the change is refused with 409 STALE. */
+const expectedSchema = z.string().datetime({ offset: true }).optional();
+
+/* ---------- Calendars (`/api/settings/calendars`) ---------- */
+
+const calendarNameSchema = jsonText(z.string().trim().min(1, 'must not be empty').max(80, 'at most 80 characters'));
+
+export const calendarParamSchema = z.strictObject({ calendarId: idSchema('calendar') });
+export const calendarCreateSchema = z.strictObject({ name: calendarNameSchema, definition: calendarSchema });
+export const calendarUpdateSchema = z.strictObject({
+  name: calendarNameSchema.optional(),
+  definition: calendarSchema.optional(),
+  /** Make it the workspace's default (the old default stops being one). */
+  isDefault: z.literal(true).optional(),
+  expectedUpdatedAt: expectedSchema,
+});
+/** The largest iCalendar file `POST /api/settings/calendars/holidays/ics` reads (the body is the file, `text/calendar`). */
+export const CALENDAR_ICS_MAX_BYTES = 1_000_000;
+
+/** A calendar as the settings list and edit it; `policyCount`: SLA policies counting in it. */
+export type CalendarRecord = { id: string; name: string; isDefault: boolean; definition: Calendar; policyCount: number; createdAt: string; updatedAt: string };
+
+/* ---------- SLA policies (`/api/settings/sla-policies`) ---------- */
+
+export const slaPolicyParamSchema = z.strictObject({ policyId: idSchema('slaPolicy') });
+export const slaPolicyCreateSchema = slaPolicyFieldsSchema.extend({ conditions: slaConditionSchema, calendarId: idSchema('calendar').nullable() });
+export const slaPolicyUpdateSchema = slaPolicyFieldsSchema
+  .extend({ conditions: slaConditionSchema, calendarId: idSchema('calendar').nullable() })
+  .partial()
+  .extend({ expectedUpdatedAt: expectedSchema });
+/** `PUT /api/settings/sla-policies/order`: every policy but the default, in the order they are tried. */
+export const slaPolicyOrderSchema = z.strictObject({ ids: z.array(idSchema('slaPolicy')).max(200) });
+
+/** A policy as the settings list and edit it. The default one has `isDefault` and always comes last. */
+export type SlaPolicyRecord = z.output<typeof slaPolicyFieldsSchema> & {
+  id: string;
+  position: number;
+  isDefault: boolean;
+  conditions: unknown;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/* ---------- Clocks as the inbox shows them ---------- */
+
+export type SlaClockRecord = {
+  id: string;
+  metric: SlaMetric;
+  state: SlaClockState;
+  policyId: string | null;
+  policyName: string | null;
+  targetSeconds: number;
+  usedSeconds: number;
+  dueAt: string | null;
+  warnAt: string | null;
+  breachedAt: string | null;
+  stoppedAt: string | null;
+  createdAt: string;
+};
+export type SlaEventRecord = { id: string; clockId: string; metric: SlaMetric; kind: SlaEventKind; at: string; data: Record<string, unknown> };
+/** `GET /api/tickets/:ticketId/sla`: each clock with its history. */
+export type TicketSlaDetail = { clocks: SlaClockRecord[]; events: SlaEventRecord[] };
+
+/* ---------- Compliance (`/api/sla/compliance`) ---------- */
+
+export const slaComplianceQuerySchema = z
+  .strictObject({
+    from: z.string().datetime({ offset: true }),
+    to: z.string().datetime({ offset: true }),
+    groupBy: z.enum(['policy', 'team', 'agent']).default('policy'),
+  })
+  .refine((q) => new Date(q.from) < new Date(q.to), { path: ['to'], message: 'must be after from' })
+  .refine((q) => new Date(q.to).getTime() - new Date(q.from).getTime() <= 366 * 86_400_000, { path: ['to'], message: 'at most a year after from' });
+/**
+ * A row of the compliance table: of the targets decided in the range (met, or breached), the
+ * share met; per metric too. `key` is the policy, team or agent id (null: no team / unassigned).
+ */
+export type SlaComplianceRow = {
+  key: string | null;
+  name: string;
+  met: number;
+  breached: number;
+  share: number | null;
+  byMetric: Record<SlaMetric, { met: number; breached: number }>;
+};

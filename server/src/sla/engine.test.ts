@@ -44,7 +44,7 @@ let seq = 0;
 function apply(clocks: Clock[], changes: ClockChange[]): Clock[] {
   const out = clocks.slice();
   for (const c of changes) {
-    if (c.op === 'start') out.push({ ...c.timing, id: `c${++seq}`, metric: c.metric, messageId: c.messageId, policyId: c.policyId });
+    if (c.op === 'start') out.push({ ...c.timing, id: `c${++seq}`, metric: c.metric, messageId: c.messageId, policyId: c.policyId, startedAt: c.at });
     else out[out.findIndex((x) => x.id === c.clock.id)] = { ...c.clock, ...c.timing };
   }
   return out;
@@ -93,6 +93,8 @@ describe('SLA engine', () => {
     ]);
     // The same message seen twice (the log is at least once) starts no second clock.
     expect(onPublicMessage({ policy: p, ticket: open, clocks, authorType: 'contact', messageId: 'm3', at: at(1100) })).toEqual([]);
+    // An agent reply seen again after them (written before them) meets neither.
+    expect(onPublicMessage({ policy: p, ticket: open, clocks, authorType: 'agent', messageId: 'm1', at: at(600) })).toEqual([]);
     clocks = apply(clocks, onPublicMessage({ policy: p, ticket: open, clocks, authorType: 'agent', messageId: 'm4', at: at(2000) }));
     expect(clocks.filter((c) => c.metric === 'next_response').map((c) => c.state)).toEqual(['fulfilled', 'fulfilled']);
     expect(onPublicMessage({ policy: p, ticket: open, clocks, authorType: 'system', messageId: 'm5', at: at(2100) })).toEqual([]);

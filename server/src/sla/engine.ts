@@ -36,6 +36,8 @@ export interface Clock extends ClockTiming {
   /** The customer message a next-response clock waits on; null for the other metrics. */
   messageId: string | null;
   policyId: string;
+  /** When the clock was started: a message older than that (seen again, the log is at least once) does not meet it. */
+  startedAt: Date;
 }
 
 /** The ticket facts the engine needs. */
@@ -45,7 +47,7 @@ export interface TicketState {
 }
 
 export type ClockChange =
-  | { op: 'start'; metric: SlaMetric; messageId: string | null; policyId: string; timing: ClockTiming; events: SlaEventKind[] }
+  | { op: 'start'; metric: SlaMetric; messageId: string | null; policyId: string; at: Date; timing: ClockTiming; events: SlaEventKind[] }
   | { op: 'update'; clock: Clock; timing: ClockTiming; event: SlaEventKind };
 
 const CLOSED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
@@ -65,7 +67,7 @@ function start(policy: AppliedPolicy, ticket: TicketState, metric: SlaMetric, at
     timing = pauseClock(timing, at, policy.counter);
     events.push('paused');
   }
-  return { op: 'start', metric, messageId, policyId: policy.policyId, timing, events };
+  return { op: 'start', metric, messageId, policyId: policy.policyId, at, timing, events };
 }
 
 function update(clock: Clock, timing: ClockTiming, event: SlaEventKind): ClockChange[] {
@@ -100,7 +102,7 @@ export function onPublicMessage(o: {
   const open = o.clocks.filter(isOpenClock);
   if (o.authorType === 'agent') {
     return open
-      .filter((c) => c.metric === 'first_response' || c.metric === 'next_response')
+      .filter((c) => (c.metric === 'first_response' || c.metric === 'next_response') && c.startedAt <= o.at)
       .flatMap((c) => update(c, fulfilClock(c, o.at, o.policy.counter), 'fulfilled'));
   }
   if (o.authorType !== 'contact' || isClosedStatus(o.ticket.status)) return [];
@@ -144,7 +146,15 @@ export function onStatusChanged(o: { policy: AppliedPolicy; ticket: TicketState;
  * the policy or its calendar was edited): each is re-planned keeping the time it used (counted
  * the old way until `at`), or cancelled when its metric has no target any more.
  */
-export function onReplan(o: { before: AppliedPolicy; after: AppliedPolicy; ticket: TicketState; clocks: readonly Clock[]; at: Date }): ClockChange[] {
+export function onReplan(o: {
+  before: AppliedPolicy;
+  after: AppliedPolicy;
+  ticket: TicketState;
+  clocks: readonly Clock[];
+  at: Date;
+  /** Re-plan even where nothing seems to differ (the calendar's hours changed under the same policy). */
+  force?: boolean;
+}): ClockChange[] {
   const changes: ClockChange[] = [];
   for (const c of o.clocks.filter(isOpenClock)) {
     const t = target(o.after, o.ticket.priority, c.metric);
@@ -154,7 +164,7 @@ export function onReplan(o: { before: AppliedPolicy; after: AppliedPolicy; ticke
     }
     if (c.state === 'breached') continue;
     const same = t === c.targetSeconds && o.after.warnLeadSeconds === c.warnLeadSeconds && o.before.counter === o.after.counter && c.policyId === o.after.policyId;
-    if (same) continue;
+    if (same && !o.force) continue;
     const timing = replanClock(c, { targetSeconds: t, warnLeadSeconds: o.after.warnLeadSeconds, at: o.at, before: o.before.counter, after: o.after.counter });
     changes.push({ op: 'update', clock: { ...c, policyId: o.after.policyId }, timing, event: 'replanned' });
   }

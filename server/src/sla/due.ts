@@ -1,0 +1,24 @@
+import type { Tx } from '../db/client.js';
+import { cancelDue, scheduleDue } from '../scheduler/scheduler.service.js';
+
+/** The SLA's kinds of due work: a clock's warning and its breach, keyed by the clock. */
+export type SlaDueKind = 'sla.warning' | 'sla.breach';
+
+/** Schedules (or moves) a clock's warning or breach, in the caller's transaction. */
+export async function scheduleSlaDue(tx: Tx, o: { workspaceId: string; kind: SlaDueKind; clockId: string; dueAt: Date }): Promise<void> {
+  await scheduleDue(tx, { workspaceId: o.workspaceId, kind: o.kind, key: o.clockId, dueAt: o.dueAt, payload: { clockId: o.clockId } });
+}
+
+/** Drops a clock's pending warning or breach, if any. */
+export async function cancelSlaDue(tx: Tx, o: { kind: SlaDueKind; clockId: string }): Promise<void> {
+  await cancelDue(tx, { kind: o.kind, key: o.clockId });
+}
+
+/**
+ * Queues the re-plan of every open clock of a workspace (a policy, the policies' order or a
+ * calendar changed), in the caller's transaction: it runs after commit, in batches, on
+ * whichever node is free; a second change before it ends starts it over.
+ */
+export async function queueReplan(tx: Tx, o: { workspaceId: string; now: Date }): Promise<void> {
+  await scheduleDue(tx, { workspaceId: o.workspaceId, kind: 'sla.replan', key: o.workspaceId, dueAt: o.now, payload: { after: null } });
+}
