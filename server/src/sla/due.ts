@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.js';
-import { cancelDue, scheduleDue } from '../scheduler/scheduler.service.js';
+import { cancelDue, scheduleDue } from '../scheduler/due.js';
 
 /** The SLA's kinds of due work: a clock's warning and its breach, keyed by the clock. */
 export type SlaDueKind = 'sla.warning' | 'sla.breach';
@@ -11,7 +11,7 @@ export async function scheduleSlaDue(tx: Tx, o: { workspaceId: string; kind: Sla
 
 /** Drops a clock's pending warning or breach, if any. */
 export async function cancelSlaDue(tx: Tx, o: { kind: SlaDueKind; clockId: string }): Promise<void> {
-  await cancelDue(tx, { kind: o.kind, key: o.clockId });
+  await cancelDue(tx, o.kind, o.clockId);
 }
 
 /**
