@@ -15,4 +15,5 @@ export * from './audit.js';
 export * from './inboxes.js';
 export * from './workspace.js';
 export * from './dead-letters.js';
+export * from './calendars.js';
 export * from './sla.js';
