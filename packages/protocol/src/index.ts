@@ -17,3 +17,4 @@ export * from './workspace.js';
 export * from './dead-letters.js';
 export * from './calendars.js';
 export * from './sla.js';
+export * from './conditions/index.js';
