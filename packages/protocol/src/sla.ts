@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { jsonText } from './text.js';
 import { idSchema } from './ids.js';
-// Until the calendar and condition modules land: stand-ins with the same names.
-const calendarSchema = z.record(z.string(), z.unknown());
-type Calendar = z.infer<typeof calendarSchema>;
-const slaConditionSchema = z.record(z.string(), z.unknown());
+import { calendarSchema, type Calendar } from './calendars.js';
+import { conditionSchemaFor, type Condition } from './conditions/index.js';
+
+/** An SLA policy's conditions: the shared language, without message fields or change operators. */
+const slaConditionSchema = conditionSchemaFor('sla');
 import { slaMetricSchema, TICKET_PRIORITIES, ticketStatusSchema, type SlaMetric } from './model.js';
 
 
@@ -115,7 +116,7 @@ export type SlaPolicyRecord = z.output<typeof slaPolicyFieldsSchema> & {
   id: string;
   position: number;
   isDefault: boolean;
-  conditions: unknown;
+  conditions: Condition;
   createdAt: string;
   updatedAt: string;
 };

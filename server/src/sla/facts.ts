@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { conditionMatches, type Calendar, type Condition, type ConditionFacts, type TicketPriority, type TicketStatus } from '@support/protocol';
+import { conditionMatches, type Calendar, type ConditionFacts, type TicketPriority, type TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { toWire, toWireOrNull } from '../db/ids.js';
 import { addBusinessSeconds, businessSecondsBetween, compileCalendar, isOpen, type CompiledCalendar } from '../business-time/business-time.js';
@@ -120,7 +120,7 @@ export class PolicyResolver {
     const ctx = { now: this.now, trace: false, isOpen: await this.isOpenFn(ticket.workspace_id) };
     for (const p of policies) {
       if (!p.enabled) continue;
-      if (p.is_default || conditionMatches(p.conditions as unknown as Condition, ticket.facts, ctx)) return p;
+      if (p.is_default || conditionMatches(p.conditions, ticket.facts, ctx)) return p;
     }
     return null;
   }

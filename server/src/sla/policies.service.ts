@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { defaultSlaTargets, type SlaPolicyRecord, type SlaTargets, type TicketStatus } from '@support/protocol';
+import { defaultSlaTargets, type Condition, type SlaPolicyRecord, type SlaTargets, type TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { newId, toWire, toWireOrNull } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -22,7 +22,7 @@ export type PolicyRow = {
   position: number;
   enabled: boolean;
   is_default: boolean;
-  conditions: Record<string, unknown>;
+  conditions: Condition;
   business_hours: boolean;
   calendar_id: string | null;
   pause_statuses: TicketStatus[];
@@ -88,7 +88,7 @@ async function requireCalendar(tx: Tx, workspaceId: string, calendarId: string |
 export type PolicyFields = {
   name: string;
   enabled: boolean;
-  conditions: Record<string, unknown>;
+  conditions: Condition;
   businessHours: boolean;
   calendarId: string | null;
   pauseStatuses: TicketStatus[];
