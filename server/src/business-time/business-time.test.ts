@@ -43,6 +43,8 @@ const CALS = {
   gapStart: cal({ timeZone: 'Europe/Berlin', weekly: { sun: [{ start: '02:30', end: '04:00' }] } }),
   always: ALWAYS_OPEN_CALENDAR,
   alwaysButChristmas: cal({ timeZone: 'Europe/Berlin', alwaysOpen: true, holidays: [{ date: '2026-12-25', name: 'Christmas Day' }] }),
+  /** Santiago changes clocks at midnight: 6 September 2026 starts at 01:00, 4 April 2026 has 23:00–24:00 twice. */
+  nightSantiago: cal({ timeZone: 'America/Santiago', weekly: every('23:00', '02:00') }),
   /** Samoa skipped Friday 30 December 2011 (UTC−10 to UTC+14). */
   samoa: cal({ timeZone: 'Pacific/Apia', weekly: every('09:00', '17:00') }),
   holidayOverridden: cal({
@@ -88,6 +90,7 @@ const ADD: [string, CalName, string, number, string][] = [
   ['an interval wholly inside the skipped hour is empty', 'dstSunday', '2026-03-28T12:00+01:00', 30 * M, '2026-03-29T04:30+02:00'],
   ['an interval inside the repeated hour runs from its first 02:00 to 03:00: two hours', 'dstSunday', '2026-10-24T12:00+02:00', 90 * M, '2026-10-25T02:30+01:00'],
   ['an interval starting in the skipped hour starts when the clocks jump', 'gapStart', '2026-03-28T12:00+01:00', 30 * M, '2026-03-29T03:30+02:00'],
+  ['a date that starts in a DST gap (Santiago) opens when the clocks jump', 'nightSantiago', '2026-09-05T12:00-04:00', 90 * M, '2026-09-06T01:30-03:00'],
   ['a night shift continues past midnight', 'nightBerlin', '2026-12-07T05:30+01:00', H, '2026-12-07T22:30+01:00'],
 ];
 
@@ -109,6 +112,7 @@ const BETWEEN: [string, CalName, string, string, number][] = [
   ['the spring-forward night shift in Berlin is 7 hours', 'nightBerlin', '2026-03-28T22:00+01:00', '2026-03-29T06:00+02:00', 7 * H],
   ['the fall-back night shift in Berlin is 9 hours', 'nightBerlin', '2026-10-24T22:00+02:00', '2026-10-25T06:00+01:00', 9 * H],
   ['Christmas week with holidays, a Sunday opening and a closed Monday', 'holidays', '2026-12-23T09:00+01:00', '2026-12-30T09:00+01:00', 18 * H],
+  ['a repeated hour before midnight (Santiago) is worked twice: 4 hours', 'nightSantiago', '2026-04-04T12:00-03:00', '2026-04-05T12:00-04:00', 4 * H],
   ['a date a zone skipped has no open time', 'samoa', '2011-12-29T00:00-10:00', '2012-01-01T00:00+14:00', 16 * H],
   ['24/7 is elapsed time', 'always', '2026-01-01T00:00Z', '2026-01-02T00:00:00.500Z', 24 * H + 0.5],
 ];
@@ -131,6 +135,7 @@ const OPEN: [string, CalName, string, boolean, string][] = [
   ['open right after the clocks jump forward', 'nightBerlin', '2026-03-29T03:00+02:00', true, '2026-03-29T03:00+02:00'],
   ['open in the second run of the repeated hour', 'nightBerlin', '2026-10-25T02:30+01:00', true, '2026-10-25T02:30+01:00'],
   ['closed after a fall-back night shift, opens at 22:00 local', 'nightNewYork', '2026-11-01T06:00-05:00', false, '2026-11-01T22:00-05:00'],
+  ['open in the second run of the hour before midnight (Santiago)', 'nightSantiago', '2026-04-04T23:30-04:00', true, '2026-04-04T23:30-04:00'],
   ['the empty interval in the skipped hour is skipped', 'dstSunday', '2026-03-29T01:30+01:00', false, '2026-03-29T04:00+02:00'],
 ];
 
@@ -180,8 +185,8 @@ describe('limits', () => {
   });
 });
 
-// Properties over random calendars: zones with DST, a 30-minute DST (Lord Howe) and none.
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
+// Properties over random calendars: zones with DST, DST at midnight (Santiago), a 30-minute DST (Lord Howe) and none.
+const ZONES = ['Europe/Berlin', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
 const FROM = Date.UTC(2026, 0, 1);
 const TO = Date.UTC(2028, 0, 1);
 

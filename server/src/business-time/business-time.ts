@@ -47,7 +47,7 @@ export class CompiledCalendar {
     this.elapsed = calendar.alwaysOpen && this.holidays.size === 0 && this.overrides.size === 0;
   }
 
-  /** The local date `day` (days since 1970-01-01): an override's hours, else closed on a holiday, else the weekday's. */
+  /** (Internal.) The local date `day` (days since 1970-01-01): an override's hours, else closed on a holiday, else the weekday's. */
   day(day: number): Day {
     let d = this.days.get(day);
     if (d) return d;
@@ -78,7 +78,7 @@ export class CompiledCalendar {
     return d;
   }
 
-  /** The local date containing the instant `t`. */
+  /** (Internal.) The local date containing the instant `t`, as a day number. */
   dayOf(t: number): number {
     this.guessOffset ??= offsetAt(this.timeZone, t);
     let n = Math.floor((t + this.guessOffset) / DAY_MS);

@@ -90,6 +90,13 @@ describe('parseIcsHolidays', () => {
   it('defaults: an all-day event without DTEND is its own date, no SUMMARY is "Holiday", one entry per date', () => {
     const text = ics(vevent('DTSTART;VALUE=DATE:20270101'), vevent('DTSTART;VALUE=DATE:20270101', 'SUMMARY:Duplicate'), vevent('DTSTART:20270102T000000Z'));
     expect(parseIcsHolidays(text, FROM)).toEqual([{ date: '2027-01-01', name: 'Holiday' }]);
+    // Two calendars in one file, and a yearly rule without a UID.
+    const two = ics(vevent('DTSTART;VALUE=DATE:20270501', 'SUMMARY:May Day')) + ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'DTSTART;VALUE=DATE:20201003', 'RRULE:FREQ=YEARLY', 'SUMMARY:Unity Day', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    expect(parseIcsHolidays(two, { from: '2027-01-01', years: 2 })).toEqual([
+      { date: '2027-05-01', name: 'May Day' },
+      { date: '2027-10-03', name: 'Unity Day' },
+      { date: '2028-10-03', name: 'Unity Day' },
+    ]);
   });
 
   it('refuses text that is not iCalendar, and a broken file, with a message that says so', () => {

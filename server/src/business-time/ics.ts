@@ -73,11 +73,12 @@ export function parseIcsHolidays(text: string, options: { from?: string; years?:
   const masters = new Map<string, InstanceType<typeof ICAL.Event>>();
   const exceptions: InstanceType<typeof ICAL.Event>[] = [];
   const singles: InstanceType<typeof ICAL.Event>[] = [];
-  for (const component of vevents) {
+  for (const [i, component] of vevents.entries()) {
     const event = new ICAL.Event(component);
     if (!component.getFirstPropertyValue('dtstart')) continue;
     if (event.isRecurrenceException()) exceptions.push(event);
-    else if (event.isRecurring() && event.uid) masters.set(event.uid, event);
+    // A rule without a UID (against RFC 5545, but seen) still expands; nothing can modify it.
+    else if (event.isRecurring()) masters.set(event.uid || `#${i}`, event);
     else singles.push(event);
   }
   for (const ex of exceptions) {
