@@ -66,7 +66,8 @@ export async function loadTickets(tx: Tx | Db, workspaceId: string, ticketIds: s
 export function businessCounter(calendar: CompiledCalendar): TimeCounter {
   return {
     add: (start, seconds) => addBusinessSeconds(calendar, start, seconds),
-    between: (a, b) => businessSecondsBetween(calendar, a, b),
+    // Whole seconds: clocks store used time as an integer.
+    between: (a, b) => Math.floor(businessSecondsBetween(calendar, a, b)),
   };
 }
 
