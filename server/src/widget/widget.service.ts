@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   decodeId, originAllowedFor, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetPublicSettings, type WidgetSession, type WidgetSettings,
 } from '@support/protocol';
+import { teamHours } from '../calendars/team-hours.js';
 import { fromWire, newId, toWire } from '../db/ids.js';
 import { attachUploads } from '../attachments/attachments.service.js';
 import type { Db, Tx } from '../db/client.js';
@@ -112,6 +113,7 @@ export async function startVisitorSession(
       inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: publicWidgetSettings(inbox) },
       conversation: conv ? convDto(conv) : null,
       agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
+        hours: publicWidgetSettings(inbox).awayOutsideHours ? await teamHours(ctx.db, { workspaceId: inbox.workspace_id, now: ctx.clock.now() }) : null,
     },
   };
 }
