@@ -89,7 +89,7 @@ const INBOX_DIST = fileURLToPath(new URL('../../inbox/dist', import.meta.url));
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db, bus, logger } = deps;
   // PGlite runs one transaction at a time; Postgres as many as the pool has connections.
-  const writes = new AppendBatcher(db, db.kind === 'pglite' ? 1 : config.DB_POOL_MAX);
+  const writes = new AppendBatcher(db, db.kind === 'pglite' ? 1 : config.DB_POOL_MAX, undefined, config.EVENT_LOG_WRITES);
   const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config, writes };
   const lifecycle = new Lifecycle(config.MAX_INFLIGHT);
   const app = baseApp(config.TRUST_PROXY);
