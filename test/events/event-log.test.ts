@@ -9,7 +9,7 @@ import { openChatTicket, setTicketStatus } from '../../server/src/tickets/ticket
 import { writeEvents } from '../../server/src/events/log.writer.js';
 import { logEvents, type LoggedEvent } from '../../server/src/events/log.events.js';
 import { LOG_START, readEventsAcrossWorkspaces } from '../../server/src/events/log.reader.js';
-import { closeSockets, cmid, ctxOf, ok, seedWorkspace, startNode, visitor, type Fixture, type Node } from '../support/harness.js';
+import { closeSockets, cmid, ctxOf, ok, seedWorkspace, startNode, until, visitor, type Fixture, type Node } from '../support/harness.js';
 import { consumersOn, manualClock } from './support.js';
 
 describe('durable event log', () => {
@@ -97,7 +97,9 @@ describe('durable event log', () => {
       expect(await all()).toEqual([]);
       await a`commit`;
       a.release();
-      expect((await all()).map((e) => (e.payload as any).contactId)).toEqual(['A', '1']);
+      // Other test files' transactions (any in the cluster) also hold the barrier for a moment.
+      const got = await until(async () => { const r = await all(); return r.length === 2 && r; }, 5000, 'both events');
+      expect(got.map((e) => (e.payload as any).contactId)).toEqual(['A', '1']);
     } finally {
       await pg.end();
     }
@@ -128,7 +130,8 @@ describe('durable event log', () => {
           if (Math.random() < 0.5) await consumers.runOnce();
         }
       }
-      await consumers.runOnce();
+      const caughtUp = (n: number) => until(async () => (await consumers.runOnce(), seen.length >= n), 5000, `${n} events`);
+      await caughtUp(150);
       const ids = seen.map((e) => (e.payload as any).contactId as string);
       expect(ids.length).toBe(5 * 10 * 3);
       expect(new Set(ids).size).toBe(ids.length);
@@ -151,7 +154,7 @@ describe('durable event log', () => {
       expect(seen.length).toBe(count);
       await long`commit`;
       long.release();
-      await consumers.runOnce();
+      await caughtUp(count + 6);
       expect(seen.slice(count).map((e) => (e.payload as any).contactId)).toEqual(['long', 'seq.0', 'seq.1', 'seq.2', 'seq.3', 'seq.4']);
     } finally {
       await consumers.stop();
@@ -181,7 +184,8 @@ describe('durable event log', () => {
         return Promise.resolve();
       },
     });
-    void a.runOnce();
+    // (Retried while another test's open transaction still holds the fresh events back.)
+    await until(() => (void a.runOnce(), hungAt !== ''), 5000, 'the second batch');
     await hung;
     // Another node: the lease is still held, so it waits; once the lease ran out it takes over.
     const second: string[] = [];
@@ -218,7 +222,7 @@ describe('durable event log', () => {
         }
       },
     });
-    await consumers.runOnce();
+    await until(async () => (await consumers.runOnce(), handled.length > 0), 5000, 'the first event');
     const state = async () => (await node.deps.db.query<any>(`select failing_attempts, retry_at, last_error from event_consumers where name = $1`, [name]))[0];
     expect(handled).toEqual(['ok1']);
     expect(await state()).toMatchObject({ failing_attempts: 1 });

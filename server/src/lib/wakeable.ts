@@ -20,13 +20,17 @@ export class Wakeable {
     private readonly nextDelayMs: () => Promise<number> | number,
   ) {}
 
-  /** Starts the timer (the first round runs at once). */
+  private started = false;
+
+  /** Starts the timer (the first round runs at once). Before this, only `run()` runs rounds. */
   start(): void {
+    this.started = true;
     this.wake();
   }
 
+  /** Asks for a round soon; does nothing before `start()` or after `stop()`. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     void this.run().catch(() => {});
   }
 
@@ -57,7 +61,7 @@ export class Wakeable {
 
   /** Re-arms the timer to `delayMs` from now if that is sooner than it is set for. */
   armWithin(delayMs: number): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.timer && this.dueAt <= Date.now() + delayMs) return;
     this.set(delayMs);
   }
@@ -76,7 +80,7 @@ export class Wakeable {
   }
 
   private async arm(atLeastMs: number) {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     let delay: number;
     try {
       delay = await this.nextDelayMs();
