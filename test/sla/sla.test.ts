@@ -229,6 +229,19 @@ describe('SLA', () => {
     expect(junk.status).toBe(400);
   });
 
+  it('a widget that follows business hours is away when the team is closed and says when it is back', async () => {
+    const config = async () => (await (await fetch(`${node.url}/api/widget/config?inbox=${fx.inbox}`)).json()).hours;
+    expect(await config()).toBeNull();
+    const set = await api('PATCH', `/settings/inboxes/${fx.inbox}`, { widget: { awayOutsideHours: true } });
+    expect(set.status).toBe(200);
+    clock.advance(new Date('2026-03-14T12:00:00Z').getTime() - clock.now().getTime());
+    expect(await config()).toEqual({ open: false, closesAt: null, backAt: '2026-03-16T09:00:00.000Z' });
+    clock.advance(new Date('2026-03-16T10:00:00Z').getTime() - clock.now().getTime());
+    expect(await config()).toEqual({ open: true, closesAt: '2026-03-16T17:00:00.000Z', backAt: null });
+    const v = await visitor(node.url, fx.inbox);
+    expect(v.session.hours).toEqual({ open: true, closesAt: '2026-03-16T17:00:00.000Z', backAt: null });
+  });
+
   it('500 breaches due at the same instant, run by two schedulers at once, are each recorded once', async () => {
     const second = await startNode('postgres', { clock });
     try {
