@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import type { EventBus } from './bus.js';
 import type { Clock } from '../lib/clock.js';
 import { Wakeable } from '../lib/wakeable.js';
 import type { LoggedEvent } from './log.events.js';
@@ -64,16 +65,21 @@ const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.mes
  * Runs the registered consumers on this node: each one only while this node holds its lease
  * (`event_consumers.owner`, renewed with every batch), so two nodes never run the same consumer
  * at once; another node takes a consumer over once the lease of a dead node ran out (a node
- * that stops hands its leases back at once). Woken by the log's NOTIFY (sent at the commit of
- * every write) and by a poll every `pollMs`.
+ * that stops hands its leases back at once). Woken within 50 ms of any event on the bus (the
+ * writer publishes after its commit, to every node) and by a poll every `pollMs`, which finds
+ * what the bus dropped or was never published (the writer died after its commit).
+ *
+ * Not by NOTIFY from the writing transaction: Postgres serializes the commits of notifying
+ * transactions on one lock, and on the chat hot path that halved the message rate of
+ * one-transaction-per-message writers (docs/benchmarks.md, "Durable event log").
  */
 export class EventConsumers {
   private readonly consumers = new Map<string, Required<ConsumerSpec>>();
   private readonly loop: Wakeable;
-  private unlisten: (() => Promise<void>) | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly o: { db: Db; logger: Logger; clock: Clock; nodeId: string; pollMs: number; leaseMs: number },
+    private readonly o: { db: Db; logger: Logger; clock: Clock; nodeId: string; pollMs: number; leaseMs: number; bus?: EventBus },
   ) {
     this.loop = new Wakeable('event consumers', o.logger, () => this.round(), () => o.pollMs);
   }
@@ -85,9 +91,15 @@ export class EventConsumers {
     this.loop.wake();
   }
 
-  /** LISTENs for the log's notifications and starts the poll. */
-  async start(): Promise<void> {
-    this.unlisten = await this.o.db.listen('domain_events', () => this.loop.wake(), () => this.loop.wake());
+  /** Starts the poll, and listens to the bus for a sign that events were written. */
+  start(): void {
+    // Under load the bus carries thousands of events a second: one round per 50 ms at most.
+    const unsubscribe = this.o.bus?.subscribe(() => this.loop.armWithin(50));
+    const unGap = this.o.bus?.onGap(() => this.loop.wake());
+    this.unsubscribe = () => {
+      unsubscribe?.();
+      unGap?.();
+    };
     this.loop.start();
   }
 
@@ -98,7 +110,7 @@ export class EventConsumers {
 
   /** Stops polling, lets the batch in progress finish, and hands the leases back. */
   async stop(): Promise<void> {
-    await this.unlisten?.().catch((err: unknown) => this.o.logger.warn({ err }, 'could not stop listening for events'));
+    this.unsubscribe?.();
     await this.loop.stop();
     if (this.consumers.size)
       await this.o.db.query(RELEASE, [[...this.consumers.keys()].join(','), this.o.nodeId]).catch((err: unknown) => this.o.logger.warn({ err }, 'could not release event consumer leases'));
