@@ -4,7 +4,7 @@ import type { EventBus } from './bus.js';
 import type { Clock } from '../lib/clock.js';
 import { Wakeable } from '../lib/wakeable.js';
 import type { LoggedEvent } from './log.events.js';
-import { LOG_START, readEventsAcrossWorkspaces, readEventsAtAcrossWorkspaces, type LogCursor } from './log.reader.js';
+import { readEventsAcrossWorkspaces, readEventsAtAcrossWorkspaces, type LogCursor } from './log.reader.js';
 
 /**
  * A reaction to the durable event log (SLA, routing, automation, webhooks…).
@@ -56,6 +56,30 @@ const DEAD = `
   values ($1::text, $2::int8, $3::uuid, $4::text, $5::int, $6::text, 'dead', $7::timestamptz, $7::timestamptz)
   on conflict (consumer, position) do update set attempts = excluded.attempts, last_error = excluded.last_error,
     state = 'dead', updated_at = excluded.updated_at`;
+
+/** Records `e` dead for `consumer` (or dead again, with the new error). */
+// crosses workspaces: a consumer's dead letters come from every workspace's events, written
+// by the consumer outside any request.
+export async function recordDeadEventAcrossWorkspaces(db: Db, o: { consumer: string; event: LoggedEvent; attempts: number; error: string; now: Date }): Promise<void> {
+  await db.query(DEAD, [o.consumer, o.event.position, o.event.workspaceId, o.event.name, o.attempts, o.error, o.now]);
+}
+
+/** Positions of `consumer`'s dead events an operator set to `retry` (at most 100). */
+// crosses workspaces: as above, the dead letters of one consumer span workspaces.
+export async function deadEventsToRetryAcrossWorkspaces(db: Db, consumer: string): Promise<number[]> {
+  const rows = await db.query<{ position: string | number }>(`select position from event_dead_letters where consumer = $1::text and state = 'retry' order by position limit 100`, [consumer]);
+  return rows.map((r) => Number(r.position));
+}
+
+/** A retried dead event succeeded (`resolved`) or failed again (`dead`, with the error). */
+// crosses workspaces: as above.
+export async function settleDeadEventAcrossWorkspaces(db: Db, o: { consumer: string; position: number; now: Date; error: string | null }): Promise<void> {
+  if (o.error === null)
+    await db.query(`update event_dead_letters set state = 'resolved', updated_at = $3::timestamptz where consumer = $1::text and position = $2::int8`, [o.consumer, o.position, o.now]);
+  else
+    await db.query(`update event_dead_letters set state = 'dead', attempts = attempts + 1, last_error = $3::text, updated_at = $4::timestamptz
+      where consumer = $1::text and position = $2::int8`, [o.consumer, o.position, o.error, o.now]);
+}
 
 const RELEASE = `update event_consumers set owner = null, lease_until = null where name = any(string_to_array($1::text, ',')) and owner = $2::text`;
 
@@ -185,7 +209,7 @@ export class EventConsumers {
     const attempts = (failing?.position === e.position ? failing.attempts : 0) + 1;
     if (attempts >= c.maxAttempts) {
       logger.error({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer gave up on an event: recorded dead');
-      await db.query(DEAD, [c.name, e.position, e.workspaceId, e.name, attempts, errorText(err), now]);
+      await recordDeadEventAcrossWorkspaces(db, { consumer: c.name, event: e, attempts, error: errorText(err), now });
       return this.advance(c, e);
     }
     logger.warn({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer failed; retrying after backoff');
@@ -196,18 +220,16 @@ export class EventConsumers {
   /** Dead events an operator set to `retry`: handled once more, then `resolved` or dead again. */
   private async redrive(c: Required<ConsumerSpec>): Promise<void> {
     const { db } = this.o;
-    const rows = await db.query<{ position: string | number }>(`select position from event_dead_letters where consumer = $1::text and state = 'retry' order by position limit 100`, [c.name]);
-    if (!rows.length) return;
-    const events = await readEventsAtAcrossWorkspaces(db, rows.map((r) => Number(r.position)));
-    for (const e of events) {
-      const now = this.o.clock.now();
+    const positions = await deadEventsToRetryAcrossWorkspaces(db, c.name);
+    if (!positions.length) return;
+    for (const e of await readEventsAtAcrossWorkspaces(db, positions)) {
+      let error: string | null = null;
       try {
         await c.handle([e]);
-        await db.query(`update event_dead_letters set state = 'resolved', updated_at = $3::timestamptz where consumer = $1::text and position = $2::int8`, [c.name, e.position, now]);
       } catch (err) {
-        await db.query(`update event_dead_letters set state = 'dead', attempts = attempts + 1, last_error = $3::text, updated_at = $4::timestamptz
-          where consumer = $1::text and position = $2::int8`, [c.name, e.position, errorText(err), now]);
+        error = errorText(err);
       }
+      await settleDeadEventAcrossWorkspaces(db, { consumer: c.name, position: e.position, now: this.o.clock.now(), error });
     }
   }
 }
