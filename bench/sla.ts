@@ -64,7 +64,7 @@ try {
   console.log(`seeded ${N} tickets, ${open!.n} running clocks in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const scheduler = new Scheduler({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000 });
-  const consumers = new EventConsumers({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000 });
+  const consumers = new EventConsumers({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000, bus });
   registerSla(ctx, consumers, scheduler);
   const definition = { ...defaultCalendar('UTC'), weekly: { ...defaultCalendar('UTC').weekly, fri: [{ start: '09:00', end: '18:00' }] } };
   t = performance.now();
