@@ -35,6 +35,7 @@ const ticket = (n: number, o: Partial<TicketListItem> = {}): TicketListItem => (
   tags: [],
   createdAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
   closedAt: null,
+  sla: null,
   conversationId: null,
   lastSeq: 0,
   unreadCount: 0,

@@ -17,9 +17,12 @@ import {
   type Availability,
   type Channel,
   type Message,
+  type SlaMetric,
   type Ticket,
   type TicketPatch,
+  type TicketSla,
 } from './model.js';
+import type { TicketSlaDetail } from './sla.js';
 import { clientMessageIdSchema, messageBodySchema, type ReadEvent, type SyncEvent } from './widget.js';
 import type { AckFn } from './errors.js';
 import { attachmentIdsSchema, type MessageDeliveryEvent } from './email.js';
@@ -119,6 +122,8 @@ export type TicketDetail = {
 };
 export type MessagesPage = { messages: Message[]; hasMore: boolean };
 export type TicketChange = { ticket: Ticket; activities: Activity[] };
+/** `ticket:sla`: the ticket's new countdown (null: none runs) and the warning or breach that fired, if any. */
+export type TicketSlaEvent = { ticketId: string; sla: TicketSla | null; alert: { kind: 'warning' | 'breached'; metric: SlaMetric; dueAt: string } | null };
 
 export const ticketDetailSchema = z.object({
   ticket: z.unknown(),
@@ -160,6 +165,7 @@ export interface AgentClientToServer {
   'teams:list': (p: Record<string, never>, ack: AckFn<Team[]>) => void;
   'inboxes:list': (p: Record<string, never>, ack: AckFn<InboxSummary[]>) => void;
   'ticket:view': (p: z.input<typeof ticketViewingSchema>, ack?: AckFn<{ viewers: string[] }>) => void;
+  'sla:get': (p: z.input<typeof ticketGetSchema>, ack: AckFn<TicketSlaDetail>) => void;
 }
 
 /** Events the server pushes to every agent of the workspace. */
@@ -178,6 +184,8 @@ export interface AgentServerToClient {
   'contact:updated': (c: z.infer<typeof contactSchema>) => void;
   /** A ticket this socket could see left its sight (reassigned, another team): drop it from lists and screens. */
   'ticket:removed': (e: TicketRemovedEvent) => void;
+  /** A ticket's SLA countdown changed, and/or a warning or breach fired (`alert`). */
+  'ticket:sla': (e: TicketSlaEvent) => void;
   /** This member's role, permissions, teams or team inboxes changed: reload lists and the open ticket. */
   'access:changed': (e: AccessChangedEvent) => void;
   /** An inbox of the workspace was created, renamed or deleted: fetch `inboxes:list` again (after a deletion, the ticket list too). */
@@ -211,5 +219,6 @@ export const AGENT_EVENTS = {
   'teams:list': { schema: emptyPayloadSchema, permission: 'member' },
   'inboxes:list': { schema: emptyPayloadSchema, permission: 'member' },
   'ticket:view': { schema: ticketViewingSchema, permission: 'tickets.read.mine' },
+  'sla:get': { schema: ticketGetSchema, permission: 'tickets.read.mine' },
 } as const satisfies { [E in keyof AgentClientToServer]: EventDecl };
 export type AgentEventName = keyof typeof AGENT_EVENTS;

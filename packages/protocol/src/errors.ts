@@ -31,6 +31,10 @@ export const ERROR_STATUS = {
   ALREADY_MEMBER: 409,
   /** An invitation to this address is pending already (`details.field`: "email"): re-send it instead. */
   ALREADY_INVITED: 409,
+  /** A calendar that SLA policies use cannot be deleted (`details.policies`: their names); the default calendar cannot be deleted either. */
+  CALENDAR_IN_USE: 409,
+  /** The default SLA policy cannot be deleted or moved (disable it instead). */
+  DEFAULT_POLICY: 409,
   /** An invitation or password-reset link that cannot be used (`details.reason`: unknown, expired, used or revoked). */
   LINK_INVALID: 410,
   PAYLOAD_TOO_LARGE: 413,

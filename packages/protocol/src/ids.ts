@@ -22,6 +22,10 @@ export const ID_PREFIX = {
   deadLetter: 'dlt',
   logo: 'logo',
   invitation: 'inv',
+  calendar: 'cal',
+  slaPolicy: 'sla',
+  slaClock: 'slc',
+  slaEvent: 'sle',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -16,4 +16,5 @@ export * from './inboxes.js';
 export * from './workspace.js';
 export * from './dead-letters.js';
 export * from './calendars.js';
+export * from './sla.js';
 export * from './conditions/index.js';

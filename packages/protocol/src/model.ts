@@ -86,6 +86,24 @@ export const ticketPatchSchema = z.object({
 });
 export type TicketPatch = z.infer<typeof ticketPatchSchema>;
 
+/** What an SLA promises, per ticket: the first public reply, each next reply, the resolution (sla.ts). */
+export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as const;
+export const slaMetricSchema = z.enum(SLA_METRICS);
+export type SlaMetric = z.infer<typeof slaMetricSchema>;
+
+/**
+ * A ticket's soonest SLA target: what list rows count down to and sort by (the earliest due
+ * time of its running clocks, else an open breach); null when no clock runs. `warnAt`: when
+ * the countdown turns amber; `breached`: it is red.
+ */
+export const ticketSlaSchema = z.object({
+  metric: slaMetricSchema,
+  dueAt: isoDate,
+  warnAt: isoDate.nullable(),
+  breached: z.boolean(),
+});
+export type TicketSla = z.infer<typeof ticketSlaSchema>;
+
 export const ticketSchema = ticketPatchSchema.extend({
   number: z.number().int().positive(),
   subject: z.string(),
@@ -98,6 +116,7 @@ export const ticketSchema = ticketPatchSchema.extend({
   tags: z.array(z.string()),
   createdAt: isoDate,
   closedAt: isoDate.nullable(),
+  sla: ticketSlaSchema.nullable(),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 

@@ -28,6 +28,16 @@ import { deadLetterBulkDeleteSchema, deadLetterListQuerySchema, deadLetterParamS
 import { emailInboxCreateSchema } from './email.js';
 import { credentialRegenerateSchema, inboxCreateSchema, inboxDeleteQuerySchema, inboxParamSchema, inboxUpdateSchema } from './inboxes.js';
 import { widgetConfigQuerySchema } from './widget.js';
+import {
+  calendarCreateSchema,
+  calendarParamSchema,
+  calendarUpdateSchema,
+  slaComplianceQuerySchema,
+  slaPolicyCreateSchema,
+  slaPolicyOrderSchema,
+  slaPolicyParamSchema,
+  slaPolicyUpdateSchema,
+} from './sla.js';
 import { workspaceLogoParamSchema, workspaceLogoQuerySchema, workspaceUpdateSchema } from './workspace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -123,6 +133,17 @@ export const ROUTES = {
   'settings.deadLetters.raw': { method: 'GET', path: '/api/settings/dead-letters/:deadLetterId/raw', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: "a dead letter's raw mail, as a download" },
   'settings.deadLetters.reprocess': { method: 'POST', path: '/api/settings/dead-letters/:deadLetterId/reprocess', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: 'take a dead letter in again (audited)' },
   'settings.deadLetters.delete': { method: 'DELETE', path: '/api/settings/dead-letters/:deadLetterId', permission: 'settings.inboxes', params: deadLetterParamSchema, summary: 'delete a dead letter (audited)' },
+  'settings.calendars.list': { method: 'GET', path: '/api/settings/calendars', permission: 'settings.workflow', summary: 'business-hours calendars (the default first)' },
+  'settings.calendars.create': { method: 'POST', path: '/api/settings/calendars', permission: 'settings.workflow', body: calendarCreateSchema, summary: 'a new calendar' },
+  'settings.calendars.ics': { method: 'POST', path: '/api/settings/calendars/holidays/ics', permission: 'settings.workflow', summary: 'the holidays of an iCalendar file (the body, text/calendar); nothing is saved' },
+  'settings.calendars.update': { method: 'PATCH', path: '/api/settings/calendars/:calendarId', permission: 'settings.workflow', params: calendarParamSchema, body: calendarUpdateSchema, summary: "a calendar's name, hours, holidays, or make it the default (open SLA clocks are re-planned)" },
+  'settings.calendars.delete': { method: 'DELETE', path: '/api/settings/calendars/:calendarId', permission: 'settings.workflow', params: calendarParamSchema, summary: 'delete a calendar no policy uses' },
+  'settings.slaPolicies.list': { method: 'GET', path: '/api/settings/sla-policies', permission: 'settings.workflow', summary: 'SLA policies in the order they are tried (the default last)' },
+  'settings.slaPolicies.create': { method: 'POST', path: '/api/settings/sla-policies', permission: 'settings.workflow', body: slaPolicyCreateSchema, summary: 'a new SLA policy (tried before the default)' },
+  'settings.slaPolicies.order': { method: 'PUT', path: '/api/settings/sla-policies/order', permission: 'settings.workflow', body: slaPolicyOrderSchema, summary: 'the order policies are tried in' },
+  'settings.slaPolicies.update': { method: 'PATCH', path: '/api/settings/sla-policies/:policyId', permission: 'settings.workflow', params: slaPolicyParamSchema, body: slaPolicyUpdateSchema, summary: "a policy's conditions, targets, calendar, pausing, warning (open clocks are re-planned)" },
+  'settings.slaPolicies.delete': { method: 'DELETE', path: '/api/settings/sla-policies/:policyId', permission: 'settings.workflow', params: slaPolicyParamSchema, summary: 'delete a policy (not the default)' },
+  'sla.compliance': { method: 'GET', path: '/api/sla/compliance', permission: 'reports.read', query: slaComplianceQuerySchema, summary: 'share of SLA targets met per policy, team or agent over a date range' },
   'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
   'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
   'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },

@@ -8,6 +8,7 @@ import { requireVisibleTicket } from '../tickets/visibility.js';
 import type { LiveAgent } from './access.js';
 import type { AgentOn } from './agent.socket.js';
 import { listInboxes, listTeams } from './directory.service.js';
+import { ticketSlaDetail } from '../sla/sla.read.js';
 
 /** What an agent socket keeps in `socket.data` (visible to `fetchSockets` on every node). */
 type AgentSocketData = { agent: LiveAgent; viewing?: string | null; viewingRooms?: string[] };
@@ -30,6 +31,11 @@ export function registerInboxHandlers(nsp: Namespace, socket: Socket, on: AgentO
 
   on('contact:get', (p) => getContactDetail(ctx, { viewer: me, contactId: fromWire('contact', p.contactId) }));
   on('teams:list', () => listTeams(ctx, { workspaceId: ws }));
+  on('sla:get', async (p) => {
+    const ticketId = fromWire('ticket', p.ticketId);
+    await requireVisibleTicket(ctx.db, me, ticketId);
+    return ticketSlaDetail(ctx.db, { workspaceId: ws, ticketId });
+  });
   on('inboxes:list', () => listInboxes(ctx, { workspaceId: ws }));
   on('ticket:view', async (p) => {
     const place = p.ticketId ? (await requireVisibleTicket(ctx.db, me, fromWire('ticket', p.ticketId))).place : null;

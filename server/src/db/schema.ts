@@ -8,3 +8,7 @@ export * from '../email/email.sql.js';
 export * from '../attachments/attachments.sql.js';
 export * from '../audit/audit.sql.js';
 export * from '../people/people.sql.js';
+export * from '../calendars/calendars.sql.js';
+export * from '../sla/sla.sql.js';
+export * from '../events/events.sql.js';
+export * from '../scheduler/scheduler.sql.js';

@@ -7,6 +7,8 @@ import {
   messageSchema,
   ticketPatchSchema,
   ticketSchema,
+  ticketSlaSchema,
+  slaMetricSchema,
   widgetConversationSchema,
 } from '@support/protocol';
 
@@ -69,6 +71,17 @@ export const domainEvents = {
   'contact.updated': z.object({ workspaceId: z.string(), contact: contactSchema }),
   /** An inbox was created, renamed or deleted (settings): agents fetch their inbox lists again. */
   'inbox.changed': z.object({ workspaceId: z.string(), inboxId: z.string(), change: z.enum(['created', 'updated', 'deleted']) }),
+  /**
+   * A ticket's SLA summary changed (a clock started, moved, ended) and/or a warning or breach
+   * fired (`alert`): agents who see the ticket update its countdown and may be notified.
+   */
+  'sla.changed': z.object({
+    workspaceId: z.string(),
+    ticketId: z.string(),
+    ...place,
+    sla: ticketSlaSchema.nullable(),
+    alert: z.object({ kind: z.enum(['warning', 'breached']), metric: slaMetricSchema, dueAt: z.string() }).nullable(),
+  }),
   'agent.session_ended': z.object({ workspaceId: z.string(), sessionId: z.string() }),
   'agent.presence_changed': z.object({
     workspaceId: z.string(),

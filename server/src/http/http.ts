@@ -60,7 +60,8 @@ export function baseApp(trustProxy: Config['TRUST_PROXY']): Express {
   });
   // Webhooks and uploads read their own bodies, with their own limits.
   const ownBody = (url: string) =>
-    url.startsWith('/webhooks/') || url.startsWith('/api/attachments') || url.startsWith('/api/settings/workspace/logo') || url.startsWith('/api/account/avatar');
+    url.startsWith('/webhooks/') || url.startsWith('/api/attachments') || url.startsWith('/api/settings/workspace/logo') || url.startsWith('/api/account/avatar') ||
+    url.startsWith('/api/settings/calendars/holidays/ics');
   app.use(
     express.json({
       limit: LIMITS.restBodyBytes,

@@ -60,6 +60,9 @@ export function ticketDto(r: R): Ticket {
     tags: r.tags ?? [],
     createdAt: iso(r.created_at),
     closedAt: isoOrNull(r.closed_at),
+    sla: r.sla_due_at
+      ? { metric: r.sla_metric, dueAt: iso(r.sla_due_at), warnAt: isoOrNull(r.sla_warn_at), breached: Boolean(r.sla_breached) }
+      : null,
   };
 }
 

@@ -69,6 +69,11 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
       case 'inbox.changed':
         nsp.agent.local.to(rooms.workspace(event.payload.workspaceId)).emit('inboxes:changed', { inboxId: event.payload.inboxId, change: event.payload.change });
         return;
+      case 'sla.changed': {
+        const p = event.payload;
+        nsp.agent.local.to(ticketRooms(p.workspaceId, p)).emit('ticket:sla', { ticketId: p.ticketId, sla: p.sla, alert: p.alert });
+        return;
+      }
       case 'agent.session_ended':
         nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);
         return;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { ACTIVITY_KINDS, AUTHOR_TYPES, TICKET_PRIORITIES, TICKET_STATUSES } from '@support/protocol';
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, ts, workspaceRef } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { users, teams } from '../agents/agents.sql.js';
@@ -37,6 +37,15 @@ export const tickets = pgTable(
     firstResponseAt: ts('first_response_at'),
     resolvedAt: ts('resolved_at'),
     closedAt: ts('closed_at'),
+    /**
+     * The soonest SLA target the ticket is held to (server/src/sla): the earliest due time of
+     * its running clocks, else its earliest open breach; kept by the SLA consumer so lists
+     * count down and sort by time to breach without reading the clocks.
+     */
+    slaDueAt: ts('sla_due_at'),
+    slaWarnAt: ts('sla_warn_at'),
+    slaMetric: text('sla_metric'),
+    slaBreached: boolean('sla_breached').notNull().default(false),
   },
   (t) => [
     uniqueIndex('tickets_workspace_number_uq').on(t.workspaceId, t.number),
@@ -46,6 +55,8 @@ export const tickets = pgTable(
     index('tickets_requester_idx').on(t.requesterId, t.inboxId),
     // An inbox's tickets: counts in the settings, moving or deleting them with the inbox, its foreign key.
     index('tickets_inbox_idx').on(t.inboxId),
+    // Sorting a list by time to breach.
+    index('tickets_ws_sla_due_idx').on(t.workspaceId, t.slaDueAt, t.id).where(sql`${t.slaDueAt} is not null`),
   ],
 );
 
