@@ -1,4 +1,4 @@
-import type { SlaClockRecord, SlaClockState, SlaEventKind, SlaMetric, TicketSla } from '@support/protocol';
+import type { SlaClockRecord, SlaClockState, SlaEventKind, SlaMetric, Ticket, TicketSla } from '@support/protocol';
 
 /** How a countdown looks: neutral while in time, amber in the warning lead, red once breached or past due. */
 export type SlaTone = 'ok' | 'warning' | 'breached';
@@ -107,4 +107,19 @@ export function clockTone(c: SlaClockRecord, now: number): SlaTone {
   if (c.state === 'breached' || c.state === 'fulfilled_after_breach') return 'breached';
   if (c.state !== 'running' || !c.dueAt) return 'ok';
   return slaTone({ dueAt: c.dueAt, warnAt: c.warnAt, breached: false }, now);
+}
+
+/** What an SLA alert says: "SLA breached: #42 first response", "SLA warning: #42 next response due at 14:05". */
+export function slaAlertText(t: Pick<Ticket, 'number' | 'subject'>, alert: { kind: 'warning' | 'breached'; metric: SlaMetric; dueAt: string }): { title: string; message: string } {
+  const metric = METRIC_LABELS[alert.metric].toLowerCase();
+  if (alert.kind === 'breached') return { title: `SLA breached: #${t.number}`, message: `SLA breached: #${t.number} ${metric}` };
+  return { title: `SLA warning: #${t.number}`, message: `SLA warning: #${t.number} ${metric} due at ${clockTime(alert.dueAt)}` };
+}
+
+/** A time of day in the agent's locale and zone ("14:05"), with the date when it is not today at `now`. */
+export function clockTime(iso: string, now = Date.now()): string {
+  const d = new Date(iso);
+  const sameDay = new Date(now).toDateString() === d.toDateString();
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return sameDay ? time : `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`;
 }
