@@ -14,6 +14,7 @@ export function mount(ctx: LoaderContext): PanelApi {
     base: ctx.base,
     inboxId: ctx.inboxId,
     agentsOnline: ctx.config.agentsOnline,
+    hours: ctx.config.hours,
     onMessage: (m) => ctx.emit('message', m),
     onUnread: (n) => ctx.emit('unread', n),
     onForgotten: () => {

@@ -79,6 +79,8 @@ export const widgetSettingsSchema = z.object({
     .catch({ name: 'off', email: 'off' }),
   /** Shown when no agent is online, with an email field so the reply can reach the visitor. */
   awayMessage: text(500, "We're away right now. Leave your email and we'll get back to you."),
+  /** Away outside the workspace's default business hours too (not only when no agent is online), saying when the team is back. */
+  awayOutsideHours: z.boolean().default(false).catch(false),
 });
 export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
 
@@ -107,11 +109,21 @@ export const widgetSettingsInputSchema = z.strictObject({
   colorScheme: z.enum(['auto', 'light', 'dark']).optional(),
   preChat: z.strictObject({ name: fieldMode, email: fieldMode }).optional(),
   awayMessage: required(500).optional(),
+  awayOutsideHours: z.boolean().optional(),
 });
 export type WidgetSettingsInput = z.input<typeof widgetSettingsInputSchema>;
 /** What visitors are sent (`session:start`, `GET /api/widget/config`): `teamName` resolved to the inbox name when unset. */
 export const widgetPublicSettingsSchema = widgetSettingsSchema.extend({ teamName: z.string() });
 export type WidgetPublicSettings = z.infer<typeof widgetPublicSettingsSchema>;
+
+/**
+ * The team's business hours as the widget needs them, when the inbox's widget follows them
+ * (`awayOutsideHours`; else null): `open` now; `closesAt` when the current open stretch ends
+ * (null when closed, or open around the clock); `backAt` when it opens next (null while open).
+ * The widget reads the config again at either time.
+ */
+export const teamHoursSchema = z.object({ open: z.boolean(), closesAt: z.string().nullable(), backAt: z.string().nullable() }).nullable();
+export type TeamHours = z.infer<typeof teamHoursSchema>;
 
 export const widgetSessionSchema = z.object({
   token: visitorTokenSchema,
@@ -120,6 +132,7 @@ export const widgetSessionSchema = z.object({
   inbox: z.object({ id: idSchema('inbox'), name: z.string(), settings: widgetPublicSettingsSchema }),
   conversation: widgetConversationSchema.nullable(),
   agentsOnline: z.boolean(),
+  hours: teamHoursSchema,
 });
 export type WidgetSession = z.infer<typeof widgetSessionSchema>;
 
@@ -145,6 +158,7 @@ export type WidgetConfig = {
   name: string;
   settings: WidgetPublicSettings;
   agentsOnline: boolean;
+  hours: TeamHours;
   /** The largest file `POST /api/attachments` takes, in bytes (ATTACHMENT_MAX_BYTES). */
   attachmentMaxBytes: number;
   /** The workspace's logo (a path of the server, to resolve against its base URL), shown in the panel's header; null for none. */

@@ -1,7 +1,7 @@
 import { ALWAYS_OPEN_CALENDAR, calendarSchema, defaultCalendar, WEEKDAYS, type Calendar, type CalendarInput } from '@support/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addBusinessSeconds, businessSecondsBetween, compileCalendar, CompiledCalendar, HORIZON_DAYS, isOpen, nextOpen } from './business-time.js';
+import { addBusinessSeconds, businessSecondsBetween, compileCalendar, CompiledCalendar, HORIZON_DAYS, isOpen, nextClose, nextOpen } from './business-time.js';
 
 const cal = (input: CalendarInput): Calendar => calendarSchema.parse(input);
 const every = (start: string, end: string) => Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start, end }]]));
@@ -143,6 +143,22 @@ describe('isOpen and nextOpen', () => {
   it.each(OPEN)('%s', (_name, c, at, open, next) => {
     expect(isOpen(CALS[c], new Date(at))).toBe(open);
     expect(nextOpen(CALS[c], new Date(at)).toISOString()).toBe(new Date(next).toISOString());
+  });
+});
+
+const CLOSE: [string, CalName, string, string | null][] = [
+  ['open on a weekday: closes at 17:00', 'berlin', '2026-12-04T10:00:00+01:00', '2026-12-04T17:00:00+01:00'],
+  ['closed: null', 'berlin', '2026-12-05T10:00:00+01:00', null],
+  ['split shift: the morning stretch ends at the lunch break', 'split', '2026-12-04T09:00:00+01:00', '2026-12-04T12:00:00+01:00'],
+  ['a night shift stored as two intervals is one stretch across midnight', 'nightBerlin', '2026-12-04T23:00:00+01:00', '2026-12-05T06:00:00+01:00'],
+  ['24/7: never closes', 'always', '2026-12-04T10:00:00Z', null],
+  ['24/7 but a holiday: closes when the holiday starts', 'alwaysButChristmas', '2026-12-24T10:00:00+01:00', '2026-12-25T00:00:00+01:00'],
+];
+
+describe('nextClose', () => {
+  it.each(CLOSE)('%s', (_name, c, at, close) => {
+    const got = nextClose(CALS[c], new Date(at));
+    expect(got?.toISOString() ?? null).toBe(close === null ? null : new Date(close).toISOString());
   });
 });
 

@@ -205,3 +205,26 @@ export function nextOpen(calendar: Calendar | CompiledCalendar, at: Date): Date 
   }
   throw beyondHorizon('nextOpen');
 }
+
+/**
+ * When the open stretch containing `at` ends (open intervals that touch, across midnight too,
+ * are one stretch); null when the calendar is closed at `at`, or stays open past HORIZON_DAYS
+ * (24/7). What the widget counts down to before it says the team is away.
+ */
+export function nextClose(calendar: Calendar | CompiledCalendar, at: Date): Date | null {
+  const t = instant(at, 'at');
+  const c = prepare(calendar);
+  if (c.elapsed || !isOpen(c, at)) return null;
+  let end = t;
+  const first = c.dayOf(t);
+  for (let n = first; n <= first + HORIZON_DAYS; n++) {
+    const day = c.day(n);
+    for (let i = 0; i < day.open.length; i += 2) {
+      if (day.open[i + 1]! <= end) continue;
+      if (day.open[i]! > end) return new Date(end);
+      end = day.open[i + 1]!;
+    }
+    if (end < day.end) return new Date(end);
+  }
+  return null;
+}

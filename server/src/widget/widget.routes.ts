@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
 import type { WidgetConfig } from '@support/protocol';
+import { teamHours } from '../calendars/team-hours.js';
 import { fromWire, toWire } from '../db/ids.js';
 import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
@@ -65,6 +66,7 @@ export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<Rout
         name: inbox.name,
         settings: publicWidgetSettings(inbox),
         agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
+        hours: publicWidgetSettings(inbox).awayOutsideHours ? await teamHours(ctx.db, { workspaceId: inbox.workspace_id, now: ctx.clock.now() }) : null,
         attachmentMaxBytes: ctx.config.ATTACHMENT_MAX_BYTES,
         ...(await workspaceBrand(ctx.db, inbox.workspace_id)),
       };

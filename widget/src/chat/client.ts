@@ -1,4 +1,4 @@
-import type { Ack, Attachment, Message, WidgetClientToServer, WidgetConversation, WidgetHistoryResult, WidgetIdentify, WidgetIdentity, WidgetSession } from '@support/protocol';
+import type { Ack, Attachment, Message, TeamHours, WidgetClientToServer, WidgetConversation, WidgetHistoryResult, WidgetIdentify, WidgetIdentity, WidgetSession } from '@support/protocol';
 import { Outbox, type Pending } from '../lib/outbox.js';
 import { laterRead, VisitorStore, type Profile } from './visitor-store.js';
 import { ConversationState } from './conversation.js';
@@ -13,6 +13,7 @@ type Options = {
   base: string;
   inboxId: string;
   agentsOnline: boolean;
+  hours: TeamHours;
   onMessage(m: Message): void;
   onUnread(n: number): void;
   /** Another tab shut the widget down (logout): drop this tab's panel too. */
@@ -31,6 +32,9 @@ export class ChatClient {
   readonly outbox: Outbox;
   readonly state: ConversationState;
   agentsOnline: boolean;
+  /** The team's hours when the widget follows them (else null); re-read at each change of `open`. */
+  hours: TeamHours = null;
+  private hoursTimer: ReturnType<typeof setTimeout> | undefined;
   ready = false;
   failed: Pending[] = [];
   /** Details the server asked for before it takes the first message (PRECHAT_REQUIRED). */
@@ -57,6 +61,7 @@ export class ChatClient {
     this.store = new VisitorStore(o.inboxId);
     this.outbox = new Outbox(this.store.storage, this.store.k.outbox);
     this.agentsOnline = o.agentsOnline;
+    this.setHours(o.hours);
     this.profile = this.store.profile;
     this.state = new ConversationState(this.store.read);
     this.socket = widgetSocket(o.base);
@@ -115,12 +120,34 @@ export class ChatClient {
     s.connect();
   }
 
+  /** Away: nobody online, or outside the team's hours when the widget follows them. */
+  get away(): boolean {
+    return !this.agentsOnline || this.hours?.open === false;
+  }
+
+  /** Takes the team's hours and, at their next change (open or close), reads them again. */
+  private setHours(h: TeamHours): void {
+    this.hours = h;
+    clearTimeout(this.hoursTimer);
+    const next = h && (h.closesAt ?? h.backAt);
+    if (!next || this.stopped) return;
+    // Timers past ~24.8 days overflow; a day is plenty, it re-arms.
+    const ms = Math.min(Math.max(Date.parse(next) - Date.now(), 0) + 1000, 864e5);
+    this.hoursTimer = setTimeout(() => {
+      fetch(`${this.o.base}/api/widget/config?inbox=${this.o.inboxId}`, { cache: 'no-store' })
+        .then((r) => r.json())
+        .then((c: { hours?: TeamHours }) => (this.setHours(c.hours ?? null), this.changed()))
+        .catch(() => this.setHours(h));
+    }, ms);
+  }
+
   stop(): void {
     // A stopped client (shutdown here or in another tab) never writes to storage again: the
     // keys another tab just forgot must stay gone.
     this.stopped = true;
     this.off.forEach((f) => f());
     clearTimeout(this.retry);
+    clearTimeout(this.hoursTimer);
     this.typingState.stop();
     this.sender.stop();
     this.socket.disconnect();
@@ -252,6 +279,7 @@ export class ChatClient {
       this.state.forget();
     }
     this.agentsOnline = s.agentsOnline;
+    this.setHours(s.hours);
     const previous = this.state.current;
     this.setConversation(s.conversation);
     this.setReady(true);

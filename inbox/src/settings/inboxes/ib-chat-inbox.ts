@@ -34,6 +34,7 @@ const valuesOf = (i: InboxDetail) => {
     'widget.preChat.name': w.preChat.name as string,
     'widget.preChat.email': w.preChat.email as string,
     'widget.awayMessage': w.awayMessage,
+    'widget.awayOutsideHours': w.awayOutsideHours,
     allowedOrigins: i.chat!.allowedOrigins.join('\n'),
   };
 };
@@ -50,6 +51,7 @@ const bodyOf = (v: Values, updatedAt: string | undefined) => ({
     colorScheme: v['widget.colorScheme'],
     preChat: { name: v['widget.preChat.name'], email: v['widget.preChat.email'] },
     awayMessage: v['widget.awayMessage'],
+    awayOutsideHours: v['widget.awayOutsideHours'],
   },
   allowedOrigins: v.allowedOrigins.split(/[\s,]+/).filter(Boolean),
   ...(updatedAt ? { expectedUpdatedAt: updatedAt } : {}),
@@ -115,6 +117,7 @@ export class IbChatInbox extends LitElement {
       inboxId: this.inbox.id,
       name: v.name || this.inbox.name,
       agentsOnline: true,
+      hours: null,
       attachmentMaxBytes: 10 * 1024 * 1024,
       // The header shows the workspace's logo, as visitors will see it.
       logoUrl: store.workspace?.logoUrl ?? null,
@@ -128,6 +131,7 @@ export class IbChatInbox extends LitElement {
         colorScheme: v['widget.colorScheme'] as 'auto' | 'light' | 'dark',
         preChat: { name: v['widget.preChat.name'] as 'off', email: v['widget.preChat.email'] as 'off' },
         awayMessage: v['widget.awayMessage'],
+        awayOutsideHours: v['widget.awayOutsideHours'],
       },
     };
   }
@@ -162,6 +166,8 @@ export class IbChatInbox extends LitElement {
         <div class="pair">${menu('widget.position', 'Position', POSITIONS)}${menu('widget.colorScheme', 'Colour scheme', SCHEMES)}</div>
         <div class="pair">${menu('widget.preChat.name', 'Ask for a name', MODES)}${menu('widget.preChat.email', 'Ask for an email address', MODES)}</div>
         ${area('widget.awayMessage', 'Away message', 'Shown with an email field when no agent is online.')}
+        <label class="check"><input type="checkbox" name="widget.awayOutsideHours" .checked=${live(v['widget.awayOutsideHours'])} />
+          <span>Away outside business hours<small>Outside the workspace’s default hours (Settings › Business hours) the widget is away too, and says when the team is back.</small></span></label>
         ${area('allowedOrigins', 'Allowed sites', 'One site per line, such as https://shop.example or https://*.shop.example for its subdomains. Empty: any site may show the widget.', false, 3)}
       </div>
       ${formAlert(f, () => this.reload())}

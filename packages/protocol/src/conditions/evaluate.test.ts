@@ -298,6 +298,14 @@ describe('Unicode case folding', () => {
     expect(holds(leaf('ticket.subject', op, value), subject(actual))).toBe(expected);
   });
 
+  it('several leaves on one long body agree (the body is folded once per evaluation)', () => {
+    const f = facts();
+    f.message!.body = 'Ä'.repeat(5000) + ' Straße';
+    const c = { all: [leaf('message.body', 'contains', 'STRASSE'), leaf('message.body', 'starts_with', 'ää'), leaf('message.body', 'not_contains', 'x'), leaf('message.body', 'ends_with', 'SSE')] };
+    expect(evaluateCondition(c, f, ctx).matched).toBe(true);
+    expect(evaluateCondition(c, f, ctx).trace.map((e) => e.held)).toEqual([true, true, true, true]);
+  });
+
   it('tags and text lists fold too', () => {
     const f = facts();
     f.ticket.tags = ['Größe'];

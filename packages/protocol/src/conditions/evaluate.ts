@@ -177,6 +177,7 @@ function run(condition: Condition, facts: ConditionFacts, ctx: EvaluationContext
     nowMs,
     ctx: ctx ?? ({ now: new Date(Number.NaN) } as EvaluationContext),
     trace,
+    folds: null,
   };
   return evalNode(compiled(condition), s);
 }

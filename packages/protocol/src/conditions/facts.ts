@@ -4,7 +4,7 @@ import type { AuthorType, Channel, TicketPriority, TicketStatus, Visibility } fr
  * An instant in facts: a `Date` (what a database row holds) or an ISO 8601 string (what a
  * wire DTO holds). Anything that does not parse to a time counts as absent.
  */
-export type Instant = Date | string;
+export type ConditionInstant = Date | string;
 
 /**
  * What conditions know of a ticket. Ids are wire ids (`inb_…`, `team_…`, `usr_…`); tags are tag
@@ -21,14 +21,14 @@ export interface TicketFacts {
   tags: readonly string[];
   subject: string;
   number?: number;
-  createdAt: Instant;
-  updatedAt?: Instant;
+  createdAt: ConditionInstant;
+  updatedAt?: ConditionInstant;
   /** When the customer last wrote (public message by the contact). */
-  lastCustomerMessageAt?: Instant | null;
+  lastCustomerMessageAt?: ConditionInstant | null;
   /** When an agent last replied in public (internal notes do not count). */
-  lastAgentReplyAt?: Instant | null;
+  lastAgentReplyAt?: ConditionInstant | null;
   /** When the status last changed (the ticket's creation if it never did). */
-  statusChangedAt?: Instant | null;
+  statusChangedAt?: ConditionInstant | null;
   /** The requester as the wire Ticket carries it; contact name/email fall back to it when `contact` is absent. */
   requester?: { name: string | null; email: string | null } | null;
 }

@@ -50,11 +50,11 @@ const PRESENCE_OPS = ['is_set', 'is_empty'] as const;
 const TEXT_OPS = ['is', 'is_not', 'in', 'not_in', 'contains', 'not_contains', 'starts_with', 'ends_with'] as const;
 
 /** Operators that read `ctx.previous`: only event rules have a "before" to compare with. */
-export const CHANGE_OPERATORS: readonly ConditionOperator[] = CHANGE_OPS;
+export const CONDITION_CHANGE_OPERATORS: readonly ConditionOperator[] = CHANGE_OPS;
 /** Operators that take no value (business hours take an optional calendar id). */
-export const VALUELESS_OPERATORS: readonly ConditionOperator[] = ['is_set', 'is_empty', 'changed'];
+export const CONDITION_VALUELESS_OPERATORS: readonly ConditionOperator[] = ['is_set', 'is_empty', 'changed'];
 /** Operators whose value is a list. */
-export const LIST_OPERATORS: readonly ConditionOperator[] = ['in', 'not_in', 'includes_any', 'includes_all', 'includes_none'];
+export const CONDITION_LIST_OPERATORS: readonly ConditionOperator[] = ['in', 'not_in', 'includes_any', 'includes_all', 'includes_none'];
 
 const ALL = CONDITION_CONTEXTS;
 const NOT_SLA: readonly ConditionContext[] = ['routing', 'automation_event', 'automation_time', 'view', 'csat'];
@@ -142,7 +142,7 @@ export const CONTACT_ATTRIBUTE_FIELD: ConditionFieldDef = Object.freeze({
  * characters, lone surrogates, or whitespace at either end. Keys may hold dots and spaces; the
  * whole remainder after `contact.attributes.` is the key.
  */
-export function attributeKeyProblem(key: string): string | null {
+export function conditionAttributeKeyProblem(key: string): string | null {
   if (key.length === 0) return 'attribute key is empty';
   if (key.length > CONDITION_LIMITS.maxAttributeKeyLength) return `attribute key is longer than ${CONDITION_LIMITS.maxAttributeKeyLength} characters`;
   if (key.trim() !== key) return 'attribute key starts or ends with whitespace';
@@ -160,21 +160,21 @@ export function attributeKeyProblem(key: string): string | null {
 
 /**
  * The definition of a field name, or null when no such field exists (unknown name, or an
- * attribute field whose key is refused by {@link attributeKeyProblem}). Attribute fields get
+ * attribute field whose key is refused by {@link conditionAttributeKeyProblem}). Attribute fields get
  * the template with their own `key`.
  */
 export function conditionField(field: string): ConditionFieldDef | null {
   if (typeof field !== 'string') return null;
   const fixed = Object.prototype.hasOwnProperty.call(CONDITION_FIELDS, field) ? CONDITION_FIELDS[field] : undefined;
   if (fixed) return fixed;
-  if (field.startsWith(CONTACT_ATTRIBUTE_PREFIX) && attributeKeyProblem(field.slice(CONTACT_ATTRIBUTE_PREFIX.length)) === null)
+  if (field.startsWith(CONTACT_ATTRIBUTE_PREFIX) && conditionAttributeKeyProblem(field.slice(CONTACT_ATTRIBUTE_PREFIX.length)) === null)
     return { ...CONTACT_ATTRIBUTE_FIELD, key: field };
   return null;
 }
 
 /** Whether an operator may be used in a context, whatever the field: change operators need an event with a "before". */
-export function operatorAllowedIn(op: ConditionOperator, context: ConditionContext): boolean {
-  if (CHANGE_OPERATORS.includes(op)) return context === 'automation_event';
+export function conditionOperatorAllowedIn(op: ConditionOperator, context: ConditionContext): boolean {
+  if (CONDITION_CHANGE_OPERATORS.includes(op)) return context === 'automation_event';
   return true;
 }
 
@@ -182,14 +182,14 @@ export function operatorAllowedIn(op: ConditionOperator, context: ConditionConte
  * The operators a builder should offer for a field in a context (empty when the field is not
  * allowed there).
  */
-export function operatorsFor(field: ConditionFieldDef, context?: ConditionContext): ConditionOperator[] {
+export function conditionOperatorsFor(field: ConditionFieldDef, context?: ConditionContext): ConditionOperator[] {
   if (!context) return [...field.operators];
   if (!field.contexts.includes(context)) return [];
-  return field.operators.filter((op) => operatorAllowedIn(op, context));
+  return field.operators.filter((op) => conditionOperatorAllowedIn(op, context));
 }
 
 /** The fields a builder should offer in a context (attribute fields are offered through {@link CONTACT_ATTRIBUTE_FIELD}). */
-export function fieldsFor(context: ConditionContext): ConditionFieldDef[] {
+export function conditionFieldsFor(context: ConditionContext): ConditionFieldDef[] {
   return Object.values(CONDITION_FIELDS).filter((f) => f.contexts.includes(context));
 }
 

@@ -4,3 +4,4 @@ export * from './fold.js';
 export * from './facts.js';
 export * from './validate.js';
 export * from './evaluate.js';
+export * from './schedule.js';

@@ -3,7 +3,7 @@ import { foldText } from './fold.js';
 import type { EvaluationContext, ConditionTraceEntry } from './evaluate.js';
 import { instantMs, type Actual, type Reader } from './read.js';
 import type { ConditionOperator } from './types.js';
-import { CURRENT_USER } from './validate.js';
+import { CONDITION_CURRENT_USER } from './validate.js';
 
 // The operators' semantics for every field type (docs/conditions.md). Internal to the
 // evaluator: a compiled leaf carries the test built here.
@@ -16,6 +16,8 @@ export interface State {
   nowMs: number;
   ctx: EvaluationContext;
   trace: ConditionTraceEntry[] | null;
+  /** Folded long texts of this evaluation, so several leaves on one message body fold it once. */
+  folds: Map<string, string> | null;
 }
 
 /** A leaf's test of the value read from the facts. */
@@ -45,6 +47,16 @@ export type Node = Leaf | Group;
 export const NEVER: Test = () => false;
 
 // ---------------------------------------------------------------- comparisons
+
+const FOLD_MEMO_FROM = 64;
+
+/** Folds a text read from the facts, remembering long ones for the rest of the evaluation. */
+function fold(s: State, t: string): string {
+  if (t.length < FOLD_MEMO_FROM) return foldText(t);
+  let f = s.folds?.get(t);
+  if (f === undefined) (s.folds ??= new Map()).set(t, (f = foldText(t)));
+  return f;
+}
 
 /** Text of an actual value for text comparisons: strings as they are, numbers and booleans as JSON writes them. */
 function textOf(a: Actual): string | null {
@@ -76,18 +88,18 @@ function equals(def: ConditionFieldDef, a: Actual, e: unknown, s: State): boolea
   switch (def.type) {
     case 'text': {
       const t = textOf(a);
-      return t !== null && typeof e === 'string' && foldText(t) === e;
+      return t !== null && typeof e === 'string' && fold(s, t) === e;
     }
     case 'attribute': {
       if (typeof e === 'string') {
         const t = textOf(a);
-        return t !== null && foldText(t) === e;
+        return t !== null && fold(s, t) === e;
       }
       if (typeof e === 'number') return numberOf(a) === e;
       return a === e;
     }
     case 'id':
-      if (e === CURRENT_USER) return a !== null && typeof s.ctx.currentUserId === 'string' && a === s.ctx.currentUserId;
+      if (e === CONDITION_CURRENT_USER) return a !== null && typeof s.ctx.currentUserId === 'string' && a === s.ctx.currentUserId;
       return a === e;
     default:
       return a === e;
@@ -98,7 +110,7 @@ function inList(def: ConditionFieldDef, a: Actual, list: unknown, s: State): boo
   if (list instanceof Set) {
     // Text fields: a set of folded values, one lookup.
     const t = textOf(a);
-    return t !== null && list.has(foldText(t));
+    return t !== null && list.has(fold(s, t));
   }
   if (!Array.isArray(list)) return false;
   for (const e of list) if (equals(def, a, e, s)) return true;
@@ -154,9 +166,9 @@ function differs(def: ConditionFieldDef, a: Actual, b: Actual): boolean {
 export function testFor(def: ConditionFieldDef, op: ConditionOperator): Test {
   const eq: Test = (a, s, l) => equals(def, a, l.prepared, s);
   const inl: Test = (a, s, l) => inList(def, a, l.prepared, s);
-  const text = (f: (t: string, e: string) => boolean): Test => (a, _s, l) => {
+  const text = (f: (t: string, e: string) => boolean): Test => (a, s, l) => {
     const t = textOf(a);
-    return t !== null && typeof l.prepared === 'string' && f(foldText(t), l.prepared);
+    return t !== null && typeof l.prepared === 'string' && f(fold(s, t), l.prepared);
   };
   const order = (f: (d: number) => boolean): Test => (a, _s, l) => {
     const d = compareOrder(def, a, l.prepared);

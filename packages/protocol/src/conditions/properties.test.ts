@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { wellFormed } from '../text.js';
 import { evaluateCondition, type EvaluationContext } from './evaluate.js';
 import type { ConditionFacts } from './facts.js';
-import { CONDITION_FIELDS, LIST_OPERATORS, VALUELESS_OPERATORS, conditionField, type ConditionFieldDef } from './fields.js';
+import { CONDITION_FIELDS, CONDITION_LIST_OPERATORS, CONDITION_VALUELESS_OPERATORS, conditionField, type ConditionFieldDef } from './fields.js';
 import { INBOX, INBOX_2, NOW, TEAM, USER, USER_2 } from './fixtures.test-support.js';
 import { CONDITION_CONTEXTS, type Condition, type ConditionLeaf, type ConditionScalar, type ConditionNode, type ConditionOperator } from './types.js';
 import { conditionSchema, conditionSchemaFor, validateCondition } from './validate.js';
@@ -50,9 +50,9 @@ function scalar(def: ConditionFieldDef, op: ConditionOperator): fc.Arbitrary<unk
 }
 
 function valueFor(def: ConditionFieldDef, op: ConditionOperator): fc.Arbitrary<unknown> {
-  if (VALUELESS_OPERATORS.includes(op)) return fc.constant(undefined);
+  if (CONDITION_VALUELESS_OPERATORS.includes(op)) return fc.constant(undefined);
   if (op === 'within_business_hours' || op === 'outside_business_hours') return fc.constantFrom(undefined, CAL);
-  if (LIST_OPERATORS.includes(op)) return fc.array(scalar(def, op), { minLength: 1, maxLength: 4 });
+  if (CONDITION_LIST_OPERATORS.includes(op)) return fc.array(scalar(def, op), { minLength: 1, maxLength: 4 });
   return scalar(def, op);
 }
 

@@ -24,7 +24,7 @@ function prop(o: unknown, key: string): unknown {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** Epoch milliseconds of an Instant, or null when it is absent or does not parse. */
+/** Epoch milliseconds of an ConditionInstant, or null when it is absent or does not parse. */
 export function instantMs(v: unknown): number | null {
   if (v instanceof Date) {
     const t = v.getTime();

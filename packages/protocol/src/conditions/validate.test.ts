@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CONDITION_FIELDS, CONDITION_OPERATOR_INFO, CONTACT_ATTRIBUTE_FIELD, LIST_OPERATORS, VALUELESS_OPERATORS, conditionField, fieldsFor, operatorsFor } from './fields.js';
+import { CONDITION_FIELDS, CONDITION_OPERATOR_INFO, CONTACT_ATTRIBUTE_FIELD, CONDITION_LIST_OPERATORS, CONDITION_VALUELESS_OPERATORS, conditionField, conditionFieldsFor, conditionOperatorsFor } from './fields.js';
 import { INBOX, TEAM, USER } from './fixtures.test-support.js';
 import { CONDITION_CONTEXTS, CONDITION_LIMITS, CONDITION_OPERATORS, type ConditionLeaf } from './types.js';
 import { conditionSchema, conditionSchemaFor, isValidCondition, usesChangeOperators, validateCondition } from './validate.js';
@@ -170,6 +170,19 @@ describe('contexts', () => {
   });
 });
 
+describe('the examples of docs/conditions.md', () => {
+  it.each([
+    ['sla', { all: [{ field: 'ticket.channel', op: 'is', value: 'email' }, { field: 'ticket.tags', op: 'includes_any', value: ['vip'] }, { field: 'time.now', op: 'within_business_hours' }] }],
+    ['routing', { all: [{ field: 'contact.email_domain', op: 'in', value: ['acme.com', 'acme.de'] }, { any: [{ field: 'ticket.subject', op: 'contains', value: 'invoice' }, { field: 'message.body', op: 'contains', value: 'refund' }] }] }],
+    ['automation_event', { all: [{ field: 'ticket.status', op: 'changed_from', value: 'resolved' }, { field: 'message.author_type', op: 'is', value: 'contact' }, { field: 'time.now', op: 'outside_business_hours' }] }],
+    ['automation_time', { all: [{ field: 'ticket.status', op: 'is', value: 'pending' }, { field: 'ticket.since_status_change', op: 'gte', value: 4320 }] }],
+    ['view', { all: [{ field: 'ticket.assignee', op: 'in', value: ['me', null] }, { field: 'ticket.priority', op: 'is', value: 'urgent' }, { field: 'ticket.status', op: 'not_in', value: ['resolved', 'closed'] }] }],
+    ['csat', { all: [{ field: 'contact.attributes.plan', op: 'is', value: 'enterprise' }, { field: 'contact.attributes.seats', op: 'gt', value: 10 }] }],
+  ] as const)('%s', (context, c) => {
+    expect(validateCondition(c, context)).toEqual([]);
+  });
+});
+
 describe('the catalogue', () => {
   it('every field has a label, operators of its own type and at least one context', () => {
     for (const f of [...Object.values(CONDITION_FIELDS), CONTACT_ATTRIBUTE_FIELD]) {
@@ -192,19 +205,19 @@ describe('the catalogue', () => {
     expect(conditionField('toString')).toBeNull();
     expect(conditionField('__proto__')).toBeNull();
   });
-  it('operatorsFor and fieldsFor give a builder what a context allows', () => {
-    expect(operatorsFor(CONDITION_FIELDS['ticket.status']!, 'view')).toEqual(['is', 'is_not', 'in', 'not_in']);
-    expect(operatorsFor(CONDITION_FIELDS['ticket.status']!, 'automation_event')).toContain('changed_to');
-    expect(operatorsFor(CONDITION_FIELDS['message.body']!, 'sla')).toEqual([]);
-    expect(fieldsFor('sla').map((f) => f.key)).not.toContain('message.body');
-    expect(fieldsFor('view').map((f) => f.key)).not.toContain('time.now');
+  it('conditionOperatorsFor and conditionFieldsFor give a builder what a context allows', () => {
+    expect(conditionOperatorsFor(CONDITION_FIELDS['ticket.status']!, 'view')).toEqual(['is', 'is_not', 'in', 'not_in']);
+    expect(conditionOperatorsFor(CONDITION_FIELDS['ticket.status']!, 'automation_event')).toContain('changed_to');
+    expect(conditionOperatorsFor(CONDITION_FIELDS['message.body']!, 'sla')).toEqual([]);
+    expect(conditionFieldsFor('sla').map((f) => f.key)).not.toContain('message.body');
+    expect(conditionFieldsFor('view').map((f) => f.key)).not.toContain('time.now');
   });
   it('every operator has a label and a value shape that matches validation', () => {
     for (const op of CONDITION_OPERATORS) {
       const info = CONDITION_OPERATOR_INFO[op];
       expect(info.label.length).toBeGreaterThan(1);
-      expect(info.value === 'list').toBe(LIST_OPERATORS.includes(op));
-      expect(info.value === 'none').toBe(VALUELESS_OPERATORS.includes(op));
+      expect(info.value === 'list').toBe(CONDITION_LIST_OPERATORS.includes(op));
+      expect(info.value === 'none').toBe(CONDITION_VALUELESS_OPERATORS.includes(op));
     }
   });
   it('the catalogue is plain JSON a client can ship', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodeId, ID_PREFIX } from '../ids.js';
 import { wellFormed } from '../text.js';
-import { CHANGE_OPERATORS, conditionField, CONTACT_ATTRIBUTE_PREFIX, LIST_OPERATORS, operatorAllowedIn, VALUELESS_OPERATORS, attributeKeyProblem, type ConditionFieldDef } from './fields.js';
+import { CONDITION_CHANGE_OPERATORS, conditionField, CONTACT_ATTRIBUTE_PREFIX, CONDITION_LIST_OPERATORS, conditionOperatorAllowedIn, CONDITION_VALUELESS_OPERATORS, conditionAttributeKeyProblem, type ConditionFieldDef } from './fields.js';
 import { CONDITION_LIMITS, CONDITION_OPERATORS, type Condition, type ConditionContext, type ConditionOperator } from './types.js';
 
 /** Why a condition was refused, and where: `path` leads from the root to the offending member. */
@@ -12,7 +12,7 @@ export interface ConditionIssue {
 }
 
 /** The value a user-id field accepts for "the agent looking at the list" (saved views only). */
-export const CURRENT_USER = 'me';
+export const CONDITION_CURRENT_USER = 'me';
 
 /** Past this many issues validation stops: a builder shows the first ones, and arbitrary input stays cheap to refuse. */
 const MAX_ISSUES = 20;
@@ -93,7 +93,7 @@ class Walker {
     }
     const def = conditionField(field);
     if (!def) {
-      const problem = field.startsWith(CONTACT_ATTRIBUTE_PREFIX) ? attributeKeyProblem(field.slice(CONTACT_ATTRIBUTE_PREFIX.length)) : null;
+      const problem = field.startsWith(CONTACT_ATTRIBUTE_PREFIX) ? conditionAttributeKeyProblem(field.slice(CONTACT_ATTRIBUTE_PREFIX.length)) : null;
       this.add('unknown_field', path, problem ?? `unknown field "${truncate(field)}"`);
       return null;
     }
@@ -115,7 +115,7 @@ class Walker {
       this.add('invalid_operator', path, `${def.label} does not take "${o}"; it takes ${def.operators.join(', ')}`);
       return null;
     }
-    if (this.context && !operatorAllowedIn(o, this.context)) {
+    if (this.context && !conditionOperatorAllowedIn(o, this.context)) {
       this.add('not_allowed_in_context', path, `"${o}" needs an event with a before and after; ${this.context.replace('_', ' ')} conditions have none`);
       return null;
     }
@@ -123,7 +123,7 @@ class Walker {
   }
 
   value(def: ConditionFieldDef, op: ConditionOperator, value: unknown, path: Path) {
-    if (VALUELESS_OPERATORS.includes(op)) {
+    if (CONDITION_VALUELESS_OPERATORS.includes(op)) {
       if (value !== undefined && value !== null) this.add('invalid_value', path, `"${op}" takes no value`);
       return;
     }
@@ -132,7 +132,7 @@ class Walker {
         this.add('invalid_value', path, 'must be a calendar id, or absent for the workspace default calendar');
       return;
     }
-    if (LIST_OPERATORS.includes(op)) {
+    if (CONDITION_LIST_OPERATORS.includes(op)) {
       if (!Array.isArray(value)) return this.add('invalid_value', path, 'must be a list of values');
       if (value.length === 0) return this.add('invalid_value', path, 'pick at least one value');
       if (value.length > CONDITION_LIMITS.maxListValues) return this.add('too_many', path, `at most ${CONDITION_LIMITS.maxListValues} values`);
@@ -156,7 +156,7 @@ class Walker {
           if (!def.nullable) bad(`must be an id starting with ${ID_PREFIX[kind]}_`);
           return;
         }
-        if (kind === 'user' && v === CURRENT_USER) {
+        if (kind === 'user' && v === CONDITION_CURRENT_USER) {
           if (this.context && this.context !== 'view') bad('"me" (the viewing agent) can only be used in saved views');
           return;
         }
@@ -261,7 +261,7 @@ export function conditionSchemaFor(context: ConditionContext): z.ZodType<Conditi
 export function usesChangeOperators(condition: Condition): boolean {
   const visit = (n: unknown): boolean => {
     if (!isPlainObject(n)) return false;
-    if ('field' in n) return CHANGE_OPERATORS.includes(n.op as ConditionOperator);
+    if ('field' in n) return CONDITION_CHANGE_OPERATORS.includes(n.op as ConditionOperator);
     return [n.all, n.any].some((l) => Array.isArray(l) && l.some(visit));
   };
   return visit(condition);

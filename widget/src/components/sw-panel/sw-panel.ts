@@ -8,6 +8,10 @@ import '../sw-prechat/sw-prechat.js';
 import type { PrechatDetail } from '../sw-prechat/sw-prechat.js';
 import { deepActive, focusables } from './focus.js';
 import { OnlineController } from './online.js';
+
+/** " We're back Monday at 09:00." in the visitor's language and time zone; nothing without a time. */
+const backAt = (at: string | null | undefined) =>
+  at ? ` We're back ${new Intl.DateTimeFormat(undefined, { weekday: 'long', hour: 'numeric', minute: '2-digit' }).format(new Date(at))}.` : '';
 import { panelStyles } from './sw-panel.styles.js';
 
 type Field = 'name' | 'email';
@@ -87,7 +91,7 @@ export class SwPanel extends LitElement {
     const s = this.config.settings;
     const ask = (f: Field) => (c.missing.includes(f) ? 'required' : c.profile[f] ? 'off' : s.preChat[f]);
     const prechat = c.missing.length > 0 || ((ask('name') !== 'off' || ask('email') !== 'off') && !c.profile.prechatDone && !c.conversation && !c.timeline.items.length && !c.pending.length);
-    return { ask, prechat, away: !c.agentsOnline && !c.profile.email && !prechat };
+    return { ask, prechat, away: c.away && !c.profile.email && !prechat };
   }
 
   protected willUpdate(): void {
@@ -106,21 +110,21 @@ export class SwPanel extends LitElement {
     const s = this.config.settings;
     const { ask, prechat, away } = this.view();
     // Truthful about the connection: messages typed meanwhile wait in the outbox.
-    const state = c.ready ? (c.agentsOnline ? 'Online' : 'Away') : navigator.onLine ? 'Connecting…' : 'Offline';
+    const state = c.ready ? (c.away ? 'Away' : 'Online') : navigator.onLine ? 'Connecting…' : 'Offline';
     const form = (intro: string, awayForm: boolean, action?: string) =>
       html`<sw-prechat class=${awayForm ? 'away' : ''} exportparts="prechat,field" .name=${awayForm ? 'off' : ask('name')} .email=${awayForm ? 'required' : ask('email')} .intro=${intro} .action=${action ?? 'Start chat'} .error=${this.error} .busy=${this.busy} @sw-submit=${(e: CustomEvent<PrechatDetail>) => this.details(e, awayForm)}></sw-prechat>`;
     return html`<header part="header">
         ${this.config.logoUrl ? html`<img class="logo" src=${this.config.logoUrl} alt="" @error=${(e: Event) => ((e.target as HTMLElement).hidden = true)}>` : nothing}
         <div>
           <h2 id="t">${s.teamName}</h2>
-          <p><span class="dot ${c.ready ? (c.agentsOnline ? 'on' : '') : 'off'}"></span>${state} · Typically replies in ${s.replyTime}</p>
+          <p><span class="dot ${c.ready ? (c.away ? '' : 'on') : 'off'}"></span>${state} · Typically replies in ${s.replyTime}</p>
         </div>
         <button class="x" aria-label="Close chat" @click=${this.close}>×</button>
       </header>
       ${prechat
         ? form(s.greeting, false)
         : html`<sw-messages exportparts="messages,message" .client=${c} .greeting=${s.greeting} .notice=${this.left && `Thanks! We'll get back to you at ${this.left}.`}></sw-messages>
-            ${away ? form(s.awayMessage, true, 'Notify me') : nothing}
+            ${away ? form(s.awayMessage + backAt(c.hours?.backAt), true, 'Notify me') : nothing}
             <sw-composer exportparts="composer" .client=${c} .max=${this.config.attachmentMaxBytes}></sw-composer>`}`;
   }
 }
