@@ -23,16 +23,17 @@ export class IbSla extends LitElement {
       h3 { margin: 0; font-size: var(--ib-text-xs); letter-spacing: 0.04em; text-transform: uppercase; color: var(--ib-text-muted); align-self: center; }
       ul { list-style: none; margin: 0; padding: 0; display: contents; }
       .clock {
-        display: grid; grid-template-columns: auto auto; gap: 0 var(--ib-space-2); align-items: center; padding: 3px var(--ib-space-2);
+        display: flex; flex-direction: column; padding: 3px var(--ib-space-2);
         border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius); background: var(--ib-bg-canvas); line-height: 18px;
       }
+      .head { display: flex; gap: var(--ib-space-2); align-items: center; }
       .clock.warning { background: var(--ib-attention-subtle); border-color: var(--ib-attention-border); }
       .clock.breached { background: var(--ib-danger-subtle); border-color: var(--ib-danger); }
       .metric { font-weight: 600; color: var(--ib-text); }
-      .due { grid-column: 1 / -1; color: var(--ib-text-muted); font-variant-numeric: tabular-nums; }
+      .due { color: var(--ib-text-muted); font-variant-numeric: tabular-nums; }
       .clock.warning .due { color: var(--ib-attention); }
       .clock.breached .due { color: var(--ib-danger); }
-      .badge { justify-self: start; border-radius: var(--ib-radius-pill); padding: 0 6px; font-size: var(--ib-text-xs); font-weight: 600; background: var(--ib-bg-muted); color: var(--ib-text); }
+      .badge { border-radius: var(--ib-radius-pill); padding: 0 6px; font-size: var(--ib-text-xs); font-weight: 600; background: var(--ib-bg-muted); color: var(--ib-text); }
       .badge.running { background: var(--ib-accent-subtle); color: var(--ib-accent-hover); }
       .badge.paused { background: var(--ib-bg-muted); color: var(--ib-text-muted); }
       .badge.breached, .badge.fulfilled_after_breach { background: var(--ib-danger); color: #fff; }
@@ -84,8 +85,7 @@ export class IbSla extends LitElement {
     // A running clock past its due time is breached for the agent before the server's event.
     const state = c.state === 'running' && tone === 'breached' ? 'breached' : c.state;
     return html`<li class="clock ${tone}" data-metric=${c.metric} data-state=${state} data-tone=${tone} title=${c.policyName ? `Policy: ${c.policyName}` : ''}>
-      <span class="metric">${METRIC_LABELS[c.metric]}</span>
-      <span class="badge ${state}">${STATE_LABELS[state]}</span>
+      <span class="head"><span class="metric">${METRIC_LABELS[c.metric]}</span><span class="badge ${state}">${STATE_LABELS[state]}</span></span>
       <span class="due">${this.due(c, now)}</span>
     </li>`;
   }

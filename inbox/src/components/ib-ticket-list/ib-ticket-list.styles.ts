@@ -40,7 +40,7 @@ export const listStyles = css`
   .chip.prio-urgent { background: var(--ib-danger-subtle); color: var(--ib-danger); font-weight: 600; }
   .chip.prio-low { color: var(--ib-text-muted); }
   /* SLA countdown: neutral in time, amber in the warning lead, red once breached (text 4.5:1 on each). */
-  .chip.sla { font-variant-numeric: tabular-nums; }
+  .chip.sla { font-variant-numeric: tabular-nums; box-shadow: inset 0 0 0 1px var(--ib-border); }
   .chip.sla.warning { background: var(--ib-attention-subtle); color: var(--ib-attention); box-shadow: inset 0 0 0 1px var(--ib-attention-border); }
   .chip.sla.breached { background: var(--ib-danger); color: #fff; font-weight: 600; }
   .chip.more { color: var(--ib-text-muted); }

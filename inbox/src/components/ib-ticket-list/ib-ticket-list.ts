@@ -24,9 +24,10 @@ const VIEWS = [
 /** Tags shown on a row; more are summed up as "+n". */
 const ROW_TAGS = 2;
 const rowId = (ticketId: string) => `row-${ticketId}`;
+/** Short labels (the menu shares a line with the search): latest activity first, or time to breach. */
 const SORT_OPTIONS = [
-  { value: 'updated', label: 'Latest activity' },
-  { value: 'sla', label: 'Time to breach' },
+  { value: 'updated', label: 'Recent' },
+  { value: 'sla', label: 'Due first' },
 ];
 const STATUS_OPTIONS = [...STATUSES.map((s) => ({ value: s, label: capitalize(s) })), { value: '', label: 'Any status' }];
 type Change = CustomEvent<{ value: string }>;
@@ -281,7 +282,7 @@ export class IbTicketList extends LitElement {
         <div class="search-sort">
           <input class="field" id="search" type="search" placeholder="Search subject, contact, #number" aria-label="Search tickets" aria-keyshortcuts="/"
             @input=${this.onSearch} @blur=${() => (this.searchPushed = false)} />
-          <ib-select class="sort" label="Sort" .options=${SORT_OPTIONS} .value=${live(f.sort)}
+          <ib-select class="sort" label="Sort" title="Sort: latest activity, or time to SLA breach" .options=${SORT_OPTIONS} .value=${live(f.sort)}
             @ib-change=${(e: Change) => this.onFilter({ sort: e.detail.value === 'sla' ? 'sla' : 'updated' })}></ib-select>
         </div>
       </div>
