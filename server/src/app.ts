@@ -48,6 +48,7 @@ import { loggedPublishes } from './realtime/redis-adapter.js';
 import { counterFactory } from './lib/window-limiter.js';
 import { EventConsumers } from './events/consumers.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { registerSla } from './sla/sla.wiring.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -144,6 +145,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const background = { db, logger, clock: deps.clock, nodeId, pollMs: config.BACKGROUND_POLL_MS, leaseMs: config.BACKGROUND_LEASE_MS };
   const events = new EventConsumers(background);
   const scheduler = new Scheduler(background);
+  registerSla(ctx, events, scheduler);
   await events.start();
   await scheduler.start();
 

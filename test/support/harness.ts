@@ -11,7 +11,6 @@ import { toWire } from '../../server/src/db/ids.js';
 import { createAgent, createInbox, createTeam, createWorkspace } from '../../server/src/workspaces/workspaces.service.js';
 import type { Db } from '../../server/src/db/client.js';
 import type { ServiceContext } from '../../server/src/lib/context.js';
-import type { Clock } from '../../server/src/lib/clock.js';
 
 export type Mode = 'postgres' | 'embedded';
 export type Node = { app: App; deps: AppDeps; url: string; port: number };
@@ -20,24 +19,24 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  * Boots a real server on port 0. `postgres` mode uses the run's Postgres database and Redis
  * (with `prefix` so nodes of one test share pub/sub and nothing else); `embedded` mode uses
  * an in-memory PGlite and the in-process bus, as `npm start` does with no environment.
- * `clock` replaces the system clock (a test's manual clock: SLA due times, the scheduler).
  */
 export async function startNode(
   mode: Mode,
-  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser']; clock?: Clock } = {},
+  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser']; clock?: AppDeps['clock'] } = {},
 ): Promise<Node> {
   const config =
     mode === 'postgres'
       ? testConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
       : testConfig({ ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}), ...o.config });
   if (process.env.TEST_LOG_LEVEL) config.LOG_LEVEL = process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'];
-  const deps = await connectDeps(config, { memory: !o.dataDir, ...(o.clock ? { clock: o.clock } : {}) });
+  const deps = await connectDeps(config, { memory: !o.dataDir });
   if (o.db) {
     await deps.db.close();
     deps.db = o.db;
   }
   if (o.limits) deps.limits = o.limits;
   if (o.mailParser) deps.mailParser = o.mailParser;
+  if (o.clock) deps.clock = o.clock;
   const app = await createApp(deps);
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
   return { app, deps, port, url: `http://127.0.0.1:${port}` };
