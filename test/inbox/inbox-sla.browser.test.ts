@@ -133,4 +133,59 @@ describe('inbox: SLA countdowns in Chromium', () => {
     await screenAndAxe(page, 'inbox-sla-sorted');
     await page.context().close();
   });
+
+  it('a breach on my ticket notifies me (a toast, and a desktop notification when opted in); one on a ticket not mine does not', async () => {
+    const { node, fx, browser } = env;
+    const me = fx.agents[0]!;
+    const token = await login(node.url, me.email, me.password);
+    const page = await openInbox(browser, node.url, me, {
+      permissions: ['notifications'],
+      init: () => {
+        // Record what the app shows, and make the tab look like it is in the background.
+        const w = window as unknown as { shown: { title: string; body: string }[]; Notification: typeof Notification };
+        w.shown = [];
+        const Real = w.Notification;
+        w.Notification = class extends Real {
+          constructor(title: string, opts?: NotificationOptions) {
+            super(title, opts);
+            w.shown.push({ title, body: opts?.body ?? '' });
+          }
+        } as typeof Notification;
+        Document.prototype.hasFocus = () => false;
+      },
+    });
+    await page.click('ib-app ib-button[title^="Desktop"] button[aria-pressed=false]');
+    await page.locator('ib-app ib-button[title^="Desktop"] button[aria-pressed=true]').waitFor();
+    const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; body: string }[] }).shown);
+
+    const agent = await connect(node.url, '/agent', { token });
+    const open = async (body: string) => {
+      const { s: v } = await visitor(node.url, fx.inbox);
+      const counted = next(agent, 'ticket:sla', (e: any) => e.sla !== null, 10_000);
+      const m = await ok(v, 'message:send', { body, clientMessageId: cmid() });
+      const { sla } = (await counted) as { sla: { dueAt: string } };
+      const { ticket } = await ok(agent, 'ticket:get', { ticketId: m.ticketId, limit: 1 });
+      return { ticket, sla };
+    };
+    const mine = await open('Mine to answer');
+    await ok(agent, 'ticket:assign', { ticketId: mine.ticket.id, assigneeId: me.wire });
+    const theirs = await open('Nobody has this one');
+    await chip(page, theirs.ticket.number).waitFor();
+    expect(await chip(page, mine.ticket.number).getAttribute('data-tone')).not.toBe('breached');
+
+    const both = Promise.all([mine, theirs].map((t) => next(agent, 'ticket:sla', (e: any) => e.ticketId === t.ticket.id && e.alert?.kind === 'breached', 10_000)));
+    serverClock.advance(Math.max(Date.parse(mine.sla.dueAt), Date.parse(theirs.sla.dueAt)) - serverClock.now().getTime() + 60_000);
+    await node.app.scheduler.runDue();
+    await both;
+    const toast = page.locator('ib-toast .toast', { hasText: `SLA breached: #${mine.ticket.number} first response` });
+    await toast.waitFor();
+    await expect.poll(shown).toContainEqual({ title: `SLA breached: #${mine.ticket.number}`, body: `SLA breached: #${mine.ticket.number} first response` });
+    // Both rows are red (the server says breached, whatever the browser's clock).
+    await expect.poll(() => chip(page, theirs.ticket.number).getAttribute('data-tone')).toBe('breached');
+    expect(await chip(page, mine.ticket.number).getAttribute('data-tone')).toBe('breached');
+    expect(await page.locator('ib-toast').textContent()).not.toContain(`#${theirs.ticket.number}`);
+    // (Its "New ticket" notification came when it opened; no SLA one.)
+    expect((await shown()).filter((n) => n.title.startsWith('SLA') && n.title.includes(`#${theirs.ticket.number}`))).toEqual([]);
+    await page.context().close();
+  });
 });
