@@ -131,6 +131,10 @@ describe('inbox: SLA countdowns in Chromium', () => {
     await page.selectOption('ib-ticket-list select[aria-label=Sort]', 'sla');
     await expect.poll(order).toEqual([ticket.number, second.number]);
     await screenAndAxe(page, 'inbox-sla-sorted');
+    // On a phone the open ticket is the whole screen: its SLA panel fits above the thread.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await panel.locator('.clock[data-metric=first_response]').waitFor();
+    await screenAndAxe(page, 'inbox-sla-phone');
     await page.context().close();
   });
 
