@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { SlaClockRecord, TicketListItem, TicketSla } from '@support/protocol';
-import { clocksToShow, clockTone, formatSpan, relativeDue, slaChip, slaTone } from '../../inbox/src/lib/sla.js';
+import { clocksToShow, clockTime, clockTone, formatSpan, relativeDue, slaAlertText, slaChip, slaTone } from '../../inbox/src/lib/sla.js';
 import { ClockController, Ticker } from '../../inbox/src/lib/ticker.js';
 import { soonestDueFirst, TicketList } from '../../inbox/src/lib/ticket-list.js';
 
@@ -72,6 +72,17 @@ describe('SLA countdown (injected now, no timers)', () => {
     expect(slaChip(sla({ breached: true }), T0 + 3590_000).text).toBe('Breached just now');
     expect(relativeDue(at(90), T0)).toEqual({ past: false, text: '1m' });
     expect(relativeDue(at(-7200), T0)).toEqual({ past: true, text: '2h ago' });
+  });
+
+  it('alerts say which ticket and which target', () => {
+    const t = { number: 42, subject: 'Refund' };
+    expect(slaAlertText(t, { kind: 'breached', metric: 'first_response', dueAt: at(0) })).toEqual({ title: 'SLA breached: #42', message: 'SLA breached: #42 first response' });
+    const w = slaAlertText(t, { kind: 'warning', metric: 'next_response', dueAt: at(600) });
+    expect(w.title).toBe('SLA warning: #42');
+    expect(w.message).toBe(`SLA warning: #42 next response due at ${clockTime(at(600))}`);
+    // The time of day, with the date only when it is another day.
+    expect(clockTime(at(60), T0)).not.toMatch(/\d{1,2} \w{3}|\w{3} \d{1,2}/);
+    expect(clockTime(at(3 * 86_400), T0)).toMatch(/\w{3}/);
   });
 
   it('the tone only ever moves forward as time passes: ok → warning → breached', () => {
