@@ -136,7 +136,7 @@ describe('inbox: SLA countdowns in Chromium', () => {
     await panel.locator('.clock[data-metric=first_response]').waitFor();
     await screenAndAxe(page, 'inbox-sla-phone');
     await page.context().close();
-  });
+  }, 90_000);
 
   it('a breach on my ticket notifies me (a toast, and a desktop notification when opted in); one on a ticket not mine does not', async () => {
     const { node, fx, browser } = env;
