@@ -34,6 +34,9 @@ try {
     const fx = { workspaceId, ws: toWire('workspace', workspaceId), inbox: toWire('inbox', inboxId), inboxId, team: '', teamId: '', agents: [{ id: agent, wire: toWire('user', agent), email: '', password: '', name: 'A' }] };
     await seedTickets(db, fx, N);
     await db.rows(sql`update tickets set assignee_id = ${agent}::uuid where workspace_id = ${workspaceId}::uuid and number % 3 = 0`);
+    // SLA countdowns on two open tickets in three (the rest have none), due over the next three days.
+    await db.rows(sql`update tickets set sla_due_at = now() + make_interval(mins => (number * 7919) % 4320), sla_metric = 'first_response'
+      where workspace_id = ${workspaceId}::uuid and status = 'open' and number % 3 <> 1`);
     return { workspaceId, agent };
   };
   const { workspaceId, agent } = await seed();
@@ -45,6 +48,11 @@ try {
   const page1 = await listTickets(ctx, { ...base, view: 'all', status: 'open' });
   let cursor = page1.nextCursor!;
   for (let i = 0; i < 20; i++) cursor = (await listTickets(ctx, { ...base, view: 'all', status: 'open', cursor })).nextCursor!;
+  // By time to breach: a cursor in the tickets with SLA, and one in the tail without.
+  let slaCursor = (await listTickets(ctx, { ...base, view: 'all', status: 'open', sort: 'sla' })).nextCursor!;
+  for (let i = 0; i < 20; i++) slaCursor = (await listTickets(ctx, { ...base, view: 'all', status: 'open', sort: 'sla', cursor: slaCursor })).nextCursor!;
+  const tail = await db.rows<{ id: string }>(sql`select id from tickets where workspace_id = ${workspaceId}::uuid and status = 'open' and sla_due_at is null order by id offset 100 limit 1`);
+  const tailCursor = Buffer.from(JSON.stringify(['sla', null, toWire('ticket', tail[0]!.id)])).toString('base64url');
   // Text searches by selectivity. Contacts are "Customer <i>", subjects "My order has not arrived yet (<i>)".
   const searches: [string, string][] = [
     ['"customer 7777" (1 row)', 'customer 7777'],
@@ -60,6 +68,10 @@ try {
     ['Unassigned, open', { ...base, view: 'unassigned', status: 'open' }],
     ['All, any status', { ...base, view: 'all' }],
     ['All open, page 22 (cursor)', { ...base, view: 'all', status: 'open', cursor }],
+    ['By time to breach, first page', { ...base, view: 'all', status: 'open', sort: 'sla' }],
+    ['By time to breach, page 22', { ...base, view: 'all', status: 'open', sort: 'sla', cursor: slaCursor }],
+    ['By time to breach, no-SLA tail', { ...base, view: 'all', status: 'open', sort: 'sla', cursor: tailCursor }],
+    ['Mine by time to breach', { ...base, view: 'mine', status: 'open', sort: 'sla' }],
     ...searches.map(([label, q]): [string, Parameters<typeof listTickets>[1]] => [`Search ${label}`, { ...base, view: 'all', q }]),
     ['Search "#4242" (number)', { ...base, view: 'all', q: '#4242' }],
     ['Team sight: all open', { ...base, viewer: teamViewer, view: 'all', status: 'open' }],
@@ -87,6 +99,8 @@ try {
   await explain('Mine, open, page 2 (cursor)', { ...f, view: 'mine', cursor: { updatedAt: new Date(Date.now() - 3_600_000 - 60_000 * 200), id: 'ffffffff-ffff-7fff-bfff-ffffffffffff' } });
   for (const [label, q] of searches) await explain(`Search ${label}`, { ...f, statuses: null, q });
   await explain('Team sight: all open', { ...f, visible: visibleTicketSql(teamViewer) });
+  await explain('All open by time to breach, first page', { ...f, sort: 'sla' });
+  await explain('All open by time to breach, in the no-SLA tail', { ...f, sort: 'sla', cursor: { dueAt: null, id: tail[0]!.id } });
   await db.close();
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -1,6 +1,7 @@
-import type { TicketListItem } from '@support/protocol';
+import type { Ticket, TicketListItem, TicketSlaEvent } from '@support/protocol';
 import type { AgentSocket } from './api.js';
 import { notify } from './lib/notify.js';
+import { slaAlertText } from './lib/sla.js';
 import { countsUnread, rowStep } from './lib/ticket-list.js';
 import { ListGaps } from './list-gaps.js';
 import type { InboxStore } from './store.js';
@@ -12,7 +13,9 @@ import type { InboxStore } from './store.js';
  * is not counted again), outbound email delivery states, ticket and contact changes, typing,
  * viewing, read markers, presence, `sync` hints, and access: a ticket that left the agent's
  * sight is dropped, a change of role or teams reloads what is on screen; inboxes created,
- * renamed or deleted in the settings refresh the inbox menu (a deletion, the screen).
+ * renamed or deleted in the settings refresh the inbox menu (a deletion, the screen); SLA
+ * countdowns move (`ticket:sla`), and a warning or breach on one of the agent's tickets is
+ * announced (`slaAlert`).
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -125,10 +128,32 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('message:delivery', (e) => {
     if (store.open?.id === e.ticketId) store.open.setDelivery(e.messageId, e.delivery);
   });
+  s.on('ticket:sla', (e) => {
+    store.list.patch(e.ticketId, { sla: e.sla });
+    if (store.open?.id === e.ticketId) store.open.setSla(e.sla);
+    else store.open?.noteTicket({ id: e.ticketId, sla: e.sla });
+    if (e.alert) void slaAlert(store, e.ticketId, e.alert);
+    store.changed();
+  });
   s.on('ticket:removed', (e) => store.dropTicket(e.ticketId));
   s.on('access:changed', (e) => void store.accessChanged(e));
   s.on('inboxes:changed', (e) => void store.inboxesChanged(e));
   s.on('sync', (e) => {
     setTimeout(() => void store.resync(false), Math.random() * e.withinMs);
   });
+}
+
+/**
+ * A warning or breach fired on a ticket: when it is assigned to this agent, the store fires
+ * `sla-alert` (`detail: { message, kind }`: `ib-app` shows it as a toast) and, if their
+ * preferences notify them of their tickets, a desktop notification. A ticket not held yet is
+ * read first to know its assignee.
+ */
+export async function slaAlert(store: InboxStore, ticketId: string, alert: NonNullable<TicketSlaEvent['alert']>): Promise<void> {
+  let t: Ticket | null | undefined = store.list.byId.get(ticketId) ?? (store.open?.id === ticketId ? store.open.ticket : undefined);
+  t ??= await store.fetchRow(ticketId);
+  if (!t || !store.agent || t.assigneeId !== store.agent.id) return;
+  const { title, message } = slaAlertText(t, alert);
+  store.dispatchEvent(new CustomEvent('sla-alert', { detail: { message, kind: alert.kind === 'breached' ? 'error' : 'info' } }));
+  if (store.notificationPrefs.myTickets) notify(title, message, t.id, { sound: store.notificationPrefs.sound });
 }

@@ -1,4 +1,4 @@
-import type { Activity, Contact, ContactDetail, Conversation, EmailDelivery, Message, Ticket, TicketPatch } from '@support/protocol';
+import type { Activity, Contact, ContactDetail, Conversation, EmailDelivery, Message, Ticket, TicketPatch, TicketSla, TicketSlaDetail } from '@support/protocol';
 import { call, ApiError, type AgentSocket } from './api.js';
 import { MessageSet, withDelivery, type PendingMessage } from './lib/thread.js';
 
@@ -25,6 +25,9 @@ export class OpenTicket {
   hasMoreBefore: boolean;
   pending: PendingMessage[] = [];
   readonly viewers = new Set<string>();
+  /** The ticket's SLA clocks and their history (`sla:get`); null until read, or when it could not be. */
+  sla: TicketSlaDetail | null = null;
+  private slaSeq = 0;
   readonly typing = new Map<string, Typing>();
   /** Delivery states that arrived before their message (a send's ack can trail the worker). */
   private readonly earlyDelivery = new Map<string, EmailDelivery>();
@@ -55,6 +58,7 @@ export class OpenTicket {
     const t = new OpenTicket(socket, onChange, detail);
     t.contacts = o.contacts ?? true;
     void t.refreshSide();
+    void t.refreshSla();
     return t;
   }
 
@@ -87,7 +91,28 @@ export class OpenTicket {
     this.activities = d.activities;
     this.messages.setConversations(d.conversations.map((c) => c.id));
     for (const c of d.conversations) await this.pull(c.id);
-    await this.refreshSide();
+    await Promise.all([this.refreshSide(), this.refreshSla()]);
+  }
+
+  /**
+   * Reads the SLA clocks and their history again (on open, after a reconnect, on `ticket:sla`
+   * for this ticket). Of reads that overlap, the last one asked for wins; a failed read keeps
+   * what is shown.
+   */
+  async refreshSla(): Promise<void> {
+    const seq = ++this.slaSeq;
+    const d = await call(this.socket, 'sla:get', { ticketId: this.id }).catch(() => null);
+    if (!d || seq !== this.slaSeq) return;
+    this.sla = d;
+    this.onChange();
+  }
+
+  /** `ticket:sla`: the ticket's countdown changed (its clocks are read again). */
+  setSla(sla: TicketSla | null): void {
+    this.ticket = { ...this.ticket, sla };
+    this.noteTicket({ id: this.id, sla });
+    void this.refreshSla();
+    this.onChange();
   }
 
   /** Reads a conversation from storage after the seq held through, page by page. */

@@ -188,6 +188,7 @@ export class InboxStore extends EventTarget {
   async setFilter(f: Partial<ListFilter>, url: 'push' | 'replace' | 'none' = 'push'): Promise<void> {
     this.list.filter = { ...this.list.filter, ...f };
     if (url !== 'none') this.writeUrl(url);
+    this.list.more = false;
     this.list.reset([]);
     this.nextCursor = null;
     this.changed();
@@ -198,6 +199,7 @@ export class InboxStore extends EventTarget {
     const f = this.list.filter;
     return {
       view: f.view,
+      ...(f.sort !== 'updated' ? { sort: f.sort } : {}),
       limit: cursor ? MORE : PAGE,
       ...(f.status ? { status: f.status } : {}),
       ...(f.inboxId ? { inboxId: f.inboxId } : {}),
@@ -211,6 +213,7 @@ export class InboxStore extends EventTarget {
     const seq = ++this.listSeq;
     const page = await call(this.socket, 'tickets:list', this.query());
     if (seq !== this.listSeq) return; // a newer filter won
+    this.list.more = page.nextCursor !== null;
     this.list.reset(page.items);
     this.nextCursor = page.nextCursor;
     this.changed();
@@ -224,6 +227,7 @@ export class InboxStore extends EventTarget {
     try {
       const page = await call(this.socket, 'tickets:list', this.query(this.nextCursor));
       if (seq !== this.listSeq) return;
+      this.list.more = page.nextCursor !== null;
       this.list.addPage(page.items);
       this.nextCursor = page.nextCursor;
     } finally {

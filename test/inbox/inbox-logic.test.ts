@@ -146,7 +146,7 @@ describe('buildTimeline', () => {
 });
 
 describe('TicketList', () => {
-  const filter = { view: 'all' as const, status: 'open' as const, inboxId: null, q: '' };
+  const filter = { view: 'all' as const, sort: 'updated' as const, status: 'open' as const, inboxId: null, q: '' };
   it('keeps rows newest first as live changes come in, and drops rows that leave the view', () => {
     const list = new TicketList(filter, 'usr_me');
     list.reset([ticket(3), ticket(1), ticket(2)]);

@@ -14,9 +14,11 @@ const at = (url: string) => {
 describe('inbox URL state', () => {
   it('leaves defaults out, and reads back what it wrote', () => {
     expect(urlOf(DEFAULT_FILTER, null)).toBe('/inbox/');
-    expect(urlOf({ view: 'mine', status: null, inboxId: INB, q: ' refund #12 ' }, TKT)).toBe(`/inbox/t/${TKT}?view=mine&status=any&inbox=${INB}&q=refund+%2312`);
+    expect(urlOf({ view: 'mine', sort: 'updated', status: null, inboxId: INB, q: ' refund #12 ' }, TKT)).toBe(`/inbox/t/${TKT}?view=mine&status=any&inbox=${INB}&q=refund+%2312`);
+    expect(urlOf({ ...DEFAULT_FILTER, sort: 'sla' }, null)).toBe('/inbox/?sort=sla');
     const filter = fc.record<ListFilter>({
       view: fc.constantFrom('mine', 'unassigned', 'all'),
+      sort: fc.constantFrom('updated', 'sla'),
       status: fc.constantFrom('open', 'pending', 'resolved', 'closed', null),
       inboxId: fc.constantFrom(null, INB),
       q: fc.string({ maxLength: 40 }).map((s) => s.trim()),
@@ -31,7 +33,7 @@ describe('inbox URL state', () => {
   });
 
   it('falls back to the defaults on unknown values; a ticket path that is no ticket id is kept apart', () => {
-    expect(at('/inbox/?view=everything&status=weird&inbox=inb_x&q=' + 'a'.repeat(500))).toEqual({
+    expect(at('/inbox/?view=everything&sort=random&status=weird&inbox=inb_x&q=' + 'a'.repeat(500))).toEqual({
       filter: { ...DEFAULT_FILTER, q: 'a'.repeat(200) },
       ticket: null,
       ticketId: null,

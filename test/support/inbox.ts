@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Db } from '../../server/src/db/client.js';
+import type { Clock } from '../../server/src/lib/clock.js';
 import { closeSockets, seedWorkspace, startNode, type Fixture, type Mode, type Node } from './harness.js';
 import { launchChromium } from './browser.js';
 
@@ -86,13 +87,13 @@ export async function seedThread(db: Db, fx: Fixture, ticketWire: string, conver
 
 /**
  * The hooks every inbox browser test file needs: a node (`mode`), a workspace with `agents`
- * agents, and Chromium, closed after the file; sockets closed after each test. The returned
+ * agents (and `clock` as the node's clock), and Chromium, closed after the file; sockets closed after each test. The returned
  * object is filled in `beforeAll` (a test may replace `node`, e.g. after a restart).
  */
-export function useBrowserEnv(mode: Mode, o: { agents?: number; prefix?: string } = {}) {
+export function useBrowserEnv(mode: Mode, o: { agents?: number; prefix?: string; clock?: Clock } = {}) {
   const env = {} as { node: Node; fx: Fixture; browser: Browser };
   beforeAll(async () => {
-    env.node = await startNode(mode, o.prefix ? { prefix: o.prefix } : {});
+    env.node = await startNode(mode, { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.clock ? { clock: o.clock } : {}) });
     env.fx = await seedWorkspace(env.node.deps.db, o.agents ?? 1);
     env.browser = await launchChromium();
   });

@@ -5,6 +5,8 @@ export const STATUSES: readonly TicketStatus[] = ['open', 'pending', 'resolved',
 
 export type ListFilter = {
   view: 'mine' | 'unassigned' | 'all';
+  /** The order: latest activity first (`updated`), or time to breach (`sla`). */
+  sort: 'updated' | 'sla';
   /** `null`: every status. */
   status: TicketStatus | null;
   inboxId: string | null;
@@ -54,13 +56,36 @@ export function newerFirst(a: Ticket, b: Ticket): number {
 }
 
 /**
+ * Time-to-breach order (the server's `sort: 'sla'`): the soonest SLA due time first, then the
+ * tickets without one, each by id ascending. Due times are ISO strings of one format, so
+ * they compare as text.
+ */
+export function soonestDueFirst(a: Ticket, b: Ticket): number {
+  const x = a.sla?.dueAt ?? null;
+  const y = b.sla?.dueAt ?? null;
+  if (x !== y) {
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The comparator of a list order. */
+export const orderOf = (sort: ListFilter['sort']) => (sort === 'sla' ? soonestDueFirst : newerFirst);
+
+/**
  * The rows of the current list: every ticket known to the client by id, and the ordered ids
- * of those that match the filter. Live changes go through `upsert`, which moves, inserts or
- * drops the row; pages from the server go through `addPage`.
+ * of those that match the filter, in the filter's order. Live changes go through `upsert`,
+ * which moves, inserts or drops the row; pages from the server go through `addPage`. While
+ * `more` pages are to come, a row that would sort after the last loaded one is left out: the
+ * page that holds it brings it in its place.
  */
 export class TicketList {
   readonly byId = new Map<string, TicketListItem>();
   ids: string[] = [];
+  /** Whether the server has rows after the loaded ones (a next cursor). */
+  more = false;
 
   constructor(
     public filter: ListFilter,
@@ -82,7 +107,8 @@ export class TicketList {
         seen.add(t.id);
       }
     }
-    this.ids.sort((a, b) => newerFirst(this.byId.get(a)!, this.byId.get(b)!));
+    const cmp = orderOf(this.filter.sort);
+    this.ids.sort((a, b) => cmp(this.byId.get(a)!, this.byId.get(b)!));
   }
 
   /** Stores the new state of a ticket and moves its row (in, out, or to its new place). */
@@ -91,13 +117,15 @@ export class TicketList {
     const at = this.ids.indexOf(t.id);
     if (at >= 0) this.ids.splice(at, 1);
     if (!matches(t, this.filter, this.me)) return;
+    const cmp = orderOf(this.filter.sort);
     let lo = 0;
     let hi = this.ids.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (newerFirst(this.byId.get(this.ids[mid]!)!, t) <= 0) lo = mid + 1;
+      if (cmp(this.byId.get(this.ids[mid]!)!, t) <= 0) lo = mid + 1;
       else hi = mid;
     }
+    if (this.more && lo === this.ids.length && lo > 0) return;
     this.ids.splice(lo, 0, t.id);
   }
 

@@ -31,8 +31,17 @@ import type { AccessChangedEvent, TicketRemovedEvent } from './access.js';
 import type { InboxesChangedEvent } from './inboxes.js';
 
 export const ticketViewSchema = z.enum(['mine', 'unassigned', 'all']);
+/**
+ * The order of `tickets:list`: `updated`, latest activity first (the default); `sla`, time to
+ * breach: the soonest SLA due time first (`Ticket.sla.dueAt`, breached ones at the top as
+ * their due time has passed), then the tickets without a running SLA target by id. A cursor
+ * belongs to the order that returned it.
+ */
+export const ticketSortSchema = z.enum(['updated', 'sla']);
+export type TicketSort = z.infer<typeof ticketSortSchema>;
 export const ticketsListSchema = z.strictObject({
   view: ticketViewSchema.default('all'),
+  sort: ticketSortSchema.default('updated'),
   status: z.union([ticketStatusSchema, z.array(ticketStatusSchema).min(1).max(4)]).optional(),
   inboxId: idSchema('inbox').optional(),
   cursor: z.string().max(200).optional(),

@@ -26,7 +26,10 @@ export type TicketFilter = {
   userId: string;
   statuses: string[] | null;
   inboxId: string | null;
-  cursor: { updatedAt: Date; id: string } | null;
+  /** `updated`: latest activity first; `sla`: soonest SLA due time first, then tickets without one by id. */
+  sort?: 'updated' | 'sla';
+  /** Where the previous page ended, in the order of `sort` (`sla`: `dueAt` null once past the tickets with a due time). */
+  cursor: { updatedAt: Date; id: string } | { dueAt: Date | null; id: string } | null;
   limit: number;
   /** Text filter (already trimmed, non-empty): subject, contact name/email, or a ticket number (`42`; `#42` is the number only). */
   q?: string | null;
@@ -38,7 +41,8 @@ export function containsPattern(s: string): string {
 }
 
 /**
- * A page of list rows, newest activity first, keyset-paginated on (updated_at, id). Each row
+ * A page of list rows, newest activity first, keyset-paginated on (updated_at, id) (or by
+ * time to breach, `sort: 'sla'`, on (sla_due_at, id) then id). Each row
  * carries its latest conversation with that conversation's last seq, and its unread count
  * (contact messages after the agent read marker), computed for the page's rows only.
  */
@@ -69,19 +73,45 @@ export function ticketListQuery(f: TicketFilter): SQL {
     where.push(sql`(t.subject ilike ${pattern} or ct.name ilike ${pattern} or ct.email ilike ${pattern}
       ${num !== null ? sql`or t.number = ${num}::int` : sql``})`);
   }
-  if (f.cursor) where.push(sql`(t.updated_at, t.id) < (${f.cursor.updatedAt}::timestamptz, ${f.cursor.id}::uuid)`);
+  const from = sql`from tickets t ${f.q && !hashNumber ? sql`join contacts ct on ct.id = t.requester_id` : sql``}`;
+  const page = f.sort === 'sla' ? slaPage(f, from, where) : updatedPage(f, from, where);
   // The page's ids first (an index walk on tickets alone, stopped at the limit), then the
-  // joins, tags, latest conversation and unread count for those rows only. NULLS LAST as in
-  // the indexes (the columns are NOT NULL; the planner needs the spelling to match).
+  // joins, tags, latest conversation and unread count for those rows only.
   return sql`select ${ticketColumns}, lc.id as conversation_id, lc.last_seq,
       (select count(*) from conversations c join messages m on m.conversation_id = c.id and m.seq > c.agent_last_read_seq
         where c.ticket_id = t.id and m.author_type = 'contact')::int as unread_count
-    from (select t.id from tickets t ${f.q && !hashNumber ? sql`join contacts ct on ct.id = t.requester_id` : sql``}
-          where ${sql.join(where, sql` and `)}
-          order by t.updated_at desc nulls last, t.id desc nulls last limit ${f.limit}::int) page
+    from (${page}) page
     join tickets t on t.id = page.id ${ticketJoins}
     left join lateral (select c.id, c.last_seq from conversations c where c.ticket_id = t.id order by c.created_at desc limit 1) lc on true
-    order by t.updated_at desc, t.id desc`;
+    order by ${f.sort === 'sla' ? sql`t.sla_due_at asc nulls last, t.id asc` : sql`t.updated_at desc, t.id desc`}`;
+}
+
+/** The ids of a page by latest activity: keyset on (updated_at, id), both descending. */
+function updatedPage(f: TicketFilter, from: SQL, where: SQL[]): SQL {
+  const c = f.cursor && 'updatedAt' in f.cursor ? f.cursor : null;
+  const all = c ? [...where, sql`(t.updated_at, t.id) < (${c.updatedAt}::timestamptz, ${c.id}::uuid)`] : where;
+  // NULLS LAST as in the indexes (the columns are NOT NULL; the planner needs the spelling to match).
+  return sql`select t.id ${from} where ${sql.join(all, sql` and `)}
+    order by t.updated_at desc nulls last, t.id desc nulls last limit ${f.limit}::int`;
+}
+
+/**
+ * The ids of a page by time to breach: the tickets with a due time by (sla_due_at, id) through
+ * the partial index `tickets_ws_sla_due_idx`, then those without one by id. Two keyset walks,
+ * each stopped at the limit: a cursor past the first part (`dueAt` null) skips it.
+ */
+function slaPage(f: TicketFilter, from: SQL, where: SQL[]): SQL {
+  const c = f.cursor && 'dueAt' in f.cursor ? f.cursor : null;
+  const dueWhere = [...where, sql`t.sla_due_at is not null`];
+  if (c?.dueAt) dueWhere.push(sql`(t.sla_due_at, t.id) > (${c.dueAt}::timestamptz, ${c.id}::uuid)`);
+  const noneWhere = [...where, sql`t.sla_due_at is null`];
+  if (c && !c.dueAt) noneWhere.push(sql`t.id > ${c.id}::uuid`);
+  const none = sql`(select t.id, null::timestamptz as due ${from} where ${sql.join(noneWhere, sql` and `)} order by t.id limit ${f.limit}::int)`;
+  if (c && !c.dueAt) return sql`select id from ${none} n order by id`;
+  return sql`select id from (
+      (select t.id, t.sla_due_at as due ${from} where ${sql.join(dueWhere, sql` and `)} order by t.sla_due_at, t.id limit ${f.limit}::int)
+      union all ${none}) u
+    order by due asc nulls last, id limit ${f.limit}::int`;
 }
 
 const channels = new Map<string, Channel>();

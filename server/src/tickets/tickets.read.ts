@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Message, TicketDetail, TicketsPage, TicketStatus, Visibility } from '@support/protocol';
+import type { Message, TicketDetail, TicketListItem, TicketsPage, TicketSort, TicketStatus, Visibility } from '@support/protocol';
 import { fromWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
@@ -11,33 +11,52 @@ import { visibleTicketSql, type Viewer } from './visibility.js';
 import { sendAgentMessageTx } from '../email/reply.service.js';
 import { afterChatReply } from '../email/continuity.js';
 
-function encodeCursor(updatedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+type Cursor = { updatedAt: Date; id: string } | { dueAt: Date | null; id: string };
+
+/** `[updatedAt, id]`, or for the time-to-breach order `['sla', dueAt | null, id]`. */
+function encodeCursor(sort: TicketSort, last: TicketListItem): string {
+  const v = sort === 'sla' ? ['sla', last.sla?.dueAt ?? null, last.id] : [last.updatedAt, last.id];
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
+/** Only what encodeCursor writes: a four-digit-year ISO timestamp (JS dates reach years Postgres refuses). */
+function timestamp(at: unknown): Date {
+  if (typeof at !== 'string' || !ISO_TIMESTAMP.test(at)) throw new Error('bad');
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) throw new Error('bad');
+  return d;
+}
+
+/** A cursor of `sort`'s order; one of the other order is refused like any malformed one. */
+function decodeCursor(sort: TicketSort, cursor: string): Cursor {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    // Only what encodeCursor writes: a four-digit-year ISO timestamp (JS dates reach years Postgres refuses).
-    if (typeof at !== 'string' || !ISO_TIMESTAMP.test(at) || typeof id !== 'string') throw new Error('bad');
-    const updatedAt = new Date(at);
-    if (Number.isNaN(updatedAt.getTime())) throw new Error('bad');
-    return { updatedAt, id: fromWire('ticket', id) };
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (!Array.isArray(v)) throw new Error('bad');
+    if (sort === 'sla') {
+      const [tag, due, id] = v;
+      if (tag !== 'sla' || v.length !== 3 || typeof id !== 'string') throw new Error('bad');
+      return { dueAt: due === null ? null : timestamp(due), id: fromWire('ticket', id) };
+    }
+    const [at, id] = v;
+    if (v.length !== 2 || typeof id !== 'string') throw new Error('bad');
+    return { updatedAt: timestamp(at), id: fromWire('ticket', id) };
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by tickets:list');
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by tickets:list for this sort');
   }
 }
 
 /**
  * A page of the tickets `viewer` may see for one view (and text filter `q`), newest activity
- * first: `mine` is assigned to the viewer, `all` is every ticket of their sight.
+ * first (or by time to breach, `sort: 'sla'`): `mine` is assigned to the viewer, `all` is
+ * every ticket of their sight.
  */
 export async function listTickets(
   ctx: ServiceContext,
-  o: { viewer: Viewer; view: 'mine' | 'unassigned' | 'all'; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number; q?: string | undefined },
+  o: { viewer: Viewer; view: 'mine' | 'unassigned' | 'all'; sort?: TicketSort | undefined; status?: TicketStatus | TicketStatus[] | undefined; inboxId?: string | undefined; cursor?: string | undefined; limit: number; q?: string | undefined },
 ): Promise<TicketsPage> {
+  const sort = o.sort ?? 'updated';
   const statuses = o.status === undefined ? null : Array.isArray(o.status) ? o.status : [o.status];
   const items = await queryTickets(ctx.db, {
     workspaceId: o.viewer.workspaceId,
@@ -46,13 +65,14 @@ export async function listTickets(
     view: o.view,
     statuses,
     inboxId: o.inboxId ? fromWire('inbox', o.inboxId) : null,
-    cursor: o.cursor ? decodeCursor(o.cursor) : null,
+    sort,
+    cursor: o.cursor ? decodeCursor(sort, o.cursor) : null,
     limit: o.limit + 1,
     q: o.q || null,
   });
   const page = items.slice(0, o.limit);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: items.length > o.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+  return { items: page, nextCursor: items.length > o.limit && last ? encodeCursor(sort, last) : null };
 }
 
 /**

@@ -14,7 +14,7 @@ import { appStyles } from './ib-app.styles.js';
 import '../ib-button/ib-button.js';
 import '../ib-dialog/ib-dialog.js';
 import '../ib-field/ib-field.js';
-import { toast } from '../ib-toast/ib-toast.js';
+import { toast, type ToastDetail } from '../ib-toast/ib-toast.js';
 import '../ib-empty/ib-empty.js';
 import '../ib-select/ib-select.js';
 import '../ib-ticket-list/ib-ticket-list.js';
@@ -44,7 +44,8 @@ const PUBLIC_PAGES = {
  * automatic away after inactivity, the unread count in the tab title, where keyboard focus
  * goes when a ticket is opened or left, and the layout: three panes on a wide screen, the
  * contact as a panel on a narrower one (`ib-toggle-contact`), and one pane at a time on a
- * phone (the list, or the open ticket with a way back).
+ * phone (the list, or the open ticket with a way back). SLA alerts on the agent's tickets
+ * (the store's `sla-alert`) show as toasts.
  */
 export class IbApp extends LitElement {
   static styles = [tokens, controls, appStyles];
@@ -74,6 +75,11 @@ export class IbApp extends LitElement {
   };
   private readonly onCloseContact = () => this.closeSide();
   private readonly onOpened = () => void this.focusTicket();
+  /** An SLA warning or breach on one of the agent's tickets (live.ts `slaAlert`). */
+  private readonly onSlaAlert = (e: Event) => {
+    const { message, kind } = (e as CustomEvent<ToastDetail>).detail;
+    toast(this, message, kind);
+  };
   /** The "back to the list" buttons: the ticket closes, at any width. */
   private readonly onBack = () => {
     this.closeSide();
@@ -90,6 +96,7 @@ export class IbApp extends LitElement {
     this.addEventListener('ib-close-contact', this.onCloseContact);
     this.addEventListener('ib-opened', this.onOpened);
     this.addEventListener('ib-back', this.onBack);
+    store.addEventListener('sla-alert', this.onSlaAlert);
     this.awayTimer = setInterval(() => {
       const s = this.away.tick();
       if (s && store.agent) void store.setPresence(s);
@@ -110,6 +117,7 @@ export class IbApp extends LitElement {
     for (const ev of ['keydown', 'pointerdown', 'mousemove'] as const) window.removeEventListener(ev, this.onActivity);
     window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('focus', this.onFocus);
+    store.removeEventListener('sla-alert', this.onSlaAlert);
     clearInterval(this.awayTimer);
   }
 

@@ -15,6 +15,7 @@ import '../ib-composer/ib-composer.js';
 import '../ib-button/ib-button.js';
 import '../ib-select/ib-select.js';
 import '../ib-empty/ib-empty.js';
+import '../ib-sla/ib-sla.js';
 import type { SelectOption } from '../ib-select/ib-select.js';
 import type { IbComposer } from '../ib-composer/ib-composer.js';
 
@@ -36,8 +37,8 @@ function lastSeen(messages: Message[], contactReadSeq: number, conversationId: s
 }
 
 /**
- * The open ticket: who asked (kept live), actions (assign, status, priority, tags), the
- * collision notice, the timeline (messages, notes, activities, day separators, "seen",
+ * The open ticket: who asked (kept live), actions (assign, status, priority, tags), its SLA
+ * clocks (`ib-sla`), the collision notice, the timeline (messages, notes, activities, day separators, "seen",
  * typing; a focusable scroll region) and the composer; or "not found" for a ticket that
  * cannot be opened. Fires `ib-back` (back to the list) and `ib-toggle-contact` (the contact
  * panel, on screens without room for the sidebar; `contactOpen` says whether it is open).
@@ -267,6 +268,7 @@ export class IbConversation extends LitElement {
           ${t.tags.map((g) => html`<span class="chip tag">${g}<button aria-label="Remove tag ${g}" @click=${() => this.act('ticket:removeTag', { tag: g })}>×</button></span>`)}
           <input class="field addtag" placeholder="Add a tag…" aria-label="Add tag" @keydown=${this.onTag} />
         </div>
+        <ib-sla></ib-sla>
         ${this.actionError ? html`<div class="error" role="alert">${this.actionError}</div>` : nothing}
       </header>
       ${viewers.length || agentsTyping.length

@@ -9,6 +9,7 @@ export const listStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--ib-border-muted); background: var(--ib-bg); }
   .filters { padding: var(--ib-space-2) var(--ib-space-3) var(--ib-space-3); display: flex; flex-direction: column; gap: var(--ib-space-2); border-bottom: 1px solid var(--ib-border-muted); }
   .selects { display: grid; grid-template-columns: 1fr 1fr; gap: var(--ib-space-2); }
+  .search-sort { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: var(--ib-space-2); }
   input[type='search'] { width: 100%; }
   [role='tabpanel'] { flex: 1; min-height: 0; display: flex; flex-direction: column; }
   .scroller { flex: 1; overflow-y: auto; position: relative; contain: strict; }
@@ -38,8 +39,10 @@ export const listStyles = css`
   .chip.prio-high { background: var(--ib-warning-subtle); color: var(--ib-warning-text); }
   .chip.prio-urgent { background: var(--ib-danger-subtle); color: var(--ib-danger); font-weight: 600; }
   .chip.prio-low { color: var(--ib-text-muted); }
-  .chip.sla { background: var(--ib-attention-subtle); color: var(--ib-attention); }
-  .chip.sla.breached { background: var(--ib-danger); color: #fff; }
+  /* SLA countdown: neutral in time, amber in the warning lead, red once breached (text 4.5:1 on each). */
+  .chip.sla { font-variant-numeric: tabular-nums; box-shadow: inset 0 0 0 1px var(--ib-border); }
+  .chip.sla.warning { background: var(--ib-attention-subtle); color: var(--ib-attention); box-shadow: inset 0 0 0 1px var(--ib-attention-border); }
+  .chip.sla.breached { background: var(--ib-danger); color: #fff; font-weight: 600; }
   .chip.more { color: var(--ib-text-muted); }
   .unread { background: var(--ib-accent); color: #fff; border-radius: var(--ib-radius-pill); padding: 0 6px; min-width: 8px; text-align: center; font-size: var(--ib-text-xs); font-weight: 700; line-height: 18px; }
   .avatar { display: inline-block; width: 20px; height: 20px; border-radius: 50%; color: #fff; font-size: 9px; font-weight: 600; line-height: 20px; text-align: center; vertical-align: middle; }

@@ -1,12 +1,14 @@
 import { LitElement, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { TicketListItem, TicketStatus } from '@support/protocol';
+import type { TicketListItem, TicketSla, TicketStatus } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { capitalize, timeSince } from '../../lib/thread.js';
 import { avatar } from '../../lib/people.js';
 import { chatIcon, emailIcon } from '../../lib/icons.js';
 import { STATUSES, type ListFilter } from '../../lib/ticket-list.js';
+import { slaChip } from '../../lib/sla.js';
+import { ClockController } from '../../lib/ticker.js';
 import { controls } from '../../styles/tokens.js';
 import { listStyles, ROW_HEIGHT } from './ib-ticket-list.styles.js';
 import '../ib-select/ib-select.js';
@@ -22,11 +24,17 @@ const VIEWS = [
 /** Tags shown on a row; more are summed up as "+n". */
 const ROW_TAGS = 2;
 const rowId = (ticketId: string) => `row-${ticketId}`;
+/** Short labels (the menu shares a line with the search): latest activity first, or time to breach. */
+const SORT_OPTIONS = [
+  { value: 'updated', label: 'Recent' },
+  { value: 'sla', label: 'Due first' },
+];
 const STATUS_OPTIONS = [...STATUSES.map((s) => ({ value: s, label: capitalize(s) })), { value: '', label: 'Any status' }];
 type Change = CustomEvent<{ value: string }>;
 
 /**
- * The ticket list: views (a tab list), status/inbox/text filters, and a windowed list of rows
+ * The ticket list: views (a tab list), status/inbox/text filters, the order (latest activity
+ * or time to breach), and a windowed list of rows (each with its SLA countdown)
  * (only the rows in view plus a few are in the DOM) that asks for the next page near its end.
  * The list is one tab stop (a listbox): arrows, Home/End and Page keys move the active row,
  * Enter opens it and fires `ib-opened` (focus then goes into the ticket). Clicking a row opens it.
@@ -49,17 +57,20 @@ export class IbTicketList extends LitElement {
   private active: string | null = null;
   private lastOpen: string | null = null;
 
-  private clock: ReturnType<typeof setInterval> | undefined;
+  private activityTimer: ReturnType<typeof setInterval> | undefined;
+  /** Counts the SLA chips down: ticks once a second while a row in the window has one. */
+  private readonly clock = new ClockController(this);
+  private countdowns = false;
 
   connectedCallback() {
     super.connectedCallback();
     // "5m", "2h": the times since the last activity move on without any event.
-    this.clock = setInterval(() => this.requestUpdate(), 30_000);
+    this.activityTimer = setInterval(() => this.requestUpdate(), 30_000);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    clearInterval(this.clock);
+    clearInterval(this.activityTimer);
     this.resize?.disconnect();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -77,6 +88,7 @@ export class IbTicketList extends LitElement {
   }
 
   updated() {
+    this.clock.need(this.countdowns);
     // Cursor pagination: the next page once the window reaches the end of what is loaded.
     if (this.nearEnd && store.nextCursor) void store.loadMore();
     const q = store.list.filter.q;
@@ -199,10 +211,15 @@ export class IbTicketList extends LitElement {
     void store.setFilter(f);
   }
 
+  /** The row's countdown to its next SLA target; the metric is in its label. Amber in the warning lead, red once breached. */
+  private slaChip(sla: TicketSla) {
+    const c = slaChip(sla, this.clock.now());
+    return html`<span class="chip sla ${c.tone}" data-tone=${c.tone} role="img" aria-label=${c.label} title=${c.label}>${c.text}</span>`;
+  }
+
   private row(t: TicketListItem, i: number, activeId: string | null) {
     const who = t.requester.name ?? t.requester.email ?? 'Visitor';
     const assignee = t.assigneeId ? store.agents.get(t.assigneeId) : undefined;
-    const sla = (t as TicketListItem & { sla?: { dueAt?: string; breached?: boolean } }).sla;
     const extraTags = t.tags.length - ROW_TAGS;
     return html`<div class="row ${t.id === activeId ? 'active' : ''} ${t.unreadCount ? 'unread-row' : ''}" id=${rowId(t.id)} role="option"
       data-ticket=${t.id} data-number=${t.number} aria-selected=${store.open?.id === t.id} aria-posinset=${i + 1} aria-setsize=${store.nextCursor ? -1 : store.list.ids.length}
@@ -214,7 +231,7 @@ export class IbTicketList extends LitElement {
       <span class="meta">
         ${t.priority !== 'normal' ? html`<span class="chip prio-${t.priority}">${t.priority}</span>` : nothing}
         ${t.status !== 'open' ? html`<span class="chip">${t.status}</span>` : nothing}
-        ${sla?.dueAt ? html`<span class="chip sla ${sla.breached ? 'breached' : ''}">SLA ${timeSince(sla.dueAt)}</span>` : nothing}
+        ${t.sla ? this.slaChip(t.sla) : nothing}
         ${t.tags.slice(0, ROW_TAGS).map((g) => html`<span class="chip">${g}</span>`)}
         ${extraTags > 0 ? html`<span class="chip more" title=${t.tags.slice(ROW_TAGS).join(', ')}>+${extraTags}</span>` : nothing}
       </span>
@@ -240,7 +257,13 @@ export class IbTicketList extends LitElement {
     const at = this.activeIndex();
     const activeId = at >= 0 ? this.active : null;
     const visible = [];
-    for (let i = first; i < last; i++) visible.push(this.row(store.list.byId.get(ids[i]!)!, i, activeId));
+    let countdowns = false;
+    for (let i = first; i < last; i++) {
+      const t = store.list.byId.get(ids[i]!)!;
+      countdowns ||= t.sla !== null;
+      visible.push(this.row(t, i, activeId));
+    }
+    this.countdowns = countdowns;
     return html`
       <div class="filters">
         <div class="segmented" role="tablist" aria-label="Views" @keydown=${this.onTabKey}>
@@ -256,8 +279,12 @@ export class IbTicketList extends LitElement {
           <ib-select label="Inbox" .options=${[{ value: '', label: 'All inboxes' }, ...store.inboxes.map((i) => ({ value: i.id, label: i.name }))]}
             .value=${live(f.inboxId ?? '')} @ib-change=${(e: Change) => this.onFilter({ inboxId: e.detail.value || null })}></ib-select>
         </div>
-        <input class="field" id="search" type="search" placeholder="Search subject, contact, #number" aria-label="Search tickets" aria-keyshortcuts="/"
-          @input=${this.onSearch} @blur=${() => (this.searchPushed = false)} />
+        <div class="search-sort">
+          <input class="field" id="search" type="search" placeholder="Search subject, contact, #number" aria-label="Search tickets" aria-keyshortcuts="/"
+            @input=${this.onSearch} @blur=${() => (this.searchPushed = false)} />
+          <ib-select class="sort" label="Sort" title="Sort: latest activity, or time to SLA breach" .options=${SORT_OPTIONS} .value=${live(f.sort)}
+            @ib-change=${(e: Change) => this.onFilter({ sort: e.detail.value === 'sla' ? 'sla' : 'updated' })}></ib-select>
+        </div>
       </div>
       <div role="tabpanel" id="tickets" aria-labelledby="tab-${f.view}">
         <div class="scroller ${ids.length ? '' : 'none'}" role="listbox" aria-label="Tickets" tabindex="0" aria-activedescendant=${activeId && at >= first && at < last ? rowId(activeId) : nothing}
