@@ -43,6 +43,7 @@ import { attachmentsCors, attachmentsRoutes } from './attachments/attachments.ro
 import { demoRoutes } from './demo/demo.routes.js';
 import { loggedPublishes } from './realtime/redis-adapter.js';
 import { counterFactory } from './lib/window-limiter.js';
+import { privileged, withWorkspace } from './db/scope.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -204,7 +205,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
       });
     },
-    sweepPresence: (workspaceId) => sweepPresence(ctx, agent, { workspaceId }),
+    // crosses workspaces (without workspaceId): the sweep maintenance runs.
+    sweepPresence: (workspaceId) => (workspaceId ? withWorkspace(workspaceId, () => sweepPresence(ctx, agent, { workspaceId })) : privileged('maintenance', () => sweepPresence(ctx, agent))),
     close() {
       closed ??= (async () => {
         lifecycle.stopping = true;
