@@ -15,7 +15,7 @@ export type RlsReport = {
 };
 
 /** Reads, as the connection's current role, whether it is subject to row-level security. */
-export async function rlsReport(db: Db): Promise<RlsReport> {
+export async function rlsReport(db: Pick<Db, 'query'>): Promise<RlsReport> {
   const [r] = await db.query<{ role: string; superuser: boolean; bypass: boolean }>(
     `select current_user as role, rolsuper as superuser, rolbypassrls as bypass from pg_roles where rolname = current_user`,
     [],
