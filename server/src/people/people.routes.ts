@@ -126,6 +126,7 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
         request: auditRequest(req),
       })),
     'account.password': async ({ me, req, res, body }) => {
+      // crosses workspaces: the account's other sessions end, and the change is audited, in every workspace of it.
       await guarded(req, me.email.toLowerCase(), () => privileged('account', () => changePassword(ctx, { me, currentPassword: body.currentPassword, newPassword: body.newPassword, request: auditRequest(req) })));
       res.status(204).end();
     },
@@ -134,8 +135,10 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
       if (!type.startsWith('image/')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the image as the body, with its type (image/png, image/jpeg, image/gif or image/webp)');
       if (Number(req.headers['content-length'] ?? 0) > AVATAR_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `an avatar is at most ${AVATAR_MAX_BYTES / 1024} KB`);
       const content = await readBody(req, AVATAR_MAX_BYTES);
+      // crosses workspaces: the avatar is the account's; the change is audited in every workspace of it.
       return privileged('account', () => setAvatar(ctx, { userId: me.userId, contentType: type, content, request: auditRequest(req) }));
     },
+    // crosses workspaces: as above.
     'account.avatar.delete': ({ me, req }) => privileged('account', () => removeAvatar(ctx, { userId: me.userId, request: auditRequest(req) })),
     'avatars.get': async ({ me, res, params }) => {
       const a = await readAvatar(ctx, { workspaceId: me.workspaceId, userId: fromWire('user', params.userId) });
