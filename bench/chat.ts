@@ -19,6 +19,10 @@
  *   --warm S         unmeasured seconds at the target rate before measuring (default 3)
  *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
+ *   --rls on|off|both   row-level security in the server runs (default on, as deployed); off
+ *                    connects as the schema owner and sends no scope settings; both runs each
+ *                    server scenario twice (on, then off) and prints the on/off ratios of p99
+ *                    and Postgres CPU per message
  *   --no-floor       skip the floor runs (by default two per rate: the bare Socket.IO relay, and the
  *                    same relay on our transport, i.e. with the server's coalesced socket writes)
  *   --db-floor       also run two floors on our transport that persist each message before acking
@@ -57,7 +61,7 @@ const AGENT_PASSWORD = 'bench-password-1234';
 
 // ------------------------------------------------------------------ options
 
-type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number };
+type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number; rls?: boolean };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -69,12 +73,12 @@ function parseArgs(argv: string[]) {
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
     else flags.set(a.slice(2), true);
   }
-  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'help'];
+  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'rls', 'help'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
   if (flags.has('help')) {
     process.stdout.write(
       'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--warm S] [--rates a,b] [--nodes 1|2|1,2]\n' +
-        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor]\n',
+        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor] [--rls on|off|both]\n',
     );
     process.exit(0);
   }
@@ -120,6 +124,9 @@ function parseArgs(argv: string[]) {
     const nodes = list('nodes', [1], 1, 2) as (1 | 2)[];
     servers = nodes.flatMap((n) => rates.map((rate) => ({ kind: 'server' as const, nodes: n, rate })));
   }
+  const rls = flags.get('rls') ?? 'on';
+  if (rls !== 'on' && rls !== 'off' && rls !== 'both') throw new Error('--rls must be on, off or both');
+  servers = servers.flatMap((s) => (rls === 'both' ? [{ ...s, rls: true }, { ...s, rls: false }] : [{ ...s, rls: rls === 'on' }]));
   for (const s of servers) {
     if (s.rate < 1 || s.rate > 100_000) throw new Error('rates must be in 1..100000');
     if (s.rate * duration > 5_000_000) throw new Error(`rate × duration too large (${s.rate} × ${duration}); at most 5,000,000 messages`);
@@ -162,9 +169,7 @@ const labelOf = (sc: Scenario) =>
         ? 'floor: our transport + one INSERT per message'
         : sc.kind === 'floor-db-batch'
           ? 'floor: our transport + group-commit INSERT'
-          : sc.nodes === 1
-            ? 'server, 1 node'
-            : 'server, 2 nodes (A→B via Redis)';
+          : (sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)') + (sc.rls === false ? ', RLS off' : ', RLS on');
 
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -199,6 +204,24 @@ function printDetail(row: Row) {
   );
 }
 
+/** Postgres CPU time per delivered message over the send window, µs. */
+const pgCpuPerMessage = (row: Row) => (row.res ? ((row.pgCpu / 100) * 1e6) / row.res.achieved : NaN);
+
+/** For each server scenario run with RLS on and off: p99 and Postgres CPU per message, on ÷ off. */
+function rlsRatios(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const on of rows.filter((r) => r.sc.kind === 'server' && r.sc.rls !== false && r.res)) {
+    const off = rows.find((r) => r.sc.kind === 'server' && r.sc.rls === false && r.sc.nodes === on.sc.nodes && r.sc.rate === on.sc.rate && r.res);
+    if (!off) continue;
+    out.push(
+      `RLS on ÷ off, ${on.sc.nodes} node(s) @ ${on.sc.rate} msg/s: p99 ${fmt(on.res!.lat.p99)} / ${fmt(off.res!.lat.p99)} ms = ${fmt(on.res!.lat.p99 / off.res!.lat.p99, 2)}; ` +
+        `Postgres CPU per message ${fmt(pgCpuPerMessage(on), 0)} / ${fmt(pgCpuPerMessage(off), 0)} µs = ${fmt(pgCpuPerMessage(on) / pgCpuPerMessage(off), 2)}; ` +
+        `server CPU ${fmt(on.nodes.reduce((a, n) => a + n.cpu, 0), 0)} / ${fmt(off.nodes.reduce((a, n) => a + n.cpu, 0), 0)} %`,
+    );
+  }
+  return out;
+}
+
 function table(rows: Row[]): string {
   const head = [
     'Scenario',
@@ -215,6 +238,7 @@ function table(rows: Row[]): string {
     'Server CPU %',
     'Server RSS MB',
     'Postgres CPU %',
+    'Postgres CPU µs/msg',
     'Loadgen CPU %',
     'Other CPU %',
   ];
@@ -244,6 +268,7 @@ function table(rows: Row[]): string {
         cpu,
         rss,
         row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(row.pgCpu, 0),
+        row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(pgCpuPerMessage(row), 0),
         fmt(r.genCpu, 0),
         fmt(row.otherCpu, 0),
       ].join(' | ')} |`,
@@ -362,7 +387,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     let tokens: string[];
     let inboxId: string;
     if (sc.kind === 'server') {
-      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate })];
+      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate, rls: sc.rls !== false })];
       // Started one after the other: the second one's migrate() is then a no-op.
       for (let k = 0; k < sc.nodes; k++) nodes.push(await startChild(`server-${'AB'[k]}`, SERVER_SCRIPT, argv));
       const agentBase = `http://127.0.0.1:${nodes[nodes.length - 1]!.port}`;
@@ -488,6 +513,8 @@ async function main() {
   }
 
   log('\n' + table(rows));
+  const ratios = rlsRatios(rows);
+  if (ratios.length) log('\n' + ratios.join('\n'));
   log(
     `\nLatency: visitor emit → first of ${opts.agents} agent sockets receiving message:new (ack: emit → ack). ` +
       `Achieved = delivered / max(duration, last delivery − start). CPU % is of one core over the send window; ` +

@@ -19,7 +19,17 @@ import type { AppDeps } from './app.js';
  */
 export async function connectDeps(
   config: Config,
-  o: { logger?: Logger; clock?: Clock; memory?: boolean } = {},
+  o: {
+    logger?: Logger;
+    clock?: Clock;
+    memory?: boolean;
+    /**
+     * false: the pool works as DATABASE_URL's user, sends no scope settings and skips the boot
+     * check, i.e. without row-level security. Only for the benchmark's RLS-off comparison
+     * (bench/chat.ts --rls); deliberately not a config variable.
+     */
+    rowLevelSecurity?: boolean;
+  } = {},
 ): Promise<AppDeps> {
   const logger = o.logger ?? pino({ level: config.LOG_LEVEL });
   let db: Db;
@@ -31,12 +41,17 @@ export async function connectDeps(
     } finally {
       await owner.close();
     }
-    db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX, logger, role: APP_ROLE });
-    try {
-      await requireRowLevelSecurity(db);
-    } catch (err) {
-      await db.close();
-      throw err;
+    if (o.rowLevelSecurity === false) {
+      logger.warn('row-level security is off for this process (benchmark comparison): the pool works as the schema owner');
+      db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX, logger, scoped: false });
+    } else {
+      db = await connectPostgres(config.DATABASE_URL, { max: config.DB_POOL_MAX, logger, role: APP_ROLE });
+      try {
+        await requireRowLevelSecurity(db);
+      } catch (err) {
+        await db.close();
+        throw err;
+      }
     }
   } else {
     if (o.memory) db = await connectPglite(null);

@@ -96,7 +96,7 @@ export function requirePatchedDriver(options: object): void {
  * connection is closed (so Postgres rolls the transaction back), and `logger` hears of it
  * at error level (patches/postgres+3.4.9.patch; docs/operations.md).
  */
-export async function connectPostgres(url: string, opts: { max: number; logger?: Logger; role?: string | null }): Promise<Db> {
+export async function connectPostgres(url: string, opts: { max: number; logger?: Logger; role?: string | null; scoped?: boolean }): Promise<Db> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, {
@@ -114,7 +114,9 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
       ),
   });
   requirePatchedDriver(client.options);
-  const orm = drizzle(scopedClient(client), { schema }) as unknown as Orm;
+  // `scoped: false` (the benchmark's RLS-off run only) sends no scope settings at all.
+  const scoped = opts.scoped ?? true;
+  const orm = drizzle(scoped ? scopedClient(client) : client, { schema }) as unknown as Orm;
   // drizzle makes timestamps pass through postgres.js untouched; our raw SQL sends and reads
   // Dates, as PGlite does, so timestamp(tz) values are Dates both ways on either engine.
   const codecs = client.options as unknown as { serializers: Record<number, (v: unknown) => unknown>; parsers: Record<number, (v: string) => unknown> };
@@ -122,7 +124,7 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
     codecs.serializers[oid] = (v) => (v instanceof Date ? v.toISOString() : v);
     codecs.parsers[oid] = (v) => new Date(oid === 1114 ? v + 'Z' : v);
   }
-  const raw = scopedClient(client) as unknown as RawClient;
+  const raw = (scoped ? scopedClient(client) : client) as unknown as RawClient;
   const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   return {
     kind: 'postgres',
@@ -133,7 +135,7 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
     },
     query: <T>(text: string, params: unknown[]) => rawQuery<T>(raw, text, params),
     transaction: (fn) => {
-      const settings = scopeSettings();
+      const settings = scoped ? scopeSettings() : null;
       return orm.transaction(async (tx) => {
         const t = txOf(tx as unknown as Orm);
         if (settings) await t.query(SCOPE_SQL, settings);
