@@ -49,7 +49,7 @@ import { createAgent, createInbox, createTeam, createWorkspace } from '../server
 import { Child, type ChildStats } from './lib/child.js';
 import { Rig, type LoadResult } from './lib/load.js';
 import { logGcTo } from './lib/gc-log.js';
-import { fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
+import { backendCpuSeconds, fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
 
 if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.loadgen`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -152,6 +152,8 @@ type Row = {
   res: LoadResult | null;
   nodes: NodeFigures[];
   pgCpu: number;
+  /** The bench database's backends only, % of one core (other databases on the same server left out). */
+  pgDbCpu: number;
   redisCpu: number;
   /** Whole machine, % of one core (200 = both cores of a 2-core box busy). */
   machineCpu: number;
@@ -196,7 +198,7 @@ function printDetail(row: Row) {
   );
   log(
     `  server ${row.nodes.map((n, k) => `${row.nodes.length > 1 ? 'AB'[k] + ': ' : ''}CPU ${fmt(n.cpu, 0)}% (event loop ${fmt(n.elu * 100, 0)}% busy), RSS ${fmt(n.rssMb, 0)} MB`).join('; ')}; ` +
-      `postgres CPU ${fmt(row.pgCpu, 0)}%, redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
+      `postgres CPU ${fmt(row.pgCpu, 0)}% (this database's backends ${fmt(row.pgDbCpu, 0)}%), redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
   );
   log(
     `  machine: ${fmt(row.machineCpu, 0)}% of one core busy (of ${cpus().length * 100}%), of which other processes and the kernel ${fmt(row.otherCpu, 0)}%` +
@@ -204,18 +206,19 @@ function printDetail(row: Row) {
   );
 }
 
-/** Postgres CPU time per delivered message over the send window, µs. */
-const pgCpuPerMessage = (row: Row) => (row.res ? ((row.pgCpu / 100) * 1e6) / row.res.achieved : NaN);
+/** CPU time of the bench database's Postgres backends per delivered message over the send window, µs. */
+const pgCpuPerMessage = (row: Row) => (row.res ? ((row.pgDbCpu / 100) * 1e6) / row.res.achieved : NaN);
 
 /** For each server scenario run with RLS on and off: p99 and Postgres CPU per message, on ÷ off. */
 function rlsRatios(rows: Row[]): string[] {
   const out: string[] = [];
-  for (const on of rows.filter((r) => r.sc.kind === 'server' && r.sc.rls !== false && r.res)) {
-    const off = rows.find((r) => r.sc.kind === 'server' && r.sc.rls === false && r.sc.nodes === on.sc.nodes && r.sc.rate === on.sc.rate && r.res);
-    if (!off) continue;
+  // --rls both runs each server scenario as a pair, on then off: compare within each pair.
+  for (const [i, on] of rows.entries()) {
+    const off = rows[i + 1];
+    if (on.sc.kind !== 'server' || on.sc.rls === false || !on.res || !off || off.sc.kind !== 'server' || off.sc.rls !== false || !off.res) continue;
     out.push(
       `RLS on ÷ off, ${on.sc.nodes} node(s) @ ${on.sc.rate} msg/s: p99 ${fmt(on.res!.lat.p99)} / ${fmt(off.res!.lat.p99)} ms = ${fmt(on.res!.lat.p99 / off.res!.lat.p99, 2)}; ` +
-        `Postgres CPU per message ${fmt(pgCpuPerMessage(on), 0)} / ${fmt(pgCpuPerMessage(off), 0)} µs = ${fmt(pgCpuPerMessage(on) / pgCpuPerMessage(off), 2)}; ` +
+        `Postgres (this database's backends) CPU per message ${fmt(pgCpuPerMessage(on), 0)} / ${fmt(pgCpuPerMessage(off), 0)} µs = ${fmt(pgCpuPerMessage(on) / pgCpuPerMessage(off), 2)}; ` +
         `server CPU ${fmt(on.nodes.reduce((a, n) => a + n.cpu, 0), 0)} / ${fmt(off.nodes.reduce((a, n) => a + n.cpu, 0), 0)} %`,
     );
   }
@@ -238,7 +241,7 @@ function table(rows: Row[]): string {
     'Server CPU %',
     'Server RSS MB',
     'Postgres CPU %',
-    'Postgres CPU µs/msg',
+    'Postgres backends µs/msg',
     'Loadgen CPU %',
     'Other CPU %',
   ];
@@ -381,7 +384,7 @@ async function startChild(name: string, script: string, argv: string[]): Promise
 }
 
 async function runScenario(sc: Scenario, index: number, seed: { inboxId: string; emails: string[] } | null): Promise<Row> {
-  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, redisCpu: NaN, machineCpu: NaN, otherCpu: NaN };
+  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, pgDbCpu: NaN, redisCpu: NaN, machineCpu: NaN, otherCpu: NaN };
   const nodes: Child[] = [];
   try {
     let tokens: string[];
@@ -417,12 +420,13 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     try {
       await rig.setup();
       await rig.warmAtRate(opts.warm);
-      type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; machine: ReturnType<typeof machineTicks> };
+      type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; dbCpu: number | null; machine: ReturnType<typeof machineTicks> };
       const sample = async (): Promise<Sample> => {
         const at = performance.now();
         const machine = machineTicks();
         const procs = procCpuSeconds(['postgres', 'redis-server']);
-        return { at, machine, procs, nodes: await Promise.all(nodes.map((n) => n.stats())) };
+        const dbCpu = backendCpuSeconds(dbName);
+        return { at, machine, procs, dbCpu, nodes: await Promise.all(nodes.map((n) => n.stats())) };
       };
       const w: { start?: Sample; end?: Sample } = {};
       log(`  measuring ${sc.rate} msg/s for ${opts.duration} s…`);
@@ -447,6 +451,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
         row.pgCpu = ((b.procs['postgres']! - a.procs['postgres']!) / wallS) * 100;
         row.redisCpu = ((b.procs['redis-server']! - a.procs['redis-server']!) / wallS) * 100;
       }
+      if (a.dbCpu !== null && b.dbCpu !== null) row.pgDbCpu = ((b.dbCpu - a.dbCpu) / wallS) * 100;
       if (a.machine && b.machine) {
         // /proc/stat counts in USER_HZ (100/s) ticks summed over cores.
         row.machineCpu = ((b.machine.busy - a.machine.busy) / 100 / wallS) * 100;
