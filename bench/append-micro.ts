@@ -3,7 +3,9 @@
  * Appends N messages across C conversations with P concurrent writers, straight through
  * appendMessage (one transaction each) or, with BATCHER=1, through the group-commit
  * AppendBatcher over a pool of 10 (CONC=n batches in flight, default 10); prints messages/s and
- * Postgres CPU per message.
+ * Postgres CPU per message (this database's backends only). RLS=1 writes as the server does,
+ * through a pool working as the application role with the workspace set per statement or
+ * transaction (docs/access.md); RLS=both runs the measured part off, on, off, on.
  */
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +17,10 @@ import { openChatTicket } from '../server/src/tickets/tickets.service.js';
 import { createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { newId } from '../server/src/db/ids.js';
 import { sql } from 'drizzle-orm';
-import { procCpuSeconds } from './lib/stats.js';
+import { backendCpuSeconds } from './lib/stats.js';
+import { withWorkspace } from '../server/src/db/scope.js';
+import { APP_ROLE } from '../server/src/db/rls.js';
+import type { Db } from '../server/src/db/client.js';
 
 const N = Number(process.env.N ?? 20000);
 const C = Number(process.env.C ?? 1000);
@@ -24,8 +29,8 @@ const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, 
 const name = `micro_${Date.now()}`;
 await admin.unsafe(`create database ${name}`);
 try {
-  const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: 10 });
-  const batcher = process.env.BATCHER ? new AppendBatcher(db, Number(process.env.CONC ?? 10)) : null;
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const db = await connectPostgres(url, { max: 10, scoped: false });
   await migrate(db);
   const ws = await createWorkspace(db, { name: 'w' });
   const inbox = await createInbox(db, { workspaceId: ws, name: 'i', channel: 'chat' });
@@ -39,25 +44,34 @@ try {
     convs.push({ conv: (await db.rows<{ id: string }>(sql`select id from conversations where ticket_id = (select id from tickets order by created_at desc limit 1)`))[0]!.id, contact });
     void o;
   }
-  const pgCpu0 = procCpuSeconds(['postgres'])!.postgres!;
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: P }, async () => {
-      while (next < N) {
-        const i = next++;
-        const c = convs[i % C]!;
-        const write = batcher ? (i: Parameters<typeof appendMessage>[1]) => batcher.append(i) : (i: Parameters<typeof appendMessage>[1]) => appendMessage(db, i);
-        await write({
-          workspaceId: ws, target: { conversationId: c.conv }, author: { type: 'contact', id: c.contact, name: null },
-          body: `message ${i}`, visibility: 'public', clientMessageId: randomUUID(), now: new Date(), allowClosed: false, reopen: true,
-        });
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  const pgCpu = procCpuSeconds(['postgres'])!.postgres! - pgCpu0;
-  console.log(`${N} appends, ${C} conversations, ${P} writers${batcher ? ' through the batcher' : ''}: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((process.cpuUsage().user + process.cpuUsage().system) / 1000 / N).toFixed(3)} ms/msg (incl. setup)`);
+  const modes = process.env.RLS === 'both' ? [false, true, false, true] : [process.env.RLS === '1'];
+  for (const rls of modes) {
+    // Off: the owner (a superuser here), no scope settings, as before row-level security.
+    const pool: Db = rls ? await connectPostgres(url, { max: 10, role: APP_ROLE }) : await connectPostgres(url, { max: 10, scoped: false });
+    const batcher = process.env.BATCHER ? new AppendBatcher(pool, Number(process.env.CONC ?? 10)) : null;
+    const cpu0 = process.cpuUsage();
+    const pgCpu0 = backendCpuSeconds(name)!;
+    const t0 = performance.now();
+    let next = 0;
+    await withWorkspace(ws, () => Promise.all(
+      Array.from({ length: P }, async () => {
+        while (next < N) {
+          const i = next++;
+          const c = convs[i % C]!;
+          const write = batcher ? (i: Parameters<typeof appendMessage>[1]) => batcher.append(i) : (i: Parameters<typeof appendMessage>[1]) => appendMessage(pool, i);
+          await write({
+            workspaceId: ws, target: { conversationId: c.conv }, author: { type: 'contact', id: c.contact, name: null },
+            body: `message ${i}`, visibility: 'public', clientMessageId: randomUUID(), now: new Date(), allowClosed: false, reopen: true,
+          });
+        }
+      }),
+    ));
+    const secs = (performance.now() - t0) / 1000;
+    const pgCpu = backendCpuSeconds(name)! - pgCpu0;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`RLS ${rls ? 'on ' : 'off'}: ${N} appends, ${C} conversations, ${P} writers${batcher ? ' through the batcher' : ''}: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms/msg`);
+    await pool.close();
+  }
   await db.close();
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);
