@@ -3,9 +3,12 @@
  * Appends N messages across C conversations with P concurrent writers, straight through
  * appendMessage (one transaction each) or, with BATCHER=1, through the group-commit
  * AppendBatcher over a pool of 10 (CONC=n batches in flight, default 10); prints messages/s and
- * Postgres CPU per message. EVENT_LOG=on|off|both (default on): whether each append also writes
- * its durable event; with both, rounds alternate off, on three times (N messages each).
- * INTERLEAVE=1: one writer, appends alternating log on and off, latency percentiles of each.
+ * Postgres CPU per message (this database's backends only). RLS=1 writes as the server does,
+ * through a pool working as the application role with the workspace set per statement or
+ * transaction (docs/access.md); RLS=both runs the measured part off, on, off, on.
+ * EVENT_LOG=on|off|both (default on): whether each append also writes its durable event; with
+ * both, each RLS mode runs rounds off, on, off, on. INTERLEAVE=1: one writer first, appends
+ * alternating the log on and off, latency percentiles of each.
  */
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +20,10 @@ import { openChatTicket } from '../server/src/tickets/tickets.service.js';
 import { createInbox, createWorkspace } from '../server/src/workspaces/workspaces.service.js';
 import { newId } from '../server/src/db/ids.js';
 import { sql } from 'drizzle-orm';
-import { procCpuSeconds } from './lib/stats.js';
+import { backendCpuSeconds } from './lib/stats.js';
+import { withWorkspace } from '../server/src/db/scope.js';
+import { APP_ROLE } from '../server/src/db/rls.js';
+import type { Db } from '../server/src/db/client.js';
 
 const N = Number(process.env.N ?? 20000);
 const C = Number(process.env.C ?? 1000);
@@ -26,8 +32,8 @@ const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, 
 const name = `micro_${Date.now()}`;
 await admin.unsafe(`create database ${name}`);
 try {
-  const db = await connectPostgres(`postgres://postgres@127.0.0.1:5432/${name}`, { max: 10 });
-  const batcher = process.env.BATCHER ? new AppendBatcher(db, Number(process.env.CONC ?? 10)) : null;
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const db = await connectPostgres(url, { max: 10, scoped: false });
   await migrate(db);
   const ws = await createWorkspace(db, { name: 'w' });
   const inbox = await createInbox(db, { workspaceId: ws, name: 'i', channel: 'chat' });
@@ -58,30 +64,34 @@ try {
     const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!.toFixed(3);
     for (const m of ['off', 'on'] as const) console.log(`event log ${m.padEnd(3)}: ${lat[m].length} single appends interleaved, latency ms p50 ${q(lat[m], 0.5)} p90 ${q(lat[m], 0.9)} p99 ${q(lat[m], 0.99)}`);
   }
-  const mode = process.env.EVENT_LOG ?? 'on';
-  const rounds = process.env.INTERLEAVE ? [] : mode === 'both' ? [false, true, false, true, false, true] : [mode !== 'off'];
-  for (const logEvent of rounds) {
-    const pgCpu0 = procCpuSeconds(['postgres'])!.postgres!;
+  const logModes = (process.env.EVENT_LOG ?? 'on') === 'both' ? [false, true, false, true] : [(process.env.EVENT_LOG ?? 'on') !== 'off'];
+  const modes = process.env.INTERLEAVE ? [] : (process.env.RLS === 'both' ? [false, true, false, true] : [process.env.RLS === '1']).flatMap((rls) => logModes.map((logEvent) => ({ rls, logEvent })));
+  for (const { rls, logEvent } of modes) {
+    // Off: the owner (a superuser here), no scope settings, as before row-level security.
+    const pool: Db = rls ? await connectPostgres(url, { max: 10, role: APP_ROLE }) : await connectPostgres(url, { max: 10, scoped: false });
+    const batcher = process.env.BATCHER ? new AppendBatcher(pool, Number(process.env.CONC ?? 10)) : null;
     const cpu0 = process.cpuUsage();
+    const pgCpu0 = backendCpuSeconds(name)!;
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(
+    await withWorkspace(ws, () => Promise.all(
       Array.from({ length: P }, async () => {
         while (next < N) {
           const i = next++;
           const c = convs[i % C]!;
-          const write = batcher ? (i: Parameters<typeof appendMessage>[1]) => batcher.append(i) : (i: Parameters<typeof appendMessage>[1]) => appendMessage(db, i);
+          const write = batcher ? (i: Parameters<typeof appendMessage>[1]) => batcher.append(i) : (i: Parameters<typeof appendMessage>[1]) => appendMessage(pool, i);
           await write({
             workspaceId: ws, target: { conversationId: c.conv }, author: { type: 'contact', id: c.contact, name: null },
             body: `message ${i}`, visibility: 'public', clientMessageId: randomUUID(), now: new Date(), allowClosed: false, reopen: true, logEvent,
           });
         }
       }),
-    );
+    ));
     const secs = (performance.now() - t0) / 1000;
-    const pgCpu = procCpuSeconds(['postgres'])!.postgres! - pgCpu0;
+    const pgCpu = backendCpuSeconds(name)! - pgCpu0;
     const cpu = process.cpuUsage(cpu0);
-    console.log(`event log ${logEvent ? 'on ' : 'off'}: ${N} appends, ${C} conversations, ${P} writers${batcher ? ' through the batcher' : ''}: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms/msg`);
+    console.log(`RLS ${rls ? 'on ' : 'off'}, event log ${logEvent ? 'on ' : 'off'}: ${N} appends, ${C} conversations, ${P} writers${batcher ? ' through the batcher' : ''}: ${(N / secs).toFixed(0)} msg/s, postgres CPU ${((pgCpu / N) * 1000).toFixed(3)} ms/msg, node CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms/msg`);
+    await pool.close();
   }
   await db.close();
 } finally {

@@ -19,6 +19,10 @@
  *   --warm S         unmeasured seconds at the target rate before measuring (default 3)
  *   --drain S        longest wait for outstanding acks/deliveries after sending (default 30)
  *   --pool N         DB_POOL_MAX per server node (default 10, the server's default)
+ *   --rls on|off|both   row-level security in the server runs (default on, as deployed); off
+ *                    connects as the schema owner and sends no scope settings; both runs each
+ *                    server scenario twice (on, then off) and prints the on/off ratios of p99
+ *                    and Postgres CPU per message
  *   --no-floor       skip the floor runs (by default two per rate: the bare Socket.IO relay, and the
  *                    same relay on our transport, i.e. with the server's coalesced socket writes)
  *   --db-floor       also run two floors on our transport that persist each message before acking
@@ -47,7 +51,7 @@ import { createAgent, createInbox, createTeam, createWorkspace } from '../server
 import { Child, type ChildStats } from './lib/child.js';
 import { Rig, type LoadResult } from './lib/load.js';
 import { logGcTo } from './lib/gc-log.js';
-import { fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
+import { backendCpuSeconds, fmt, machineBusyOver, machineTicks, mapLimit, procCpuSeconds, sleep } from './lib/stats.js';
 
 if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.loadgen`);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,7 +63,7 @@ const AGENT_PASSWORD = 'bench-password-1234';
 
 // ------------------------------------------------------------------ options
 
-type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number; eventLog?: boolean };
+type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number; eventLog?: boolean; rls?: boolean };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -71,12 +75,12 @@ function parseArgs(argv: string[]) {
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
     else flags.set(a.slice(2), true);
   }
-  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'event-log', 'help'];
+  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'event-log', 'rls', 'help'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
   if (flags.has('help')) {
     process.stdout.write(
       'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--warm S] [--rates a,b] [--nodes 1|2|1,2]\n' +
-        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor] [--event-log on|off|both]\n',
+        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor] [--event-log on|off|both] [--rls on|off|both]\n',
     );
     process.exit(0);
   }
@@ -126,6 +130,9 @@ function parseArgs(argv: string[]) {
   if (eventLog !== 'on' && eventLog !== 'off' && eventLog !== 'both') throw new Error('--event-log must be on, off or both');
   // With both, each server scenario runs with the log off and then on, back to back.
   servers = servers.flatMap((s) => (eventLog === 'both' ? [{ ...s, eventLog: false }, { ...s, eventLog: true }] : [{ ...s, eventLog: eventLog === 'on' }]));
+  const rls = flags.get('rls') ?? 'on';
+  if (rls !== 'on' && rls !== 'off' && rls !== 'both') throw new Error('--rls must be on, off or both');
+  servers = servers.flatMap((s) => (rls === 'both' ? [{ ...s, rls: true }, { ...s, rls: false }] : [{ ...s, rls: rls === 'on' }]));
   for (const s of servers) {
     if (s.rate < 1 || s.rate > 100_000) throw new Error('rates must be in 1..100000');
     if (s.rate * duration > 5_000_000) throw new Error(`rate × duration too large (${s.rate} × ${duration}); at most 5,000,000 messages`);
@@ -151,6 +158,8 @@ type Row = {
   res: LoadResult | null;
   nodes: NodeFigures[];
   pgCpu: number;
+  /** The bench database's backends only, % of one core (other databases on the same server left out). */
+  pgDbCpu: number;
   redisCpu: number;
   /** Whole machine, % of one core (200 = both cores of a 2-core box busy). */
   machineCpu: number;
@@ -168,7 +177,7 @@ const labelOf = (sc: Scenario) =>
         ? 'floor: our transport + one INSERT per message'
         : sc.kind === 'floor-db-batch'
           ? 'floor: our transport + group-commit INSERT'
-          : (sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)') + (sc.eventLog === false ? ', event log off' : ', event log on');
+          : (sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)') + (sc.eventLog === false ? ', event log off' : ', event log on') + (sc.rls === false ? ', RLS off' : ', RLS on');
 
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -195,12 +204,31 @@ function printDetail(row: Row) {
   );
   log(
     `  server ${row.nodes.map((n, k) => `${row.nodes.length > 1 ? 'AB'[k] + ': ' : ''}CPU ${fmt(n.cpu, 0)}% (event loop ${fmt(n.elu * 100, 0)}% busy), RSS ${fmt(n.rssMb, 0)} MB`).join('; ')}; ` +
-      `postgres CPU ${fmt(row.pgCpu, 0)}%, redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
+      `postgres CPU ${fmt(row.pgCpu, 0)}% (this database's backends ${fmt(row.pgDbCpu, 0)}%), redis CPU ${fmt(row.redisCpu, 0)}%, load generator CPU ${fmt(r.genCpu, 0)}%`,
   );
   log(
     `  machine: ${fmt(row.machineCpu, 0)}% of one core busy (of ${cpus().length * 100}%), of which other processes and the kernel ${fmt(row.otherCpu, 0)}%` +
       (row.otherCpu > 25 ? '  ← something else was using CPU; figures are noisy' : ''),
   );
+}
+
+/** CPU time of the bench database's Postgres backends per delivered message over the send window, µs. */
+const pgCpuPerMessage = (row: Row) => (row.res ? ((row.pgDbCpu / 100) * 1e6) / row.res.achieved : NaN);
+
+/** For each server scenario run with RLS on and off: p99 and Postgres CPU per message, on ÷ off. */
+function rlsRatios(rows: Row[]): string[] {
+  const out: string[] = [];
+  // --rls both runs each server scenario as a pair, on then off: compare within each pair.
+  for (const [i, on] of rows.entries()) {
+    const off = rows[i + 1];
+    if (on.sc.kind !== 'server' || on.sc.rls === false || !on.res || !off || off.sc.kind !== 'server' || off.sc.rls !== false || !off.res) continue;
+    out.push(
+      `RLS on ÷ off, ${on.sc.nodes} node(s) @ ${on.sc.rate} msg/s: p99 ${fmt(on.res!.lat.p99)} / ${fmt(off.res!.lat.p99)} ms = ${fmt(on.res!.lat.p99 / off.res!.lat.p99, 2)}; ` +
+        `Postgres (this database's backends) CPU per message ${fmt(pgCpuPerMessage(on), 0)} / ${fmt(pgCpuPerMessage(off), 0)} µs = ${fmt(pgCpuPerMessage(on) / pgCpuPerMessage(off), 2)}; ` +
+        `server CPU ${fmt(on.nodes.reduce((a, n) => a + n.cpu, 0), 0)} / ${fmt(off.nodes.reduce((a, n) => a + n.cpu, 0), 0)} %`,
+    );
+  }
+  return out;
 }
 
 function table(rows: Row[]): string {
@@ -219,7 +247,7 @@ function table(rows: Row[]): string {
     'Server CPU %',
     'Server RSS MB',
     'Postgres CPU %',
-    'Postgres CPU µs/msg',
+    'Postgres backends µs/msg',
     'Loadgen CPU %',
     'Other CPU %',
   ];
@@ -249,7 +277,7 @@ function table(rows: Row[]): string {
         cpu,
         rss,
         row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(row.pgCpu, 0),
-        row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(((row.pgCpu / 100) * 1e6) / r.achieved, 0),
+        row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(pgCpuPerMessage(row), 0),
         fmt(r.genCpu, 0),
         fmt(row.otherCpu, 0),
       ].join(' | ')} |`,
@@ -362,13 +390,13 @@ async function startChild(name: string, script: string, argv: string[]): Promise
 }
 
 async function runScenario(sc: Scenario, index: number, seed: { inboxId: string; emails: string[] } | null): Promise<Row> {
-  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, redisCpu: NaN, machineCpu: NaN, otherCpu: NaN };
+  const row: Row = { sc, label: labelOf(sc), res: null, nodes: [], pgCpu: NaN, pgDbCpu: NaN, redisCpu: NaN, machineCpu: NaN, otherCpu: NaN };
   const nodes: Child[] = [];
   try {
     let tokens: string[];
     let inboxId: string;
     if (sc.kind === 'server') {
-      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate, eventLog: sc.eventLog !== false })];
+      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate, eventLog: sc.eventLog !== false, rls: sc.rls !== false })];
       // Started one after the other: the second one's migrate() is then a no-op.
       for (let k = 0; k < sc.nodes; k++) nodes.push(await startChild(`server-${'AB'[k]}`, SERVER_SCRIPT, argv));
       const agentBase = `http://127.0.0.1:${nodes[nodes.length - 1]!.port}`;
@@ -398,12 +426,13 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     try {
       await rig.setup();
       await rig.warmAtRate(opts.warm);
-      type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; machine: ReturnType<typeof machineTicks> };
+      type Sample = { at: number; nodes: ChildStats[]; procs: Record<string, number> | null; dbCpu: number | null; machine: ReturnType<typeof machineTicks> };
       const sample = async (): Promise<Sample> => {
         const at = performance.now();
         const machine = machineTicks();
         const procs = procCpuSeconds(['postgres', 'redis-server']);
-        return { at, machine, procs, nodes: await Promise.all(nodes.map((n) => n.stats())) };
+        const dbCpu = backendCpuSeconds(dbName);
+        return { at, machine, procs, dbCpu, nodes: await Promise.all(nodes.map((n) => n.stats())) };
       };
       const w: { start?: Sample; end?: Sample } = {};
       log(`  measuring ${sc.rate} msg/s for ${opts.duration} s…`);
@@ -428,6 +457,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
         row.pgCpu = ((b.procs['postgres']! - a.procs['postgres']!) / wallS) * 100;
         row.redisCpu = ((b.procs['redis-server']! - a.procs['redis-server']!) / wallS) * 100;
       }
+      if (a.dbCpu !== null && b.dbCpu !== null) row.pgDbCpu = ((b.dbCpu - a.dbCpu) / wallS) * 100;
       if (a.machine && b.machine) {
         // /proc/stat counts in USER_HZ (100/s) ticks summed over cores.
         row.machineCpu = ((b.machine.busy - a.machine.busy) / 100 / wallS) * 100;
@@ -494,6 +524,8 @@ async function main() {
   }
 
   log('\n' + table(rows));
+  const ratios = rlsRatios(rows);
+  if (ratios.length) log('\n' + ratios.join('\n'));
   log(
     `\nLatency: visitor emit → first of ${opts.agents} agent sockets receiving message:new (ack: emit → ack). ` +
       `Achieved = delivered / max(duration, last delivery − start). CPU % is of one core over the send window; ` +

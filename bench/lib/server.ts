@@ -1,6 +1,8 @@
 /**
  * Benchmark child: the real server (Postgres + Redis), silent, on 127.0.0.1 and a free port.
- * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate, eventLog }.
+ * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate, eventLog, rls }
+ * (`eventLog: false`: no durable events, for --event-log; `rls: false`: without row-level
+ * security, for bench/chat.ts --rls off|both).
  * Run by bench/chat.ts through child_process.fork; see ./child.ts for the IPC protocol.
  */
 import { loadConfig } from '../../server/src/config.js';
@@ -9,7 +11,7 @@ import { createApp } from '../../server/src/app.js';
 import { failChild, serveChild } from './child.js';
 import { logGcTo } from './gc-log.js';
 
-type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number; eventLog?: boolean };
+type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number; eventLog?: boolean; rls?: boolean };
 
 // BENCH_GC_LOG=<prefix>: each child logs its collections to <prefix>.<pid> (see ./gc-log.ts).
 if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.${process.pid}`);
@@ -31,7 +33,7 @@ try {
     WIDGET_SOCKETS_PER_ADDRESS: '1000000',
     EVENT_LOG_WRITES: o.eventLog === false ? 'off' : 'on',
   });
-  const deps = await connectDeps(config);
+  const deps = await connectDeps(config, { rowLevelSecurity: o.rls !== false });
   // Per-socket limits far above what one bench socket sends (the load is spread over visitors).
   const perSocket = Math.max(1000, o.rate);
   const app = await createApp({

@@ -93,3 +93,33 @@ export async function machineBusyOver(ms: number): Promise<number> {
   if (!a || !b || b.total === a.total) return NaN;
   return ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
+
+/**
+ * CPU seconds (user + system) used so far by the Postgres backends connected to `database`
+ * (process titles `postgres: … <user> <database> <client>`), or null where /proc cannot be
+ * read. Unlike procCpuSeconds(['postgres']) it leaves out other databases' work on a shared
+ * server (and the server's own background processes); a backend that exits between two
+ * samples drops out of the difference.
+ */
+export function backendCpuSeconds(database: string): number | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const t = Number(rest[11]) + Number(rest[12]);
+      if (Number.isFinite(t)) total += t / 100;
+    } catch {
+      continue;
+    }
+  }
+  return total;
+}

@@ -49,6 +49,7 @@ import { counterFactory } from './lib/window-limiter.js';
 import { EventConsumers } from './events/consumers.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { registerSla } from './sla/sla.wiring.js';
+import { privileged, withWorkspace } from './db/scope.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -223,7 +224,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
       });
     },
-    sweepPresence: (workspaceId) => sweepPresence(ctx, agent, { workspaceId }),
+    // crosses workspaces (without workspaceId): the sweep maintenance runs.
+    sweepPresence: (workspaceId) => (workspaceId ? withWorkspace(workspaceId, () => sweepPresence(ctx, agent, { workspaceId })) : privileged('maintenance', () => sweepPresence(ctx, agent))),
     events,
     scheduler,
     close() {

@@ -14,7 +14,13 @@ import { migrate } from '../../server/src/db/migrate.js';
 import type { ServiceContext } from '../../server/src/lib/context.js';
 
 export type Mode = 'postgres' | 'embedded';
-export type Node = { app: App; deps: AppDeps; url: string; port: number };
+/**
+ * A running server. `deps.db` is an **owner** handle (the test user, a superuser: row-level
+ * security does not hold it) for fixtures and assertions across workspaces; the app itself
+ * works through `appDb`, as the application role under row-level security (same object in
+ * embedded mode, and when a test passes its own `db`).
+ */
+export type Node = { app: App; deps: AppDeps; appDb: Db; url: string; port: number };
 
 /**
  * Boots a real server on port 0. `postgres` mode uses the run's Postgres database and Redis
@@ -45,8 +51,16 @@ export async function startNode(
   if (o.mailParser) deps.mailParser = o.mailParser;
   if (o.clock) deps.clock = o.clock;
   const app = await createApp(deps);
+  const appDb = deps.db;
+  if (mode === 'postgres' && !o.db) {
+    // createApp took its db above; the tests' handle from here on is the owner's.
+    const owner = await connectPostgres(config.DATABASE_URL!, { max: 2 });
+    deps.db = owner;
+    const close = app.close.bind(app);
+    app.close = () => close().finally(() => owner.close());
+  }
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
-  return { app, deps, port, url: `http://127.0.0.1:${port}` };
+  return { app, deps, appDb, port, url: `http://127.0.0.1:${port}` };
 }
 
 let isolated: Promise<string> | null = null;

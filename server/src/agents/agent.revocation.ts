@@ -6,6 +6,7 @@ import type { ServiceContext } from '../lib/context.js';
 import { rooms } from '../realtime/rooms.js';
 import { identityOf, readSessions, sessionActive } from './agents.service.js';
 import { accessRooms, liveAgentsOf, type LiveAgent } from './access.js';
+import { privileged } from '../db/scope.js';
 
 /**
  * The Postgres channel the triggers of migrations 0002 and 0004 notify: `s:<session>`,
@@ -69,8 +70,9 @@ export async function watchRevocations(ctx: ServiceContext, nsp: Namespace): Pro
   const recent = new Map<string, number>();
   const localSockets = (room: string) =>
     [...(nsp.adapter.rooms.get(room) ?? [])].map((id) => nsp.sockets.get(id)).filter((s): s is Socket => Boolean(s));
+  // crosses workspaces: the sockets a node holds belong to members of any workspace.
   const recheck = (sockets: Socket[]) =>
-    revalidate(ctx, sockets).catch((err) => ctx.logger.error({ err, sockets: sockets.length }, 'agent access re-check failed'));
+    privileged('revocation', () => revalidate(ctx, sockets)).catch((err) => ctx.logger.error({ err, sockets: sockets.length }, 'agent access re-check failed'));
 
   const onNotify = (payload: string) => {
     const room = roomOf(payload);

@@ -19,6 +19,7 @@ import { listMessages, markRead } from '../messages/messages.service.js';
 import { registerInboxHandlers } from './agent.inbox.socket.js';
 import type { Revocations } from './agent.revocation.js';
 import { accessRooms, liveAgentOf, requirePermission, type LiveAgent } from './access.js';
+import { withRequestScope, withWorkspace } from '../db/scope.js';
 
 /**
  * Reads the agent's token from the handshake (`auth.token`, or the session cookie when the
@@ -77,7 +78,7 @@ export function registerAgentNamespace(
       next(Object.assign(new Error(body.message), { data: body }));
     };
     if (!token) return fail(new AppError('UNAUTHENTICATED', 'log in first: pass auth.token or the session cookie'));
-    authenticate(ctx, token).then(async (identity) => {
+    withRequestScope(() => authenticate(ctx, token)).then((identity) => withWorkspace(identity.workspaceId, async () => {
       const agent = await liveAgentOf(ctx.db, identity);
       // Online before the connect completes, so anything the client reads after `connect`
       // (agents:list) already shows it, and no earlier snapshot can overwrite the live event.
@@ -86,7 +87,7 @@ export function registerAgentNamespace(
       );
       socket.data.agent = agent;
       next();
-    }, fail);
+    }), fail);
   });
 
   nsp.on('connection', (socket: Socket) => {
@@ -102,6 +103,7 @@ export function registerAgentNamespace(
       lifecycle,
       gate: socketGate(socket, opts, logger),
       authorize: (decl, event) => requirePermission(me.permissions, decl.permission, event),
+      workspaceId: () => ws,
     };
     const on = declaredOn(socket, env);
     socket.join(accessRooms(me));
@@ -121,7 +123,7 @@ export function registerAgentNamespace(
       nsp
         .in(rooms.member(wsWire, meWire))
         .fetchSockets()
-        .then((left) => (left.length ? false : setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: 'offline' })))
+        .then((left) => (left.length ? false : withWorkspace(ws, () => setAvailability(ctx, { workspaceId: ws, userId: me.userId, status: 'offline' }))))
         .catch((err) => env.logger.warn({ err }, 'presence update on disconnect failed'));
     });
 

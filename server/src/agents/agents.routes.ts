@@ -10,6 +10,7 @@ import { createOwnedWorkspace } from '../workspaces/workspaces.service.js';
 import { login, logout, sessionInfo, switchWorkspace } from './agents.service.js';
 import { recordLoginFailure } from '../audit/audit.service.js';
 import { auditRequest } from '../audit/audit.request.js';
+import { privileged } from '../db/scope.js';
 
 /** Failed logins allowed per account and per client address (offices share one) in the window. */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 };
@@ -56,11 +57,13 @@ export function authRoutes(
       // A failure keeps both hits; a success clears the account and gives the address its hit back.
       const request = auditRequest(req);
       const credentials = { email: body.email, password: body.password, workspaceId: body.workspaceId && fromWire('workspace', body.workspaceId) };
-      const result = await login(ctx, credentials, request).catch((err: unknown) => {
+      // crosses workspaces: an address and a password name an account, in whichever workspaces it is a member of.
+      const result = await privileged('login', () => login(ctx, credentials, request)).catch((err: unknown) => {
         // Recorded once the answer is sent: its timing must not tell whether the address exists.
         if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS')
           res.once('close', () => {
-            recordLoginFailure(ctx.db, { email: body.email, request, at: ctx.clock.now() }).catch((e: unknown) =>
+            // crosses workspaces: a failed sign-in is logged in every workspace of the account named.
+            privileged('login', () => recordLoginFailure(ctx.db, { email: body.email, request, at: ctx.clock.now() })).catch((e: unknown) =>
               ctx.logger.error({ err: e }, 'could not record a failed sign-in'),
             );
           });
@@ -72,19 +75,23 @@ export function authRoutes(
     },
     'auth.logout': async ({ req, res }) => {
       const token = requestToken(req);
-      if (token) await logout(ctx, token, auditRequest(req));
+      // crosses workspaces: the token names the session to end before its workspace is known.
+      if (token) await privileged('session', () => logout(ctx, token, auditRequest(req)));
       res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }));
       res.status(204).end();
     },
-    'auth.me': ({ me }) => sessionInfo(ctx, me),
+    // crosses workspaces: the workspace switcher lists every workspace the account is a member of.
+    'auth.me': ({ me }) => privileged('account', () => sessionInfo(ctx, me)),
     'auth.switch': async ({ me, req, res, body }) => {
-      const result = await switchWorkspace(ctx, me, fromWire('workspace', body.workspaceId), auditRequest(req));
+      // crosses workspaces: from the session's workspace to another of the account's (its membership is checked).
+      const result = await privileged('switch-workspace', () => switchWorkspace(ctx, me, fromWire('workspace', body.workspaceId), auditRequest(req)));
       setSession(res, result);
       return result;
     },
     'workspaces.create': async ({ me, req, res, body }) => {
       res.status(201);
-      return createOwnedWorkspace(ctx, { userId: me.userId, name: body.name, request: auditRequest(req) });
+      // crosses workspaces: being an owner of any workspace allows it, and it writes a workspace that is not the session's.
+      return privileged('create-workspace', () => createOwnedWorkspace(ctx, { userId: me.userId, name: body.name, request: auditRequest(req) }));
     },
   };
 }

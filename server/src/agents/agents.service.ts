@@ -9,6 +9,7 @@ import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwor
 import { avatarUrl, prefsOf } from '../people/profile.js';
 import { recordAudit, SYSTEM_ACTOR, type AuditActor, type AuditRequest } from '../audit/audit.service.js';
 import { workspaceBrand } from '../workspaces/settings.service.js';
+import { privileged, scopeToWorkspace } from '../db/scope.js';
 
 /**
  * An authenticated member (uuids) as the socket and REST layers carry it: one user in one
@@ -160,10 +161,13 @@ export function identityOf(r: SessionRow): AgentIdentity {
 /** Resolves a bearer token to its member; UNAUTHENTICATED / SESSION_EXPIRED otherwise (a deactivated member or account: UNAUTHENTICATED). */
 export async function authenticate(ctx: ServiceContext, token: string): Promise<AgentIdentity> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
-  const [r] = await readSessions(ctx.db, sql`s.token_hash = ${hashToken(token)}`);
+  // crosses workspaces: a bearer token names its session before its workspace is known.
+  const [r] = await privileged('session', () => readSessions(ctx.db, sql`s.token_hash = ${hashToken(token)}`));
   if (!r || !sessionActive(r)) throw new AppError('UNAUTHENTICATED', 'invalid session token');
   if (new Date(r.expires_at).getTime() <= ctx.clock.now().getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; log in again');
-  return identityOf(r);
+  const me = identityOf(r);
+  scopeToWorkspace(me.workspaceId);
+  return me;
 }
 
 /** What `GET /api/auth/me` answers for a session: the member, their permissions, their workspace and every workspace they can switch to. */

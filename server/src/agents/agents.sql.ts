@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { AVAILABILITIES, MEMBER_ROLES } from '@support/protocol';
 import { check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
 
@@ -60,7 +60,7 @@ export const roles = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('roles_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('roles_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`), tenantPolicy(t.workspaceId)],
 );
 
 /**
@@ -89,6 +89,7 @@ export const memberships = pgTable(
     index('memberships_user_idx').on(t.userId),
     index('memberships_role_idx').on(t.roleId),
     check('memberships_custom_role_ck', sql`(${t.role} = 'custom') = (${t.roleId} is not null)`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -110,6 +111,7 @@ export const agentSessions = pgTable(
     index('agent_sessions_user_idx').on(t.userId),
     // A session is one member in one workspace: it goes with the membership.
     foreignKey({ name: 'agent_sessions_membership_fk', columns: [t.workspaceId, t.userId], foreignColumns: [memberships.workspaceId, memberships.userId] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -122,7 +124,7 @@ export const teams = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('teams_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('teams_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`), tenantPolicy(t.workspaceId)],
 );
 
 export const teamMembers = pgTable(
@@ -141,6 +143,7 @@ export const teamMembers = pgTable(
     primaryKey({ columns: [t.teamId, t.userId] }),
     index('team_members_user_idx').on(t.userId),
     foreignKey({ name: 'team_members_membership_fk', columns: [t.workspaceId, t.userId], foreignColumns: [memberships.workspaceId, memberships.userId] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -157,5 +160,5 @@ export const teamInboxes = pgTable(
       .references(() => inboxes.id, { onDelete: 'cascade' }),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.inboxId] }), index('team_inboxes_inbox_idx').on(t.inboxId)],
+  (t) => [primaryKey({ columns: [t.teamId, t.inboxId] }), index('team_inboxes_inbox_idx').on(t.inboxId), tenantPolicy(t.workspaceId)],
 );

@@ -1,5 +1,5 @@
 import { index, integer, pgTable, text, boolean, uuid } from 'drizzle-orm/pg-core';
-import { ts, workspaceRef } from '../db/columns.js';
+import { ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
 /**
@@ -28,5 +28,5 @@ export const attachments = pgTable(
     inline: boolean('inline').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('attachments_message_idx').on(t.messageId), index('attachments_ticket_idx').on(t.ticketId)],
+  (t) => [index('attachments_message_idx').on(t.messageId), index('attachments_ticket_idx').on(t.ticketId), tenantPolicy(t.workspaceId)],
 );

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { AUDIT_ACTOR_TYPES, type AuditDiff } from '@support/protocol';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
 export const auditActorTypeEnum = pgEnum('audit_actor_type', AUDIT_ACTOR_TYPES);
@@ -43,5 +43,6 @@ export const auditEvents = pgTable(
     index('audit_events_ws_action_idx').on(t.workspaceId, t.action.op('text_pattern_ops'), t.createdAt),
     index('audit_events_ws_object_idx').on(t.workspaceId, t.objectType, t.objectId, t.createdAt),
     check('audit_events_action_dotted', sql`${t.action} ~ '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$'`),
+    tenantPolicy(t.workspaceId),
   ],
 );

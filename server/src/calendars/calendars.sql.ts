@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
 /**
@@ -23,5 +23,6 @@ export const calendars = pgTable(
     index('calendars_workspace_idx').on(t.workspaceId),
     uniqueIndex('calendars_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`),
     uniqueIndex('calendars_workspace_default_uq').on(t.workspaceId).where(sql`${t.isDefault}`),
+    tenantPolicy(t.workspaceId),
   ],
 );

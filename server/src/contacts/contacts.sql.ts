@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
 
@@ -19,6 +19,7 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_external_ref_uq').on(t.workspaceId, t.externalRef).where(sql`${t.externalRef} is not null`),
     index('contacts_email_idx').on(t.workspaceId, sql`lower(${t.email})`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -39,5 +40,5 @@ export const visitorSessions = pgTable(
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),
   },
-  (t) => [uniqueIndex('visitor_sessions_token_uq').on(t.tokenHash), index('visitor_sessions_contact_idx').on(t.contactId)],
+  (t) => [uniqueIndex('visitor_sessions_token_uq').on(t.tokenHash), index('visitor_sessions_contact_idx').on(t.contactId), tenantPolicy(t.workspaceId)],
 );

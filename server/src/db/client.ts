@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { scopeSettings } from './scope.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Row = Record<string, unknown>;
@@ -38,12 +39,31 @@ function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-type RawClient = { unsafe?: (t: string, p: unknown[], o: { prepare: boolean }) => Promise<unknown>; query?: (t: string, p: unknown[]) => Promise<unknown> };
+type UnsafeOptions = { prepare?: boolean; simple?: boolean; prelude?: [string, string] };
+type RawClient = { unsafe?: (t: string, p: unknown[], o: UnsafeOptions) => Promise<unknown>; query?: (t: string, p: unknown[]) => Promise<unknown> };
 
 /** Runs text + params on a postgres.js client (prepared) or a PGlite client or transaction. */
 async function rawQuery<T>(client: RawClient, text: string, params: unknown[]): Promise<T[]> {
   if (client.unsafe) return rowsOf<T>(await client.unsafe(text, params, { prepare: true }));
   return rowsOf<T>(await client.query!(text, params));
+}
+
+/** Sets a transaction's scope (db/scope.ts) right after its BEGIN; transaction-local, so it ends with it. */
+export const SCOPE_SQL = "select set_config('app.workspace_id', $1, true), set_config('app.privileged', $2, true)";
+
+/**
+ * The postgres.js client as drizzle and our raw queries use it outside transactions: each
+ * statement carries the current scope's settings (`prelude`, patches/postgres+3.4.9.patch),
+ * sent before the statement in the same implicit transaction, so they hold for that statement
+ * alone and never stay on the pooled connection. No scope: no prelude, and RLS shows no row.
+ */
+function scopedClient<C extends object>(client: C): C {
+  const unsafe = (client as unknown as Required<RawClient>).unsafe;
+  const scoped = (text: string, params: unknown[] = [], o: UnsafeOptions = {}) => {
+    const prelude = scopeSettings();
+    return unsafe(text, params, prelude ? { ...o, prelude, simple: false } : o);
+  };
+  return new Proxy(client, { get: (t, k) => (k === 'unsafe' ? scoped : Reflect.get(t, k)) });
 }
 
 function txOf(orm: Orm): Tx {
@@ -76,7 +96,7 @@ export function requirePatchedDriver(options: object): void {
  * connection is closed (so Postgres rolls the transaction back), and `logger` hears of it
  * at error level (patches/postgres+3.4.9.patch; docs/operations.md).
  */
-export async function connectPostgres(url: string, opts: { max: number; logger?: Logger }): Promise<Db> {
+export async function connectPostgres(url: string, opts: { max: number; logger?: Logger; role?: string | null; scoped?: boolean }): Promise<Db> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, {
@@ -84,6 +104,9 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
     onnotice: () => {},
     prepare: true,
     connect_timeout: 10,
+    // The application role (migration 0012): every pooled connection works as it, under
+    // row-level security. Without it (migrations, tests' fixtures, bench --rls off) as the user.
+    ...(opts.role ? { connection: { role: opts.role } } : {}),
     ontransactionleak: (leak) =>
       opts.logger?.error(
         { code: 'TRANSACTION_LEAKED', pgConnection: leak.connection, pgPid: leak.pid, txStatus: leak.status, query: leak.query?.slice(0, 200) ?? null, pipelined: leak.pipelined },
@@ -91,7 +114,9 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
       ),
   });
   requirePatchedDriver(client.options);
-  const orm = drizzle(client, { schema }) as unknown as Orm;
+  // `scoped: false` (the benchmark's RLS-off run only) sends no scope settings at all.
+  const scoped = opts.scoped ?? true;
+  const orm = drizzle(scoped ? scopedClient(client) : client, { schema }) as unknown as Orm;
   // drizzle makes timestamps pass through postgres.js untouched; our raw SQL sends and reads
   // Dates, as PGlite does, so timestamp(tz) values are Dates both ways on either engine.
   const codecs = client.options as unknown as { serializers: Record<number, (v: unknown) => unknown>; parsers: Record<number, (v: string) => unknown> };
@@ -99,7 +124,7 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
     codecs.serializers[oid] = (v) => (v instanceof Date ? v.toISOString() : v);
     codecs.parsers[oid] = (v) => new Date(oid === 1114 ? v + 'Z' : v);
   }
-  const raw = client as unknown as RawClient;
+  const raw = (scoped ? scopedClient(client) : client) as unknown as RawClient;
   const dialect = (orm as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   return {
     kind: 'postgres',
@@ -109,7 +134,14 @@ export async function connectPostgres(url: string, opts: { max: number; logger?:
       return rawQuery<T>(raw, sql, params);
     },
     query: <T>(text: string, params: unknown[]) => rawQuery<T>(raw, text, params),
-    transaction: (fn) => orm.transaction((tx) => fn(txOf(tx as unknown as Orm))),
+    transaction: (fn) => {
+      const settings = scoped ? scopeSettings() : null;
+      return orm.transaction(async (tx) => {
+        const t = txOf(tx as unknown as Orm);
+        if (settings) await t.query(SCOPE_SQL, settings);
+        return fn(t);
+      });
+    },
     async listen(channel, onNotify, onListen) {
       // postgres.js listens on a connection of its own and re-listens after it drops.
       const { unlisten } = await client.listen(channel, onNotify, onListen);

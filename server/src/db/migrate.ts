@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './client.js';
+import { privileged } from './scope.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
 const MIGRATION_LOCK = 0x5e_0001;
@@ -13,7 +14,8 @@ const MIGRATION_LOCK = 0x5e_0001;
  */
 export async function migrate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promise<number> {
   const files = readMigrationFiles({ migrationsFolder });
-  return db.transaction(async (tx) => {
+  // crosses workspaces: a migration may move any workspace's rows (the owner is under forced RLS too).
+  return privileged('migrate', () => db.transaction(async (tx) => {
     await tx.rows(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await tx.rows(sql`create table if not exists schema_migrations (
       hash text primary key, created_at bigint not null, applied_at timestamptz not null default now())`);
@@ -26,5 +28,5 @@ export async function migrate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promis
       applied++;
     }
     return applied;
-  });
+  }));
 }

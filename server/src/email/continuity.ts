@@ -5,6 +5,7 @@ import { newId } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { deliveryOf } from './delivery.js';
 import { outboundFor, outboundMeta, recordOutbound, type OutboundPayload } from './outbound.service.js';
+import { withWorkspace } from '../db/scope.js';
 
 /**
  * Chat continuity: after an agent's public chat reply, a visitor who left an email address
@@ -30,14 +31,15 @@ export async function scheduleChatDigest(
 /** Schedules the digest for a public agent chat reply, without holding up its ack; a failure is only logged. */
 export function afterChatReply(ctx: Pick<ServiceContext, 'db' | 'config' | 'clock' | 'logger'>, workspaceId: string, m: Message): void {
   if (m.visibility !== 'public' || m.authorType !== 'agent') return;
-  scheduleChatDigest(ctx, {
+  // Runs after the reply's ack was sent: in the reply's workspace whatever scope it is called from.
+  withWorkspace(workspaceId, () => scheduleChatDigest(ctx, {
     workspaceId,
     ticketId: decodeId('ticket', m.ticketId)!,
     messageId: decodeId('message', m.id)!,
     conversationId: decodeId('conversation', m.conversationId)!,
     seq: m.seq,
     now: ctx.clock.now(),
-  }).catch((err) => ctx.logger.warn({ err }, 'chat digest scheduling failed'));
+  })).catch((err) => ctx.logger.warn({ err }, 'chat digest scheduling failed'));
 }
 
 export type DigestPayload = { conversationId: string; fromSeq: number };

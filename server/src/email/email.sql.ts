@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
 
@@ -35,6 +35,7 @@ export const emailMessages = pgTable(
   (t) => [
     uniqueIndex('email_messages_ws_rfc_id_uq').on(t.workspaceId, t.rfcMessageId),
     index('email_messages_ticket_idx').on(t.ticketId),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -68,6 +69,7 @@ export const emailOutbox = pgTable(
     index('email_outbox_message_idx').on(t.messageId),
     // One pending digest per ticket: later chat replies join it (batching).
     uniqueIndex('email_outbox_pending_digest_uq').on(t.ticketId).where(sql`${t.kind} = 'digest' and ${t.status} = 'queued'`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -93,7 +95,7 @@ export const emailDeadLetters = pgTable(
     lastAttemptAt: ts('last_attempt_at'),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
-  (t) => [index('email_dead_letters_ws_idx').on(t.workspaceId, t.receivedAt)],
+  (t) => [index('email_dead_letters_ws_idx').on(t.workspaceId, t.receivedAt), tenantPolicy(t.workspaceId)],
 );
 
 /** Provider webhook tokens already seen (Mailgun), to refuse replays within the window. */
@@ -130,4 +132,4 @@ export const emailInboxSecrets = pgTable('email_inbox_secrets', {
   /** starttls | tls | none (SMTP_TLS_MODES). */
   smtpTls: text('smtp_tls'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
-});
+}, (t) => [tenantPolicy(t.workspaceId)]);

@@ -3,6 +3,7 @@ import { emailInboxSettingsSchema, type EmailInboxSettings } from '@support/prot
 import type { Db, Tx } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { createInbox, lockInboxNames } from '../workspaces/workspaces.service.js';
+import { privileged } from '../db/scope.js';
 
 /** An email inbox with its server-side secrets. */
 export type EmailInbox = {
@@ -19,9 +20,9 @@ export type EmailInbox = {
 /** Loads an email inbox (null when unknown, not an email inbox, or without `settings.email`). */
 export async function loadEmailInbox(db: Db | Tx, inboxId: string): Promise<EmailInbox | null> {
   // crosses workspaces: a provider's webhook names the inbox; its workspace is read from it.
-  const [r] = await db.rows<{ id: string; workspace_id: string; name: string; channel: string; settings: Record<string, unknown>; secret: string; basic_user: string | null; basic_password: string | null; mailgun_signing_key: string | null }>(sql`
+  const [r] = await privileged('email-inbox', () => db.rows<{ id: string; workspace_id: string; name: string; channel: string; settings: Record<string, unknown>; secret: string; basic_user: string | null; basic_password: string | null; mailgun_signing_key: string | null }>(sql`
     select i.id, i.workspace_id, i.name, i.channel, i.settings, i.secret, s.basic_user, s.basic_password, s.mailgun_signing_key
-    from inboxes i left join email_inbox_secrets s on s.inbox_id = i.id where i.id = ${inboxId}::uuid`);
+    from inboxes i left join email_inbox_secrets s on s.inbox_id = i.id where i.id = ${inboxId}::uuid`));
   if (!r || r.channel !== 'email') return null;
   const email = emailInboxSettingsSchema.safeParse(r.settings.email);
   if (!email.success) return null;

@@ -7,6 +7,7 @@ import { composeMail, InboxMailers, smtpOf, type InboxSmtp, type Mailer } from '
 import type { OutboundPayload } from './outbound.service.js';
 import { dropDigest, prepareDigest } from './continuity.js';
 import { runPeriodically } from '../lib/periodic.js';
+import { privileged, withWorkspace } from '../db/scope.js';
 
 /** Wait before attempt n+1 after n failures: 1 min, 5 min, 30 min, 2 h, 6 h, then 12 h. */
 export const BACKOFF_MS = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000];
@@ -47,7 +48,11 @@ export async function processOutbox(
 ): Promise<OutboxRound> {
   const inboxMailers = o.inboxMailers ?? new InboxMailers();
   try {
-    return await round(ctx, { global: mailer, inboxes: inboxMailers }, o);
+    // crosses workspaces: due outbound mail of every workspace, claimed by whichever node is free
+    // (one workspace's when `workspaceId` is given).
+    return await (o.workspaceId
+      ? withWorkspace(o.workspaceId, () => round(ctx, { global: mailer, inboxes: inboxMailers }, o))
+      : privileged('outbox', () => round(ctx, { global: mailer, inboxes: inboxMailers }, o)));
   } finally {
     if (!o.inboxMailers) inboxMailers.close();
   }

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../lib/context.js';
 import { sendFailure } from './outbox.worker.js';
 import { composeMail, type Mailer } from './mailer.js';
 import { renderSystemMail, type SystemMailParams } from './system-mail.templates.js';
+import { privileged } from '../db/scope.js';
 
 /**
  * The system-mail outbox (table `system_mail`): invitation and password-reset mail, queued in
@@ -79,8 +80,9 @@ export type SystemMailRound = Partial<Record<Status, number>>;
 export async function processSystemMail(ctx: Ctx, mailer: Mailer | null, o: { limit?: number; only?: SystemMailOf } = {}): Promise<SystemMailRound> {
   const now = ctx.clock.now();
   const scope = o.only ? sql`and ${mailOf(o.only)}` : sql``;
-  // crosses workspaces: due work of every workspace, claimed by whichever node is free.
-  const claimed = await ctx.db.rows<Claimed>(sql`update system_mail s
+  // crosses workspaces: due work of every workspace, claimed by whichever node is free (the
+  // claim reads the invitation a mail is for, a tenant row).
+  const claimed = await privileged('system-mail', () => ctx.db.rows<Claimed>(sql`update system_mail s
     set status = 'sending', attempts = s.attempts + 1, locked_until = ${new Date(now.getTime() + 5 * 60_000)}::timestamptz, updated_at = ${now}::timestamptz
     where s.id in (select id from system_mail
                    where ((status = 'queued' and next_attempt_at <= ${now}::timestamptz) or (status = 'sending' and locked_until <= ${now}::timestamptz)) ${scope}
@@ -88,7 +90,7 @@ export async function processSystemMail(ctx: Ctx, mailer: Mailer | null, o: { li
     returning s.id, s.kind, s.to_address, s.params, s.link_base, s.link_token, s.attempts,
       coalesce((select i.status = 'pending' and i.expires_at > ${now}::timestamptz from invitations i where i.id = s.invitation_id),
                (select r.used_at is null and r.expires_at > ${now}::timestamptz from password_resets r where r.id = s.password_reset_id),
-               false) as usable`);
+               false) as usable`));
   const round: SystemMailRound = {};
   for (const row of claimed) {
     const status = await sendOne(ctx, mailer, row);

@@ -11,6 +11,7 @@ import type { MailParser } from './mail-parser.js';
 import { postmarkInbound, takeIn, type Inbound } from './take-in.js';
 import { basicAuthOk, checkMailgun, MAILGUN_MAX_AGE_MS } from './signatures.js';
 import { readBody, readForm, type Form } from './webhook-body.js';
+import { scopeToWorkspace } from '../db/scope.js';
 
 const unauthorized = (why: string) => new AppError('UNAUTHENTICATED', why);
 
@@ -29,6 +30,7 @@ export function emailWebhookRoutes(ctx: ServiceContext, parser: MailParser): Pic
       const inboxId = decodeId('inbox', String(req.params.inboxId));
       const inbox = inboxId ? await loadEmailInbox(ctx.db, inboxId) : null;
       if (!inbox) throw new AppError('NOT_FOUND', 'email inbox not found');
+      scopeToWorkspace(inbox.workspaceId);
       const inbound = await readInbound(ctx, inbox, req);
       const replay = inbound.replay ?? null;
       const kept = (reason: string, peek: MailPeek | null) =>

@@ -1,3 +1,4 @@
+import { privileged } from '../db/scope.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { EventBus } from './bus.js';
@@ -180,7 +181,8 @@ export class EventConsumers {
     const { db, nodeId } = this.o;
     const now = this.o.clock.now();
     if (c.startAt === 'now' && !this.placed.has(c.name)) {
-      await startConsumerAtEndAcrossWorkspaces(db, c.name, now);
+      // crosses workspaces: the log's end, over every workspace's events.
+      await privileged('event-log', () => startConsumerAtEndAcrossWorkspaces(db, c.name, now));
       this.placed.add(c.name);
     }
     const [state] = await db.query<State>(LEASE, [c.name, nodeId, this.leaseUntil(), now]);
@@ -190,7 +192,8 @@ export class EventConsumers {
     let cursor: LogCursor = { xid: state.last_xid, position: Number(state.last_position) };
     let failing = state.failing_position === null ? null : { position: Number(state.failing_position), attempts: state.failing_attempts };
     for (;;) {
-      const events = await readEventsAcrossWorkspaces(db, cursor, c.batchSize);
+      // crosses workspaces: the log is one sequence for every workspace; handlers scope each event to its own.
+      const events = await privileged('event-log', () => readEventsAcrossWorkspaces(db, cursor, c.batchSize));
       if (!events.length) return;
       try {
         await c.handle(events);
@@ -236,7 +239,8 @@ export class EventConsumers {
     const attempts = (failing?.position === e.position ? failing.attempts : 0) + 1;
     if (attempts >= c.maxAttempts) {
       logger.error({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer gave up on an event: recorded dead');
-      await recordDeadEventAcrossWorkspaces(db, { consumer: c.name, event: e, attempts, error: errorText(err), now });
+      // crosses workspaces: a consumer's dead letters come from every workspace's events.
+      await privileged('event-log', () => recordDeadEventAcrossWorkspaces(db, { consumer: c.name, event: e, attempts, error: errorText(err), now }));
       return this.advance(c, e);
     }
     logger.warn({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer failed; retrying after backoff');
@@ -247,16 +251,19 @@ export class EventConsumers {
   /** Dead events an operator set to `retry`: handled once more, then `resolved` or dead again. */
   private async redrive(c: Required<ConsumerSpec>): Promise<void> {
     const { db } = this.o;
-    const positions = await deadEventsToRetryAcrossWorkspaces(db, c.name);
+    // crosses workspaces: the dead letters an operator sent back, of every workspace.
+    const positions = await privileged('event-log', () => deadEventsToRetryAcrossWorkspaces(db, c.name));
     if (!positions.length) return;
-    for (const e of await readEventsAtAcrossWorkspaces(db, positions)) {
+    // crosses workspaces: as above.
+    for (const e of await privileged('event-log', () => readEventsAtAcrossWorkspaces(db, positions))) {
       let error: string | null = null;
       try {
         await c.handle([e]);
       } catch (err) {
         error = errorText(err);
       }
-      await settleDeadEventAcrossWorkspaces(db, { consumer: c.name, position: e.position, now: this.o.clock.now(), error });
+      // crosses workspaces: as above.
+      await privileged('event-log', () => settleDeadEventAcrossWorkspaces(db, { consumer: c.name, position: e.position, now: this.o.clock.now(), error }));
     }
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { ts } from '../db/columns.js';
+import { ts, tenantPolicy } from '../db/columns.js';
 
 /** Postgres `xid8`: a 64-bit transaction id that never wraps around, as text. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
@@ -27,7 +27,7 @@ export const domainEventLog = pgTable(
     /** Written by an import: reactions with side effects (mail, webhooks, SLA breaches, automation) skip it. */
     imported: boolean('imported').notNull().default(false),
   },
-  (t) => [index('domain_events_xid_position_idx').on(t.xid, t.position)],
+  (t) => [index('domain_events_xid_position_idx').on(t.xid, t.position), tenantPolicy(t.workspaceId)],
 );
 
 /**
@@ -66,5 +66,5 @@ export const eventDeadLetters = pgTable(
     deadAt: ts('dead_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.consumer, t.position] }), index('event_dead_letters_retry_idx').on(t.consumer).where(sql`state = 'retry'`)],
+  (t) => [primaryKey({ columns: [t.consumer, t.position] }), index('event_dead_letters_retry_idx').on(t.consumer).where(sql`state = 'retry'`), tenantPolicy(t.workspaceId)],
 );

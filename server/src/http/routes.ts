@@ -7,6 +7,7 @@ import { authenticate, type AgentIdentity } from '../agents/agents.service.js';
 import { requirePermission } from '../agents/access.js';
 import { findVisitorSession } from '../widget/widget.service.js';
 import { AppError, parse } from './errors.js';
+import { scopeToWorkspace, withRequestScope } from '../db/scope.js';
 
 export const SESSION_COOKIE = 'sd_session';
 
@@ -58,15 +59,20 @@ export function mountRoutes(app: Express, ctx: ServiceContext, handlers: RouteHa
     const decl: RouteDecl = ROUTES[name];
     const handler = handlers[name] as RouteHandler<RouteName>;
     const method = decl.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    app[method](decl.path, async (req, res) => {
+    // Each request runs in a database scope of its own (db/scope.ts): no workspace until the
+    // session names one (authenticate narrows it), so a public route reads no tenant row
+    // unless it scopes itself or takes a named privileged path.
+    app[method](decl.path, (req, res) => withRequestScope(async () => {
       let me: AgentIdentity | null = null;
       let visitor: VisitorCaller | null = null;
       if (decl.permission !== 'public') {
         const token = requestToken(req);
         if (!token) throw new AppError('UNAUTHENTICATED', 'log in first');
         const v = decl.visitors && /^[A-Za-z0-9_-]{43}$/.test(token) ? await findVisitorSession(ctx.db, token, ctx.clock.now()) : null;
-        if (v) visitor = { workspaceId: v.workspace_id, contactId: v.contact_id };
-        else {
+        if (v) {
+          visitor = { workspaceId: v.workspace_id, contactId: v.contact_id };
+          scopeToWorkspace(v.workspace_id);
+        } else {
           me = await authenticate(ctx, token);
           requirePermission(me.permissions, decl.permission, `${decl.method} ${decl.path}`);
         }
@@ -78,7 +84,7 @@ export function mountRoutes(app: Express, ctx: ServiceContext, handlers: RouteHa
       };
       const out = await handler({ req, res, me, visitor, ...input } as RouteCall<RouteName>);
       if (out !== undefined && !res.headersSent) res.json(out);
-    });
+    }));
   }
 }
 

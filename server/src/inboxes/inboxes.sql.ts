@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { CHANNELS } from '@support/protocol';
 import { jsonb, pgEnum, pgTable, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 
 export const channelEnum = pgEnum('channel', CHANNELS);
@@ -29,5 +29,6 @@ export const inboxes = pgTable(
     uniqueIndex('inboxes_workspace_address_uq')
       .on(t.workspaceId, sql`lower(${t.settings}->'email'->>'address')`)
       .where(sql`${t.channel} = 'email'`),
+    tenantPolicy(t.workspaceId),
   ],
 );

@@ -1,3 +1,4 @@
+import { withWorkspace } from '../db/scope.js';
 import type { Db } from '../db/client.js';
 import {
   appendArgs, appendBatchStatement, appendMessage, appendOutcome, appendStatement, committedAppend,
@@ -22,6 +23,10 @@ const targetKey = (i: AppendMessageInput) => ('conversationId' in i.target ? i.t
  * and finds it. If a batch fails as a whole (a lost connection, one unstorable message),
  * each append is retried on its own, so one bad write never fails its neighbours; an append
  * the failed batch did commit (the connection dropped after COMMIT) is read back instead.
+ *
+ * A batch holds one workspace's appends and runs scoped to it (row-level security,
+ * docs/access.md): the oldest pending append's workspace is taken first; the others wait
+ * for the next batch, which runs beside it.
  */
 export class AppendBatcher {
   private pending: Pending[] = [];
@@ -59,21 +64,23 @@ export class AppendBatcher {
       const batch: Pending[] = [];
       const keys = new Set<string>();
       const skipped: Pending[] = [];
+      let workspaceId: string | null = null;
       let i = 0;
       for (; i < this.pending.length && batch.length < this.maxBatch; i++) {
         const p = this.pending[i]!;
         const key = targetKey(p.input);
-        if (this.busy.has(key)) skipped.push(p);
+        if (this.busy.has(key) || (workspaceId !== null && p.input.workspaceId !== workspaceId)) skipped.push(p);
         else {
           batch.push(p);
           keys.add(key);
+          workspaceId = p.input.workspaceId;
         }
       }
-      if (!batch.length) return;
+      if (!batch.length || workspaceId === null) return;
       this.pending = skipped.length ? skipped.concat(this.pending.slice(i)) : this.pending.slice(i);
       for (const k of keys) this.busy.add(k);
       this.running++;
-      this.run(batch).finally(() => {
+      withWorkspace(workspaceId, () => this.run(batch)).finally(() => {
         for (const k of keys) this.busy.delete(k);
         this.running--;
         this.pump();

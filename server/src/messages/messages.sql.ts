@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { VISIBILITIES } from '@support/protocol';
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { channelEnum } from '../inboxes/inboxes.sql.js';
 import { actorTypeEnum, tickets } from '../tickets/tickets.sql.js';
@@ -25,7 +25,7 @@ export const conversations = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
   },
-  (t) => [index('conversations_ticket_idx').on(t.ticketId, t.createdAt)],
+  (t) => [index('conversations_ticket_idx').on(t.ticketId, t.createdAt), tenantPolicy(t.workspaceId)],
 );
 
 export const messages = pgTable(
@@ -57,5 +57,6 @@ export const messages = pgTable(
     uniqueIndex('messages_author_client_id_uq')
       .on(t.authorId, t.clientMessageId)
       .where(sql`${t.clientMessageId} is not null`),
+    tenantPolicy(t.workspaceId),
   ],
 );

@@ -14,6 +14,7 @@ import { changePassword, checkPasswordReset, getAccount, requestPasswordReset, r
 import { readAvatar, removeAvatar, setAvatar } from './avatars.service.js';
 import { linkOptions } from './links.js';
 import type { SystemMailOf } from '../email/system-mail.js';
+import { privileged } from '../db/scope.js';
 
 /** Reset requests allowed per address asked about and per client address, and link checks per client address, in the window. */
 export const RESET_LIMITS = { perAccount: 5, perAddress: 30, windowMs: 60 * 60_000 };
@@ -78,12 +79,14 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
 
     'auth.invitation.preview': async ({ req, body }) => {
       await resetHit(req);
-      return previewInvitation(ctx, body.token);
+      // crosses workspaces: the token is all the caller has; it names the workspace.
+      return privileged('invitation', () => previewInvitation(ctx, body.token));
     },
     'auth.invitation.accept': async ({ req, res, body }) => {
       // The invitation names one account: its hash is that account's key under the login limits.
       const result = await guarded(req, `invitation:${hashToken(body.token)}`, () =>
-        acceptInvitation(ctx, { token: body.token, name: body.name, password: body.password, request: auditRequest(req) }),
+        // crosses workspaces: the token names the workspace joined, and an existing account's other memberships are read.
+        privileged('invitation', () => acceptInvitation(ctx, { token: body.token, name: body.name, password: body.password, request: auditRequest(req) })),
       );
       setSessionCookie(ctx, res, result);
       return result;
@@ -94,7 +97,8 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
       // Answered before anything is looked up: the answer and its timing are the same for every address.
       const request = auditRequest(req);
       res.once('finish', () => {
-        requestPasswordReset(ctx, { email: body.email, request, ...linkOptions(ctx.config, 'reset') }).then(
+        // crosses workspaces: an address names an account; it is audited in each of its workspaces.
+        privileged('password-reset', () => requestPasswordReset(ctx, { email: body.email, request, ...linkOptions(ctx.config, 'reset') })).then(
           (userId) => userId && o.wakeMail({ userId }),
           (err: unknown) => ctx.logger.error({ err }, 'could not handle a password-reset request'),
         );
@@ -104,22 +108,26 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
     },
     'auth.password.check': async ({ req, body }) => {
       await resetHit(req);
-      return checkPasswordReset(ctx, body.token);
+      // crosses workspaces: the token names an account (password_resets is no tenant table; kept uniform).
+      return privileged('password-reset', () => checkPasswordReset(ctx, body.token));
     },
     'auth.password.reset': async ({ req, res, body }) => {
       await resetHit(req);
-      await resetPassword(ctx, { token: body.token, password: body.password, request: auditRequest(req) });
+      // crosses workspaces: the account's sessions end, and the reset is audited, in every workspace of it.
+      await privileged('password-reset', () => resetPassword(ctx, { token: body.token, password: body.password, request: auditRequest(req) }));
       res.status(204).end();
     },
 
     'account.get': ({ me }) => getAccount(ctx.db, { userId: me.userId }),
+    // crosses workspaces (the account routes below): an account's change is audited in every workspace it is a member of.
     'account.update': ({ me, req, body }) =>
-      updateAccount(ctx, {
+      privileged('account', () => updateAccount(ctx, {
         userId: me.userId, name: body.name, signature: body.signature, notificationPrefs: body.notificationPrefs, expectedUpdatedAt: body.expectedUpdatedAt,
         request: auditRequest(req),
-      }),
+      })),
     'account.password': async ({ me, req, res, body }) => {
-      await guarded(req, me.email.toLowerCase(), () => changePassword(ctx, { me, currentPassword: body.currentPassword, newPassword: body.newPassword, request: auditRequest(req) }));
+      // crosses workspaces: the account's other sessions end, and the change is audited, in every workspace of it.
+      await guarded(req, me.email.toLowerCase(), () => privileged('account', () => changePassword(ctx, { me, currentPassword: body.currentPassword, newPassword: body.newPassword, request: auditRequest(req) })));
       res.status(204).end();
     },
     'account.avatar.set': async ({ me, req }) => {
@@ -127,9 +135,11 @@ export function peopleRoutes(ctx: ServiceContext, o: { login: LoginLimiters; cou
       if (!type.startsWith('image/')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the image as the body, with its type (image/png, image/jpeg, image/gif or image/webp)');
       if (Number(req.headers['content-length'] ?? 0) > AVATAR_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `an avatar is at most ${AVATAR_MAX_BYTES / 1024} KB`);
       const content = await readBody(req, AVATAR_MAX_BYTES);
-      return setAvatar(ctx, { userId: me.userId, contentType: type, content, request: auditRequest(req) });
+      // crosses workspaces: the avatar is the account's; the change is audited in every workspace of it.
+      return privileged('account', () => setAvatar(ctx, { userId: me.userId, contentType: type, content, request: auditRequest(req) }));
     },
-    'account.avatar.delete': ({ me, req }) => removeAvatar(ctx, { userId: me.userId, request: auditRequest(req) }),
+    // crosses workspaces: as above.
+    'account.avatar.delete': ({ me, req }) => privileged('account', () => removeAvatar(ctx, { userId: me.userId, request: auditRequest(req) })),
     'avatars.get': async ({ me, res, params }) => {
       const a = await readAvatar(ctx, { workspaceId: me.workspaceId, userId: fromWire('user', params.userId) });
       res.setHeader('Content-Type', a.contentType);

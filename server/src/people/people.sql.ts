@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { memberRoleEnum, roles, users } from '../agents/agents.sql.js';
 
@@ -38,6 +38,7 @@ export const invitations = pgTable(
     uniqueIndex('invitations_pending_email_uq').on(t.workspaceId, sql`lower(${t.email})`).where(sql`${t.status} = 'pending'`),
     index('invitations_ws_status_idx').on(t.workspaceId, t.status, t.createdAt),
     index('invitations_role_idx').on(t.roleId),
+    tenantPolicy(t.workspaceId),
   ],
 );
 

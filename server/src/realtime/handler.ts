@@ -9,6 +9,7 @@ import type { TrustFn } from '../http/http.js';
 import type { Lifecycle } from './lifecycle.js';
 import { checkPayloadBudget } from './payload-budget.js';
 import { EventGate, type Rate } from './limits.js';
+import { scopeToWorkspace, withRequestScope } from '../db/scope.js';
 
 /**
  * The client's address as Express's `req.ip` would give it for the handshake request, with
@@ -24,6 +25,8 @@ export type HandlerEnv = {
   logger: Logger;
   lifecycle: Lifecycle;
   gate: EventGate;
+  /** The workspace the socket's events work in (db/scope.ts), read per event; undefined: none yet. */
+  workspaceId?: () => string | undefined;
   /** Throws FORBIDDEN unless the socket may use what a declaration needs (agent sockets; see `handle`). */
   authorize?: (decl: EventDecl, event: string) => void;
 };
@@ -93,15 +96,18 @@ export function handle<S extends z.ZodType, R>(
     } catch (err) {
       return fail(err);
     }
+    // Each event runs in a database scope of its own: the socket's workspace when it has one.
+    const ws = env.workspaceId?.();
     env.lifecycle.track(
-      (async () => {
+      withRequestScope(async () => {
+        if (ws) scopeToWorkspace(ws);
         try {
           const data = await fn(input);
           reply({ ok: true, data: data === undefined ? null : data });
         } catch (err) {
           fail(err);
         }
-      })(),
+      }),
     );
   });
 }

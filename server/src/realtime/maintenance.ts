@@ -7,6 +7,7 @@ import { purgeUnsentUploads } from '../attachments/attachments.service.js';
 import { purgeWebhookTokens } from '../email/webhook.routes.js';
 import { purgeAuditEvents } from '../audit/audit.service.js';
 import { purgePasswordResets } from '../people/accounts.service.js';
+import { privileged } from '../db/scope.js';
 
 /**
  * Sets `offline` every member marked online or away who has no socket in that workspace on
@@ -51,18 +52,20 @@ export async function purgeExpiredSessions(ctx: Pick<ServiceContext, 'db' | 'clo
  * retried on the next tick.
  */
 export function startMaintenance(ctx: ServiceContext, agentNsp: Namespace, intervalMs: number, auditIntervalMs: number): () => void {
-  const stopSweeps = runPeriodically('maintenance', intervalMs, ctx.logger, async () => {
+  // crosses workspaces: the sweeps and purges serve every workspace at once.
+  const stopSweeps = runPeriodically('maintenance', intervalMs, ctx.logger, () => privileged('maintenance', async () => {
     const offline = await sweepPresence(ctx, agentNsp);
     const purged = await purgeExpiredSessions(ctx);
     const tokens = await purgeWebhookTokens(ctx);
     const uploads = await purgeUnsentUploads(ctx);
     const resets = await purgePasswordResets(ctx);
     if (offline || purged || uploads || resets) ctx.logger.info({ offline, purged, tokens, uploads, resets }, 'maintenance');
-  });
-  const stopRetention = runPeriodically('audit retention', auditIntervalMs, ctx.logger, async () => {
+  }));
+  // crosses workspaces: each workspace's audit events past that workspace's retention.
+  const stopRetention = runPeriodically('audit retention', auditIntervalMs, ctx.logger, () => privileged('maintenance', async () => {
     const deleted = await purgeAuditEvents(ctx);
     if (deleted) ctx.logger.info({ deleted }, 'audit events past their retention deleted');
-  });
+  }));
   return () => {
     stopSweeps();
     stopRetention();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts } from '../db/columns.js';
+import { id, ts, tenantPolicy } from '../db/columns.js';
 
 export const dueStateEnum = pgEnum('due_state', ['pending', 'running', 'done', 'dead']);
 
@@ -35,5 +35,6 @@ export const dueWork = pgTable(
     index('due_work_pending_due_idx').on(t.dueAt).where(sql`state = 'pending'`),
     index('due_work_running_lease_idx').on(t.leaseUntil).where(sql`state = 'running'`),
     index('due_work_ws_state_idx').on(t.workspaceId, t.state),
+    tenantPolicy(t.workspaceId),
   ],
 );

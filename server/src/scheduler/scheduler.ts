@@ -1,3 +1,4 @@
+import { privileged, withWorkspace } from '../db/scope.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
@@ -132,7 +133,8 @@ export class Scheduler {
     let ran = 0;
     for (;;) {
       const now = this.o.clock.now();
-      const rows = await claimDueAcrossWorkspaces(db, { kinds: [...this.kinds.keys()], now, limit, leaseUntil: new Date(now.getTime() + this.o.leaseMs), nodeId });
+      // crosses workspaces: due work of every workspace, claimed by whichever node is free; each runs in its own workspace.
+      const rows = await privileged('due-work', () => claimDueAcrossWorkspaces(db, { kinds: [...this.kinds.keys()], now, limit, leaseUntil: new Date(now.getTime() + this.o.leaseMs), nodeId }));
       if (!rows.length) return ran;
       await this.runAll(rows);
       ran += rows.length;
@@ -160,17 +162,20 @@ export class Scheduler {
     const { db, logger } = this.o;
     const work: DueWork = { id: r.id, workspaceId: r.workspace_id, kind: r.kind, key: r.key, dueAt: new Date(r.due_at), payload: r.payload, attempt: r.attempts };
     try {
-      await kind.handler(work);
-      await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now: this.o.clock.now(), outcome: 'done' });
+      await withWorkspace(work.workspaceId, () => kind.handler(work));
+      // crosses workspaces: the claim's row, by id (the node settles what it claimed).
+      await privileged('due-work', () => settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now: this.o.clock.now(), outcome: 'done' }));
     } catch (err) {
       const now = this.o.clock.now();
       if (r.attempts >= kind.maxAttempts) {
         logger.error({ err, kind: r.kind, key: r.key, attempts: r.attempts }, 'due work failed for the last time: dead');
-        await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'dead', error: errorText(err) }).catch((e: unknown) => logger.warn({ err: e }, 'could not record dead due work'));
+        // crosses workspaces: as above.
+        await privileged('due-work', () => settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'dead', error: errorText(err) })).catch((e: unknown) => logger.warn({ err: e }, 'could not record dead due work'));
       } else {
         logger.warn({ err, kind: r.kind, key: r.key, attempts: r.attempts }, 'due work failed; retrying after backoff');
         const at = new Date(now.getTime() + kind.backoff(r.attempts));
-        await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'retry', at, error: errorText(err) }).catch((e: unknown) => logger.warn({ err: e }, 'could not record due work retry'));
+        // crosses workspaces: as above.
+        await privileged('due-work', () => settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'retry', at, error: errorText(err) })).catch((e: unknown) => logger.warn({ err: e }, 'could not record due work retry'));
       }
     }
   }
@@ -178,7 +183,8 @@ export class Scheduler {
   /** Milliseconds until the earliest pending row is due or running lease expires, at most `pollMs`. */
   private async nextDelay(): Promise<number> {
     if (!this.kinds.size) return this.o.pollMs;
-    const at = await nextDueAcrossWorkspaces(this.o.db, [...this.kinds.keys()]);
+    // crosses workspaces: the nearest due time of every workspace's work wakes the node.
+    const at = await privileged('due-work', () => nextDueAcrossWorkspaces(this.o.db, [...this.kinds.keys()]));
     if (!at) return this.o.pollMs;
     return Math.min(this.o.pollMs, Math.max(0, at.getTime() - this.o.clock.now().getTime()));
   }

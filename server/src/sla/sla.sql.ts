@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { SLA_CLOCK_STATES, SLA_EVENT_KINDS, SLA_METRICS } from '@support/protocol';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { calendars } from '../calendars/calendars.sql.js';
 import { tickets } from '../tickets/tickets.sql.js';
@@ -40,6 +40,7 @@ export const slaPolicies = pgTable(
     index('sla_policies_workspace_idx').on(t.workspaceId, t.position),
     uniqueIndex('sla_policies_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`),
     uniqueIndex('sla_policies_workspace_default_uq').on(t.workspaceId).where(sql`${t.isDefault}`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -77,6 +78,7 @@ export const slaClocks = pgTable(
     index('sla_clocks_open_idx').on(t.workspaceId, t.ticketId).where(sql`${t.state} in ('running', 'paused', 'breached')`),
     // A customer message waits on one next response, however often its event is seen.
     uniqueIndex('sla_clocks_message_uq').on(t.messageId).where(sql`${t.metric} = 'next_response'`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -103,5 +105,5 @@ export const slaEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('sla_events_ticket_idx').on(t.ticketId, t.at), index('sla_events_workspace_at_idx').on(t.workspaceId, t.at)],
+  (t) => [index('sla_events_ticket_idx').on(t.ticketId, t.at), index('sla_events_workspace_at_idx').on(t.workspaceId, t.at), tenantPolicy(t.workspaceId)],
 );

@@ -1,3 +1,4 @@
+import { withWorkspace } from '../db/scope.js';
 import type { EventConsumers } from '../events/consumers.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { scheduleDue } from '../scheduler/due.js';
@@ -16,7 +17,7 @@ export function registerSla(ctx: ServiceContext, events: EventConsumers, schedul
   events.registerConsumer({
     name: 'sla',
     handle: async (batch) => {
-      for (const e of batch) await handleSlaEvent(ctx, e);
+      for (const e of batch) await withWorkspace(e.workspaceId, () => handleSlaEvent(ctx, e));
     },
   });
   scheduler.registerKind('sla.breach', (w) => fireBreach(ctx, { workspaceId: w.workspaceId, clockId: w.key }));

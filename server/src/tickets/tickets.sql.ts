@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { ACTIVITY_KINDS, AUTHOR_TYPES, TICKET_PRIORITIES, TICKET_STATUSES } from '@support/protocol';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ts, workspaceRef } from '../db/columns.js';
+import { id, ts, workspaceRef, tenantPolicy } from '../db/columns.js';
 import { workspaces } from '../workspaces/workspaces.sql.js';
 import { users, teams } from '../agents/agents.sql.js';
 import { inboxes } from '../inboxes/inboxes.sql.js';
@@ -57,6 +57,7 @@ export const tickets = pgTable(
     index('tickets_inbox_idx').on(t.inboxId),
     // Sorting a list by time to breach.
     index('tickets_ws_sla_due_idx').on(t.workspaceId, t.slaDueAt, t.id).where(sql`${t.slaDueAt} is not null`),
+    tenantPolicy(t.workspaceId),
   ],
 );
 
@@ -75,7 +76,7 @@ export const ticketActivities = pgTable(
     newValue: jsonb('new_value'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('ticket_activities_ticket_idx').on(t.ticketId, t.createdAt)],
+  (t) => [index('ticket_activities_ticket_idx').on(t.ticketId, t.createdAt), tenantPolicy(t.workspaceId)],
 );
 
 export const tags = pgTable(
@@ -86,7 +87,7 @@ export const tags = pgTable(
     name: text('name').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('tags_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('tags_workspace_name_uq').on(t.workspaceId, sql`lower(${t.name})`), tenantPolicy(t.workspaceId)],
 );
 
 export const ticketTags = pgTable(
@@ -101,5 +102,5 @@ export const ticketTags = pgTable(
       .references(() => tags.id, { onDelete: 'cascade' }),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.ticketId, t.tagId] }), index('ticket_tags_tag_idx').on(t.tagId)],
+  (t) => [primaryKey({ columns: [t.ticketId, t.tagId] }), index('ticket_tags_tag_idx').on(t.tagId), tenantPolicy(t.workspaceId)],
 );

@@ -8,6 +8,7 @@ import type { RouteHandlers } from '../http/routes.js';
 import type { ServiceContext } from '../lib/context.js';
 import { anyAgentOnline, findChatInbox, publicWidgetSettings } from './widget.service.js';
 import { workspaceBrand } from '../workspaces/settings.service.js';
+import { scopeToWorkspace } from '../db/scope.js';
 
 /** Where `npm run build -w widget` writes the loader (`widget.js`) and its lazy chunks (`widget/`). */
 export const WIDGET_DIST = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
@@ -61,6 +62,7 @@ export function widgetRoutes(ctx: ServiceContext, dist = WIDGET_DIST): Pick<Rout
       // The answer depends on the page's origin when the inbox lists allowed origins.
       res.setHeader('Vary', 'Origin');
       const inbox = await findChatInbox(ctx.db, fromWire('inbox', query.inbox), { origin: req.headers.origin ?? null });
+      scopeToWorkspace(inbox.workspace_id);
       const body: WidgetConfig = {
         inboxId: toWire('inbox', inbox.id),
         name: inbox.name,

@@ -12,6 +12,7 @@ import { hashToken, newToken } from '../lib/tokens.js';
 import { appendMessage, findByClientId, publishMessageCreated, republishMessage, type AppendResult } from '../messages/messages.service.js';
 import { openChatTicket, type OpenedTicket } from '../tickets/tickets.service.js';
 import { messageDto } from '../lib/dto.js';
+import { privileged, scopeToWorkspace } from '../db/scope.js';
 
 /** Server-side state of a visitor's session (all uuids). */
 export type Visitor = {
@@ -51,9 +52,9 @@ export async function currentConversation(ctx: { db: Db | Tx }, v: Pick<Visitor,
  */
 export async function findChatInbox(db: Db, inboxId: string, o: { origin?: string | null } = {}) {
   // crosses workspaces: a visitor names an inbox before any workspace is known.
-  const [inbox] = await db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string; allowed_origins: string[] }>(
+  const [inbox] = await privileged('widget-inbox', () => db.rows<{ id: string; workspace_id: string; name: string; settings: unknown; channel: string; allowed_origins: string[] }>(
     sql`select id, workspace_id, name, settings, channel, allowed_origins from inboxes where id = ${inboxId}::uuid`,
-  );
+  ));
   if (!inbox || inbox.channel !== 'chat') throw notFound('inbox');
   if (o.origin !== undefined && !originAllowedFor(inbox.allowed_origins ?? [], o.origin))
     throw new AppError('WIDGET_ORIGIN_NOT_ALLOWED', `this inbox's widget does not run on ${o.origin ?? 'a page that sends no Origin'}: add the site to its allowed origins`);
@@ -72,6 +73,7 @@ export async function startVisitorSession(
 ): Promise<{ visitor: Visitor; session: WidgetSession }> {
   const now = ctx.clock.now();
   const inbox = await findChatInbox(ctx.db, o.inboxId, { origin: o.origin });
+  scopeToWorkspace(inbox.workspace_id);
   const expiresAt = new Date(now.getTime() + ctx.config.VISITOR_SESSION_TTL_DAYS * 86_400_000);
   let token: string;
   let sessionId: string;
@@ -123,10 +125,11 @@ export async function startVisitorSession(
  * SESSION_EXPIRED when it has expired. Shared by the widget and by visitor downloads.
  */
 export async function findVisitorSession(db: Db, token: string, now: Date) {
-  const [s] = await db.rows<{ id: string; workspace_id: string; inbox_id: string; contact_id: string; expires_at: Date; name: string | null }>(
+  // crosses workspaces: a visitor's token names its session before its workspace is known.
+  const [s] = await privileged('visitor-session', () => db.rows<{ id: string; workspace_id: string; inbox_id: string; contact_id: string; expires_at: Date; name: string | null }>(
     sql`select vs.id, vs.workspace_id, vs.inbox_id, vs.contact_id, vs.expires_at, ct.name from visitor_sessions vs
         join contacts ct on ct.id = vs.contact_id where vs.token_hash = ${hashToken(token)}`,
-  );
+  ));
   if (s && new Date(s.expires_at).getTime() <= now.getTime()) throw new AppError('SESSION_EXPIRED', 'session expired; start a new session');
   return s ?? null;
 }

@@ -54,7 +54,7 @@ export function registerWidgetNamespace(
   const newSessions = opts.counters('widget:new-sessions', ctx.config.WIDGET_NEW_SESSIONS_PER_MINUTE, 60_000);
   nsp.on('connection', (socket: Socket) => {
     const logger = ctx.logger.child({ socket: socket.id, nsp: '/widget' });
-    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger) };
+    const env: HandlerEnv = { logger, lifecycle, gate: socketGate(socket, opts, logger), workspaceId: () => (socket.data.visitor as Visitor | undefined)?.workspaceId };
     const address = clientAddress(socket, opts.trust);
     env.gate.share('address', addresses.join(address));
     // The visitor lives in socket.data so the realtime listener can update its conversation

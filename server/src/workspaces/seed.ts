@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { privileged } from '../db/scope.js';
 import { createEmailInbox } from '../email/inboxes.js';
 import { createAgent, createInbox, createTeam, createWorkspace, DEFAULT_CHAT_SETTINGS } from './workspaces.service.js';
 
@@ -23,7 +24,8 @@ export type SeedResult = {
  * already had a workspace. Safe when several nodes boot at once (advisory lock).
  */
 export async function seedIfEmpty(db: Db, o: { email: string; password?: string }): Promise<SeedResult | null> {
-  return db.transaction(async (tx) => {
+  // crosses workspaces: whether any workspace exists at all, before there is one to scope to.
+  return privileged('seed', () => db.transaction(async (tx) => {
     await tx.rows(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     const [any] = await tx.rows(sql`select id from workspaces limit 1`);
     if (any) return null;
@@ -46,5 +48,5 @@ export async function seedIfEmpty(db: Db, o: { email: string; password?: string 
     });
     await createTeam(tx, { workspaceId, name: 'Support', memberIds: [adminId], inboxIds: [inboxId, emailInboxId] });
     return { workspaceId, inboxId, email: o.email, password, emailInboxId, webhookPassword };
-  });
+  }));
 }

@@ -9,6 +9,7 @@ import { readBody } from '../email/webhook-body.js';
 import { open } from '../widget/widget.routes.js';
 import { readWorkspaceLogo, setWorkspaceLogo } from './logo.service.js';
 import { getWorkspaceSettings, updateWorkspace } from './settings.service.js';
+import { withWorkspace } from '../db/scope.js';
 
 type WorkspaceRoute = 'settings.workspace.get' | 'settings.workspace.update' | 'settings.workspace.logo.set' | 'settings.workspace.logo.delete' | 'workspaces.logo';
 
@@ -38,7 +39,8 @@ export function workspaceRoutes(ctx: ServiceContext): Pick<RouteHandlers, Worksp
     'workspaces.logo': async ({ res, params }) => {
       open(res);
       // The path names the workspace, so the lookup stays inside it.
-      const logo = await readWorkspaceLogo(ctx, { workspaceId: fromWire('workspace', params.workspaceId), logoId: fromWire('logo', params.logoId) });
+      const workspaceId = fromWire('workspace', params.workspaceId);
+      const logo = await withWorkspace(workspaceId, () => readWorkspaceLogo(ctx, { workspaceId, logoId: fromWire('logo', params.logoId) }));
       res.setHeader('Content-Type', logo.contentType);
       res.setHeader('Content-Length', String(logo.content.length));
       res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');

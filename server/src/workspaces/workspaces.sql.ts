@@ -1,5 +1,5 @@
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { id, ts } from '../db/columns.js';
+import { id, ts, tenantPolicy } from '../db/columns.js';
 
 /** A workspace's logo as stored: its public id (in its URL, new with each upload), where its bytes are, and what they are. */
 export type StoredLogo = { id: string; storageKey: string; contentType: string; size: number; width: number; height: number; sha256: string };
@@ -19,4 +19,4 @@ export const workspaces = pgTable('workspaces', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   /** Days audit events are kept (the retention job deletes older ones); null keeps them for ever. */
   auditRetentionDays: integer('audit_retention_days').default(365),
-});
+}, (t) => [tenantPolicy(t.id)]);
