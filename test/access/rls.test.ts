@@ -108,7 +108,7 @@ describe('row-level security (postgres)', () => {
         if (del.error || del.value!.length) leaks.push(`${t}: delete of B ${del.error ? `failed: ${del.error.message}` : `touched ${del.value!.length}`}`);
         // insert of a B row, and moving an A row into B: refused by the policy
         const row = await foreignRow(t, b.workspaceId);
-        const ins = await tried((tx) => tx.query(`insert into ${t} select * from jsonb_populate_record(null::${t}, $1::jsonb)`, [JSON.stringify(row)]));
+        const ins = await tried((tx) => tx.query(`insert into ${t} overriding system value select * from jsonb_populate_record(null::${t}, $1::jsonb)`, [JSON.stringify(row)]));
         if (!ins.error || !/row-level security/.test(ins.error.message)) leaks.push(`${t}: insert into B ${ins.error ? `failed otherwise: ${ins.error.message}` : 'went through'}`);
         if (t !== 'workspaces') {
           const move = await tried((tx) => tx.query(`update ${t} set ${col} = $2 where ${col} = $1 returning 1`, [a.workspaceId, b.workspaceId]));
@@ -133,7 +133,7 @@ describe('row-level security (postgres)', () => {
       const del = await tried((tx) => tx.query(`delete from ${t} returning 1`, []));
       if (del.error || del.value!.length) leaks.push(`${t}: delete ${del.error ? `failed: ${del.error.message}` : `touched ${del.value!.length}`}`);
       const row = JSON.stringify(await foreignRow(t, b.workspaceId));
-      const ins = await tried((tx) => tx.query(`insert into ${t} select * from jsonb_populate_record(null::${t}, $1::jsonb)`, [row]));
+      const ins = await tried((tx) => tx.query(`insert into ${t} overriding system value select * from jsonb_populate_record(null::${t}, $1::jsonb)`, [row]));
       if (!ins.error || !/row-level security/.test(ins.error.message)) leaks.push(`${t}: insert ${ins.error ? `failed otherwise: ${ins.error.message}` : 'went through'}`);
       // The drizzle builder and transactions are scoped the same way.
       const [inTx] = await app.transaction((tx) => tx.query<{ n: number }>(`select count(*)::int as n from ${t}`, []));

@@ -244,22 +244,29 @@ describe('SLA', () => {
 
   it('500 breaches due at the same instant, run by two schedulers at once, are each recorded once', async () => {
     const second = await startNode('postgres', { clock, isolated: true });
+    // A workspace of its own: the other tests' policies and re-plans never touch these clocks.
+    const own = await seedWorkspace(node.deps.db, 1);
     try {
-      const { first, last } = await import('../support/seed-tickets.js').then((m) => m.seedTickets(node.deps.db, fx, 500));
+      const { first, last } = await import('../support/seed-tickets.js').then((m) => m.seedTickets(node.deps.db, own, 500));
       const due = new Date(clock.now().getTime() + 1000);
       await node.deps.db.rows(sql`with c as (
           insert into sla_clocks (id, workspace_id, ticket_id, metric, state, target_seconds, warn_lead_seconds, used_seconds, running_since, due_at)
           select gen_random_uuid(), workspace_id, id, 'resolution', 'running', 60, 0, 0, ${due}::timestamptz - interval '60 seconds', ${due}::timestamptz
-          from tickets where workspace_id = ${fx.workspaceId}::uuid and number between ${first}::int and ${last}::int
+          from tickets where workspace_id = ${own.workspaceId}::uuid and number between ${first}::int and ${last}::int
           returning id, workspace_id)
         insert into due_work (id, workspace_id, kind, key, due_at, payload, state, attempts, created_at, updated_at)
         select gen_random_uuid(), workspace_id, 'sla.breach', id::text, ${due}::timestamptz, '{}'::jsonb, 'pending', 0, now(), now() from c`);
       clock.advance(1001);
       await Promise.all([node.app.scheduler.runDue(), second.app.scheduler.runDue()]);
+      // Each node's own loop claims beside these runs: wait for every row to be done.
+      await until(async () => {
+        const [r] = await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from due_work where workspace_id = ${own.workspaceId}::uuid and state <> 'done'`);
+        return r!.n === 0;
+      }, 10_000, 'every breach done');
       const [n] = await node.deps.db.rows<{ events: number; clocks: number; breached: number }>(sql`select count(*)::int as events, count(distinct e.clock_id)::int as clocks,
-          (select count(*)::int from sla_clocks c join tickets t on t.id = c.ticket_id where t.number between ${first}::int and ${last}::int and c.state = 'breached') as breached
+          (select count(*)::int from sla_clocks c join tickets t on t.id = c.ticket_id where t.workspace_id = ${own.workspaceId}::uuid and t.number between ${first}::int and ${last}::int and c.state = 'breached') as breached
         from sla_events e join tickets t on t.id = e.ticket_id
-        where e.kind = 'breached' and t.workspace_id = ${fx.workspaceId}::uuid and t.number between ${first}::int and ${last}::int`);
+        where e.kind = 'breached' and t.workspace_id = ${own.workspaceId}::uuid and t.number between ${first}::int and ${last}::int`);
       expect(n).toEqual({ events: 500, clocks: 500, breached: 500 });
     } finally {
       await second.app.close();
