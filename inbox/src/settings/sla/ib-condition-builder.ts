@@ -3,8 +3,8 @@ import { live } from 'lit/directives/live.js';
 import {
   CONDITION_OPERATOR_INFO,
   CONTACT_ATTRIBUTE_PREFIX,
-  fieldsFor,
-  operatorsFor,
+  conditionFieldsFor,
+  conditionOperatorsFor,
   validateCondition,
   type Condition,
   type ConditionContext,
@@ -147,8 +147,8 @@ export class IbConditionBuilder extends LitElement {
   }
 
   private add() {
-    const def = fieldsFor(this.context)[0]!;
-    const op = operatorsFor(def, this.context)[0]!;
+    const def = conditionFieldsFor(this.context)[0]!;
+    const op = conditionOperatorsFor(def, this.context)[0]!;
     const v = firstValue(def, op, this.choices);
     this.emit([...this.rows, { field: def.key, op, ...(v === undefined ? {} : { value: v }) }]);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`li[data-row="${this.rows.length - 1}"] ib-select`)?.focus());
@@ -169,7 +169,7 @@ export class IbConditionBuilder extends LitElement {
   private pickField(i: number, field: string) {
     const def = fieldDef(field);
     if (!def) return;
-    const op = operatorsFor(def, this.context)[0]!;
+    const op = conditionOperatorsFor(def, this.context)[0]!;
     const v = firstValue(def, op, this.choices);
     this.raw.delete(i);
     this.setRow(i, { field, op, ...(v === undefined ? {} : { value: v }) });
@@ -198,7 +198,7 @@ export class IbConditionBuilder extends LitElement {
 
   private fieldOptions(): SelectOption[] {
     return [
-      ...fieldsFor(this.context).map((f) => ({ value: f.key, label: f.label, group: f.key.startsWith('contact.') ? 'Contact' : 'Ticket' })),
+      ...conditionFieldsFor(this.context).map((f) => ({ value: f.key, label: f.label, group: f.key.startsWith('contact.') ? 'Contact' : 'Ticket' })),
       { value: CONTACT_ATTRIBUTE_PREFIX, label: 'Contact attribute…', group: 'Contact' },
     ];
   }
@@ -268,7 +268,7 @@ export class IbConditionBuilder extends LitElement {
     const def = fieldDef(attribute ? CONTACT_ATTRIBUTE_PREFIX : leaf.field);
     const shown = this.showErrors || this.touched.has(i) ? issues : [];
     const issueId = `issue-${i}`;
-    const ops = def ? operatorsFor(def, this.context).map((op) => ({ value: op, label: CONDITION_OPERATOR_INFO[op].label })) : [];
+    const ops = def ? conditionOperatorsFor(def, this.context).map((op) => ({ value: op, label: CONDITION_OPERATOR_INFO[op].label })) : [];
     return html`<li data-row=${i} class=${shown.length ? 'invalid' : ''} aria-describedby=${shown.length ? issueId : nothing}
       @focusout=${(e: FocusEvent) => {
         if ((e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) return;

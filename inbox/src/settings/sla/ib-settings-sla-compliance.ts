@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { slaComplianceQuerySchema, type Agent, type SlaComplianceRow } from '@support/protocol';
 import { rest } from '../../api.js';
