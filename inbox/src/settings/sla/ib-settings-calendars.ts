@@ -126,7 +126,7 @@ export class IbSettingsCalendars extends ItemArea<CalendarRecord> {
               </div>
               <div class="actions">${c.isDefault
                 ? nothing
-                : html`<ib-button size="sm" label="Make ${c.name} the default" .loading=${this.busy === c.id} @click=${() => void this.makeDefault(c)}>Make default</ib-button>`}</div>
+                : html`<ib-button size="sm" label="Make default: ${c.name}" .loading=${this.busy === c.id} @click=${() => void this.makeDefault(c)}>Make default</ib-button>`}</div>
             </li>`,
           )}</ul>`
         : html`<ib-empty heading="No calendars yet" level="3" icon="inbox">A calendar says when your team works. Create one with your opening hours and holidays.

@@ -220,7 +220,7 @@ export class IbWeekGrid extends LitElement {
             </div>
             <div class="editors" role="group" aria-labelledby="name-${day}">
               ${this.weekly[day].length ? this.weekly[day].map((iv, i) => this.editor(day, iv, i)) : html`<span class="closed">Closed</span>`}
-              <ib-button size="sm" variant="ghost" label="Add ${DAY_NAMES[day]} hours" ?disabled=${this.disabled} @click=${() => this.addByKeyboard(day)}>+ Add hours</ib-button>
+              <ib-button size="sm" variant="ghost" label="Add hours on ${DAY_NAMES[day]}" ?disabled=${this.disabled} @click=${() => this.addByKeyboard(day)}>Add hours</ib-button>
               ${messages.map(([i, m]) => html`<span class="issue" id="issue-${day}-${i}">${i + 1}: ${m}</span>`)}
             </div>`;
         })}
