@@ -133,7 +133,7 @@ export class IbConditionBuilder extends LitElement {
   focus() {
     const bad = [...this.issues().keys()].filter((k) => k >= 0).sort((a, b) => a - b)[0] ?? 0;
     const row = this.renderRoot.querySelector<HTMLElement>(`li[data-row="${bad}"]`) ?? this.renderRoot;
-    const el = row.querySelector<HTMLElement>('input, select, ib-button');
+    const el = row.querySelector<HTMLElement>('.value input, .value select') ?? row.querySelector<HTMLElement>('input, select, ib-button');
     el?.focus();
   }
 

@@ -201,7 +201,7 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
 
   private targetsTable() {
     const f = this.form;
-    return html`<table class="grid-table">
+    return html`<table class="grid-table fixed">
       <caption class="visually-hidden">Targets per priority</caption>
       <thead><tr><th scope="col">Priority</th>${METRICS.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
       <tbody>${TICKET_PRIORITIES.slice().reverse().map(

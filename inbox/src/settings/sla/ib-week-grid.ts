@@ -79,7 +79,7 @@ export class IbWeekGrid extends LitElement {
       }
       .block {
         position: absolute; top: 3px; bottom: 3px; border-radius: 4px; background: var(--ib-accent); color: var(--ib-text-on-accent);
-        font-size: var(--ib-text-xs); font-weight: 600; overflow: hidden; white-space: nowrap; padding: 0 4px; line-height: 24px; pointer-events: none;
+        font-size: var(--ib-text-xs); font-weight: 600; overflow: hidden; white-space: nowrap; padding: 0 4px; display: flex; align-items: center; pointer-events: none;
       }
       .block.preview { background: var(--ib-accent-subtle); border: 1px dashed var(--ib-accent); color: var(--ib-text); }
       .block.bad { background: var(--ib-danger); }

@@ -34,6 +34,8 @@ export const slaStyles = css`
   .row-fields ib-select, .row-fields .field { width: 100%; }
 
   .grid-table { border-collapse: collapse; width: 100%; font-size: var(--ib-text-md); }
+  .grid-table.fixed { table-layout: fixed; }
+  .grid-table.fixed th:first-child { width: 96px; }
   .grid-table th { text-align: start; font-weight: 600; padding: var(--ib-space-2); color: var(--ib-text); }
   .grid-table thead th { font-size: var(--ib-text-sm); color: var(--ib-text-muted); border-bottom: 1px solid var(--ib-border-muted); }
   .grid-table td { padding: var(--ib-space-2); vertical-align: top; }
