@@ -25,6 +25,8 @@
  *                    and fanning out, with none of the server's other work (no seq, no ticket, no
  *                    Redis): one INSERT per message (its own transaction), and group commit (one
  *                    multi-row INSERT per batch, as the server batches)
+ *   --event-log on|off|both   the durable event log's writes (EVENT_LOG_WRITES; default on); with
+ *                    both, every server scenario runs twice, log off then on, to compare them
  * Without --rates/--nodes/--scenarios: 1 node at 2000 and 5000 msg/s, 2 nodes at 1000 msg/s.
  *
  * Diagnostics (environment): BENCH_TIMELINE=<file> writes each measured message's send time
@@ -57,7 +59,7 @@ const AGENT_PASSWORD = 'bench-password-1234';
 
 // ------------------------------------------------------------------ options
 
-type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number };
+type Scenario = { kind: 'server' | 'floor' | 'floor-ours' | 'floor-db' | 'floor-db-batch'; nodes: 1 | 2; rate: number; eventLog?: boolean };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -69,12 +71,12 @@ function parseArgs(argv: string[]) {
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
     else flags.set(a.slice(2), true);
   }
-  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'help'];
+  const known = ['visitors', 'agents', 'duration', 'warm', 'rates', 'nodes', 'scenarios', 'drain', 'pool', 'no-floor', 'db-floor', 'event-log', 'help'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => '--' + x).join(' ')})`);
   if (flags.has('help')) {
     process.stdout.write(
       'usage: npm run bench:chat -- [--visitors N] [--agents M] [--duration S] [--warm S] [--rates a,b] [--nodes 1|2|1,2]\n' +
-        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor]\n',
+        '                           [--scenarios 1@2000,2@1000] [--drain S] [--pool N] [--no-floor] [--db-floor] [--event-log on|off|both]\n',
     );
     process.exit(0);
   }
@@ -120,6 +122,10 @@ function parseArgs(argv: string[]) {
     const nodes = list('nodes', [1], 1, 2) as (1 | 2)[];
     servers = nodes.flatMap((n) => rates.map((rate) => ({ kind: 'server' as const, nodes: n, rate })));
   }
+  const eventLog = flags.get('event-log') ?? 'on';
+  if (eventLog !== 'on' && eventLog !== 'off' && eventLog !== 'both') throw new Error('--event-log must be on, off or both');
+  // With both, each server scenario runs with the log off and then on, back to back.
+  servers = servers.flatMap((s) => (eventLog === 'both' ? [{ ...s, eventLog: false }, { ...s, eventLog: true }] : [{ ...s, eventLog: eventLog === 'on' }]));
   for (const s of servers) {
     if (s.rate < 1 || s.rate > 100_000) throw new Error('rates must be in 1..100000');
     if (s.rate * duration > 5_000_000) throw new Error(`rate × duration too large (${s.rate} × ${duration}); at most 5,000,000 messages`);
@@ -162,9 +168,7 @@ const labelOf = (sc: Scenario) =>
         ? 'floor: our transport + one INSERT per message'
         : sc.kind === 'floor-db-batch'
           ? 'floor: our transport + group-commit INSERT'
-          : sc.nodes === 1
-            ? 'server, 1 node'
-            : 'server, 2 nodes (A→B via Redis)';
+          : (sc.nodes === 1 ? 'server, 1 node' : 'server, 2 nodes (A→B via Redis)') + (sc.eventLog === false ? ', event log off' : ', event log on');
 
 const log = (line: string) => process.stdout.write(line + '\n');
 
@@ -215,6 +219,7 @@ function table(rows: Row[]): string {
     'Server CPU %',
     'Server RSS MB',
     'Postgres CPU %',
+    'Postgres CPU µs/msg',
     'Loadgen CPU %',
     'Other CPU %',
   ];
@@ -244,6 +249,7 @@ function table(rows: Row[]): string {
         cpu,
         rss,
         row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(row.pgCpu, 0),
+        row.sc.kind === 'floor' || row.sc.kind === 'floor-ours' ? '–' : fmt(((row.pgCpu / 100) * 1e6) / r.achieved, 0),
         fmt(r.genCpu, 0),
         fmt(row.otherCpu, 0),
       ].join(' | ')} |`,
@@ -362,7 +368,7 @@ async function runScenario(sc: Scenario, index: number, seed: { inboxId: string;
     let tokens: string[];
     let inboxId: string;
     if (sc.kind === 'server') {
-      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate })];
+      const argv = [JSON.stringify({ databaseUrl: dbUrl, redisUrl: REDIS_URL, redisPrefix, poolMax: opts.pool, rate: sc.rate, eventLog: sc.eventLog !== false })];
       // Started one after the other: the second one's migrate() is then a no-op.
       for (let k = 0; k < sc.nodes; k++) nodes.push(await startChild(`server-${'AB'[k]}`, SERVER_SCRIPT, argv));
       const agentBase = `http://127.0.0.1:${nodes[nodes.length - 1]!.port}`;

@@ -1,6 +1,6 @@
 /**
  * Benchmark child: the real server (Postgres + Redis), silent, on 127.0.0.1 and a free port.
- * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate }.
+ * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate, eventLog }.
  * Run by bench/chat.ts through child_process.fork; see ./child.ts for the IPC protocol.
  */
 import { loadConfig } from '../../server/src/config.js';
@@ -9,7 +9,7 @@ import { createApp } from '../../server/src/app.js';
 import { failChild, serveChild } from './child.js';
 import { logGcTo } from './gc-log.js';
 
-type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number };
+type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number; eventLog?: boolean };
 
 // BENCH_GC_LOG=<prefix>: each child logs its collections to <prefix>.<pid> (see ./gc-log.ts).
 if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.${process.pid}`);
@@ -29,6 +29,7 @@ try {
     // Every bench visitor comes from 127.0.0.1.
     WIDGET_NEW_SESSIONS_PER_MINUTE: '1000000',
     WIDGET_SOCKETS_PER_ADDRESS: '1000000',
+    EVENT_LOG_WRITES: o.eventLog === false ? 'off' : 'on',
   });
   const deps = await connectDeps(config);
   // Per-socket limits far above what one bench socket sends (the load is spread over visitors).

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -44,6 +46,9 @@ import { attachmentsCors, attachmentsRoutes } from './attachments/attachments.ro
 import { demoRoutes } from './demo/demo.routes.js';
 import { loggedPublishes } from './realtime/redis-adapter.js';
 import { counterFactory } from './lib/window-limiter.js';
+import { EventConsumers } from './events/consumers.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { registerSla } from './sla/sla.wiring.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
 export type AppDeps = {
@@ -81,6 +86,10 @@ export type App = {
   close(): Promise<void>;
   /** One presence sweep now, optionally of one workspace (it also runs every MAINTENANCE_INTERVAL_MS); returns agents set offline. */
   sweepPresence(workspaceId?: string): Promise<number>;
+  /** The durable event log's consumers on this node: `registerConsumer`, `runOnce` (docs/operations.md). */
+  events: EventConsumers;
+  /** The due-work scheduler on this node: `registerKind`, `runDue` (docs/operations.md). */
+  scheduler: Scheduler;
 };
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
@@ -90,7 +99,7 @@ const INBOX_DIST = fileURLToPath(new URL('../../inbox/dist', import.meta.url));
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, db, bus, logger } = deps;
   // PGlite runs one transaction at a time; Postgres as many as the pool has connections.
-  const writes = new AppendBatcher(db, db.kind === 'pglite' ? 1 : config.DB_POOL_MAX);
+  const writes = new AppendBatcher(db, db.kind === 'pglite' ? 1 : config.DB_POOL_MAX, undefined, config.EVENT_LOG_WRITES);
   const ctx: ServiceContext = { db, bus, clock: deps.clock, logger, config, writes };
   const lifecycle = new Lifecycle(config.MAX_INFLIGHT);
   const app = baseApp(config.TRUST_PROXY);
@@ -131,6 +140,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const systemMail = startSystemMailWorker(ctx, mailer, config.EMAIL_WORKER_INTERVAL_MS);
   const stopEmail = startEmailWorker(ctx, mailer, config.EMAIL_WORKER_INTERVAL_MS);
   const logins = loginLimiters(counters);
+  // One name per running app: leases and claims say which node holds them.
+  const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const background = { db, logger, clock: deps.clock, nodeId, pollMs: config.BACKGROUND_POLL_MS, leaseMs: config.BACKGROUND_LEASE_MS };
+  const events = new EventConsumers(background);
+  const scheduler = new Scheduler(background);
+  registerSla(ctx, events, scheduler);
+  await events.start();
+  await scheduler.start();
 
   const health: Pick<RouteHandlers, 'health' | 'ready'> = {
     health: () => ({ ok: true }),
@@ -207,12 +224,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       });
     },
     sweepPresence: (workspaceId) => sweepPresence(ctx, agent, { workspaceId }),
+    events,
+    scheduler,
     close() {
       closed ??= (async () => {
         lifecycle.stopping = true;
         stopMaintenance();
         await systemMail.stop();
         stopEmail();
+        await Promise.all([events.stop(), scheduler.stop()]);
         // Keep open sockets until what they asked for is written and acked; new work is
         // refused meanwhile (UNAVAILABLE), and /readyz says 503 so the balancer moves on.
         const left = await lifecycle.drain(config.SHUTDOWN_TIMEOUT_MS);

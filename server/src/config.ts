@@ -93,6 +93,16 @@ const schema = z.object({
   ATTACHMENTS_DIR: z.string().optional(),
   /** Largest single attachment (upload or inbound part). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  /**
+   * Whether changes write their rows to the durable event log (`domain_events`). On by default;
+   * `off` exists only to measure what the log costs (`npm run bench:chat -- --event-log both`):
+   * with it off, no reaction (SLA, routing, automation) ever hears of a change.
+   */
+  EVENT_LOG_WRITES: z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
+  /** How often event consumers and the due-work scheduler look for work when no notification came. */
+  BACKGROUND_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /** How long a node holds claimed due work or an event consumer before another node may take it over. */
+  BACKGROUND_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
 });
 
 export type Config = z.infer<typeof schema>;

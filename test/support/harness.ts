@@ -22,7 +22,7 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  */
 export async function startNode(
   mode: Mode,
-  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser'] } = {},
+  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser']; clock?: AppDeps['clock'] } = {},
 ): Promise<Node> {
   const config =
     mode === 'postgres'
@@ -36,6 +36,7 @@ export async function startNode(
   }
   if (o.limits) deps.limits = o.limits;
   if (o.mailParser) deps.mailParser = o.mailParser;
+  if (o.clock) deps.clock = o.clock;
   const app = await createApp(deps);
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
   return { app, deps, port, url: `http://127.0.0.1:${port}` };

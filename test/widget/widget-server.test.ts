@@ -42,6 +42,7 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
       inboxId: fx.inbox,
       name: 'Chat',
       agentsOnline: false,
+      hours: null,
       attachmentMaxBytes: 10 * 1024 * 1024,
       logoUrl: null,
       language: 'en',
@@ -54,6 +55,7 @@ describe.each<Mode>(['postgres', 'embedded'])('widget server surface (%s)', (mod
         colorScheme: 'auto',
         preChat: { name: 'off', email: 'off' },
         awayMessage: expect.any(String),
+        awayOutsideHours: false,
       },
     });
     expect(JSON.stringify(body)).not.toContain(secret);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Activity, Availability, Member, MemberRole } from '@support/protocol';
+import type { Activity, Availability, Member, MemberRole, TicketPriority, TicketStatus } from '@support/protocol';
 import type { Tx } from '../db/client.js';
 import { newId, toWire, toWireOrNull } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -7,6 +7,7 @@ import { iso, activityDto } from '../lib/dto.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
 import { getTicketDto } from '../tickets/tickets.queries.js';
 import { publishTicketUpdated } from '../tickets/tickets.service.js';
+import { writeEvents } from '../events/log.writer.js';
 import { deleteSessions, publishEnded, publishPresence } from './agents.service.js';
 import { assertFresh, setTeamsOfMember } from './teams.service.js';
 import { avatarUrl } from '../people/profile.js';
@@ -154,7 +155,7 @@ export async function deactivateMember(ctx: ServiceContext, o: { workspaceId: st
     await tx.rows(sql`update memberships set status = 'deactivated', availability = 'offline', updated_at = ${now}::timestamptz
       where workspace_id = ${o.workspaceId}::uuid and user_id = ${o.userId}::uuid`);
     const sessions = await deleteSessions(tx, o);
-    const unassigned = await unassignOpenTickets(tx, { ...o, now });
+    const unassigned = await unassignOpenTickets(tx, { ...o, now, logEvents: ctx.config.EVENT_LOG_WRITES });
     await recordAudit(tx, { workspaceId: o.workspaceId, actor: auditActorOf(o.actor), action: 'member.deactivated', object: { type: 'user', id: o.userId },
       before: { status: 'active' }, after: { status: 'deactivated' }, request: o.request, at: now });
     return { was: cur.availability, sessions, unassigned };
@@ -166,11 +167,21 @@ export async function deactivateMember(ctx: ServiceContext, o: { workspaceId: st
   return true;
 }
 
-/** Unassigns the member's open and pending tickets (in the caller's transaction), with an activity each. */
-async function unassignOpenTickets(tx: Tx, o: { workspaceId: string; userId: string; actor: Actor; now: Date }) {
-  const rows = await tx.rows<{ id: string; team_id: string | null }>(sql`update tickets set assignee_id = null, updated_at = ${o.now}::timestamptz
+/** Unassigns the member's open and pending tickets (in the caller's transaction), with an activity and a logged `ticket.updated` each. */
+async function unassignOpenTickets(tx: Tx, o: { workspaceId: string; userId: string; actor: Actor; now: Date; logEvents: boolean }) {
+  const rows = await tx.rows<{ id: string; team_id: string | null; inbox_id: string; status: TicketStatus; priority: TicketPriority }>(sql`
+    update tickets set assignee_id = null, updated_at = ${o.now}::timestamptz
     where workspace_id = ${o.workspaceId}::uuid and assignee_id = ${o.userId}::uuid and status in ('open', 'pending')
-    returning id, team_id`);
+    returning id, team_id, inbox_id, status, priority`);
+  if (o.logEvents)
+    await writeEvents(tx, rows.map((t) => ({
+      workspaceId: o.workspaceId, name: 'ticket.updated' as const, occurredAt: o.now,
+      payload: {
+        ticketId: t.id,
+        activities: [{ kind: 'assigned' as const, actorType: o.actor.type, actorId: o.actor.id, oldValue: toWire('user', o.userId), newValue: null }],
+        ticket: { status: t.status, priority: t.priority, inboxId: t.inbox_id, teamId: t.team_id, assigneeId: null },
+      },
+    })));
   const out = [];
   for (const t of rows) {
     const [a] = await tx.rows(sql`insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)

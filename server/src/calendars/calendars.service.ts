@@ -36,8 +36,8 @@ const selectCalendars = (ws: string) => sql`select c.id, c.name, c.is_default, c
 export async function ensureDefaultCalendar(tx: Tx | Db, workspaceId: string, now: Date): Promise<string> {
   const [found] = await tx.rows<{ id: string }>(sql`select id from calendars where workspace_id = ${workspaceId}::uuid and is_default`);
   if (found) return found.id;
-  const [ws] = await tx.rows<{ time_zone: string }>(sql`select timezone as time_zone from workspaces where id = ${workspaceId}::uuid`);
-  const definition = defaultCalendar(ws?.time_zone ?? 'UTC');
+  const [ws] = await tx.rows<{ timezone: string }>(sql`select timezone from workspaces where id = ${workspaceId}::uuid`);
+  const definition = defaultCalendar(ws?.timezone ?? 'UTC');
   // Two requests making it at once: the partial unique index keeps one, the other reads it.
   await tx.rows(sql`insert into calendars (id, workspace_id, name, definition, is_default, created_at, updated_at)
     values (${newId()}::uuid, ${workspaceId}::uuid, 'Business hours', ${JSON.stringify(definition)}::jsonb, true, ${now}::timestamptz, ${now}::timestamptz)

@@ -52,18 +52,33 @@ export async function contactByExternalRef(tx: Tx, o: { workspaceId: string; ext
   return created ?? (await find())[0]!;
 }
 
-/** Sets the given profile fields (undefined = keep) and the external id when it is still unset. */
+/**
+ * The durable `contact.updated` event of the contacts in CTE `c`, for the statement that
+ * changes them (so the event commits with the change). `logEvent` false (EVENT_LOG_WRITES=off)
+ * writes nothing.
+ */
+const contactEventSql = (now: Date, logEvent = true) => sql`
+  insert into domain_events (workspace_id, name, payload, occurred_at)
+  select c.workspace_id, 'contact.updated', jsonb_build_object('contactId', c.id), ${now}::timestamptz from c where ${logEvent}::boolean`;
+
+/**
+ * Sets the given profile fields (undefined = keep) and the external id when it is still unset;
+ * logs `contact.updated` in the same statement.
+ */
 export async function updateContact(
   db: Db | Tx,
-  o: { workspaceId: string; contactId: string; name?: string | undefined; email?: string | undefined; externalRef?: string; now: Date },
+  o: { workspaceId: string; contactId: string; name?: string | undefined; email?: string | undefined; externalRef?: string; now: Date; logEvent?: boolean },
 ): Promise<ContactRow> {
-  const [c] = await db.rows<ContactRow>(sql`update contacts set
-      name = coalesce(${o.name ?? null}::text, name),
-      email = coalesce(${o.email ?? null}::text, email),
-      external_ref = coalesce(external_ref, ${o.externalRef ?? null}::text),
-      updated_at = ${o.now}::timestamptz
-    where id = ${o.contactId}::uuid and workspace_id = ${o.workspaceId}::uuid
-    returning id, name, email, external_ref`);
+  const [c] = await db.rows<ContactRow>(sql`with c as (
+      update contacts set
+        name = coalesce(${o.name ?? null}::text, name),
+        email = coalesce(${o.email ?? null}::text, email),
+        external_ref = coalesce(external_ref, ${o.externalRef ?? null}::text),
+        updated_at = ${o.now}::timestamptz
+      where id = ${o.contactId}::uuid and workspace_id = ${o.workspaceId}::uuid
+      returning id, workspace_id, name, email, external_ref
+    ), ev as (${contactEventSql(o.now, o.logEvent)})
+    select id, name, email, external_ref from c`);
   return c!;
 }
 
@@ -73,12 +88,16 @@ export async function publishContactUpdated(ctx: ServiceContext, o: { workspaceI
   if (row) ctx.bus.publish('contact.updated', { workspaceId: toWire('workspace', o.workspaceId), contact: contactDto(row) });
 }
 
-/** Merges `attributes` into the contact's attributes; a null value removes that key. */
+/** Merges `attributes` into the contact's attributes (a null value removes that key); logs `contact.updated` in the same statement. */
 export async function mergeContactAttributes(
   db: Db | Tx,
-  o: { workspaceId: string; contactId: string; attributes: Record<string, unknown>; now: Date },
+  o: { workspaceId: string; contactId: string; attributes: Record<string, unknown>; now: Date; logEvent?: boolean },
 ): Promise<void> {
-  await db.rows(sql`update contacts set attributes = jsonb_strip_nulls(attributes || ${JSON.stringify(o.attributes)}::jsonb),
-      updated_at = ${o.now}::timestamptz
-    where id = ${o.contactId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
+  await db.rows(sql`with c as (
+      update contacts set attributes = jsonb_strip_nulls(attributes || ${JSON.stringify(o.attributes)}::jsonb),
+        updated_at = ${o.now}::timestamptz
+      where id = ${o.contactId}::uuid and workspace_id = ${o.workspaceId}::uuid
+      returning id, workspace_id
+    ), ev as (${contactEventSql(o.now, o.logEvent)})
+    select 1 from c`);
 }

@@ -10,3 +10,5 @@ export * from '../audit/audit.sql.js';
 export * from '../people/people.sql.js';
 export * from '../calendars/calendars.sql.js';
 export * from '../sla/sla.sql.js';
+export * from '../events/events.sql.js';
+export * from '../scheduler/scheduler.sql.js';

@@ -129,7 +129,7 @@ export async function receiveMail(
       if (ticketId) {
         const r = await appendMessage(tx, {
           workspaceId: ws, target: { ticketId }, author, body: v.body, html: v.html, visibility: 'public',
-          clientMessageId: null, now, allowClosed: false, reopen: !kind.auto,
+          clientMessageId: null, now, allowClosed: false, reopen: !kind.auto, logEvent: ctx.config.EVENT_LOG_WRITES,
         });
         if (r.kind === 'created') {
           const messageId = decodeUuid(r.message.id);
@@ -147,7 +147,7 @@ export async function receiveMail(
       await store(ids.messageId, ids.ticketId);
       const o = await openChatTicket(tx, {
         workspaceId: ws, inboxId: inbox.id, contactId: contact.id, author, body: v.body, html: v.html, clientMessageId: null, now,
-        channel: 'email', subject: mail.subject || '(no subject)', ids, email: meta, attachments: refs.length ? refs : null,
+        channel: 'email', subject: mail.subject || '(no subject)', ids, email: meta, attachments: refs.length ? refs : null, logEvent: ctx.config.EVENT_LOG_WRITES,
       });
       return { kind: 'opened' as const, o, contactId: contact.id };
     });
@@ -243,7 +243,7 @@ async function receiveReport(
     if (!ticketId) return null;
     const r = await appendMessage(tx, {
       workspaceId: ws, target: { ticketId }, author: { type: 'system', id: null, name: null },
-      body: note.slice(0, LIMITS.messageBody), visibility: 'internal', clientMessageId: null, now, allowClosed: true, reopen: false,
+      body: note.slice(0, LIMITS.messageBody), visibility: 'internal', clientMessageId: null, now, allowClosed: true, reopen: false, logEvent: ctx.config.EVENT_LOG_WRITES,
     });
     if (r.kind !== 'created') return null;
     await claimReplayToken(tx, replay);

@@ -25,6 +25,7 @@ export async function sendAgentMessageTx(
     const r = await appendMessage(tx, {
       workspaceId: o.workspaceId, target: { ticketId: o.ticketId }, author: { type: 'agent', id: o.agent.userId, name: o.agent.name },
       body: o.body, visibility: o.visibility, clientMessageId: o.clientMessageId, now, allowClosed: true, reopen: false,
+      logEvent: ctx.config.EVENT_LOG_WRITES,
     });
     if (r.kind !== 'created') return r;
     await attachUploads(tx, { workspaceId: o.workspaceId, message: r.message, uploader: { type: 'agent', id: o.agent.userId }, ids: o.attachmentIds });

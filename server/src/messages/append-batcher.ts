@@ -35,9 +35,12 @@ export class AppendBatcher {
     /** Batches in flight at once; keep at or below the connection pool size. */
     private readonly maxConcurrent: number,
     private readonly maxBatch = 64,
+    /** Whether appends write their durable events (EVENT_LOG_WRITES), unless the input says. */
+    private readonly logEvents = true,
   ) {}
 
   append(input: AppendMessageInput): Promise<AppendResult> {
+    if (input.logEvent === undefined) input = { ...input, logEvent: this.logEvents };
     return new Promise((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       if (!this.scheduled) {

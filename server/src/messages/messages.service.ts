@@ -22,6 +22,8 @@ export type AppendMessageInput = {
   allowClosed: boolean;
   /** Whether a pending or resolved ticket goes back to open (a customer wrote). */
   reopen: boolean;
+  /** Whether the durable events go into the log in the same statement (EVENT_LOG_WRITES; default true). */
+  logEvent?: boolean;
 };
 
 export type AppendResult =
@@ -44,7 +46,8 @@ export const previewOf = (body: string) => body.replace(/\s+/g, ' ').trim().slic
  * conversation). Static text, so it is parsed and planned once per connection. Parameters:
  * $1 workspace, $2 author id, $3 client message id, $4/$5 target, $6 allow closed, $7 now,
  * $8 message id, $9 author type, $10 body, $11 html, $12 visibility, $13 public?, $14 preview,
- * $15 reopen?, $16 first response?, $17 activity id.
+ * $15 reopen?, $16 first response?, $17 activity id, $18 log events? (the durable
+ * `message.created`, and `ticket.updated` for a reopen, written by the same statement).
  *
  * A message's created_at never goes below its predecessor's in the conversation (writers
  * take `now` before they queue for the row), so time order and seq order agree.
@@ -53,6 +56,20 @@ export const previewOf = (body: string) => body.replace(/\s+/g, ' ').trim().slic
  * a concurrent status change the reopen activity may name a stale old value, never a wrong
  * new one. Skipping a separate FOR UPDATE read saves a fifth of the statement's cost.
  */
+/**
+ * The durable events of an append (events/log.events.ts), built from the CTEs `ins` (the
+ * message), `tkt` (its ticket as the statement left it) and `act` (the reopen activity). They
+ * are inserted by the append statement itself: the log costs no round trip on the hot path.
+ */
+const MESSAGE_EVENT = `jsonb_build_object('ticketId', ins.ticket_id, 'conversationId', ins.conversation_id, 'messageId', ins.id,
+  'seq', ins.seq, 'authorType', ins.author_type, 'authorId', ins.author_id, 'visibility', ins.visibility,
+  'createdAt', ins.created_at, 'status', tkt.status)`;
+const REOPEN_EVENT = `jsonb_build_object('ticketId', tkt.id,
+  'activities', jsonb_build_array(jsonb_build_object('kind', act.kind, 'actorType', act.actor_type, 'actorId', act.actor_id,
+                                                     'oldValue', act.old_value, 'newValue', act.new_value)),
+  'ticket', jsonb_build_object('status', tkt.status, 'priority', tkt.priority, 'inboxId', tkt.inbox_id,
+                               'teamId', tkt.team_id, 'assigneeId', tkt.assignee_id))`;
+
 const appendSql = (targetClause: string) => `
   with existing as (
     select m.* from messages m
@@ -83,7 +100,7 @@ const appendSql = (targetClause: string) => `
       resolved_at = case when $15::boolean and t.status in ('pending', 'resolved') then null else t.resolved_at end,
       first_response_at = case when $16::boolean and t.first_response_at is null then $7::timestamptz else t.first_response_at end
     from conv where t.id = conv.ticket_id and exists (select 1 from ins)
-    returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
+    returning t.id, t.status, t.priority, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
               t.resolved_at, t.requester_id, t.inbox_id, t.team_id, t.assignee_id, conv.old_status
   ), act as (
     insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
@@ -91,6 +108,11 @@ const appendSql = (targetClause: string) => `
            to_jsonb(tkt.old_status::text), to_jsonb(tkt.status::text), $7::timestamptz
     from tkt where tkt.old_status <> tkt.status
     returning *
+  ), ev as (
+    insert into domain_events (workspace_id, name, payload, occurred_at)
+    select $1::uuid, 'message.created', ${MESSAGE_EVENT}, ins.created_at from ins join tkt on tkt.id = ins.ticket_id where $18::boolean
+    union all
+    select $1::uuid, 'ticket.updated', ${REOPEN_EVENT}, act.created_at from act join tkt on tkt.id = act.ticket_id where $18::boolean
   )
   select (select row_to_json(ins) from ins) as msg,
          (select row_to_json(existing) from existing) as dup,
@@ -121,7 +143,7 @@ const APPEND_BATCH = `
     select * from json_to_recordset($1::text::json) as i(
       ord int, ws uuid, author_id uuid, cmid text, conv_id uuid, ticket_id uuid, allow_closed boolean, now timestamptz,
       msg_id uuid, author_type actor_type, body text, html text, vis visibility, is_public boolean, preview text,
-      reopen boolean, first_resp boolean, act_id uuid)
+      reopen boolean, first_resp boolean, act_id uuid, log boolean)
   ), existing as (
     select * from (
       select i.ord, (select row_to_json(m) from messages m
@@ -174,7 +196,7 @@ const APPEND_BATCH = `
       resolved_at = case when b.reopen and t.status in ('pending', 'resolved') then null else t.resolved_at end,
       first_response_at = coalesce(t.first_response_at, b.first_at)
     from bump b where t.id = b.tid and t.id = any (array(select tid from bump))
-    returning t.id, t.status, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
+    returning t.id, t.status, t.priority, t.updated_at, t.last_message_at, t.last_message_preview, t.first_response_at,
               t.resolved_at, t.requester_id, t.inbox_id, t.team_id, t.assignee_id, b.old_status, b.reopen_ord
   ), act as (
     insert into ticket_activities (id, workspace_id, ticket_id, kind, actor_type, actor_id, old_value, new_value, created_at)
@@ -183,6 +205,15 @@ const APPEND_BATCH = `
     from tkt join written w on w.tid = tkt.id and w.ord = tkt.reopen_ord
     where tkt.old_status <> tkt.status
     returning *
+  ), ev as (
+    insert into domain_events (workspace_id, name, payload, occurred_at)
+    select ws, name, payload, at from (
+      select w.ws, 'message.created' as name, ${MESSAGE_EVENT} as payload, ins.created_at as at, w.ord * 2 as o
+      from ins join written w on w.msg_id = ins.id join tkt on tkt.id = ins.ticket_id where w.log
+      union all
+      select w.ws, 'ticket.updated', ${REOPEN_EVENT}, act.created_at, w.ord * 2 + 1
+      from act join written w on w.act_id = act.id join tkt on tkt.id = act.ticket_id where w.log
+    ) e order by o
   )
   select row_to_json(ins) as msg, e.dup, row_to_json(tkt) as tkt, row_to_json(act) as act
   from input i
@@ -215,7 +246,7 @@ export type AppendRow = { msg: any; dup: any; tkt: any; act: any };
 export type AppendArgs = {
   ws: string; author_id: string | null; cmid: string | null; conv_id: string | null; ticket_id: string | null;
   allow_closed: boolean; now: Date; msg_id: string; author_type: AuthorType; body: string; html: string | null;
-  vis: Visibility; is_public: boolean; preview: string; reopen: boolean; first_resp: boolean; act_id: string;
+  vis: Visibility; is_public: boolean; preview: string; reopen: boolean; first_resp: boolean; act_id: string; log: boolean;
 };
 
 export function appendArgs(input: AppendMessageInput): AppendArgs {
@@ -226,7 +257,7 @@ export function appendArgs(input: AppendMessageInput): AppendArgs {
     ticket_id: 'ticketId' in input.target ? input.target.ticketId : null,
     allow_closed: input.allowClosed, now: input.now, msg_id: newId(), author_type: input.author.type, body: input.body,
     html: input.html ?? null, vis: input.visibility, is_public: isPublic, preview: previewOf(input.body), reopen: input.reopen,
-    first_resp: input.author.type === 'agent' && isPublic, act_id: newId(),
+    first_resp: input.author.type === 'agent' && isPublic, act_id: newId(), log: input.logEvent ?? true,
   };
 }
 
@@ -236,7 +267,7 @@ export function appendStatement(a: AppendArgs): Statement {
     text: a.conv_id ? APPEND_TO_CONVERSATION : APPEND_TO_TICKET,
     params: [
       a.ws, a.author_id, a.cmid, a.conv_id, a.ticket_id, a.allow_closed, a.now, a.msg_id, a.author_type, a.body,
-      a.html, a.vis, a.is_public, a.preview, a.reopen, a.first_resp, a.act_id,
+      a.html, a.vis, a.is_public, a.preview, a.reopen, a.first_resp, a.act_id, a.log,
     ],
   };
 }

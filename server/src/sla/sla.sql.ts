@@ -74,7 +74,7 @@ export const slaClocks = pgTable(
   (t) => [
     index('sla_clocks_ticket_idx').on(t.ticketId, t.createdAt),
     // The open clocks of a workspace: re-planned in batches when a calendar or policy changes.
-    index('sla_clocks_open_idx').on(t.workspaceId, t.policyId).where(sql`${t.state} in ('running', 'paused', 'breached')`),
+    index('sla_clocks_open_idx').on(t.workspaceId, t.ticketId).where(sql`${t.state} in ('running', 'paused', 'breached')`),
     // A customer message waits on one next response, however often its event is seen.
     uniqueIndex('sla_clocks_message_uq').on(t.messageId).where(sql`${t.metric} = 'next_response'`),
   ],

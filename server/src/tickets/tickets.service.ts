@@ -6,6 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { activityDto, messageDto, ticketDto } from '../lib/dto.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
 import { previewOf, type Author } from '../messages/messages.service.js';
+import { writeEvents } from '../events/log.writer.js';
 import { getTicketDto } from './tickets.queries.js';
 import { visibleTicketSql, type Viewer } from './visibility.js';
 
@@ -36,8 +37,8 @@ export type TicketChange = { ticket: Ticket; activities: Activity[] };
 /**
  * Runs one ticket change in a transaction: locks the ticket (scoped to the workspace, and to
  * what `viewer` may see), lets `mutate` write and return its activities, bumps updated_at
- * when anything changed, and publishes `ticket.updated` (with where the ticket was before)
- * after commit.
+ * when anything changed, logs the durable `ticket.updated` in the same transaction, and
+ * publishes `ticket.updated` on the bus (with where the ticket was before) after commit.
  */
 async function changeTicket(
   ctx: ServiceContext,
@@ -51,8 +52,20 @@ async function changeTicket(
       for update of t`);
     if (!current) throw notFound('ticket');
     const activities = await mutate(tx, current, now);
-    if (activities.length)
-      await tx.rows(sql`update tickets set updated_at = ${now}::timestamptz where id = ${o.ticketId}::uuid`);
+    if (activities.length) {
+      const [t] = await tx.rows<{ status: TicketStatus; priority: TicketPriority; inbox_id: string; team_id: string | null; assignee_id: string | null }>(sql`
+        update tickets set updated_at = ${now}::timestamptz where id = ${o.ticketId}::uuid
+        returning status, priority, inbox_id, team_id, assignee_id`);
+      if (ctx.config.EVENT_LOG_WRITES)
+        await writeEvents(tx, [{
+          workspaceId: o.workspaceId, name: 'ticket.updated', occurredAt: now,
+          payload: {
+            ticketId: o.ticketId,
+            activities: activities.map((a) => ({ kind: a.kind, actorType: o.actor.type, actorId: o.actor.id, oldValue: a.oldValue, newValue: a.newValue })),
+            ticket: { status: t!.status, priority: t!.priority, inboxId: t!.inbox_id, teamId: t!.team_id, assigneeId: t!.assignee_id },
+          },
+        }]);
+    }
     const ticket = await getTicketDto(tx, o.workspaceId, o.ticketId);
     return { ticket: ticket!, activities, before: current };
   });
@@ -158,7 +171,7 @@ export type OpenedTicket = { ticket: Ticket; message: Message; conversation: Wid
 /**
  * Opens a new ticket for a contact with its first message in ONE statement: the
  * workspace's ticket number, the ticket, its conversation, the message (seq 1) and the
- * `created` activity. The workspace row stays locked only until the caller commits, which
+ * `created` activity, and the durable `ticket.created` event. The workspace row stays locked only until the caller commits, which
  * should be right after. The caller publishes `ticket.created` after commit. Chat by
  * default; email tickets pass `channel`, their `subject` and the sanitized `html`.
  */
@@ -171,6 +184,8 @@ export async function openChatTicket(
     ids?: { ticketId: string; messageId: string };
     /** The message's `email` and `attachments` (wire JSON). */
     email?: unknown; attachments?: unknown;
+    /** Whether the durable `ticket.created` goes into the log with it (EVENT_LOG_WRITES; default true). */
+    logEvent?: boolean;
   },
 ): Promise<OpenedTicket> {
   const { workspaceId: ws, now } = o;
@@ -203,6 +218,15 @@ export async function openChatTicket(
       select ${newId()}::uuid, ${ws}::uuid, t.id, 'created', ${o.author.type}::actor_type, ${o.author.id}::uuid,
              'null'::jsonb, ${JSON.stringify(channel)}::jsonb, ${now}::timestamptz from t
       returning *
+    ), ev as (
+      insert into domain_events (workspace_id, name, payload, occurred_at)
+      select ${ws}::uuid, 'ticket.created', jsonb_build_object(
+               'ticketId', t.id, 'messageId', m.id, 'conversationId', c.id, 'requesterId', t.requester_id,
+               'channel', c.channel, 'authorType', m.author_type, 'createdAt', t.created_at,
+               'ticket', jsonb_build_object('status', t.status, 'priority', t.priority, 'inboxId', t.inbox_id,
+                                            'teamId', t.team_id, 'assigneeId', t.assignee_id)),
+             ${now}::timestamptz
+      from t, c, m where ${o.logEvent ?? true}::boolean
     )
     select row_to_json(t) as t, row_to_json(c) as c, row_to_json(m) as m, row_to_json(a) as a,
            ct.name as requester_name, ct.email as requester_email

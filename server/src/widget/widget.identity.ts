@@ -37,7 +37,7 @@ export async function identifyVisitor(
   const { contact, verified } = await ctx.db.transaction(async (tx) => {
     const own = await lockContact(tx, { workspaceId: v.workspaceId, contactId: v.contactId });
     if (!own) throw new AppError('SESSION_INVALID', 'unknown session token; start a new session');
-    const profile = { workspaceId: v.workspaceId, name: o.name, email: o.email, now };
+    const profile = { workspaceId: v.workspaceId, name: o.name, email: o.email, now, logEvent: ctx.config.EVENT_LOG_WRITES };
     if (!verifyId) return { contact: await updateContact(tx, { ...profile, contactId: own.id }), verified: own.external_ref !== null };
     if (own.external_ref === verifyId) return { contact: await updateContact(tx, { ...profile, contactId: own.id }), verified: true };
     // One identify of this external id at a time per workspace: two devices logging in at once
@@ -71,7 +71,7 @@ export async function identifyVisitor(
 
 /** Merges custom attributes into the visitor's contact (null removes a key); publishes `contact.updated`. */
 export async function setVisitorAttributes(ctx: ServiceContext, v: Visitor, attributes: Record<string, unknown>): Promise<void> {
-  await mergeContactAttributes(ctx.db, { workspaceId: v.workspaceId, contactId: v.contactId, attributes, now: ctx.clock.now() });
+  await mergeContactAttributes(ctx.db, { workspaceId: v.workspaceId, contactId: v.contactId, attributes, now: ctx.clock.now(), logEvent: ctx.config.EVENT_LOG_WRITES });
   await publishContactUpdated(ctx, v);
 }
 

@@ -152,7 +152,7 @@ export async function sendVisitorMessage(
   o: { body: string; clientMessageId: string; attachmentIds?: string[] | undefined },
 ): Promise<Sent> {
   const author = { type: 'contact' as const, id: v.contactId, name: v.contactName };
-  const base = { workspaceId: v.workspaceId, author, body: o.body, visibility: 'public' as const, clientMessageId: o.clientMessageId, allowClosed: false, reopen: true };
+  const base = { workspaceId: v.workspaceId, author, body: o.body, visibility: 'public' as const, clientMessageId: o.clientMessageId, allowClosed: false, reopen: true, logEvent: ctx.config.EVENT_LOG_WRITES };
   // Attachments are linked in the same transaction as the message: such sends skip the group-commit path.
   const attachmentIds = (o.attachmentIds ?? []).map((id) => fromWire('attachment', id));
   const files = (tx: Tx, message: Message) => attachUploads(tx, { workspaceId: v.workspaceId, message, uploader: { type: 'contact', id: v.contactId }, ids: attachmentIds });
@@ -174,7 +174,7 @@ export async function sendVisitorMessage(
       if (result.kind !== 'no_target') return { kind: 'append' as const, result };
     }
     await requirePreChat(tx, v, contact ?? { name: null, email: null });
-    const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now });
+    const opened = await openChatTicket(tx, { workspaceId: v.workspaceId, inboxId: v.inboxId, contactId: v.contactId, author, body: o.body, clientMessageId: o.clientMessageId, now, logEvent: ctx.config.EVENT_LOG_WRITES });
     await files(tx, opened.message);
     return { kind: 'opened' as const, opened };
   });

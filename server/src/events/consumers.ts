@@ -1,0 +1,201 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import { Wakeable } from '../lib/wakeable.js';
+import type { LoggedEvent } from './log.events.js';
+import { LOG_START, readEventsAcrossWorkspaces, readEventsAtAcrossWorkspaces, type LogCursor } from './log.reader.js';
+
+/**
+ * A reaction to the durable event log (SLA, routing, automation, webhooks…).
+ *
+ * Delivery is AT LEAST ONCE: after a crash, a lost lease or a failed batch, events the handler
+ * already saw come again. `handle` must therefore be idempotent (key what it writes by the
+ * event's `id` or `position`, or by the state it moves to). Events arrive in log order
+ * (events/log.reader.ts), in batches of up to `batchSize`; a batch that throws is run again
+ * one event at a time, so only the failing event is retried: with backoff, up to
+ * `maxAttempts` times, then recorded dead (`event_dead_letters`) and skipped. While an event is
+ * retried the consumer waits on it (its later events stay in order behind it).
+ * Events with `imported` true came from an import: handlers with side effects skip them.
+ */
+export type ConsumerSpec = {
+  /** Unique and stable: the cursor is kept under this name. */
+  name: string;
+  handle(events: LoggedEvent[]): Promise<void>;
+  /** Events per call; default 100. */
+  batchSize?: number;
+  /** Attempts of one failing event before it is dead; default 5. */
+  maxAttempts?: number;
+  /** Milliseconds before attempt `attempt + 1` (attempt counts from 1); default 1 s, 5 s, 30 s, 2 min, 10 min. */
+  backoffMs?: (attempt: number) => number;
+};
+
+const DEFAULT_BACKOFF = [1_000, 5_000, 30_000, 120_000, 600_000];
+const defaultBackoff = (attempt: number) => DEFAULT_BACKOFF[Math.min(attempt, DEFAULT_BACKOFF.length) - 1]!;
+
+type State = { last_xid: string; last_position: string | number; failing_position: string | number | null; failing_attempts: number; retry_at: Date | null };
+
+const LEASE = `
+  insert into event_consumers (name, owner, lease_until, updated_at) values ($1::text, $2::text, $3::timestamptz, $4::timestamptz)
+  on conflict (name) do update set owner = excluded.owner, lease_until = excluded.lease_until, updated_at = excluded.updated_at
+  where event_consumers.owner = excluded.owner or event_consumers.owner is null or event_consumers.lease_until < $4::timestamptz
+  returning last_xid::text as last_xid, last_position, failing_position, failing_attempts, retry_at`;
+
+const ADVANCE = `
+  update event_consumers set last_xid = $3::text::xid8, last_position = $4::int8, failing_position = null, failing_attempts = 0,
+    retry_at = null, last_error = null, lease_until = $5::timestamptz, updated_at = $6::timestamptz
+  where name = $1::text and owner = $2::text returning 1 as ok`;
+
+const FAILING = `
+  update event_consumers set failing_position = $3::int8, failing_attempts = $4::int, retry_at = $5::timestamptz,
+    last_error = $6::text, updated_at = $7::timestamptz
+  where name = $1::text and owner = $2::text`;
+
+const DEAD = `
+  insert into event_dead_letters (consumer, position, workspace_id, name, attempts, last_error, state, dead_at, updated_at)
+  values ($1::text, $2::int8, $3::uuid, $4::text, $5::int, $6::text, 'dead', $7::timestamptz, $7::timestamptz)
+  on conflict (consumer, position) do update set attempts = excluded.attempts, last_error = excluded.last_error,
+    state = 'dead', updated_at = excluded.updated_at`;
+
+const RELEASE = `update event_consumers set owner = null, lease_until = null where name = any(string_to_array($1::text, ',')) and owner = $2::text`;
+
+const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err)).slice(0, 4000);
+
+/**
+ * Runs the registered consumers on this node: each one only while this node holds its lease
+ * (`event_consumers.owner`, renewed with every batch), so two nodes never run the same consumer
+ * at once; another node takes a consumer over once the lease of a dead node ran out (a node
+ * that stops hands its leases back at once). Woken by the log's NOTIFY (sent at the commit of
+ * every write) and by a poll every `pollMs`.
+ */
+export class EventConsumers {
+  private readonly consumers = new Map<string, Required<ConsumerSpec>>();
+  private readonly loop: Wakeable;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly o: { db: Db; logger: Logger; clock: Clock; nodeId: string; pollMs: number; leaseMs: number },
+  ) {
+    this.loop = new Wakeable('event consumers', o.logger, () => this.round(), () => o.pollMs);
+  }
+
+  /** Adds a consumer (before or after `start`). Names are unique. */
+  registerConsumer(spec: ConsumerSpec): void {
+    if (this.consumers.has(spec.name)) throw new Error(`event consumer ${spec.name} is already registered`);
+    this.consumers.set(spec.name, { batchSize: 100, maxAttempts: 5, backoffMs: defaultBackoff, ...spec });
+    this.loop.wake();
+  }
+
+  /** LISTENs for the log's notifications and starts the poll. */
+  async start(): Promise<void> {
+    this.unlisten = await this.o.db.listen('domain_events', () => this.loop.wake(), () => this.loop.wake());
+    this.loop.start();
+  }
+
+  /** Runs every consumer this node may run until it is caught up (or waits on a retry). For tests and drains. */
+  runOnce(): Promise<void> {
+    return this.loop.run();
+  }
+
+  /** Stops polling, lets the batch in progress finish, and hands the leases back. */
+  async stop(): Promise<void> {
+    await this.unlisten?.().catch((err: unknown) => this.o.logger.warn({ err }, 'could not stop listening for events'));
+    await this.loop.stop();
+    if (this.consumers.size)
+      await this.o.db.query(RELEASE, [[...this.consumers.keys()].join(','), this.o.nodeId]).catch((err: unknown) => this.o.logger.warn({ err }, 'could not release event consumer leases'));
+  }
+
+  private async round(): Promise<void> {
+    for (const c of this.consumers.values()) {
+      try {
+        await this.drain(c);
+      } catch (err) {
+        this.o.logger.warn({ err, consumer: c.name }, 'event consumer round failed');
+      }
+    }
+  }
+
+  private leaseUntil = () => new Date(this.o.clock.now().getTime() + this.o.leaseMs);
+
+  /** One consumer: take or renew the lease, send back dead events asked for, then batches until caught up. */
+  private async drain(c: Required<ConsumerSpec>): Promise<void> {
+    const { db, nodeId } = this.o;
+    const now = this.o.clock.now();
+    const [state] = await db.query<State>(LEASE, [c.name, nodeId, this.leaseUntil(), now]);
+    if (!state) return; // another node runs it
+    if (state.retry_at && new Date(state.retry_at) > now) return;
+    await this.redrive(c);
+    let cursor: LogCursor = { xid: state.last_xid, position: Number(state.last_position) };
+    let failing = state.failing_position === null ? null : { position: Number(state.failing_position), attempts: state.failing_attempts };
+    for (;;) {
+      const events = await readEventsAcrossWorkspaces(db, cursor, c.batchSize);
+      if (!events.length) return;
+      try {
+        await c.handle(events);
+        if (!(await this.advance(c, events.at(-1)!))) return;
+        cursor = events.at(-1)!;
+        failing = null;
+        continue;
+      } catch (err) {
+        if (events.length === 1) {
+          if (!(await this.failed(c, events[0]!, err, failing))) return;
+          cursor = events[0]!;
+          failing = null;
+          continue;
+        }
+      }
+      // The batch failed: one at a time, to find the event that fails and keep the others.
+      for (const e of events) {
+        try {
+          await c.handle([e]);
+          if (!(await this.advance(c, e))) return;
+        } catch (err) {
+          if (!(await this.failed(c, e, err, failing))) return;
+        }
+        cursor = e;
+        failing = null;
+      }
+    }
+  }
+
+  /** Moves the cursor past `e` (and renews the lease); false when this node lost the lease. */
+  private async advance(c: Required<ConsumerSpec>, e: LoggedEvent): Promise<boolean> {
+    const rows = await this.o.db.query(ADVANCE, [c.name, this.o.nodeId, e.xid, e.position, this.leaseUntil(), this.o.clock.now()]);
+    return rows.length > 0;
+  }
+
+  /**
+   * `e` failed: records the attempt and returns false (the consumer waits for the backoff), or,
+   * at the last attempt, records it dead, moves past it and returns true.
+   */
+  private async failed(c: Required<ConsumerSpec>, e: LoggedEvent, err: unknown, failing: { position: number; attempts: number } | null): Promise<boolean> {
+    const { db, nodeId, logger } = this.o;
+    const now = this.o.clock.now();
+    const attempts = (failing?.position === e.position ? failing.attempts : 0) + 1;
+    if (attempts >= c.maxAttempts) {
+      logger.error({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer gave up on an event: recorded dead');
+      await db.query(DEAD, [c.name, e.position, e.workspaceId, e.name, attempts, errorText(err), now]);
+      return this.advance(c, e);
+    }
+    logger.warn({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer failed; retrying after backoff');
+    await db.query(FAILING, [c.name, nodeId, e.position, attempts, new Date(now.getTime() + c.backoffMs(attempts)), errorText(err), now]);
+    return false;
+  }
+
+  /** Dead events an operator set to `retry`: handled once more, then `resolved` or dead again. */
+  private async redrive(c: Required<ConsumerSpec>): Promise<void> {
+    const { db } = this.o;
+    const rows = await db.query<{ position: string | number }>(`select position from event_dead_letters where consumer = $1::text and state = 'retry' order by position limit 100`, [c.name]);
+    if (!rows.length) return;
+    const events = await readEventsAtAcrossWorkspaces(db, rows.map((r) => Number(r.position)));
+    for (const e of events) {
+      const now = this.o.clock.now();
+      try {
+        await c.handle([e]);
+        await db.query(`update event_dead_letters set state = 'resolved', updated_at = $3::timestamptz where consumer = $1::text and position = $2::int8`, [c.name, e.position, now]);
+      } catch (err) {
+        await db.query(`update event_dead_letters set state = 'dead', attempts = attempts + 1, last_error = $3::text, updated_at = $4::timestamptz
+          where consumer = $1::text and position = $2::int8`, [c.name, e.position, errorText(err), now]);
+      }
+    }
+  }
+}

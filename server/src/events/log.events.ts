@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { activityKindSchema, authorTypeSchema, channelSchema, ticketPrioritySchema, ticketStatusSchema, visibilitySchema } from '@support/protocol';
+
+/**
+ * The events of the durable log (`domain_events`), by the dotted names of the bus's events
+ * (events.ts), with payloads of their own: small, built inside the writing statement (the chat
+ * hot path builds `message.created` in SQL), and carrying database uuids, since the consumers
+ * are server code that reads the rows again. Times are ISO strings.
+ */
+const activity = z.object({
+  kind: activityKindSchema,
+  actorType: authorTypeSchema,
+  actorId: z.string().nullable(),
+  oldValue: z.unknown(),
+  newValue: z.unknown(),
+});
+
+/** The ticket's fields reactions select on, as the change left them. */
+const ticketState = z.object({
+  status: ticketStatusSchema,
+  priority: ticketPrioritySchema,
+  inboxId: z.string(),
+  teamId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+});
+
+export const logEvents = {
+  /** A ticket was opened with its first message (which gets no `message.created` of its own). */
+  'ticket.created': z.object({
+    ticketId: z.string(),
+    messageId: z.string(),
+    conversationId: z.string(),
+    requesterId: z.string(),
+    channel: channelSchema,
+    authorType: authorTypeSchema,
+    createdAt: z.string(),
+    ticket: ticketState,
+  }),
+  /** Status, priority, assignee, team or tags changed: one activity per change, in order. */
+  'ticket.updated': z.object({ ticketId: z.string(), activities: z.array(activity), ticket: ticketState }),
+  'message.created': z.object({
+    ticketId: z.string(),
+    conversationId: z.string(),
+    messageId: z.string(),
+    seq: z.number().int(),
+    authorType: authorTypeSchema,
+    authorId: z.string().nullable(),
+    visibility: visibilitySchema,
+    createdAt: z.string(),
+    /** The ticket's status after the message (a customer message reopens a pending ticket). */
+    status: ticketStatusSchema,
+  }),
+  /** A contact's profile or attributes changed. */
+  'contact.updated': z.object({ contactId: z.string() }),
+} as const;
+
+export type LogEventName = keyof typeof logEvents;
+export type LogEventPayload<N extends LogEventName> = z.infer<(typeof logEvents)[N]>;
+
+/** One event as a consumer receives it. `position` is unique; order is (xid, position). */
+export type LoggedEvent = {
+  [N in LogEventName]: {
+    position: number;
+    id: string;
+    xid: string;
+    workspaceId: string;
+    name: N;
+    payload: LogEventPayload<N>;
+    occurredAt: Date;
+    imported: boolean;
+  };
+}[LogEventName];
