@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { defaultSlaTargets, type CalendarRecord, type SlaPolicyRecord } from '@support/protocol';
+import { defaultSlaTargets, type CalendarRecord, type SlaComplianceRow, type SlaPolicyRecord } from '@support/protocol';
 import { login } from '../support/harness.js';
 import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
 import { screenAndAxe } from '../support/axe.js';
@@ -182,6 +182,17 @@ describe('SLA settings (Chromium)', () => {
     expect(await area.getByRole('switch', { name: 'Default enabled' }).isChecked()).toBe(true);
     await screenAndAxe(page, 'sla-policies-list');
 
+    // The server's refusal shows on its field: a name taken already.
+    await area.getByRole('link', { name: 'Urgent tickets' }).click();
+    await area.getByRole('heading', { name: 'Urgent tickets' }).waitFor();
+    await area.getByLabel('Name').fill('VIP inbox');
+    await area.getByRole('button', { name: 'Save' }).click();
+    await area.locator('ib-field', { hasText: 'Name' }).getByText('A SLA policy named "VIP inbox" already exists').waitFor();
+    await toastText(page, /Not saved/);
+    await area.getByLabel('Name').fill('Urgent tickets');
+    await area.getByRole('link', { name: 'All policies' }).click();
+    await area.locator('.items li', { hasText: 'VIP inbox' }).waitFor();
+
     // The default policy's page: no conditions, no delete.
     await area.getByRole('link', { name: 'Default' }).click();
     await area.getByText('Every other ticket: the default policy has no conditions.').waitFor();
@@ -223,6 +234,27 @@ describe('SLA settings (Chromium)', () => {
     await area.getByText('No targets decided in this range').waitFor();
     await screenAndAxe(page, 'sla-compliance');
     await page.context().close();
+
+    // With targets decided (the server's answer stood in for): counts, shares and each metric.
+    const rows: SlaComplianceRow[] = [
+      { key: null, name: 'Unassigned', met: 1, breached: 3, share: 0.25, byMetric: { first_response: { met: 1, breached: 1 }, next_response: { met: 0, breached: 2 }, resolution: { met: 0, breached: 0 } } },
+      { key: 'usr_x', name: 'Agent 0', met: 9, breached: 1, share: 0.9, byMetric: { first_response: { met: 4, breached: 0 }, next_response: { met: 3, breached: 1 }, resolution: { met: 2, breached: 0 } } },
+    ];
+    const queries: string[] = [];
+    const full = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, {
+      path: '/inbox/settings/sla-compliance',
+      setup: (context) => context.route(/\/api\/sla\/compliance\?/, (r) => { queries.push(r.request().url()); return r.fulfill({ json: rows }); }),
+    });
+    const table = full.locator('ib-settings-sla-compliance').getByRole('table', { name: 'SLA compliance by policy' });
+    await table.waitFor();
+    const agent0 = table.locator('tr', { hasText: 'Agent 0' });
+    expect(await agent0.locator('td').allInnerTexts()).toEqual(['9', '1', '90%', '100%\n4 of 4', '75%\n3 of 4', '100%\n2 of 2']);
+    expect(await table.locator('tr', { hasText: 'Unassigned' }).locator('td').last().innerText()).toBe('—\n0 of 0');
+    const q = new URL(queries[0]!).searchParams;
+    expect(q.get('groupBy')).toBe('policy');
+    expect((Date.parse(q.get('to')!) - Date.parse(q.get('from')!)) / 86_400_000).toBeCloseTo(30, 0);
+    await screenAndAxe(full, 'sla-compliance-table');
+    await full.context().close();
   });
 
   it('the policy form works by keyboard alone', async () => {

@@ -54,6 +54,9 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
   protected readonly endpoint = '/api/settings/sla-policies';
   protected readonly schemas = { create: withDurations(slaPolicyCreateSchema), update: withDurations(slaPolicyUpdateSchema) };
   private calendars: CalendarRecord[] = [];
+  protected get plural() {
+    return 'policies';
+  }
   private choices: ConditionChoices = noChoices();
   /** A save was tried: every condition issue shows. */
   private tried = false;
