@@ -257,6 +257,32 @@ describe('SLA settings (Chromium)', () => {
     await full.context().close();
   });
 
+  it('on a 375 px phone the policy and calendar forms fit the screen', async () => {
+    const phone = { width: 375, height: 740 };
+    for (const [path, tag, heading] of [
+      ['/inbox/settings/sla-policies/new', 'ib-settings-sla-policies', 'New policy'],
+      ['/inbox/settings/calendars/new', 'ib-settings-calendars', 'New calendar'],
+    ] as const) {
+      const page = await open(path, phone);
+      await page.locator(tag).getByRole('heading', { name: heading }).waitFor();
+      const widest = await page.evaluate(() => {
+        let max = 0;
+        const walk = (root: Document | ShadowRoot) => {
+          for (const el of Array.from(root.querySelectorAll('*'))) {
+            const r = el.getBoundingClientRect();
+            if (r.width && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden')) max = Math.max(max, r.right);
+            if (el.shadowRoot) walk(el.shadowRoot);
+          }
+        };
+        walk(document);
+        return max;
+      });
+      expect(widest, path).toBeLessThanOrEqual(375 + 1);
+      await screenAndAxe(page, `sla-${tag.replace('ib-settings-', '')}-phone`);
+      await page.context().close();
+    }
+  });
+
   it('the policy form works by keyboard alone', async () => {
     const page = await open('/inbox/settings/sla-policies/new');
     const area = page.locator('ib-settings-sla-policies');

@@ -61,6 +61,8 @@ export class IbSettingsSlaCompliance extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
+    // Seven columns need the room (the settings shell widens a page marked so).
+    this.toggleAttribute('wide', true);
     void this.load();
   }
 

@@ -225,13 +225,15 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
     const condition = JSON.parse(String(v.conditions || '{"all":[]}')) as Condition;
     const own = validateCondition(condition, 'sla').length > 0;
     const calendarOptions = [
-      { value: '', label: `The workspace’s default${this.calendars.find((c) => c.isDefault) ? ` (${this.calendars.find((c) => c.isDefault)!.name})` : ''}` },
+      { value: '', label: `Default${this.calendars.find((c) => c.isDefault) ? `: ${this.calendars.find((c) => c.isDefault)!.name}` : ' calendar'}` },
       ...this.calendars.map((c) => ({ value: c.id, label: c.name })),
     ];
     return html`${this.backLink()}
       <form class="card" novalidate aria-labelledby="policy-title" @submit=${this.submit} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
         <h2 class="card-title" id="policy-title">${p ? p.name : 'New policy'}${p?.isDefault ? html` <span class="chip accent">Default</span>` : nothing}</h2>
-        <p class="card-text">${p?.isDefault ? 'Applies to every ticket no other enabled policy takes.' : 'Changes re-plan the open clocks of the tickets it applies to.'}</p>
+        <p class="card-text">${p?.isDefault
+          ? 'Applies to every ticket no other enabled policy takes.'
+          : p ? 'Changes re-plan the open clocks of the tickets it applies to.' : 'Choose the tickets it is for and the times you promise them; it is tried before the default.'}</p>
         <div class="fields">
           <ib-field label="Name" required .error=${f.error('name')}><input class="field" name="name" autocomplete="off" .value=${live(String(v.name))} /></ib-field>
           <label class="switch-label"><input type="checkbox" role="switch" class="switch" name="enabled" .checked=${live(v.enabled === true)} />Enabled</label>
@@ -255,6 +257,7 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
 
         <section class="section" aria-labelledby="time-title">
           <h3 class="section-title" id="time-title">Counting</h3>
+          <p class="section-text">Which hours count towards the targets, and when to warn.</p>
           <div class="row-fields">
             <ib-field label="Count" .error=${f.error('businessHours')}>
               <ib-select name="businessHours" .options=${[{ value: 'business', label: 'Business hours only' }, { value: 'calendar', label: 'Every hour (calendar time)' }]} .value=${live(String(v.businessHours))}></ib-select>
@@ -265,8 +268,8 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
             <ib-field label="Warn before a breach" hint="Such as 30m; 0m for no warning." .error=${f.error('warnLeadSeconds')}>
               <input class="field" name="warnLeadSeconds" autocomplete="off" .value=${live(String(v.warnLeadSeconds))} />
             </ib-field>
-            <ib-field label="When a ticket reopens" .error=${f.error('reopen')}>
-              <ib-select name="reopen" .options=${[{ value: 'restart', label: 'Restart resolution from zero' }, { value: 'resume', label: 'Resume resolution where it stopped' }]} .value=${live(String(v.reopen))}></ib-select>
+            <ib-field label="When a ticket reopens" hint="Restart: the whole target again. Resume: the time used counts." .error=${f.error('reopen')}>
+              <ib-select name="reopen" .options=${[{ value: 'restart', label: 'Restart resolution' }, { value: 'resume', label: 'Resume resolution' }]} .value=${live(String(v.reopen))}></ib-select>
             </ib-field>
           </div>
           <label class="switch-label" style="margin-top:var(--ib-space-4)"><input type="checkbox" role="switch" class="switch" name="pauseStatuses" .checked=${live(v.pauseStatuses === true)} />Pause the clocks while the ticket is pending</label>
