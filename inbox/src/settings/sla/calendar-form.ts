@@ -1,7 +1,6 @@
 import { calendarSchema, defaultCalendar, WEEKDAYS, type CalendarInput, type CalendarRecord, type Holiday, type Interval, type Weekday } from '@support/protocol';
 import type { FormValues } from '../form/form-controller.js';
-import type { WeekInput } from './ib-week-grid.js';
-import { tidyTime } from './ib-week-grid.js';
+import { tidyTime, type WeekInput } from './week.js';
 
 /** An override as the form holds it: a date with its own hours (none: closed), an optional name. */
 export type OverrideInput = { date: string; name?: string; intervals: Interval[] };

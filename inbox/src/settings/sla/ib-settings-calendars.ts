@@ -14,7 +14,7 @@ import { timeZoneOptions } from '../workspace/time-zones.js';
 import { slaStyles } from './sla.styles.js';
 import { calendarValues, definitionOf, entryIssues, F, weekSummary, type OverrideInput } from './calendar-form.js';
 import { holidaysTable, overridesTable } from './calendar-dates.js';
-import type { WeekInput } from './ib-week-grid.js';
+import type { WeekInput } from './week.js';
 import './ib-week-grid.js';
 import '../../components/ib-button/ib-button.js';
 import '../../components/ib-dialog/ib-dialog.js';
