@@ -57,14 +57,14 @@ try {
   let t = performance.now();
   const { first, last } = await seedTickets(db, fx, N);
   await db.rows(sql`insert into sla_clocks (id, workspace_id, ticket_id, policy_id, metric, state, target_seconds, warn_lead_seconds, used_seconds, running_since, due_at, created_at)
-    select gen_random_uuid(), workspace_id, id, ${policy!.id}::uuid, 'resolution', 'running', 86400, 3600, 0, created_at, created_at + interval '3 days', created_at
+    select gen_random_uuid(), workspace_id, id, ${policy!.id}::uuid, 'resolution', 'running', 5 * 86400, 3600, 0, now(), now() + interval '7 days', now()
     from tickets where workspace_id = ${workspaceId}::uuid and number between ${first}::int and ${last}::int and status = 'open'`);
   await db.rows(sql`vacuum analyze`);
   const [open] = await db.rows<{ n: number }>(sql`select count(*)::int as n from sla_clocks where state = 'running'`);
   console.log(`seeded ${N} tickets, ${open!.n} running clocks in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  const scheduler = new Scheduler({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000, concurrency: 4 });
-  const consumers = new EventConsumers({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000 });
+  const scheduler = new Scheduler({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000 });
+  const consumers = new EventConsumers({ db, logger, clock: systemClock, nodeId: 'bench', pollMs: 250, leaseMs: 60_000, bus });
   registerSla(ctx, consumers, scheduler);
   const definition = { ...defaultCalendar('UTC'), weekly: { ...defaultCalendar('UTC').weekly, fri: [{ start: '09:00', end: '18:00' }] } };
   t = performance.now();

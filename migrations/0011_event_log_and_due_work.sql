@@ -58,17 +58,4 @@ CREATE INDEX "event_dead_letters_retry_idx" ON "event_dead_letters" USING btree 
 CREATE UNIQUE INDEX "due_work_kind_key_idx" ON "due_work" USING btree ("kind","key");--> statement-breakpoint
 CREATE INDEX "due_work_pending_due_idx" ON "due_work" USING btree ("due_at") WHERE state = 'pending';--> statement-breakpoint
 CREATE INDEX "due_work_running_lease_idx" ON "due_work" USING btree ("lease_until") WHERE state = 'running';--> statement-breakpoint
-CREATE INDEX "due_work_ws_state_idx" ON "due_work" USING btree ("workspace_id","state");--> statement-breakpoint
--- Wakes event consumers: one notification per inserting statement that wrote rows, sent at
--- its commit (never for a rollback). Consumers also poll, so a lost one only delays them.
-CREATE FUNCTION domain_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM inserted) THEN
-    PERFORM pg_notify('domain_events', '');
-  END IF;
-  RETURN NULL;
-END
-$$;
---> statement-breakpoint
-CREATE TRIGGER domain_events_notify AFTER INSERT ON domain_events
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION domain_events_notify();
+CREATE INDEX "due_work_ws_state_idx" ON "due_work" USING btree ("workspace_id","state");

@@ -143,10 +143,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // One name per running app: leases and claims say which node holds them.
   const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const background = { db, logger, clock: deps.clock, nodeId, pollMs: config.BACKGROUND_POLL_MS, leaseMs: config.BACKGROUND_LEASE_MS };
-  const events = new EventConsumers(background);
+  const events = new EventConsumers({ ...background, bus });
   const scheduler = new Scheduler(background);
   registerSla(ctx, events, scheduler);
-  await events.start();
+  events.start();
   await scheduler.start();
 
   const health: Pick<RouteHandlers, 'health' | 'ready'> = {

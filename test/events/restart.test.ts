@@ -41,7 +41,7 @@ describe('the log is the source, not the bus', () => {
     expect(got.payload).toMatchObject({ conversationId: decodeId('conversation', m.conversationId), authorType: 'contact' });
   });
 
-  it('embedded (PGlite): the app runs consumers (woken by NOTIFY) and the scheduler', async () => {
+  it('embedded (PGlite): the app runs consumers (woken through the bus) and the scheduler (woken by NOTIFY)', async () => {
     const node = await startNode('embedded');
     nodes.push(node);
     const fx = await seedWorkspace(node.deps.db, 1);

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import type { EventBus } from './bus.js';
 import type { Clock } from '../lib/clock.js';
 import { Wakeable } from '../lib/wakeable.js';
 import type { LoggedEvent } from './log.events.js';
-import { LOG_START, readEventsAcrossWorkspaces, readEventsAtAcrossWorkspaces, type LogCursor } from './log.reader.js';
+import { readEventsAcrossWorkspaces, readEventsAtAcrossWorkspaces, type LogCursor } from './log.reader.js';
 
 /**
  * A reaction to the durable event log (SLA, routing, automation, webhooks…).
@@ -56,6 +57,30 @@ const DEAD = `
   on conflict (consumer, position) do update set attempts = excluded.attempts, last_error = excluded.last_error,
     state = 'dead', updated_at = excluded.updated_at`;
 
+/** Records `e` dead for `consumer` (or dead again, with the new error). */
+// crosses workspaces: a consumer's dead letters come from every workspace's events, written
+// by the consumer outside any request.
+export async function recordDeadEventAcrossWorkspaces(db: Db, o: { consumer: string; event: LoggedEvent; attempts: number; error: string; now: Date }): Promise<void> {
+  await db.query(DEAD, [o.consumer, o.event.position, o.event.workspaceId, o.event.name, o.attempts, o.error, o.now]);
+}
+
+/** Positions of `consumer`'s dead events an operator set to `retry` (at most 100). */
+// crosses workspaces: as above, the dead letters of one consumer span workspaces.
+export async function deadEventsToRetryAcrossWorkspaces(db: Db, consumer: string): Promise<number[]> {
+  const rows = await db.query<{ position: string | number }>(`select position from event_dead_letters where consumer = $1::text and state = 'retry' order by position limit 100`, [consumer]);
+  return rows.map((r) => Number(r.position));
+}
+
+/** A retried dead event succeeded (`resolved`) or failed again (`dead`, with the error). */
+// crosses workspaces: as above.
+export async function settleDeadEventAcrossWorkspaces(db: Db, o: { consumer: string; position: number; now: Date; error: string | null }): Promise<void> {
+  if (o.error === null)
+    await db.query(`update event_dead_letters set state = 'resolved', updated_at = $3::timestamptz where consumer = $1::text and position = $2::int8`, [o.consumer, o.position, o.now]);
+  else
+    await db.query(`update event_dead_letters set state = 'dead', attempts = attempts + 1, last_error = $3::text, updated_at = $4::timestamptz
+      where consumer = $1::text and position = $2::int8`, [o.consumer, o.position, o.error, o.now]);
+}
+
 const RELEASE = `update event_consumers set owner = null, lease_until = null where name = any(string_to_array($1::text, ',')) and owner = $2::text`;
 
 const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err)).slice(0, 4000);
@@ -64,16 +89,21 @@ const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.mes
  * Runs the registered consumers on this node: each one only while this node holds its lease
  * (`event_consumers.owner`, renewed with every batch), so two nodes never run the same consumer
  * at once; another node takes a consumer over once the lease of a dead node ran out (a node
- * that stops hands its leases back at once). Woken by the log's NOTIFY (sent at the commit of
- * every write) and by a poll every `pollMs`.
+ * that stops hands its leases back at once). Woken within 50 ms of any event on the bus (the
+ * writer publishes after its commit, to every node) and by a poll every `pollMs`, which finds
+ * what the bus dropped or was never published (the writer died after its commit).
+ *
+ * Not by NOTIFY from the writing transaction: Postgres serializes the commits of notifying
+ * transactions on one lock, and on the chat hot path that halved the message rate of
+ * one-transaction-per-message writers (docs/benchmarks.md, "Durable event log").
  */
 export class EventConsumers {
   private readonly consumers = new Map<string, Required<ConsumerSpec>>();
   private readonly loop: Wakeable;
-  private unlisten: (() => Promise<void>) | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly o: { db: Db; logger: Logger; clock: Clock; nodeId: string; pollMs: number; leaseMs: number },
+    private readonly o: { db: Db; logger: Logger; clock: Clock; nodeId: string; pollMs: number; leaseMs: number; bus?: EventBus },
   ) {
     this.loop = new Wakeable('event consumers', o.logger, () => this.round(), () => o.pollMs);
   }
@@ -85,9 +115,15 @@ export class EventConsumers {
     this.loop.wake();
   }
 
-  /** LISTENs for the log's notifications and starts the poll. */
-  async start(): Promise<void> {
-    this.unlisten = await this.o.db.listen('domain_events', () => this.loop.wake(), () => this.loop.wake());
+  /** Starts the poll, and listens to the bus for a sign that events were written. */
+  start(): void {
+    // Under load the bus carries thousands of events a second: one round per 50 ms at most.
+    const unsubscribe = this.o.bus?.subscribe(() => this.loop.armWithin(50));
+    const unGap = this.o.bus?.onGap(() => this.loop.wake());
+    this.unsubscribe = () => {
+      unsubscribe?.();
+      unGap?.();
+    };
     this.loop.start();
   }
 
@@ -98,7 +134,7 @@ export class EventConsumers {
 
   /** Stops polling, lets the batch in progress finish, and hands the leases back. */
   async stop(): Promise<void> {
-    await this.unlisten?.().catch((err: unknown) => this.o.logger.warn({ err }, 'could not stop listening for events'));
+    this.unsubscribe?.();
     await this.loop.stop();
     if (this.consumers.size)
       await this.o.db.query(RELEASE, [[...this.consumers.keys()].join(','), this.o.nodeId]).catch((err: unknown) => this.o.logger.warn({ err }, 'could not release event consumer leases'));
@@ -173,7 +209,7 @@ export class EventConsumers {
     const attempts = (failing?.position === e.position ? failing.attempts : 0) + 1;
     if (attempts >= c.maxAttempts) {
       logger.error({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer gave up on an event: recorded dead');
-      await db.query(DEAD, [c.name, e.position, e.workspaceId, e.name, attempts, errorText(err), now]);
+      await recordDeadEventAcrossWorkspaces(db, { consumer: c.name, event: e, attempts, error: errorText(err), now });
       return this.advance(c, e);
     }
     logger.warn({ err, consumer: c.name, position: e.position, event: e.name, attempts }, 'event consumer failed; retrying after backoff');
@@ -184,18 +220,16 @@ export class EventConsumers {
   /** Dead events an operator set to `retry`: handled once more, then `resolved` or dead again. */
   private async redrive(c: Required<ConsumerSpec>): Promise<void> {
     const { db } = this.o;
-    const rows = await db.query<{ position: string | number }>(`select position from event_dead_letters where consumer = $1::text and state = 'retry' order by position limit 100`, [c.name]);
-    if (!rows.length) return;
-    const events = await readEventsAtAcrossWorkspaces(db, rows.map((r) => Number(r.position)));
-    for (const e of events) {
-      const now = this.o.clock.now();
+    const positions = await deadEventsToRetryAcrossWorkspaces(db, c.name);
+    if (!positions.length) return;
+    for (const e of await readEventsAtAcrossWorkspaces(db, positions)) {
+      let error: string | null = null;
       try {
         await c.handle([e]);
-        await db.query(`update event_dead_letters set state = 'resolved', updated_at = $3::timestamptz where consumer = $1::text and position = $2::int8`, [c.name, e.position, now]);
       } catch (err) {
-        await db.query(`update event_dead_letters set state = 'dead', attempts = attempts + 1, last_error = $3::text, updated_at = $4::timestamptz
-          where consumer = $1::text and position = $2::int8`, [c.name, e.position, errorText(err), now]);
+        error = errorText(err);
       }
+      await settleDeadEventAcrossWorkspaces(db, { consumer: c.name, position: e.position, now: this.o.clock.now(), error });
     }
   }
 }

@@ -15,7 +15,7 @@ const INSERT_EVENTS = `
 /**
  * Appends `events` to the durable log (`domain_events`) in ONE statement, inside `tx`: the
  * transaction that makes the change, so the events commit or roll back with it. Their
- * positions follow the array's order. The insert's trigger NOTIFYs consumers at commit.
+ * positions follow the array's order. Consumers hear of them through the bus or their poll.
  * Paths that write a change in a single statement put the insert in that statement instead
  * (messages.service.ts, openChatTicket, contacts.service.ts).
  */

@@ -53,3 +53,36 @@ export async function retryDeadDue(tx: Pick<Tx, 'query'>, o: { kind: string; key
   );
   return rows.length;
 }
+
+const SCHEDULE_MANY = `
+  with rows as (
+    select * from json_to_recordset($1::text::json) as r(id uuid, ws uuid, kind text, key text, due timestamptz, payload jsonb)
+  ), up as (
+    insert into due_work (id, workspace_id, kind, key, due_at, payload, state, attempts, created_at, updated_at)
+    select id, ws, kind, key, due, coalesce(payload, '{}'::jsonb), 'pending', 0, now(), now() from rows
+    on conflict (kind, key) do update set
+      workspace_id = excluded.workspace_id, due_at = excluded.due_at, payload = excluded.payload, state = 'pending',
+      attempts = 0, last_error = null, lease_until = null, claimed_by = null, claim_token = null, updated_at = now()
+    returning due_at
+  )
+  select pg_notify('due_work', (extract(epoch from min(due_at)) * 1000)::int8::text) from up having count(*) > 0`;
+
+/**
+ * `scheduleDue` for many rows in one statement (one NOTIFY, with the earliest due time): what
+ * a re-plan of thousands of clocks uses. Each (kind, key) must appear once.
+ */
+export async function scheduleDueMany(tx: Pick<Tx, 'query'>, rows: { workspaceId: string; kind: string; key: string; dueAt: Date; payload?: unknown }[]): Promise<void> {
+  if (!rows.length) return;
+  const json = rows.map((r) => ({ id: newId(), ws: r.workspaceId, kind: r.kind, key: r.key, due: r.dueAt.toISOString(), payload: r.payload ?? {} }));
+  await tx.query(SCHEDULE_MANY, [JSON.stringify(json)]);
+}
+
+/** `cancelDue` for many (kind, key) pairs in one statement. */
+export async function cancelDueMany(tx: Pick<Tx, 'query'>, keys: { kind: string; key: string }[]): Promise<void> {
+  if (!keys.length) return;
+  await tx.query(
+    `delete from due_work d using json_to_recordset($1::text::json) as r(kind text, key text)
+     where d.kind = r.kind and d.key = r.key and d.state in ('pending', 'running')`,
+    [JSON.stringify(keys)],
+  );
+}

@@ -50,6 +50,28 @@ const NEXT = `
   select least((select min(due_at) from due_work where state = 'pending' and kind = any(string_to_array($1::text, ','))),
                (select min(lease_until) from due_work where state = 'running' and kind = any(string_to_array($1::text, ',')))) as at`;
 
+/**
+ * The scheduler's own bookkeeping on rows it claimed (done, retry later, dead), by id and
+ * claim token: only the current claim can settle a row.
+ */
+// crosses workspaces: the scheduler settles rows of every workspace outside any request;
+// the row's claim token, not a workspace setting, is what scopes the write.
+export async function settleDueAcrossWorkspaces(
+  db: Db,
+  o: { id: string; claimToken: string; now: Date } & ({ outcome: 'done' } | { outcome: 'retry'; at: Date; error: string } | { outcome: 'dead'; error: string }),
+): Promise<void> {
+  if (o.outcome === 'done') await db.query(DONE, [o.id, o.claimToken, o.now]);
+  else if (o.outcome === 'retry') await db.query(RETRY, [o.id, o.claimToken, o.at, o.error, o.now]);
+  else await db.query(DEAD, [o.id, o.claimToken, o.error, o.now]);
+}
+
+/** The earliest pending due time or running lease among `kinds`, or null. */
+// crosses workspaces: one timer per node serves the due work of every workspace.
+export async function nextDueAcrossWorkspaces(db: Db, kinds: string[]): Promise<Date | null> {
+  const [r] = await db.query<{ at: Date | string | null }>(NEXT, [kinds.join(',')]);
+  return r?.at ? new Date(r.at) : null;
+}
+
 const DONE = `update due_work set state = 'done', lease_until = null, updated_at = $3::timestamptz where id = $1::uuid and claim_token = $2::uuid`;
 const RETRY = `update due_work set state = 'pending', due_at = $3::timestamptz, last_error = $4::text, lease_until = null, claim_token = null, updated_at = $5::timestamptz
   where id = $1::uuid and claim_token = $2::uuid`;
@@ -139,16 +161,16 @@ export class Scheduler {
     const work: DueWork = { id: r.id, workspaceId: r.workspace_id, kind: r.kind, key: r.key, dueAt: new Date(r.due_at), payload: r.payload, attempt: r.attempts };
     try {
       await kind.handler(work);
-      await db.query(DONE, [r.id, r.claim_token, this.o.clock.now()]);
+      await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now: this.o.clock.now(), outcome: 'done' });
     } catch (err) {
       const now = this.o.clock.now();
       if (r.attempts >= kind.maxAttempts) {
         logger.error({ err, kind: r.kind, key: r.key, attempts: r.attempts }, 'due work failed for the last time: dead');
-        await db.query(DEAD, [r.id, r.claim_token, errorText(err), now]).catch((e: unknown) => logger.warn({ err: e }, 'could not record dead due work'));
+        await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'dead', error: errorText(err) }).catch((e: unknown) => logger.warn({ err: e }, 'could not record dead due work'));
       } else {
         logger.warn({ err, kind: r.kind, key: r.key, attempts: r.attempts }, 'due work failed; retrying after backoff');
         const at = new Date(now.getTime() + kind.backoff(r.attempts));
-        await db.query(RETRY, [r.id, r.claim_token, at, errorText(err), now]).catch((e: unknown) => logger.warn({ err: e }, 'could not record due work retry'));
+        await settleDueAcrossWorkspaces(db, { id: r.id, claimToken: r.claim_token, now, outcome: 'retry', at, error: errorText(err) }).catch((e: unknown) => logger.warn({ err: e }, 'could not record due work retry'));
       }
     }
   }
@@ -156,9 +178,9 @@ export class Scheduler {
   /** Milliseconds until the earliest pending row is due or running lease expires, at most `pollMs`. */
   private async nextDelay(): Promise<number> {
     if (!this.kinds.size) return this.o.pollMs;
-    const [r] = await this.o.db.query<{ at: Date | string | null }>(NEXT, [[...this.kinds.keys()].join(',')]);
-    if (!r?.at) return this.o.pollMs;
-    return Math.min(this.o.pollMs, Math.max(0, new Date(r.at).getTime() - this.o.clock.now().getTime()));
+    const at = await nextDueAcrossWorkspaces(this.o.db, [...this.kinds.keys()]);
+    if (!at) return this.o.pollMs;
+    return Math.min(this.o.pollMs, Math.max(0, at.getTime() - this.o.clock.now().getTime()));
   }
 
   /**

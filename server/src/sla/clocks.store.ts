@@ -3,9 +3,10 @@ import type { SlaEventKind, SlaMetric, TicketSla } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { newId } from '../db/ids.js';
 import { iso } from '../lib/dto.js';
-import { nextTarget, type Clock, type ClockChange } from './engine.js';
+import type { Clock, ClockChange } from './engine.js';
 import type { ClockTiming } from './clock.js';
-import { cancelSlaDue, scheduleSlaDue } from './due.js';
+import type { SlaDueKind } from './due.js';
+import { cancelDueMany, scheduleDueMany } from '../scheduler/due.js';
 
 /** Reading and writing `sla_clocks` / `sla_events` and the ticket's SLA summary. */
 
@@ -45,6 +46,13 @@ export async function ticketClocks(tx: Tx, o: { workspaceId: string; ticketId: s
   return rows.map(clockOf);
 }
 
+/** The clocks of many tickets of a workspace, locked, oldest first per ticket. */
+export async function clocksOfTickets(tx: Tx, o: { workspaceId: string; ticketIds: string[] }): Promise<(StoredClock & { ticketId: string })[]> {
+  const rows = await tx.rows<ClockDbRow & { ticket_id: string }>(sql`select ${CLOCK_COLUMNS}, ticket_id from sla_clocks
+    where workspace_id = ${o.workspaceId}::uuid and ticket_id = any(${`{${o.ticketIds.join(',')}}`}::uuid[]) order by ticket_id, created_at, id for update`);
+  return rows.map((r) => ({ ...clockOf(r), ticketId: r.ticket_id }));
+}
+
 /** One clock, locked; null when it is gone. */
 export async function lockClock(tx: Tx, o: { workspaceId: string; clockId: string }): Promise<(StoredClock & { ticketId: string }) | null> {
   const [r] = await tx.rows<ClockDbRow & { ticket_id: string }>(sql`select ${CLOCK_COLUMNS}, ticket_id from sla_clocks
@@ -54,12 +62,6 @@ export async function lockClock(tx: Tx, o: { workspaceId: string; clockId: strin
 
 /** Where the ticket was when it happened: compliance counts per team and agent. */
 export type TicketPlace = { workspaceId: string; ticketId: string; teamId: string | null; assigneeId: string | null };
-
-async function recordEvent(tx: Tx, p: TicketPlace, o: { clockId: string; policyId: string | null; metric: SlaMetric; kind: SlaEventKind; at: Date; data?: Record<string, unknown> }) {
-  await tx.rows(sql`insert into sla_events (id, workspace_id, clock_id, ticket_id, policy_id, metric, kind, team_id, assignee_id, at, data)
-    values (${newId()}::uuid, ${p.workspaceId}::uuid, ${o.clockId}::uuid, ${p.ticketId}::uuid, ${o.policyId || null}::uuid, ${o.metric}, ${o.kind},
-      ${p.teamId}::uuid, ${p.assigneeId}::uuid, ${o.at}::timestamptz, ${JSON.stringify(o.data ?? {})}::jsonb)`);
-}
 
 /** What a transition records beside its kind: the target and, for the end of a clock, whether it was met. */
 function eventData(t: ClockTiming, kind: SlaEventKind): Record<string, unknown> {
@@ -72,73 +74,157 @@ function eventData(t: ClockTiming, kind: SlaEventKind): Record<string, unknown> 
 /** When each event of a change happened: a breach at its due time, the rest when the change did. */
 const eventAt = (t: ClockTiming, kind: SlaEventKind, at: Date) => (kind === 'breached' && t.breachedAt ? t.breachedAt : at);
 
-/** Keeps the clock's warning and breach in the scheduler: due while it runs, gone otherwise. */
-async function syncDue(tx: Tx, workspaceId: string, clockId: string, t: ClockTiming, warned: boolean) {
-  if (t.state === 'running' && t.dueAt) {
-    await scheduleSlaDue(tx, { workspaceId, kind: 'sla.breach', clockId, dueAt: t.dueAt });
-    if (t.warnAt && !warned) await scheduleSlaDue(tx, { workspaceId, kind: 'sla.warning', clockId, dueAt: t.warnAt });
-    else await cancelSlaDue(tx, { kind: 'sla.warning', clockId });
-  } else {
-    await cancelSlaDue(tx, { kind: 'sla.breach', clockId });
-    await cancelSlaDue(tx, { kind: 'sla.warning', clockId });
-  }
-}
+type EventRow = { id: string; ws: string; clock: string; ticket: string; policy: string | null; metric: SlaMetric; kind: SlaEventKind; team: string | null; assignee: string | null; at: string; data: Record<string, unknown> };
+
+const INSERT_CLOCKS = `insert into sla_clocks (id, workspace_id, ticket_id, policy_id, metric, message_id, state, target_seconds, warn_lead_seconds,
+    used_seconds, running_since, due_at, warn_at, created_at, updated_at)
+  select id, ws, ticket, policy, metric::sla_metric, message, state::sla_clock_state, target, lead, used, running, due, warn, started, now
+  from json_to_recordset($1::text::json) as r(id uuid, ws uuid, ticket uuid, policy uuid, metric text, message uuid, state text, target int, lead int,
+    used int, running timestamptz, due timestamptz, warn timestamptz, started timestamptz, now timestamptz)
+  on conflict do nothing
+  returning id`;
+
+const UPDATE_CLOCKS = `update sla_clocks c set state = r.state::sla_clock_state, policy_id = r.policy, target_seconds = r.target, warn_lead_seconds = r.lead,
+    used_seconds = r.used, running_since = r.running, due_at = r.due, warn_at = r.warn, breached_at = r.breached, stopped_at = r.stopped, updated_at = r.now
+  from json_to_recordset($1::text::json) as r(id uuid, ws uuid, state text, policy uuid, target int, lead int, used int, running timestamptz,
+    due timestamptz, warn timestamptz, breached timestamptz, stopped timestamptz, now timestamptz)
+  where c.id = r.id and c.workspace_id = r.ws`;
+
+const INSERT_EVENTS = `insert into sla_events (id, workspace_id, clock_id, ticket_id, policy_id, metric, kind, team_id, assignee_id, at, data)
+  select id, ws, clock, ticket, policy, metric::sla_metric, kind::sla_event_kind, team, assignee, at, data
+  from json_to_recordset($1::text::json) as r(id uuid, ws uuid, clock uuid, ticket uuid, policy uuid, metric text, kind text, team uuid, assignee uuid,
+    at timestamptz, data jsonb)`;
 
 /**
- * Writes the engine's decisions in the caller's transaction: new clocks, transitions, one
- * `sla_events` row each, the due warnings and breaches. `at` is when the change happened.
+ * Writes the engine's decisions for many tickets in the caller's transaction, in a handful of
+ * statements whatever their number: new clocks, transitions, one `sla_events` row each, and the
+ * warnings and breaches kept in the scheduler (due while a clock runs, gone otherwise). `at` is
+ * when the change happened.
  */
-export async function applyChanges(tx: Tx, place: TicketPlace, changes: readonly ClockChange[], at: Date): Promise<void> {
-  for (const c of changes) {
-    if (c.op === 'start') {
-      const id = newId();
+export async function applyChanges(tx: Tx, items: readonly { place: TicketPlace; changes: readonly ClockChange[] }[], at: Date): Promise<void> {
+  const inserts: Record<string, unknown>[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const events: EventRow[] = [];
+  const due = new Map<string, { workspaceId: string; kind: SlaDueKind; key: string; dueAt: Date | null; clock: string }>();
+  const sync = (workspaceId: string, clock: string, t: ClockTiming, warned: boolean) => {
+    const running = t.state === 'running' && t.dueAt;
+    due.set(`sla.breach:${clock}`, { workspaceId, kind: 'sla.breach', key: clock, dueAt: running ? t.dueAt : null, clock });
+    due.set(`sla.warning:${clock}`, { workspaceId, kind: 'sla.warning', key: clock, dueAt: running && t.warnAt && !warned ? t.warnAt : null, clock });
+  };
+  const event = (p: TicketPlace, clock: string, policy: string | null, metric: SlaMetric, kind: SlaEventKind, t: ClockTiming, when: Date): EventRow => ({
+    id: newId(), ws: p.workspaceId, clock, ticket: p.ticketId, policy: policy || null, metric, kind, team: p.teamId, assignee: p.assigneeId,
+    at: eventAt(t, kind, when).toISOString(), data: eventData(t, kind),
+  });
+  for (const { place, changes } of items) {
+    for (const c of changes) {
       const t = c.timing;
-      const made = await tx.rows(sql`insert into sla_clocks (id, workspace_id, ticket_id, policy_id, metric, message_id, state, target_seconds, warn_lead_seconds,
-          used_seconds, running_since, due_at, warn_at, created_at, updated_at)
-        values (${id}::uuid, ${place.workspaceId}::uuid, ${place.ticketId}::uuid, ${c.policyId}::uuid, ${c.metric}, ${c.messageId}::uuid, ${t.state},
-          ${t.targetSeconds}, ${t.warnLeadSeconds}, ${t.usedSeconds}, ${t.runningSince}::timestamptz, ${t.dueAt}::timestamptz, ${t.warnAt}::timestamptz,
-          ${c.at}::timestamptz, ${at}::timestamptz)
-        on conflict do nothing returning 1`);
-      // A next response for a message that has one already (its event seen twice): nothing to do.
-      if (!made.length) continue;
-      for (const kind of c.events) await recordEvent(tx, place, { clockId: id, policyId: c.policyId, metric: c.metric, kind, at: c.at, data: eventData(t, kind) });
-      await syncDue(tx, place.workspaceId, id, t, false);
-      continue;
+      if (c.op === 'start') {
+        const id = newId();
+        inserts.push({ id, ws: place.workspaceId, ticket: place.ticketId, policy: c.policyId || null, metric: c.metric, message: c.messageId, state: t.state,
+          target: t.targetSeconds, lead: t.warnLeadSeconds, used: t.usedSeconds, running: t.runningSince, due: t.dueAt, warn: t.warnAt, started: c.at, now: at });
+        for (const kind of c.events) events.push(event(place, id, c.policyId, c.metric, kind, t, c.at));
+        sync(place.workspaceId, id, t, false);
+        continue;
+      }
+      updates.push({ id: c.clock.id, ws: place.workspaceId, state: t.state, policy: c.clock.policyId || null, target: t.targetSeconds, lead: t.warnLeadSeconds,
+        used: t.usedSeconds, running: t.runningSince, due: t.dueAt, warn: t.warnAt, breached: t.breachedAt, stopped: t.stoppedAt, now: at });
+      events.push(event(place, c.clock.id, c.clock.policyId, c.clock.metric, c.event, t, at));
+      sync(place.workspaceId, c.clock.id, t, (c.clock as StoredClock).warnedAt != null);
     }
-    const t = c.timing;
-    const warned = (c.clock as StoredClock).warnedAt != null;
-    await tx.rows(sql`update sla_clocks set state = ${t.state}, policy_id = ${c.clock.policyId || null}::uuid, target_seconds = ${t.targetSeconds},
-        warn_lead_seconds = ${t.warnLeadSeconds}, used_seconds = ${t.usedSeconds}, running_since = ${t.runningSince}::timestamptz,
-        due_at = ${t.dueAt}::timestamptz, warn_at = ${t.warnAt}::timestamptz, breached_at = ${t.breachedAt}::timestamptz,
-        stopped_at = ${t.stoppedAt}::timestamptz, updated_at = ${at}::timestamptz
-      where id = ${c.clock.id}::uuid and workspace_id = ${place.workspaceId}::uuid`);
-    await recordEvent(tx, place, { clockId: c.clock.id, policyId: c.clock.policyId, metric: c.clock.metric, kind: c.event, at: eventAt(t, c.event, at), data: eventData(t, c.event) });
-    await syncDue(tx, place.workspaceId, c.clock.id, t, warned);
   }
+  if (inserts.length) {
+    const made = new Set((await tx.query<{ id: string }>(INSERT_CLOCKS, [JSON.stringify(inserts)])).map((r) => r.id));
+    // A next response for a message that has one already (its event seen twice): nothing of it is written.
+    for (const i of inserts) {
+      if (made.has(i.id as string)) continue;
+      due.delete(`sla.breach:${i.id}`);
+      due.delete(`sla.warning:${i.id}`);
+    }
+    const dropped = new Set(inserts.map((i) => i.id as string).filter((id) => !made.has(id)));
+    if (dropped.size) events.splice(0, events.length, ...events.filter((e) => !dropped.has(e.clock)));
+  }
+  if (updates.length) await tx.query(UPDATE_CLOCKS, [JSON.stringify(updates)]);
+  if (events.length) await tx.query(INSERT_EVENTS, [JSON.stringify(events)]);
+  const all = [...due.values()];
+  await scheduleDueMany(tx, all.filter((d) => d.dueAt).map((d) => ({ workspaceId: d.workspaceId, kind: d.kind, key: d.key, dueAt: d.dueAt!, payload: { clockId: d.clock } })));
+  await cancelDueMany(tx, all.filter((d) => !d.dueAt).map((d) => ({ kind: d.kind, key: d.key })));
 }
 
+/** A ticket whose SLA summary changed, with where it is (for the live update). */
+export type RefreshedTicket = { ticketId: string; inboxId: string; teamId: string | null; assigneeId: string | null; sla: TicketSla | null };
+
 /**
- * Recomputes the ticket's SLA summary (`tickets.sla_*`: the soonest target) from its clocks,
- * without touching `updated_at` (SLA is not activity). Answers the summary and whether it changed.
+ * Recomputes the SLA summary of tickets (`tickets.sla_*`: the soonest target: the earliest due
+ * time among running and breached clocks) from their clocks, in one statement, without
+ * touching `updated_at` (SLA is not activity). Answers the tickets whose summary changed.
  */
-export async function refreshTicketSla(tx: Tx | Db, o: { workspaceId: string; ticketId: string }): Promise<{ sla: TicketSla | null; changed: boolean }> {
-  const clocks = await tx.rows<{ metric: SlaMetric; state: Clock['state']; due_at: Date | null; warn_at: Date | null }>(sql`select metric, state, due_at, warn_at
-    from sla_clocks where workspace_id = ${o.workspaceId}::uuid and ticket_id = ${o.ticketId}::uuid and state in ('running', 'breached')`);
-  const next = nextTarget(clocks.map((c) => ({ metric: c.metric, state: c.state, dueAt: c.due_at, warnAt: c.warn_at })));
-  const rows = await tx.rows(sql`update tickets set sla_due_at = ${next?.dueAt ?? null}::timestamptz, sla_warn_at = ${next?.warnAt ?? null}::timestamptz,
-      sla_metric = ${next?.metric ?? null}, sla_breached = ${next?.breached ?? false}
-    where id = ${o.ticketId}::uuid and workspace_id = ${o.workspaceId}::uuid
-      and (sla_due_at, sla_warn_at, sla_metric, sla_breached) is distinct from
-          (${next?.dueAt ?? null}::timestamptz, ${next?.warnAt ?? null}::timestamptz, ${next?.metric ?? null}, ${next?.breached ?? false})
-    returning 1`);
-  const sla = next ? { metric: next.metric, dueAt: iso(next.dueAt), warnAt: next.warnAt ? iso(next.warnAt) : null, breached: next.breached } : null;
-  return { sla, changed: rows.length > 0 };
+export async function refreshTicketsSla(tx: Tx | Db, o: { workspaceId: string; ticketIds: string[] }): Promise<RefreshedTicket[]> {
+  if (!o.ticketIds.length) return [];
+  const rows = await tx.query<{ id: string; inbox_id: string; team_id: string | null; assignee_id: string | null; due_at: Date | null; warn_at: Date | null; metric: SlaMetric | null; breached: boolean }>(
+    `with x as (
+       select t.id, n.due_at, n.warn_at, n.metric, coalesce(n.breached, false) as breached
+       from tickets t
+       left join lateral (select c.due_at, c.warn_at, c.metric::text as metric, c.state = 'breached' as breached from sla_clocks c
+         where c.ticket_id = t.id and c.state in ('running', 'breached') and c.due_at is not null order by c.due_at, c.id limit 1) n on true
+       where t.workspace_id = $1::uuid and t.id = any($2::uuid[]))
+     update tickets t set sla_due_at = x.due_at, sla_warn_at = x.warn_at, sla_metric = x.metric, sla_breached = x.breached
+     from x where t.id = x.id
+       and (t.sla_due_at, t.sla_warn_at, t.sla_metric, t.sla_breached) is distinct from (x.due_at, x.warn_at, x.metric, x.breached)
+     returning t.id, t.inbox_id, t.team_id, t.assignee_id, x.due_at, x.warn_at, x.metric, x.breached`,
+    [o.workspaceId, `{${o.ticketIds.join(',')}}`],
+  );
+  return rows.map((r) => ({
+    ticketId: r.id,
+    inboxId: r.inbox_id,
+    teamId: r.team_id,
+    assigneeId: r.assignee_id,
+    sla: r.due_at ? { metric: r.metric!, dueAt: iso(r.due_at), warnAt: r.warn_at ? iso(r.warn_at) : null, breached: r.breached } : null,
+  }));
+}
+
+/** The SLA summary of one ticket as stored. */
+export async function ticketSla(tx: Tx | Db, o: { workspaceId: string; ticketId: string }): Promise<RefreshedTicket | null> {
+  const [r] = await tx.rows<{ id: string; inbox_id: string; team_id: string | null; assignee_id: string | null; sla_due_at: Date | null; sla_warn_at: Date | null; sla_metric: SlaMetric | null; sla_breached: boolean }>(
+    sql`select id, inbox_id, team_id, assignee_id, sla_due_at, sla_warn_at, sla_metric, sla_breached from tickets where workspace_id = ${o.workspaceId}::uuid and id = ${o.ticketId}::uuid`,
+  );
+  if (!r) return null;
+  return {
+    ticketId: r.id, inboxId: r.inbox_id, teamId: r.team_id, assigneeId: r.assignee_id,
+    sla: r.sla_due_at ? { metric: r.sla_metric!, dueAt: iso(r.sla_due_at), warnAt: r.sla_warn_at ? iso(r.sla_warn_at) : null, breached: r.sla_breached } : null,
+  };
 }
 
 /** Marks a clock's warning as given (once: false when it was already). */
 export async function markWarned(tx: Tx, place: TicketPlace, clock: StoredClock, at: Date): Promise<boolean> {
   const rows = await tx.rows(sql`update sla_clocks set warned_at = ${at}::timestamptz where id = ${clock.id}::uuid and warned_at is null returning 1`);
   if (!rows.length) return false;
-  await recordEvent(tx, place, { clockId: clock.id, policyId: clock.policyId, metric: clock.metric, kind: 'warned', at, data: eventData(clock, 'warned') });
+  await tx.query(INSERT_EVENTS, [JSON.stringify([event1(place, clock, 'warned', at)])]);
   return true;
+}
+
+const event1 = (p: TicketPlace, c: StoredClock, kind: SlaEventKind, at: Date): EventRow => ({
+  id: newId(), ws: p.workspaceId, clock: c.id, ticket: p.ticketId, policy: c.policyId || null, metric: c.metric, kind, team: p.teamId, assignee: p.assigneeId,
+  at: at.toISOString(), data: eventData(c, kind),
+});
+
+/**
+ * Records the breach of a clock whose due time has come (`sla.breach` due work), in a few
+ * statements: the clock turns breached at its due time unless a change since moved or ended
+ * it. Answers the clock's ticket and metric, or null when nothing happened.
+ */
+export async function breachIfDue(tx: Tx, o: { workspaceId: string; clockId: string; now: Date }): Promise<{ ticketId: string; metric: SlaMetric; dueAt: Date } | null> {
+  const [c] = await tx.query<{ ticket_id: string; policy_id: string | null; metric: SlaMetric; due_at: Date; target_seconds: number; used_seconds: number; team_id: string | null; assignee_id: string | null }>(
+    `update sla_clocks c set state = 'breached', breached_at = c.due_at, warn_at = null, updated_at = $3::timestamptz
+     from tickets t
+     where c.id = $2::uuid and c.workspace_id = $1::uuid and c.state = 'running' and c.due_at <= $3::timestamptz and t.id = c.ticket_id
+     returning c.ticket_id, c.policy_id, c.metric, c.due_at, c.target_seconds, c.used_seconds, t.team_id, t.assignee_id`,
+    [o.workspaceId, o.clockId, o.now],
+  );
+  if (!c) return null;
+  await tx.query(INSERT_EVENTS, [JSON.stringify([{
+    id: newId(), ws: o.workspaceId, clock: o.clockId, ticket: c.ticket_id, policy: c.policy_id, metric: c.metric, kind: 'breached', team: c.team_id, assignee: c.assignee_id,
+    at: new Date(c.due_at).toISOString(), data: { targetSeconds: c.target_seconds, usedSeconds: c.used_seconds, dueAt: new Date(c.due_at).toISOString() },
+  } satisfies EventRow])]);
+  await cancelDueMany(tx, [{ kind: 'sla.warning', key: o.clockId }]);
+  return { ticketId: c.ticket_id, metric: c.metric, dueAt: new Date(c.due_at) };
 }

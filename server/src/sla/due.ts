@@ -1,18 +1,8 @@
 import type { Tx } from '../db/client.js';
-import { cancelDue, scheduleDue } from '../scheduler/due.js';
+import { scheduleDue } from '../scheduler/due.js';
 
 /** The SLA's kinds of due work: a clock's warning and its breach, keyed by the clock. */
 export type SlaDueKind = 'sla.warning' | 'sla.breach';
-
-/** Schedules (or moves) a clock's warning or breach, in the caller's transaction. */
-export async function scheduleSlaDue(tx: Tx, o: { workspaceId: string; kind: SlaDueKind; clockId: string; dueAt: Date }): Promise<void> {
-  await scheduleDue(tx, { workspaceId: o.workspaceId, kind: o.kind, key: o.clockId, dueAt: o.dueAt, payload: { clockId: o.clockId } });
-}
-
-/** Drops a clock's pending warning or breach, if any. */
-export async function cancelSlaDue(tx: Tx, o: { kind: SlaDueKind; clockId: string }): Promise<void> {
-  await cancelDue(tx, o.kind, o.clockId);
-}
 
 /**
  * Queues the re-plan of every open clock of a workspace (a policy, the policies' order or a

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../lib/context.js';
 import type { LoggedEvent } from '../events/log.events.js';
 import { isOpenClock } from './clock.js';
 import { onDue, onPublicMessage, onReplan, onStatusChanged, onTicketCreated, type AppliedPolicy, type ClockChange, type TicketState } from './engine.js';
-import { applyChanges, lockClock, markWarned, refreshTicketSla, ticketClocks, type StoredClock, type TicketPlace } from './clocks.store.js';
+import { applyChanges, breachIfDue, clocksOfTickets, lockClock, ticketClocks, markWarned, refreshTicketsSla, ticketSla, type RefreshedTicket, type StoredClock, type TicketPlace } from './clocks.store.js';
 import { loadTickets, PolicyResolver, type TicketRow } from './facts.js';
 import { policyRows, type PolicyRow } from './policies.service.js';
 
@@ -20,21 +20,18 @@ import { policyRows, type PolicyRow } from './policies.service.js';
  */
 
 type Alert = { kind: 'warning' | 'breached'; metric: StoredClock['metric']; dueAt: string };
-type Notice = { workspaceId: string; ticketId: string; alert?: Alert };
 
-/** Publishes each ticket's new SLA summary (and any alert) on the bus; after commit only. */
-function publish(ctx: ServiceContext, notices: Notice[], summaries: Map<string, Awaited<ReturnType<typeof refreshTicketSla>> & { place: TicketPlace; inboxId: string }>) {
-  for (const n of notices) {
-    const s = summaries.get(n.ticketId);
-    if (!s || (!s.changed && !n.alert)) continue;
+/** Tells agents who see each ticket its new SLA summary (and any alert), on the bus; after commit only. */
+function publish(ctx: ServiceContext, workspaceId: string, tickets: readonly RefreshedTicket[], alert: Alert | null = null) {
+  for (const t of tickets) {
     ctx.bus.publish('sla.changed', {
-      workspaceId: toWire('workspace', n.workspaceId),
-      ticketId: toWire('ticket', n.ticketId),
-      inboxId: toWire('inbox', s.inboxId),
-      teamId: toWireOrNull('team', s.place.teamId),
-      assigneeId: toWireOrNull('user', s.place.assigneeId),
-      sla: s.sla,
-      alert: n.alert ?? null,
+      workspaceId: toWire('workspace', workspaceId),
+      ticketId: toWire('ticket', t.ticketId),
+      inboxId: toWire('inbox', t.inboxId),
+      teamId: toWireOrNull('team', t.teamId),
+      assigneeId: toWireOrNull('user', t.assigneeId),
+      sla: t.sla,
+      alert,
     });
   }
 }
@@ -48,27 +45,26 @@ function currentPolicyOf(clocks: readonly StoredClock[], policies: readonly Poli
 
 /**
  * Runs `decide` for one ticket in one transaction: loads and locks its clocks, the policies and
- * the facts, writes what it decides, refreshes the ticket's summary. Returns what to publish.
+ * the facts, writes what it decides, refreshes the ticket's summary; publishes after commit.
  */
 async function withTicket(
   ctx: ServiceContext,
   o: { workspaceId: string; ticketId: string; at: Date },
-  decide: (s: { ticket: TicketRow; clocks: StoredClock[]; policies: PolicyRow[]; resolver: PolicyResolver; tx: Tx }) => Promise<{ changes: ClockChange[]; alert?: Alert }>,
+  decide: (s: { ticket: TicketRow; clocks: StoredClock[]; policies: PolicyRow[]; resolver: PolicyResolver; tx: Tx }) => Promise<ClockChange[]>,
 ): Promise<void> {
-  const result = await ctx.db.transaction(async (tx) => {
+  const changed = await ctx.db.transaction(async (tx) => {
     const clocks = await ticketClocks(tx, { ...o, lock: true });
     const [ticket] = await loadTickets(tx, o.workspaceId, [o.ticketId]);
-    if (!ticket) return null;
+    if (!ticket) return [];
     const policies = await policyRows(tx, o.workspaceId);
     const resolver = new PolicyResolver(tx, ctx.clock.now());
-    const { changes, alert } = await decide({ ticket, clocks, policies, resolver, tx });
-    if (!changes.length && !alert) return null;
+    const changes = await decide({ ticket, clocks, policies, resolver, tx });
+    if (!changes.length) return [];
     const place: TicketPlace = { workspaceId: o.workspaceId, ticketId: o.ticketId, teamId: ticket.team_id, assigneeId: ticket.assignee_id };
-    await applyChanges(tx, place, changes, o.at);
-    const summary = await refreshTicketSla(tx, o);
-    return { summary: { ...summary, place, inboxId: ticket.inbox_id }, alert };
+    await applyChanges(tx, [{ place, changes }], o.at);
+    return refreshTicketsSla(tx, { workspaceId: o.workspaceId, ticketIds: [o.ticketId] });
   });
-  if (result) publish(ctx, [{ workspaceId: o.workspaceId, ticketId: o.ticketId, ...(result.alert ? { alert: result.alert } : {}) }], new Map([[o.ticketId, result.summary]]));
+  publish(ctx, o.workspaceId, changed);
 }
 
 const stateOf = (t: TicketRow, status?: TicketStatus): TicketState => ({ status: status ?? t.status, priority: t.priority });
@@ -84,24 +80,24 @@ export async function handleSlaEvent(ctx: ServiceContext, e: LoggedEvent): Promi
   switch (e.name) {
     case 'ticket.created':
       return withTicket(ctx, { ...base, ticketId: e.payload.ticketId }, async ({ ticket, clocks, policies, resolver }) => {
-        if (clocks.length) return { changes: [] };
+        if (clocks.length) return [];
         const row = await resolver.select(policies, ticket);
-        if (!row) return { changes: [] };
+        if (!row) return [];
         const policy = await resolver.applied(row);
-        return { changes: onTicketCreated({ policy, ticket: stateOf(ticket, e.payload.ticket.status), openedBy: e.payload.authorType, at }) };
+        return onTicketCreated({ policy, ticket: stateOf(ticket, e.payload.ticket.status), openedBy: e.payload.authorType, at });
       });
     case 'message.created': {
       const p = e.payload;
       if (p.visibility !== 'public') return;
       return withTicket(ctx, { ...base, ticketId: p.ticketId }, async ({ ticket, clocks, policies, resolver }) => {
         const row = currentPolicyOf(clocks, policies) ?? (await resolver.select(policies, ticket));
-        if (!row) return { changes: [] };
+        if (!row) return [];
         const policy = await resolver.applied(row);
         const state = stateOf(ticket, p.status);
         // A customer message moves a pending ticket back to open: the clocks follow first.
         const synced = onStatusChanged({ policy, ticket: state, from: state.status, clocks, at });
         const after = applyLocally(clocks, synced);
-        return { changes: [...synced, ...onPublicMessage({ policy, ticket: state, clocks: after, authorType: p.authorType, messageId: p.messageId, at })] };
+        return [...synced, ...onPublicMessage({ policy, ticket: state, clocks: after, authorType: p.authorType, messageId: p.messageId, at })];
       });
     }
     case 'ticket.updated': {
@@ -114,11 +110,11 @@ export async function handleSlaEvent(ctx: ServiceContext, e: LoggedEvent): Promi
         const afterRow = await resolver.select(policies, { ...ticket, ...state });
         const before = beforeRow ? await resolver.applied(beforeRow) : null;
         const after = afterRow ? await resolver.applied(afterRow) : before && { ...before, policyId: '', targets: NO_TARGETS };
-        if (!after) return { changes: [] };
+        if (!after) return [];
         const replanned = onReplan({ before: before ?? after, after, ticket: state, clocks, at });
-        if (!status || !afterRow) return { changes: replanned };
+        if (!status || !afterRow) return replanned;
         const from = status.oldValue as TicketStatus;
-        return { changes: [...replanned, ...onStatusChanged({ policy: after, ticket: state, from, clocks: applyLocally(clocks, replanned), at })] };
+        return [...replanned, ...onStatusChanged({ policy: after, ticket: state, from, clocks: applyLocally(clocks, replanned), at })];
       });
     }
     default:
@@ -142,62 +138,78 @@ function applyLocally(clocks: readonly StoredClock[], changes: readonly ClockCha
 
 /**
  * The `sla.breach` due work of a clock: breached now if it still runs and is due (a reply or a
- * re-plan since then moved or ended it, and then nothing happens).
+ * re-plan since then moved or ended it, and then nothing happens). A few statements: breaches
+ * come in bursts (every ticket of a busy morning due at nine).
  */
 export async function fireBreach(ctx: ServiceContext, o: { workspaceId: string; clockId: string }): Promise<void> {
   const now = ctx.clock.now();
-  const [clock] = await ctx.db.rows<{ ticket_id: string }>(sql`select ticket_id from sla_clocks where workspace_id = ${o.workspaceId}::uuid and id = ${o.clockId}::uuid`);
-  if (!clock) return;
-  await withTicket(ctx, { workspaceId: o.workspaceId, ticketId: clock.ticket_id, at: now }, async ({ clocks }) => {
-    const c = clocks.find((x) => x.id === o.clockId);
-    if (!c) return { changes: [] };
-    const changes = onDue({ clock: c, at: now });
-    const alert = changes.length ? { kind: 'breached' as const, metric: c.metric, dueAt: c.dueAt!.toISOString() } : undefined;
-    return alert ? { changes, alert } : { changes };
+  const done = await ctx.db.transaction(async (tx) => {
+    const b = await breachIfDue(tx, { ...o, now });
+    if (!b) return null;
+    const changed = await refreshTicketsSla(tx, { workspaceId: o.workspaceId, ticketIds: [b.ticketId] });
+    return { b, ticket: changed[0] ?? (await ticketSla(tx, { workspaceId: o.workspaceId, ticketId: b.ticketId })) };
   });
+  if (done?.ticket) publish(ctx, o.workspaceId, [done.ticket], { kind: 'breached', metric: done.b.metric, dueAt: done.b.dueAt.toISOString() });
 }
 
 /** The `sla.warning` due work of a clock: warned once, if it still runs and the warning time has come. */
 export async function fireWarning(ctx: ServiceContext, o: { workspaceId: string; clockId: string }): Promise<void> {
   const now = ctx.clock.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const done = await ctx.db.transaction(async (tx) => {
     const clock = await lockClock(tx, o);
     if (!clock || clock.state !== 'running' || !clock.warnAt || clock.warnAt > now) return null;
-    const [ticket] = await loadTickets(tx, o.workspaceId, [clock.ticketId]);
+    const ticket = await ticketSla(tx, { workspaceId: o.workspaceId, ticketId: clock.ticketId });
     if (!ticket) return null;
-    const place: TicketPlace = { workspaceId: o.workspaceId, ticketId: clock.ticketId, teamId: ticket.team_id, assigneeId: ticket.assignee_id };
+    const place: TicketPlace = { workspaceId: o.workspaceId, ticketId: clock.ticketId, teamId: ticket.teamId, assigneeId: ticket.assigneeId };
     if (!(await markWarned(tx, place, clock, now))) return null;
-    const summary = await refreshTicketSla(tx, { workspaceId: o.workspaceId, ticketId: clock.ticketId });
-    return { clock, summary: { ...summary, place, inboxId: ticket.inbox_id } };
+    return { clock, ticket };
   });
-  if (!result) return;
-  const alert: Alert = { kind: 'warning', metric: result.clock.metric, dueAt: result.clock.dueAt!.toISOString() };
-  publish(ctx, [{ workspaceId: o.workspaceId, ticketId: result.clock.ticketId, alert }], new Map([[result.clock.ticketId, result.summary]]));
+  if (done) publish(ctx, o.workspaceId, [done.ticket], { kind: 'warning', metric: done.clock.metric, dueAt: done.clock.dueAt!.toISOString() });
 }
 
 /**
- * Re-plans every open clock of a workspace under the policy that matches its ticket now (a
- * policy, its order or a calendar changed), `batch` tickets at a time from `after` (a ticket
- * id; null from the start). Returns the last ticket done, null when none is left.
+ * Re-plans the open clocks of a workspace under the policy that matches each ticket now (a
+ * policy, the order or a calendar changed): `batch` tickets from `after` (a ticket id; null
+ * from the start) in one transaction and a handful of statements. Returns the last ticket
+ * done, null when none is left.
  */
 export async function replanBatch(ctx: ServiceContext, o: { workspaceId: string; after: string | null; batch: number }): Promise<string | null> {
-  const ids = await ctx.db.rows<{ ticket_id: string }>(
-    sqlOpenTickets(o.workspaceId, o.after, o.batch),
-  );
-  for (const { ticket_id } of ids) {
-    await withTicket(ctx, { workspaceId: o.workspaceId, ticketId: ticket_id, at: ctx.clock.now() }, async ({ ticket, clocks, policies, resolver }) => {
-      const at = ctx.clock.now();
-      const beforeRow = currentPolicyOf(clocks, policies);
+  const at = ctx.clock.now();
+  const { ids, changed } = await ctx.db.transaction(async (tx) => {
+    const ids = (await tx.rows<{ ticket_id: string }>(sqlOpenTickets(o.workspaceId, o.after, o.batch))).map((r) => r.ticket_id);
+    if (!ids.length) return { ids, changed: [] };
+    const clocks = await clocksOf(tx, o.workspaceId, ids);
+    const tickets = await loadTickets(tx, o.workspaceId, ids);
+    const policies = await policyRows(tx, o.workspaceId);
+    const resolver = new PolicyResolver(tx, at);
+    const items: { place: TicketPlace; changes: ClockChange[] }[] = [];
+    for (const ticket of tickets) {
+      const mine = clocks.get(ticket.id) ?? [];
+      const beforeRow = currentPolicyOf(mine, policies);
       const afterRow = await resolver.select(policies, ticket);
-      const state = stateOf(ticket);
-      if (!afterRow && !beforeRow) return { changes: [] };
+      if (!afterRow && !beforeRow) continue;
       const before = beforeRow ? await resolver.applied(beforeRow) : null;
       const after = afterRow ? await resolver.applied(afterRow) : { ...before!, policyId: '', targets: NO_TARGETS };
       // A clock planned under a policy since deleted counts its past in its new policy's way.
-      return { changes: onReplan({ before: before ?? after, after, ticket: state, clocks, at, force: true }) };
-    });
+      const changes = onReplan({ before: before ?? after, after, ticket: stateOf(ticket), clocks: mine, at, force: true });
+      if (changes.length) items.push({ place: { workspaceId: o.workspaceId, ticketId: ticket.id, teamId: ticket.team_id, assigneeId: ticket.assignee_id }, changes });
+    }
+    await applyChanges(tx, items, at);
+    return { ids, changed: await refreshTicketsSla(tx, { workspaceId: o.workspaceId, ticketIds: items.map((i) => i.place.ticketId) }) };
+  });
+  publish(ctx, o.workspaceId, changed);
+  return ids.length === o.batch ? ids.at(-1)! : null;
+}
+
+/** The clocks of many tickets, locked, by ticket (oldest first). */
+async function clocksOf(tx: Tx, workspaceId: string, ticketIds: string[]): Promise<Map<string, StoredClock[]>> {
+  const out = new Map<string, StoredClock[]>();
+  for (const c of await clocksOfTickets(tx, { workspaceId, ticketIds })) {
+    const list = out.get(c.ticketId) ?? [];
+    list.push(c);
+    out.set(c.ticketId, list);
   }
-  return ids.length === o.batch ? ids.at(-1)!.ticket_id : null;
+  return out;
 }
 
 const sqlOpenTickets = (ws: string, after: string | null, n: number) => sql`select distinct ticket_id from sla_clocks
