@@ -198,12 +198,21 @@ describe('SLA settings (Chromium)', () => {
     await area.getByText('Every other ticket: the default policy has no conditions.').waitFor();
     expect(await area.getByRole('button', { name: 'Delete policy' }).count()).toBe(0);
 
-    // The calendar Urgent tickets counts in cannot be deleted.
-    await page.goto(`${env.node.url}/inbox/settings/calendars/${berlin.id}`);
+    // A calendar a policy counts in cannot be deleted: the server's reason is shown.
+    const night = await api<CalendarRecord>('POST', '/api/settings/calendars', {
+      name: 'Night shift', definition: { timeZone: 'UTC', weekly: { mon: [{ start: '22:00', end: '06:00' }] } },
+    });
+    const vip = (await api<SlaPolicyRecord[]>('GET', '/api/settings/sla-policies')).find((p) => p.name === 'VIP inbox')!;
+    await api('PATCH', `/api/settings/sla-policies/${vip.id}`, { calendarId: night.id, expectedUpdatedAt: vip.updatedAt });
+    await page.goto(`${env.node.url}/inbox/settings/calendars/${night.id}`);
     const cal = page.locator('ib-settings-calendars');
+    // Monday 22:00–06:00 was stored as two intervals, the second on Tuesday.
+    expect(await cal.getByLabel('Tuesday, hours 1: to').inputValue()).toBe('06:00');
     await cal.getByRole('button', { name: 'Delete calendar' }).click();
+    await page.locator('ib-dialog[open]').getByText('1 SLA policy counts in it').waitFor();
     await page.locator('ib-dialog[open]').getByRole('button', { name: 'Delete calendar' }).click();
-    await toastText(page, /Not deleted: .*(default calendar|SLA policies count in this calendar)/);
+    await toastText(page, 'Not deleted: SLA policies count in this calendar: VIP inbox');
+    expect((await api<CalendarRecord[]>('GET', '/api/settings/calendars')).some((c) => c.id === night.id)).toBe(true);
     await page.context().close();
   });
 
