@@ -80,6 +80,9 @@ describe('SLA settings (Chromium)', () => {
     await grid.getByLabel('Tuesday, hours 1: to').fill('25:00');
     await grid.getByLabel('Tuesday, hours 1: to').press('Tab');
     await grid.getByText(/must be a time such as 09:00/).waitFor();
+    // Saving now is refused before it is sent, with focus on the wrong time.
+    await area.getByRole('button', { name: 'Create calendar' }).click();
+    await expect.poll(() => focused(page)).toMatch(/Tuesday, hours 1: from/);
     await grid.getByLabel('Tuesday, hours 1: to').fill('17:00');
 
     // A holiday typed, two imported (one on a date typed already).

@@ -59,6 +59,13 @@ export class IbSettingsCalendars extends ItemArea<CalendarRecord> {
   protected async submit(e: Event) {
     this.tried = true;
     await super.submit(e);
+    // The form focuses a wrong field by its name; an entry of the week or of a date list has none: focus the first one marked wrong.
+    if (this.form.error('name') || this.form.error(F.timeZone) || ![F.weekly, F.holidays, F.overrides].some((k) => this.form.error(k))) return;
+    await this.updateComplete;
+    const grid = this.renderRoot.querySelector('ib-week-grid');
+    await grid?.updateComplete;
+    const bad = grid?.shadowRoot?.querySelector<HTMLElement>('input[aria-invalid="true"]') ?? this.renderRoot.querySelector<HTMLElement>('table input[aria-invalid="true"]');
+    bad?.focus();
   }
 
   /** Sets a field the form holds as JSON, through its hidden control, so the form takes it as any input. */
