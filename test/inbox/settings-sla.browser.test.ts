@@ -95,6 +95,13 @@ describe('SLA settings (Chromium)', () => {
     await toastText(page, /holidays\.ics/);
     expect(await page.locator('ib-toast .toast', { hasText: /holidays\.ics/ }).first().textContent()).toContain('1 holiday added from holidays.ics (1 on dates listed already). Save to keep them.');
     expect(await area.getByLabel('Holiday 2 name').inputValue()).toBe('New Year');
+    // A special day: short hours on Christmas Eve.
+    await area.getByRole('button', { name: 'Add special day' }).click();
+    await area.getByLabel('Special day 1 date').fill('2027-12-24');
+    await area.getByLabel('Special day 1 hours').fill('9-13');
+    await area.getByLabel('Special day 1 hours').press('Tab');
+    expect(await area.getByLabel('Special day 1 hours').inputValue()).toBe('09:00–13:00');
+    await area.getByLabel('Special day 1 name').fill('Christmas Eve');
     await screenAndAxe(page, 'sla-calendar-form');
 
     await area.getByRole('button', { name: 'Create calendar' }).click();
@@ -107,6 +114,7 @@ describe('SLA settings (Chromium)', () => {
     expect(await area.getByLabel('Holiday 1 name').inputValue()).toBe('Second Christmas day');
     expect(await area.getByLabel('Holiday 2 date').inputValue()).toBe('2028-01-01');
     expect(await area.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin');
+    expect(await area.getByLabel('Special day 1 hours').inputValue()).toBe('09:00–13:00');
 
     // The list: the default first; this one made the default.
     await area.getByRole('link', { name: 'All calendars' }).click();
