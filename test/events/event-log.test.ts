@@ -162,6 +162,22 @@ describe('durable event log', () => {
     }
   });
 
+  it('a new consumer with startAt now skips the log so far and gets what comes after', async () => {
+    const ws = randomUUID();
+    const ev = (c: string) => ({ workspaceId: ws, name: 'contact.updated' as const, payload: { contactId: c }, occurredAt: new Date() });
+    await node.deps.db.transaction((tx) => writeEvents(tx, [ev('old')]));
+    const seen: string[] = [];
+    const consumers = consumersOn(node.deps.db, manualClock());
+    consumers.registerConsumer({ name: `late-${ws}`, startAt: 'now', handle: async (events) => void seen.push(...events.filter((e) => e.workspaceId === ws).map((e) => (e.payload as any).contactId)) });
+    // The old event must be final before the consumer places itself after it.
+    await until(async () => (await readEventsAcrossWorkspaces(node.deps.db, LOG_START, 1_000_000)).some((e) => e.workspaceId === ws), 5000, 'the old event');
+    await consumers.runOnce();
+    await node.deps.db.transaction((tx) => writeEvents(tx, [ev('new')]));
+    await until(async () => (await consumers.runOnce(), seen.length > 0), 5000, 'the new event');
+    expect(seen).toEqual(['new']);
+    await consumers.stop();
+  });
+
   it('a consumer restarted mid-batch resumes from its last finished batch: nothing lost', async () => {
     const ws = randomUUID();
     const clock = manualClock();

@@ -53,7 +53,7 @@ describe('SLA', () => {
   }
 
   beforeAll(async () => {
-    node = await startNode('postgres', { clock });
+    node = await startNode('postgres', { clock, isolated: true });
     fx = await seedWorkspace(node.deps.db, 2);
     owner = await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password);
     agent = await connect(node.url, '/agent', { token: owner });
@@ -243,7 +243,7 @@ describe('SLA', () => {
   });
 
   it('500 breaches due at the same instant, run by two schedulers at once, are each recorded once', async () => {
-    const second = await startNode('postgres', { clock });
+    const second = await startNode('postgres', { clock, isolated: true });
     try {
       const { first, last } = await import('../support/seed-tickets.js').then((m) => m.seedTickets(node.deps.db, fx, 500));
       const due = new Date(clock.now().getTime() + 1000);

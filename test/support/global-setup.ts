@@ -46,6 +46,9 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', url.toString());
   project.provide('redisUrl', REDIS_URL);
   return async () => {
+    // And the databases test files made for themselves (harness isolatedDatabase).
+    const own = await admin.unsafe<{ datname: string }[]>(`select datname from pg_database where datname like '${name}\_i%'`);
+    for (const d of own) await admin.unsafe(`drop database if exists ${d.datname} with (force)`);
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   };

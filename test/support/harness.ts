@@ -9,7 +9,8 @@ import { testConfig, type Config } from '../../server/src/config.js';
 import { connectDeps } from '../../server/src/deps.js';
 import { toWire } from '../../server/src/db/ids.js';
 import { createAgent, createInbox, createTeam, createWorkspace } from '../../server/src/workspaces/workspaces.service.js';
-import type { Db } from '../../server/src/db/client.js';
+import { connectPostgres, type Db } from '../../server/src/db/client.js';
+import { migrate } from '../../server/src/db/migrate.js';
 import type { ServiceContext } from '../../server/src/lib/context.js';
 
 export type Mode = 'postgres' | 'embedded';
@@ -22,11 +23,17 @@ export type Node = { app: App; deps: AppDeps; url: string; port: number };
  */
 export async function startNode(
   mode: Mode,
-  o: { prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser']; clock?: AppDeps['clock'] } = {},
+  o: {
+    prefix?: string; db?: Db; config?: Partial<Config>; port?: number; dataDir?: string; limits?: AppDeps['limits']; mailParser?: AppDeps['mailParser'];
+    /** The app's clock (due work, SLA). A test with a clock of its own needs `isolated`: nodes of other files would run its due work on theirs. */
+    clock?: AppDeps['clock'];
+    /** A database of this test file's own (`isolatedDatabase`), not the run's shared one. */
+    isolated?: boolean;
+  } = {},
 ): Promise<Node> {
   const config =
     mode === 'postgres'
-      ? testConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
+      ? testConfig({ DATABASE_URL: o.isolated ? await isolatedDatabase() : inject('databaseUrl'), REDIS_URL: inject('redisUrl'), REDIS_PREFIX: o.prefix ?? `t${randomBytes(4).toString('hex')}`, DB_POOL_MAX: 4, SHUTDOWN_TIMEOUT_MS: 5000, ...o.config })
       : testConfig({ ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}), ...o.config });
   if (process.env.TEST_LOG_LEVEL) config.LOG_LEVEL = process.env.TEST_LOG_LEVEL as Config['LOG_LEVEL'];
   const deps = await connectDeps(config, { memory: !o.dataDir });
@@ -40,6 +47,37 @@ export async function startNode(
   const app = await createApp(deps);
   const port = await app.listen(o.port ?? 0, '127.0.0.1');
   return { app, deps, port, url: `http://127.0.0.1:${port}` };
+}
+
+let isolated: Promise<string> | null = null;
+
+/**
+ * A database for this test file alone (made and migrated on first use, dropped by the global
+ * teardown): for tests whose background work must not meet other files' nodes, such as SLA
+ * with a manual clock (every node runs the `sla` consumer and claims `sla.*` due work of the
+ * database it is on, and publishes on its own bus).
+ */
+export function isolatedDatabase(): Promise<string> {
+  isolated ??= (async () => {
+    const base = new URL(inject('databaseUrl'));
+    const name = `${base.pathname.slice(1)}_i${randomBytes(4).toString('hex')}`;
+    const admin = postgres({ host: base.hostname, port: Number(base.port || 5432), user: decodeURIComponent(base.username) || 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`create database ${name}`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const db = await connectPostgres(url.toString(), { max: 1 });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    return url.toString();
+  })();
+  return isolated;
 }
 
 export type Fixture = {

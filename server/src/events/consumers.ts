@@ -28,12 +28,33 @@ export type ConsumerSpec = {
   maxAttempts?: number;
   /** Milliseconds before attempt `attempt + 1` (attempt counts from 1); default 1 s, 5 s, 30 s, 2 min, 10 min. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * Where a consumer seen for the first time starts: `beginning` (default: the whole log) or
+   * `now` (only events after its first round; for a reaction added to a running deployment
+   * that backfills from current state instead).
+   */
+  startAt?: 'beginning' | 'now';
 };
 
 const DEFAULT_BACKOFF = [1_000, 5_000, 30_000, 120_000, 600_000];
 const defaultBackoff = (attempt: number) => DEFAULT_BACKOFF[Math.min(attempt, DEFAULT_BACKOFF.length) - 1]!;
 
 type State = { last_xid: string; last_position: string | number; failing_position: string | number | null; failing_attempts: number; retry_at: Date | null };
+
+const START_AT_END = `
+  insert into event_consumers (name, last_xid, last_position, updated_at)
+  select $1::text, coalesce(e.xid, '0'::xid8), coalesce(e.position, 0), $2::timestamptz
+  from (select 1) one left join lateral (
+    select xid, position from domain_events where xid < pg_snapshot_xmin(pg_current_snapshot())
+    order by xid desc, position desc limit 1
+  ) e on true
+  on conflict (name) do nothing`;
+
+/** Creates `consumer`'s cursor at the end of the final part of the log, unless it has one. */
+// crosses workspaces: the end of the log is the newest event of any workspace.
+export async function startConsumerAtEndAcrossWorkspaces(db: Db, consumer: string, now: Date): Promise<void> {
+  await db.query(START_AT_END, [consumer, now]);
+}
 
 const LEASE = `
   insert into event_consumers (name, owner, lease_until, updated_at) values ($1::text, $2::text, $3::timestamptz, $4::timestamptz)
@@ -99,6 +120,8 @@ const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.mes
  */
 export class EventConsumers {
   private readonly consumers = new Map<string, Required<ConsumerSpec>>();
+  /** Consumers with `startAt: 'now'` whose cursor this node made sure exists. */
+  private readonly placed = new Set<string>();
   private readonly loop: Wakeable;
   private unsubscribe: (() => void) | null = null;
 
@@ -111,7 +134,7 @@ export class EventConsumers {
   /** Adds a consumer (before or after `start`). Names are unique. */
   registerConsumer(spec: ConsumerSpec): void {
     if (this.consumers.has(spec.name)) throw new Error(`event consumer ${spec.name} is already registered`);
-    this.consumers.set(spec.name, { batchSize: 100, maxAttempts: 5, backoffMs: defaultBackoff, ...spec });
+    this.consumers.set(spec.name, { batchSize: 100, maxAttempts: 5, backoffMs: defaultBackoff, startAt: 'beginning', ...spec });
     this.loop.wake();
   }
 
@@ -156,6 +179,10 @@ export class EventConsumers {
   private async drain(c: Required<ConsumerSpec>): Promise<void> {
     const { db, nodeId } = this.o;
     const now = this.o.clock.now();
+    if (c.startAt === 'now' && !this.placed.has(c.name)) {
+      await startConsumerAtEndAcrossWorkspaces(db, c.name, now);
+      this.placed.add(c.name);
+    }
     const [state] = await db.query<State>(LEASE, [c.name, nodeId, this.leaseUntil(), now]);
     if (!state) return; // another node runs it
     if (state.retry_at && new Date(state.retry_at) > now) return;

@@ -88,7 +88,11 @@ export class Wakeable {
       this.logger.warn({ err }, `${this.name}: could not compute the next wake-up`);
       delay = 1000;
     }
-    if (!this.stopped) this.set(Math.max(delay, atLeastMs));
+    if (this.stopped) return;
+    delay = Math.max(delay, atLeastMs);
+    // A sooner wake-up asked for during the round (armWithin) stands.
+    if (this.timer && this.dueAt <= Date.now() + delay) return;
+    this.set(delay);
   }
 
   async stop(): Promise<void> {

@@ -74,7 +74,9 @@ const stateOf = (t: TicketRow, status?: TicketStatus): TicketState => ({ status:
  * an import brings history, not promises to keep.
  */
 export async function handleSlaEvent(ctx: ServiceContext, e: LoggedEvent): Promise<void> {
-  if (e.imported) return;
+  if (e.imported || !('ticketId' in e.payload)) return;
+  // Most workspaces have no SLA: one cheap look before a transaction per event.
+  if (!(await slaApplies(ctx, e.workspaceId, e.payload.ticketId))) return;
   const at = e.occurredAt;
   const base = { workspaceId: e.workspaceId, at };
   switch (e.name) {
@@ -210,6 +212,16 @@ async function clocksOf(tx: Tx, workspaceId: string, ticketIds: string[]): Promi
     out.set(c.ticketId, list);
   }
   return out;
+}
+
+/** Whether the workspace has an enabled policy, or the ticket open clocks (which a change may move or end). */
+async function slaApplies(ctx: ServiceContext, workspaceId: string, ticketId: string): Promise<boolean> {
+  const [r] = await ctx.db.query<{ yes: boolean }>(
+    `select exists (select 1 from sla_policies where workspace_id = $1::uuid and enabled)
+         or exists (select 1 from sla_clocks where workspace_id = $1::uuid and ticket_id = $2::uuid and state in ('running', 'paused', 'breached')) as yes`,
+    [workspaceId, ticketId],
+  );
+  return r?.yes === true;
 }
 
 const sqlOpenTickets = (ws: string, after: string | null, n: number) => sql`select distinct ticket_id from sla_clocks
