@@ -7,6 +7,9 @@ export const SETTINGS_AREAS = {
   people: 'People',
   teams: 'Teams',
   roles: 'Roles',
+  'sla-policies': 'SLA policies',
+  calendars: 'Business hours',
+  'sla-compliance': 'SLA compliance',
   audit: 'Audit log',
 } as const;
 export type SettingsArea = keyof typeof SETTINGS_AREAS;

@@ -2,7 +2,7 @@ import type { Agent } from '@support/protocol';
 import { SETTINGS_AREAS, type SettingsArea } from '../lib/route.js';
 
 /** What an area needs: a permission of the catalogue, or `member` (anyone signed in to the workspace). */
-export type AreaPermission = 'member' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'audit.read';
+export type AreaPermission = 'member' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'settings.workflow' | 'reports.read' | 'audit.read';
 
 /**
  * One settings area. `load` imports the module that defines `tag`, the area's page (its own
@@ -57,6 +57,18 @@ export const AREAS: AreaDef[] = [
   area('roles', 'People', 'settings.people', 'Custom roles: named sets of permissions. The built-in roles are shown for reference.', {
     load: () => import('./people/ib-settings-roles.js'),
     tag: 'ib-settings-roles',
+  }),
+  area('sla-policies', 'Workflow', 'settings.workflow', 'The response and resolution times you promise, per priority; the first policy whose conditions a ticket meets applies.', {
+    load: () => import('./sla/ib-settings-sla-policies.js'),
+    tag: 'ib-settings-sla-policies',
+  }),
+  area('calendars', 'Workflow', 'settings.workflow', 'The hours your teams work, holidays and special days: SLA clocks count only these hours.', {
+    load: () => import('./sla/ib-settings-calendars.js'),
+    tag: 'ib-settings-calendars',
+  }),
+  area('sla-compliance', 'Workflow', 'reports.read', 'The share of SLA targets met per policy, team or agent over a date range.', {
+    load: () => import('./sla/ib-settings-sla-compliance.js'),
+    tag: 'ib-settings-sla-compliance',
   }),
   area('audit', 'Security', 'audit.read', 'Who changed what and when, sign-ins included; filter and export.', {
     load: () => import('./audit/ib-settings-audit.js'),

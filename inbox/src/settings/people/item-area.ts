@@ -133,13 +133,18 @@ export abstract class ItemArea<T extends NamedItem> extends LitElement {
     }
   }
 
+  /** The items, lower case, in "All teams", "Loading teams…" (default: the noun and an s). */
+  protected get plural(): string {
+    return `${this.noun.toLowerCase()}s`;
+  }
+
   /** "All teams" above an item's page. */
   protected backLink(): TemplateResult {
-    return html`<a class="back" href=${settingsUrl(this.area)}>${backIcon}All ${this.noun.toLowerCase()}s</a>`;
+    return html`<a class="back" href=${settingsUrl(this.area)}>${backIcon}All ${this.plural}</a>`;
   }
 
   render() {
-    const plural = `${this.noun.toLowerCase()}s`;
+    const plural = this.plural;
     if (this.loadError)
       return html`<ib-empty icon="missing" heading="The ${plural} could not be loaded">${this.loadError}
         <ib-button slot="actions" @click=${() => void this.load()}>Try again</ib-button></ib-empty>`;
