@@ -93,7 +93,8 @@ export async function seedThread(db: Db, fx: Fixture, ticketWire: string, conver
 export function useBrowserEnv(mode: Mode, o: { agents?: number; prefix?: string; clock?: Clock } = {}) {
   const env = {} as { node: Node; fx: Fixture; browser: Browser };
   beforeAll(async () => {
-    env.node = await startNode(mode, { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.clock ? { clock: o.clock } : {}) });
+    // A clock of its own needs a database of its own (harness isolatedDatabase).
+    env.node = await startNode(mode, { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.clock ? { clock: o.clock, isolated: true } : {}) });
     env.fx = await seedWorkspace(env.node.deps.db, o.agents ?? 1);
     env.browser = await launchChromium();
   });

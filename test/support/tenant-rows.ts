@@ -60,9 +60,10 @@ export async function seedTenantRows(node: Node): Promise<Fixture & { token: str
   // The chat's events (domain_events) reach the SLA consumer after commit: its clocks, their
   // events and due warnings and breaches. An event a consumer gave up on, by hand.
   for (let i = 0; ; i++) {
-    const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from due_work where workspace_id = ${fx.workspaceId}::uuid`);
+    // Clocks, not just due work: enabling the policy queued a re-plan (due work) at once.
+    const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from sla_clocks where workspace_id = ${fx.workspaceId}::uuid`);
     if (n!.n > 0) break;
-    if (i > 500) throw new Error('the SLA consumer started no clock');
+    if (i > 1000) throw new Error('the SLA consumer started no clock');
     await new Promise((r) => setTimeout(r, 20));
   }
   await db.rows(sql`insert into event_dead_letters (consumer, position, workspace_id, name, attempts, last_error, state, dead_at, updated_at)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TicketStatus } from '@support/protocol';
-import type { Tx } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { toWire, toWireOrNull } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import type { LoggedEvent } from '../events/log.events.js';
@@ -73,10 +73,11 @@ const stateOf = (t: TicketRow, status?: TicketStatus): TicketState => ({ status:
  * Handles one event of the durable log (the `sla` consumer). Imported events are skipped:
  * an import brings history, not promises to keep.
  */
-export async function handleSlaEvent(ctx: ServiceContext, e: LoggedEvent): Promise<void> {
+export async function handleSlaEvent(ctx: ServiceContext, e: LoggedEvent, o: { checked?: boolean } = {}): Promise<void> {
   if (e.imported || !('ticketId' in e.payload)) return;
-  // Most workspaces have no SLA: one cheap look before a transaction per event.
-  if (!(await slaApplies(ctx, e.workspaceId, e.payload.ticketId))) return;
+  // Most workspaces have no SLA: one cheap look before a transaction per event (the consumer
+  // looks once per batch instead: `slaTouched`).
+  if (!o.checked && !(await slaApplies(ctx, e.workspaceId, e.payload.ticketId))) return;
   const at = e.occurredAt;
   const base = { workspaceId: e.workspaceId, at };
   switch (e.name) {
@@ -212,6 +213,25 @@ async function clocksOf(tx: Tx, workspaceId: string, ticketIds: string[]): Promi
     out.set(c.ticketId, list);
   }
   return out;
+}
+
+/**
+ * Of a batch of log events, those SLA must look at: of workspaces with an enabled policy, or
+ * about tickets with open clocks (which a change may move or end). One statement for the batch.
+ */
+export async function slaTouched(db: Db, events: readonly LoggedEvent[]): Promise<LoggedEvent[]> {
+  const about = events.filter((e) => !e.imported && 'ticketId' in e.payload);
+  if (!about.length) return [];
+  const ticketOf = (e: LoggedEvent) => (e.payload as { ticketId: string }).ticketId;
+  const rows = await db.query<{ k: 'w' | 't'; id: string }>(
+    `select 'w' as k, workspace_id::text as id from sla_policies where enabled and workspace_id = any($1::uuid[])
+     union
+     select 't', ticket_id::text from sla_clocks where ticket_id = any($2::uuid[]) and state in ('running', 'paused', 'breached')`,
+    [`{${[...new Set(about.map((e) => e.workspaceId))].join(',')}}`, `{${[...new Set(about.map(ticketOf))].join(',')}}`],
+  );
+  const ws = new Set(rows.filter((r) => r.k === 'w').map((r) => r.id));
+  const tickets = new Set(rows.filter((r) => r.k === 't').map((r) => r.id));
+  return about.filter((e) => ws.has(e.workspaceId) || tickets.has(ticketOf(e)));
 }
 
 /** Whether the workspace has an enabled policy, or the ticket open clocks (which a change may move or end). */

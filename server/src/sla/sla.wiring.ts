@@ -1,9 +1,9 @@
-import { withWorkspace } from '../db/scope.js';
+import { privileged, withWorkspace } from '../db/scope.js';
 import type { EventConsumers } from '../events/consumers.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { scheduleDue } from '../scheduler/due.js';
 import type { ServiceContext } from '../lib/context.js';
-import { fireBreach, fireWarning, handleSlaEvent, replanBatch } from './sla.service.js';
+import { fireBreach, fireWarning, handleSlaEvent, replanBatch, slaTouched } from './sla.service.js';
 
 /** Tickets re-planned per run of `sla.replan` (each in its own transaction). */
 export const REPLAN_BATCH = 500;
@@ -17,7 +17,9 @@ export function registerSla(ctx: ServiceContext, events: EventConsumers, schedul
   events.registerConsumer({
     name: 'sla',
     handle: async (batch) => {
-      for (const e of batch) await withWorkspace(e.workspaceId, () => handleSlaEvent(ctx, e));
+      // crosses workspaces: which events of the batch (any workspace's) SLA must look at, in one statement.
+      const touched = await privileged('sla-consumer', () => slaTouched(ctx.db, batch));
+      for (const e of touched) await withWorkspace(e.workspaceId, () => handleSlaEvent(ctx, e, { checked: true }));
     },
   });
   scheduler.registerKind('sla.breach', (w) => fireBreach(ctx, { workspaceId: w.workspaceId, clockId: w.key }));
