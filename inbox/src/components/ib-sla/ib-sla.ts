@@ -44,8 +44,8 @@ export class IbSla extends LitElement {
       }
       .toggle:hover { background: var(--ib-bg-hover); }
       ol { margin: var(--ib-space-2) 0 0; padding: var(--ib-space-2) var(--ib-space-3); list-style: none; background: var(--ib-bg-canvas); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius); max-height: 180px; overflow-y: auto; }
-      ol li { display: grid; grid-template-columns: 9em 9em minmax(0, 1fr); gap: var(--ib-space-2); line-height: 20px; }
-      ol time { color: var(--ib-text-muted); font-variant-numeric: tabular-nums; }
+      ol li { display: grid; grid-template-columns: 11.5em 9em minmax(0, 1fr); gap: var(--ib-space-2); line-height: 20px; }
+      ol time { color: var(--ib-text-muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
       ol .kind.breached { color: var(--ib-danger); font-weight: 600; }
       ol .kind.warned { color: var(--ib-attention); font-weight: 600; }
     `,
