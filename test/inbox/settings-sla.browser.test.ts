@@ -257,8 +257,8 @@ describe('SLA settings (Chromium)', () => {
 
     // With targets decided (the server's answer stood in for): counts, shares and each metric.
     const rows: SlaComplianceRow[] = [
-      { key: null, name: 'Unassigned', met: 1, breached: 3, share: 0.25, byMetric: { first_response: { met: 1, breached: 1 }, next_response: { met: 0, breached: 2 }, resolution: { met: 0, breached: 0 } } },
-      { key: 'usr_x', name: 'Agent 0', met: 9, breached: 1, share: 0.9, byMetric: { first_response: { met: 4, breached: 0 }, next_response: { met: 3, breached: 1 }, resolution: { met: 2, breached: 0 } } },
+      { key: null, name: 'Deleted policy', met: 1, breached: 3, share: 0.25, byMetric: { first_response: { met: 1, breached: 1 }, next_response: { met: 0, breached: 2 }, resolution: { met: 0, breached: 0 } } },
+      { key: 'sla_x', name: 'Urgent tickets', met: 9, breached: 1, share: 0.9, byMetric: { first_response: { met: 4, breached: 0 }, next_response: { met: 3, breached: 1 }, resolution: { met: 2, breached: 0 } } },
     ];
     const queries: string[] = [];
     const full = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, {
@@ -267,9 +267,9 @@ describe('SLA settings (Chromium)', () => {
     });
     const table = full.locator('ib-settings-sla-compliance').getByRole('table', { name: 'SLA compliance by policy' });
     await table.waitFor();
-    const agent0 = table.locator('tr', { hasText: 'Agent 0' });
-    expect(await agent0.locator('td').allInnerTexts()).toEqual(['9', '1', '90%', '100%\n4 of 4', '75%\n3 of 4', '100%\n2 of 2']);
-    expect(await table.locator('tr', { hasText: 'Unassigned' }).locator('td').last().innerText()).toBe('—\n0 of 0');
+    const urgent = table.locator('tr', { hasText: 'Urgent tickets' });
+    expect(await urgent.locator('td').allInnerTexts()).toEqual(['9', '1', '90%', '100%\n4 of 4', '75%\n3 of 4', '100%\n2 of 2']);
+    expect(await table.locator('tr', { hasText: 'Deleted policy' }).locator('td').last().innerText()).toBe('—\n0 of 0');
     const q = new URL(queries[0]!).searchParams;
     expect(q.get('groupBy')).toBe('policy');
     expect((Date.parse(q.get('to')!) - Date.parse(q.get('from')!)) / 86_400_000).toBeCloseTo(30, 0);
