@@ -215,6 +215,23 @@ describe('SLA', () => {
     expect(await api('DELETE', `/settings/sla-policies/${def.id}`)).toMatchObject({ status: 409, body: { error: { code: 'DEFAULT_POLICY' } } });
     const cals = (await api('GET', '/settings/calendars')).body;
     expect(await api('DELETE', `/settings/calendars/${cals.find((c: { isDefault: boolean }) => c.isDefault).id}`)).toMatchObject({ status: 409, body: { error: { code: 'CALENDAR_IN_USE' } } });
+    // A calendar whose intervals overlap, or an unknown zone: the field that is wrong.
+    const overlap = await api('POST', '/settings/calendars', { name: 'Overlap', definition: { ...defaultCalendar('UTC'), weekly: { mon: [{ start: '09:00', end: '13:00' }, { start: '12:00', end: '17:00' }] } } });
+    expect(overlap).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(JSON.stringify(overlap.body.error.details)).toContain('mon');
+    expect((await api('POST', '/settings/calendars', { name: 'Nowhere', definition: { ...defaultCalendar('UTC'), timeZone: 'Mars/Olympus' } })).status).toBe(400);
+    // An order that leaves a policy out (or names the default) is refused, nothing moved.
+    expect(await api('PUT', '/settings/sla-policies/order', { ids: [def.id] })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect((await api('PUT', '/settings/sla-policies/order', { ids: ['not-an-id'] })).status).toBe(400);
+    // sla:get: a malformed id is a validation error, another workspace's ticket is not found.
+    const badGet = await agent.timeout(5000).emitWithAck('sla:get', { ticketId: 'nope' });
+    expect(badGet).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const other = await seedWorkspace(node.deps.db, 1);
+    const otherTicket = await (async () => {
+      const v = await visitor(node.url, other.inbox);
+      return (await ok(v.s, 'message:send', { body: 'elsewhere', clientMessageId: cmid() })).ticketId as string;
+    })();
+    expect(await agent.timeout(5000).emitWithAck('sla:get', { ticketId: otherTicket })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const member = await login(node.url, fx.agents[1]!.email, fx.agents[1]!.password);
     expect((await api('GET', '/settings/sla-policies', undefined, member)).status).toBe(403);
     expect((await api('GET', '/sla/compliance?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', undefined, member)).status).toBe(403);
