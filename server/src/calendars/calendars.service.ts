@@ -6,6 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { iso } from '../lib/dto.js';
 import type { ServiceContext } from '../lib/context.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { compileCalendar, type CompiledCalendar } from '../business-time/business-time.js';
 import { assertFresh, changedBy, uniqueName, type ChangedBy } from '../agents/teams.service.js';
 
 /**
@@ -57,6 +58,24 @@ async function getCalendar(tx: Tx, o: { workspaceId: string; calendarId: string 
   const [r] = await tx.rows<CalendarRow>(sql`${selectCalendars(o.workspaceId)} and c.id = ${o.calendarId}::uuid`);
   if (!r) throw notFound('calendar');
   return calendarDto(r);
+}
+
+const compiledCache = new Map<string, { stamp: number; calendar: CompiledCalendar }>();
+
+/**
+ * A workspace's calendar (null: its default) compiled for counting; NOT_FOUND when absent.
+ * Compiled calendars are kept per node by calendar and version (`updated_at`), so the SLA
+ * consumer and the widget's hours compile each version once.
+ */
+export async function compiledCalendar(tx: Tx | Db, o: { workspaceId: string; calendarId: string | null; now: Date }): Promise<{ id: string; calendar: CompiledCalendar }> {
+  const c = await loadCalendar(tx, o);
+  let hit = compiledCache.get(c.id);
+  if (!hit || hit.stamp !== c.updatedAt.getTime()) {
+    hit = { stamp: c.updatedAt.getTime(), calendar: compileCalendar(c.definition) };
+    if (compiledCache.size >= 10_000) compiledCache.clear();
+    compiledCache.set(c.id, hit);
+  }
+  return { id: c.id, calendar: hit.calendar };
 }
 
 /** The definition of a workspace's calendar (null: its default), for counting; NOT_FOUND when absent. */

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { conditionMatches, type Calendar, type ConditionFacts, type TicketPriority, type TicketStatus } from '@support/protocol';
+import { conditionMatches, type ConditionFacts, type TicketPriority, type TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { toWire, toWireOrNull } from '../db/ids.js';
-import { addBusinessSeconds, businessSecondsBetween, compileCalendar, isOpen, type CompiledCalendar } from '../business-time/business-time.js';
+import { addBusinessSeconds, businessSecondsBetween, isOpen, type CompiledCalendar } from '../business-time/business-time.js';
 import { CALENDAR_TIME, type TimeCounter } from './clock.js';
 import type { AppliedPolicy } from './engine.js';
 import type { PolicyRow } from './policies.service.js';
-import { loadCalendar } from '../calendars/calendars.service.js';
+import { compiledCalendar } from '../calendars/calendars.service.js';
 
 /** A ticket as SLA policy selection and the engine see it. */
 export type TicketRow = {
@@ -88,9 +88,9 @@ export class PolicyResolver {
     const key = calendarId ?? this.defaults.get(workspaceId) ?? `default:${workspaceId}`;
     const hit = this.calendars.get(key);
     if (hit) return hit;
-    const c = await loadCalendar(this.tx, { workspaceId, calendarId, now: this.now });
+    const c = await compiledCalendar(this.tx, { workspaceId, calendarId, now: this.now });
     if (!calendarId) this.defaults.set(workspaceId, c.id);
-    const compiled = compileCalendar(c.definition as Calendar);
+    const compiled = c.calendar;
     const entry = { compiled, counter: businessCounter(compiled) };
     this.calendars.set(key, entry);
     this.calendars.set(c.id, entry);
