@@ -39,14 +39,10 @@ const clockOf = (r: ClockDbRow): StoredClock => ({
 const CLOCK_COLUMNS = sql.raw(`id, metric, message_id, policy_id, state, target_seconds, warn_lead_seconds, used_seconds, running_since,
   due_at, warn_at, warned_at, breached_at, stopped_at, created_at`);
 
-/** A ticket's clocks, oldest first; `lock` takes them FOR UPDATE (every writer of a ticket's clocks does, so they never interleave). */
-export async function ticketClocks(tx: Tx, o: { workspaceId: string; ticketId: string; lock?: boolean }): Promise<StoredClock[]> {
-  const rows = await tx.rows<ClockDbRow>(sql`select ${CLOCK_COLUMNS} from sla_clocks
-    where workspace_id = ${o.workspaceId}::uuid and ticket_id = ${o.ticketId}::uuid order by created_at, id ${o.lock ? sql`for update` : sql``}`);
-  return rows.map(clockOf);
-}
-
-/** The clocks of many tickets of a workspace, locked, oldest first per ticket. */
+/**
+ * The clocks of tickets of a workspace, oldest first per ticket, taken FOR UPDATE: every writer
+ * of a ticket's clocks locks them first, so two never interleave.
+ */
 export async function clocksOfTickets(tx: Tx, o: { workspaceId: string; ticketIds: string[] }): Promise<(StoredClock & { ticketId: string })[]> {
   const rows = await tx.rows<ClockDbRow & { ticket_id: string }>(sql`select ${CLOCK_COLUMNS}, ticket_id from sla_clocks
     where workspace_id = ${o.workspaceId}::uuid and ticket_id = any(${`{${o.ticketIds.join(',')}}`}::uuid[]) order by ticket_id, created_at, id for update`);
@@ -75,6 +71,12 @@ function eventData(t: ClockTiming, kind: SlaEventKind): Record<string, unknown> 
 const eventAt = (t: ClockTiming, kind: SlaEventKind, at: Date) => (kind === 'breached' && t.breachedAt ? t.breachedAt : at);
 
 type EventRow = { id: string; ws: string; clock: string; ticket: string; policy: string | null; metric: SlaMetric; kind: SlaEventKind; team: string | null; assignee: string | null; at: string; data: Record<string, unknown> };
+
+/** The `sla_events` row of a transition of `clock` (its timing as it is after it) of the ticket at `p`. */
+const eventRow = (p: TicketPlace, clock: { id: string; policyId: string | null; metric: SlaMetric }, kind: SlaEventKind, t: ClockTiming, at: Date): EventRow => ({
+  id: newId(), ws: p.workspaceId, clock: clock.id, ticket: p.ticketId, policy: clock.policyId || null, metric: clock.metric, kind, team: p.teamId, assignee: p.assigneeId,
+  at: eventAt(t, kind, at).toISOString(), data: eventData(t, kind),
+});
 
 const INSERT_CLOCKS = `insert into sla_clocks (id, workspace_id, ticket_id, policy_id, metric, message_id, state, target_seconds, warn_lead_seconds,
     used_seconds, running_since, due_at, warn_at, created_at, updated_at)
@@ -111,10 +113,6 @@ export async function applyChanges(tx: Tx, items: readonly { place: TicketPlace;
     due.set(`sla.breach:${clock}`, { workspaceId, kind: 'sla.breach', key: clock, dueAt: running ? t.dueAt : null, clock });
     due.set(`sla.warning:${clock}`, { workspaceId, kind: 'sla.warning', key: clock, dueAt: running && t.warnAt && !warned ? t.warnAt : null, clock });
   };
-  const event = (p: TicketPlace, clock: string, policy: string | null, metric: SlaMetric, kind: SlaEventKind, t: ClockTiming, when: Date): EventRow => ({
-    id: newId(), ws: p.workspaceId, clock, ticket: p.ticketId, policy: policy || null, metric, kind, team: p.teamId, assignee: p.assigneeId,
-    at: eventAt(t, kind, when).toISOString(), data: eventData(t, kind),
-  });
   for (const { place, changes } of items) {
     for (const c of changes) {
       const t = c.timing;
@@ -122,13 +120,13 @@ export async function applyChanges(tx: Tx, items: readonly { place: TicketPlace;
         const id = newId();
         inserts.push({ id, ws: place.workspaceId, ticket: place.ticketId, policy: c.policyId || null, metric: c.metric, message: c.messageId, state: t.state,
           target: t.targetSeconds, lead: t.warnLeadSeconds, used: t.usedSeconds, running: t.runningSince, due: t.dueAt, warn: t.warnAt, started: c.at, now: at });
-        for (const kind of c.events) events.push(event(place, id, c.policyId, c.metric, kind, t, c.at));
+        for (const kind of c.events) events.push(eventRow(place, { id, policyId: c.policyId, metric: c.metric }, kind, t, c.at));
         sync(place.workspaceId, id, t, false);
         continue;
       }
       updates.push({ id: c.clock.id, ws: place.workspaceId, state: t.state, policy: c.clock.policyId || null, target: t.targetSeconds, lead: t.warnLeadSeconds,
         used: t.usedSeconds, running: t.runningSince, due: t.dueAt, warn: t.warnAt, breached: t.breachedAt, stopped: t.stoppedAt, now: at });
-      events.push(event(place, c.clock.id, c.clock.policyId, c.clock.metric, c.event, t, at));
+      events.push(eventRow(place, c.clock, c.event, t, at));
       sync(place.workspaceId, c.clock.id, t, (c.clock as StoredClock).warnedAt != null);
     }
   }
@@ -149,6 +147,10 @@ export async function applyChanges(tx: Tx, items: readonly { place: TicketPlace;
   await scheduleDueMany(tx, all.filter((d) => d.dueAt).map((d) => ({ workspaceId: d.workspaceId, kind: d.kind, key: d.key, dueAt: d.dueAt!, payload: { clockId: d.clock } })));
   await cancelDueMany(tx, all.filter((d) => !d.dueAt).map((d) => ({ kind: d.kind, key: d.key })));
 }
+
+/** A ticket's summary on the wire from its `sla_*` values; null when no target runs. */
+const summaryOf = (due: Date | null, warn: Date | null, metric: SlaMetric | null, breached: boolean): TicketSla | null =>
+  due ? { metric: metric!, dueAt: iso(due), warnAt: warn ? iso(warn) : null, breached } : null;
 
 /** A ticket whose SLA summary changed, with where it is (for the live update). */
 export type RefreshedTicket = { ticketId: string; inboxId: string; teamId: string | null; assigneeId: string | null; sla: TicketSla | null };
@@ -178,7 +180,7 @@ export async function refreshTicketsSla(tx: Tx | Db, o: { workspaceId: string; t
     inboxId: r.inbox_id,
     teamId: r.team_id,
     assigneeId: r.assignee_id,
-    sla: r.due_at ? { metric: r.metric!, dueAt: iso(r.due_at), warnAt: r.warn_at ? iso(r.warn_at) : null, breached: r.breached } : null,
+    sla: summaryOf(r.due_at, r.warn_at, r.metric, r.breached),
   }));
 }
 
@@ -190,7 +192,7 @@ export async function ticketSla(tx: Tx | Db, o: { workspaceId: string; ticketId:
   if (!r) return null;
   return {
     ticketId: r.id, inboxId: r.inbox_id, teamId: r.team_id, assigneeId: r.assignee_id,
-    sla: r.sla_due_at ? { metric: r.sla_metric!, dueAt: iso(r.sla_due_at), warnAt: r.sla_warn_at ? iso(r.sla_warn_at) : null, breached: r.sla_breached } : null,
+    sla: summaryOf(r.sla_due_at, r.sla_warn_at, r.sla_metric, r.sla_breached),
   };
 }
 
@@ -198,14 +200,9 @@ export async function ticketSla(tx: Tx | Db, o: { workspaceId: string; ticketId:
 export async function markWarned(tx: Tx, place: TicketPlace, clock: StoredClock, at: Date): Promise<boolean> {
   const rows = await tx.rows(sql`update sla_clocks set warned_at = ${at}::timestamptz where id = ${clock.id}::uuid and warned_at is null returning 1`);
   if (!rows.length) return false;
-  await tx.query(INSERT_EVENTS, [JSON.stringify([event1(place, clock, 'warned', at)])]);
+  await tx.query(INSERT_EVENTS, [JSON.stringify([eventRow(place, clock, 'warned', clock, at)])]);
   return true;
 }
-
-const event1 = (p: TicketPlace, c: StoredClock, kind: SlaEventKind, at: Date): EventRow => ({
-  id: newId(), ws: p.workspaceId, clock: c.id, ticket: p.ticketId, policy: c.policyId || null, metric: c.metric, kind, team: p.teamId, assignee: p.assigneeId,
-  at: at.toISOString(), data: eventData(c, kind),
-});
 
 /**
  * Records the breach of a clock whose due time has come (`sla.breach` due work), in a few
@@ -213,18 +210,20 @@ const event1 = (p: TicketPlace, c: StoredClock, kind: SlaEventKind, at: Date): E
  * it. Answers the clock's ticket and metric, or null when nothing happened.
  */
 export async function breachIfDue(tx: Tx, o: { workspaceId: string; clockId: string; now: Date }): Promise<{ ticketId: string; metric: SlaMetric; dueAt: Date } | null> {
-  const [c] = await tx.query<{ ticket_id: string; policy_id: string | null; metric: SlaMetric; due_at: Date; target_seconds: number; used_seconds: number; team_id: string | null; assignee_id: string | null }>(
+  const [c] = await tx.query<{ ticket_id: string; policy_id: string | null; metric: SlaMetric; due_at: Date; breached_at: Date; target_seconds: number; warn_lead_seconds: number; used_seconds: number; team_id: string | null; assignee_id: string | null }>(
     `update sla_clocks c set state = 'breached', breached_at = c.due_at, warn_at = null, updated_at = $3::timestamptz
      from tickets t
      where c.id = $2::uuid and c.workspace_id = $1::uuid and c.state = 'running' and c.due_at <= $3::timestamptz and t.id = c.ticket_id
-     returning c.ticket_id, c.policy_id, c.metric, c.due_at, c.target_seconds, c.used_seconds, t.team_id, t.assignee_id`,
+     returning c.ticket_id, c.policy_id, c.metric, c.due_at, c.breached_at, c.target_seconds, c.warn_lead_seconds, c.used_seconds, t.team_id, t.assignee_id`,
     [o.workspaceId, o.clockId, o.now],
   );
   if (!c) return null;
-  await tx.query(INSERT_EVENTS, [JSON.stringify([{
-    id: newId(), ws: o.workspaceId, clock: o.clockId, ticket: c.ticket_id, policy: c.policy_id, metric: c.metric, kind: 'breached', team: c.team_id, assignee: c.assignee_id,
-    at: new Date(c.due_at).toISOString(), data: { targetSeconds: c.target_seconds, usedSeconds: c.used_seconds, dueAt: new Date(c.due_at).toISOString() },
-  } satisfies EventRow])]);
+  const place: TicketPlace = { workspaceId: o.workspaceId, ticketId: c.ticket_id, teamId: c.team_id, assigneeId: c.assignee_id };
+  const timing: ClockTiming = {
+    state: 'breached', targetSeconds: c.target_seconds, warnLeadSeconds: c.warn_lead_seconds, usedSeconds: c.used_seconds, runningSince: null,
+    dueAt: new Date(c.due_at), warnAt: null, breachedAt: new Date(c.breached_at), stoppedAt: null,
+  };
+  await tx.query(INSERT_EVENTS, [JSON.stringify([eventRow(place, { id: o.clockId, policyId: c.policy_id, metric: c.metric }, 'breached', timing, o.now)])]);
   await cancelDueMany(tx, [{ kind: 'sla.warning', key: o.clockId }]);
   return { ticketId: c.ticket_id, metric: c.metric, dueAt: new Date(c.due_at) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultSlaTargets, type SlaTargets } from '@support/protocol';
 import { CALENDAR_TIME, elapsedSeconds, pauseClock, replanClock, resumeClock, startClock, type TimeCounter } from './clock.js';
-import { nextTarget, onDue, onPublicMessage, onReplan, onStatusChanged, onTicketCreated, type AppliedPolicy, type Clock, type ClockChange } from './engine.js';
+import { onDue, onPublicMessage, onReplan, onStatusChanged, onTicketCreated, type AppliedPolicy, type Clock, type ClockChange } from './engine.js';
 
 const H = 3600;
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -166,13 +166,6 @@ describe('SLA engine', () => {
     expect(onDue({ clock: clocks[0]!, at: at(2 * H + 5) })).toEqual([]);
     clocks = apply(clocks, onPublicMessage({ policy: p, ticket: open, clocks, authorType: 'agent', messageId: 'r', at: at(3 * H) }));
     expect(clocks[0]).toMatchObject({ state: 'fulfilled_after_breach', breachedAt: at(2 * H), stoppedAt: at(3 * H) });
-  });
-
-  it('the next target is the earliest running due time, else an open breach', () => {
-    const c = (metric: Clock['metric'], state: Clock['state'], due: number | null) => ({ metric, state, dueAt: due === null ? null : at(due), warnAt: null });
-    expect(nextTarget([c('resolution', 'running', 100), c('first_response', 'running', 50), c('next_response', 'paused', null)])).toMatchObject({ metric: 'first_response', dueAt: at(50) });
-    expect(nextTarget([c('first_response', 'breached', 10), c('resolution', 'running', 100)])).toMatchObject({ metric: 'first_response', breached: true });
-    expect(nextTarget([c('first_response', 'fulfilled', 10)])).toBeNull();
   });
 });
 

@@ -181,16 +181,3 @@ export function onReplan(o: {
 export function onDue(o: { clock: Clock; at: Date }): ClockChange[] {
   return update(o.clock, breachClock(o.clock, o.at), 'breached');
 }
-
-/**
- * The soonest target a ticket is held to: the earliest due time of its running clocks, else
- * the earliest breach still open; what list rows count down to and sort by.
- */
-export function nextTarget(clocks: readonly Pick<Clock, 'state' | 'dueAt' | 'warnAt' | 'metric'>[]): { metric: SlaMetric; dueAt: Date; warnAt: Date | null; breached: boolean } | null {
-  let best: { metric: SlaMetric; dueAt: Date; warnAt: Date | null; breached: boolean } | null = null;
-  for (const c of clocks) {
-    if ((c.state !== 'running' && c.state !== 'breached') || !c.dueAt) continue;
-    if (!best || c.dueAt < best.dueAt) best = { metric: c.metric, dueAt: c.dueAt, warnAt: c.warnAt, breached: c.state === 'breached' };
-  }
-  return best;
-}

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../lib/context.js';
 import type { LoggedEvent } from '../events/log.events.js';
 import { isOpenClock } from './clock.js';
 import { onDue, onPublicMessage, onReplan, onStatusChanged, onTicketCreated, type AppliedPolicy, type ClockChange, type TicketState } from './engine.js';
-import { applyChanges, breachIfDue, clocksOfTickets, lockClock, ticketClocks, markWarned, refreshTicketsSla, ticketSla, type RefreshedTicket, type StoredClock, type TicketPlace } from './clocks.store.js';
+import { applyChanges, breachIfDue, clocksOfTickets, lockClock, markWarned, refreshTicketsSla, ticketSla, type RefreshedTicket, type StoredClock, type TicketPlace } from './clocks.store.js';
 import { loadTickets, PolicyResolver, type TicketRow } from './facts.js';
 import { policyRows, type PolicyRow } from './policies.service.js';
 
@@ -53,7 +53,7 @@ async function withTicket(
   decide: (s: { ticket: TicketRow; clocks: StoredClock[]; policies: PolicyRow[]; resolver: PolicyResolver; tx: Tx }) => Promise<ClockChange[]>,
 ): Promise<void> {
   const changed = await ctx.db.transaction(async (tx) => {
-    const clocks = await ticketClocks(tx, { ...o, lock: true });
+    const clocks: StoredClock[] = await clocksOfTickets(tx, { workspaceId: o.workspaceId, ticketIds: [o.ticketId] });
     const [ticket] = await loadTickets(tx, o.workspaceId, [o.ticketId]);
     if (!ticket) return [];
     const policies = await policyRows(tx, o.workspaceId);
