@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { defaultSlaTargets, type Condition, type SlaPolicyRecord, type SlaTargets, type TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
@@ -99,6 +100,9 @@ export type PolicyFields = {
 
 type OnChanged = (tx: Tx, policyIds: string[]) => Promise<void>;
 
+/** A value as JSON stores it (what jsonb columns give back), for comparing an edit with what is stored. */
+const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
 const audited = (r: PolicyRow) => ({
   name: r.name, enabled: r.enabled, conditions: r.conditions, businessHours: r.business_hours, calendarId: r.calendar_id,
   pauseStatuses: r.pause_statuses, warnLeadSeconds: r.warn_lead_seconds, reopen: r.reopen, targets: r.targets,
@@ -140,28 +144,28 @@ export async function updatePolicy(
         throw new AppError('DEFAULT_POLICY', 'the default policy applies to every ticket no other policy matches: it has no conditions');
       }
       await requireCalendar(tx, o.workspaceId, o.calendarId);
+      const next: PolicyRow = {
+        ...before,
+        name: o.name ?? before.name,
+        enabled: o.enabled ?? before.enabled,
+        conditions: o.conditions ?? before.conditions,
+        business_hours: o.businessHours ?? before.business_hours,
+        calendar_id: o.calendarId !== undefined ? o.calendarId : before.calendar_id,
+        pause_statuses: o.pauseStatuses ?? before.pause_statuses,
+        warn_lead_seconds: o.warnLeadSeconds ?? before.warn_lead_seconds,
+        reopen: o.reopen ?? before.reopen,
+        targets: o.targets ?? before.targets,
+      };
+      const b = audited(before);
+      // Nothing changed: no write, so the version stamp stays and nobody else's edit turns stale for nothing.
+      if (isDeepStrictEqual(asJson(audited(next)), asJson(b))) return policyDto(before);
       const now = ctx.clock.now();
-      const j = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-      await tx.rows(sql`update sla_policies set
-          name = coalesce(${o.name ?? null}, name),
-          enabled = coalesce(${o.enabled ?? null}, enabled),
-          conditions = coalesce(${j(o.conditions)}::jsonb, conditions),
-          business_hours = coalesce(${o.businessHours ?? null}, business_hours),
-          calendar_id = case when ${o.calendarId !== undefined} then ${o.calendarId ?? null}::uuid else calendar_id end,
-          pause_statuses = coalesce(${o.pauseStatuses ? `{${o.pauseStatuses.join(',')}}` : null}::text[], pause_statuses),
-          warn_lead_seconds = coalesce(${o.warnLeadSeconds ?? null}, warn_lead_seconds),
-          reopen = coalesce(${o.reopen ?? null}, reopen),
-          targets = coalesce(${j(o.targets)}::jsonb, targets),
-          updated_at = ${now}::timestamptz
+      await tx.rows(sql`update sla_policies set name = ${next.name}, enabled = ${next.enabled}, conditions = ${JSON.stringify(next.conditions)}::jsonb,
+          business_hours = ${next.business_hours}, calendar_id = ${next.calendar_id}::uuid, pause_statuses = ${`{${next.pause_statuses.join(',')}}`}::text[],
+          warn_lead_seconds = ${next.warn_lead_seconds}, reopen = ${next.reopen}, targets = ${JSON.stringify(next.targets)}::jsonb, updated_at = ${now}::timestamptz
         where id = ${o.policyId}::uuid`);
       const after = await getPolicy(tx, o);
       const a = audited(after);
-      const b = audited(before);
-      if (JSON.stringify(a) === JSON.stringify(b)) {
-        // Nothing changed: keep the old version stamp so nobody else's edit turns stale for nothing.
-        await tx.rows(sql`update sla_policies set updated_at = ${before.updated_at}::timestamptz where id = ${o.policyId}::uuid`);
-        return policyDto(before);
-      }
       await onChanged?.(tx, [o.policyId]);
       await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'sla_policy.updated', object: { type: 'slaPolicy', id: o.policyId },
         before: b, after: a, request: o.request, at: now });
