@@ -91,9 +91,11 @@ describe('inbox settings: Inboxes', () => {
     expect(await launcherColor(later)).toBe('rgb(10, 122, 59)');
     await widget(later).launcher.click();
     await later.locator('sw-messages .greet', { hasText: 'Hello from the preview test' }).waitFor();
+    // The greeting shows from the config; the session starts on the socket a moment later.
+    const visitorSessions = async () =>
+      (await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from visitor_sessions where inbox_id = ${fx.inboxId}::uuid`))[0]!.n;
+    await expect.poll(visitorSessions, { timeout: 10_000 }).toBe(sessions!.n + 1);
     await later.context().close();
-    const [after] = await node.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from visitor_sessions where inbox_id = ${fx.inboxId}::uuid`);
-    expect(after!.n).toBe(sessions!.n + 1);
 
     // Allowed sites: another site only; the shop shows no widget at all.
     await page.getByRole('textbox', { name: 'Allowed sites' }).fill('https://elsewhere.example');
