@@ -62,6 +62,8 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
   private tried = false;
   /** Policy ids whose row is being changed (enabled, order), so a second press waits. */
   private busy = new Set<string>();
+  /** While a switch is saved: the state asked for, shown instead of the row's. */
+  private asked = new Map<string, boolean>();
 
   protected async fetchItems(): Promise<SlaPolicyRecord[]> {
     const s = store.socket;
@@ -108,6 +110,8 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
   private async toggle(p: SlaPolicyRecord, enabled: boolean) {
     if (this.busy.has(p.id)) return;
     this.busy.add(p.id);
+    // The switch shows what was asked while it is saved (re-rendering from the row would flip it back until the answer).
+    this.asked.set(p.id, enabled);
     this.requestUpdate();
     try {
       this.replace(await rest<SlaPolicyRecord>('PATCH', `${this.endpoint}/${p.id}`, { enabled, expectedUpdatedAt: p.updatedAt }));
@@ -117,6 +121,7 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
       await this.load();
     } finally {
       this.busy.delete(p.id);
+      this.asked.delete(p.id);
       this.requestUpdate();
     }
   }
@@ -182,8 +187,8 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
             </div>
             <div class="actions">
               <label class="switch-label"><input type="checkbox" role="switch" class="switch" aria-label="${p.name} enabled"
-                .checked=${live(p.enabled)} ?disabled=${this.busy.has(p.id)} @change=${(e: Event) => void this.toggle(p, (e.target as HTMLInputElement).checked)} />
-                <span aria-hidden="true">${p.enabled ? 'On' : 'Off'}</span></label>
+                .checked=${live(this.asked.get(p.id) ?? p.enabled)} ?disabled=${this.busy.has(p.id)} @change=${(e: Event) => void this.toggle(p, (e.target as HTMLInputElement).checked)} />
+                <span aria-hidden="true">${(this.asked.get(p.id) ?? p.enabled) ? 'On' : 'Off'}</span></label>
               ${p.isDefault
                 ? html`<span class="muted" style="width:72px;text-align:center;font-size:var(--ib-text-sm)">Always last</span>`
                 : html`<ib-button class="up" icon size="sm" variant="ghost" label="Move ${p.name} up" ?disabled=${k === 0} @click=${() => void this.move(p, -1)}>${up}</ib-button>
