@@ -49,6 +49,8 @@ import { counterFactory } from './lib/window-limiter.js';
 import { EventConsumers } from './events/consumers.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { registerSla } from './sla/sla.wiring.js';
+import { routingSettingsRoutes } from './routing/settings.routes.js';
+import { routingRoutes } from './routing/routing.routes.js';
 import { privileged, withWorkspace } from './db/scope.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
@@ -198,6 +200,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...authRoutes(ctx, logins),
     ...peopleRoutes(ctx, { login: logins, counters, wakeMail: systemMail.wake }),
     ...settingsRoutes(ctx),
+    ...routingSettingsRoutes(ctx),
+    ...routingRoutes(ctx),
     ...slaRoutes(ctx),
     ...emailRoutes(ctx),
     ...inboxSettingsRoutes(ctx),

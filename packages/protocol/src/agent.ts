@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RoutingQueueEvent } from './routing.js';
 import { idSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { noNul, seqSchema } from './text.js';
@@ -79,6 +80,8 @@ export const ticketAssignSchema = z
     ticketId: idSchema('ticket'),
     assigneeId: idSchema('user').nullable().optional(),
     teamId: idSchema('team').nullable().optional(),
+    /** Assign even when it puts the agent over their routing capacity (otherwise OVER_CAPACITY). */
+    force: z.boolean().optional(),
   })
   .refine((v) => v.assigneeId !== undefined || v.teamId !== undefined, 'give assigneeId, teamId or both');
 export const ticketSetStatusSchema = z.strictObject({ ticketId: idSchema('ticket'), status: ticketStatusSchema });
@@ -199,6 +202,8 @@ export interface AgentServerToClient {
   'access:changed': (e: AccessChangedEvent) => void;
   /** An inbox of the workspace was created, renamed or deleted: fetch `inboxes:list` again (after a deletion, the ticket list too). */
   'inboxes:changed': (e: InboxesChangedEvent) => void;
+  /** Routing queues changed (length, oldest wait): to members with `reports.read`. */
+  'routing:queue': (e: RoutingQueueEvent) => void;
 }
 
 /** A socket event's declaration: the schema its payload is parsed with and what it needs (permissions.ts). */

@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   CALENDAR_IN_USE: 409,
   /** The default SLA policy cannot be deleted or moved (disable it instead). */
   DEFAULT_POLICY: 409,
+  /** A manual assignment would give the agent more than routing's capacity; send again with `force: true` to assign anyway. */
+  OVER_CAPACITY: 409,
   /** An invitation or password-reset link that cannot be used (`details.reason`: unknown, expired, used or revoked). */
   LINK_INVALID: 410,
   PAYLOAD_TOO_LARGE: 413,

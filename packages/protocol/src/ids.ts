@@ -26,6 +26,8 @@ export const ID_PREFIX = {
   slaPolicy: 'sla',
   slaClock: 'slc',
   slaEvent: 'sle',
+  routingPolicy: 'rtp',
+  routingRule: 'rtr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -17,4 +17,5 @@ export * from './workspace.js';
 export * from './dead-letters.js';
 export * from './calendars.js';
 export * from './sla.js';
+export * from './routing.js';
 export * from './conditions/index.js';

@@ -21,6 +21,8 @@ export const ACTIVITY_KINDS = [
   'team_changed',
   'tag_added',
   'tag_removed',
+  /** A routing decision (protocol routing.ts `RoutingDecision` in `newValue`). */
+  'routed',
 ] as const;
 
 export const ticketStatusSchema = z.enum(TICKET_STATUSES);

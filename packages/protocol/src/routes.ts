@@ -38,6 +38,17 @@ import {
   slaPolicyParamSchema,
   slaPolicyUpdateSchema,
 } from './sla.js';
+import {
+  routingCapacityFieldsSchema,
+  routingCapacityParamSchema,
+  routingPolicyParamSchema,
+  routingPolicyPutSchema,
+  routingRuleCreateSchema,
+  routingRuleOrderSchema,
+  routingRuleParamSchema,
+  routingRuleUpdateSchema,
+  ticketRouteParamSchema,
+} from './routing.js';
 import { workspaceLogoParamSchema, workspaceLogoQuerySchema, workspaceUpdateSchema } from './workspace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -144,6 +155,18 @@ export const ROUTES = {
   'settings.slaPolicies.update': { method: 'PATCH', path: '/api/settings/sla-policies/:policyId', permission: 'settings.workflow', params: slaPolicyParamSchema, body: slaPolicyUpdateSchema, summary: "a policy's conditions, targets, calendar, pausing, warning (open clocks are re-planned)" },
   'settings.slaPolicies.delete': { method: 'DELETE', path: '/api/settings/sla-policies/:policyId', permission: 'settings.workflow', params: slaPolicyParamSchema, summary: 'delete a policy (not the default)' },
   'sla.compliance': { method: 'GET', path: '/api/sla/compliance', permission: 'reports.read', query: slaComplianceQuerySchema, summary: 'share of SLA targets met per policy, team or agent over a date range' },
+  'settings.routing.policies.list': { method: 'GET', path: '/api/settings/routing/policies', permission: 'settings.workflow', summary: 'routing policies of teams and inboxes' },
+  'settings.routing.policies.put': { method: 'PUT', path: '/api/settings/routing/policies', permission: 'settings.workflow', body: routingPolicyPutSchema, summary: "create or replace a team's or an inbox's routing policy (its queue is drained)" },
+  'settings.routing.policies.delete': { method: 'DELETE', path: '/api/settings/routing/policies/:policyId', permission: 'settings.workflow', params: routingPolicyParamSchema, summary: 'delete a routing policy (its tickets are then assigned by hand)' },
+  'settings.routing.capacities.list': { method: 'GET', path: '/api/settings/routing/capacities', permission: 'settings.workflow', summary: "members' capacity overrides (null: the team default)" },
+  'settings.routing.capacities.put': { method: 'PUT', path: '/api/settings/routing/capacities/:userId', permission: 'settings.workflow', params: routingCapacityParamSchema, body: routingCapacityFieldsSchema, summary: "set a member's chat and email capacity (null: the team default); queues drain" },
+  'settings.routing.rules.list': { method: 'GET', path: '/api/settings/routing/rules', permission: 'settings.workflow', summary: 'routing rules in the order they are tried' },
+  'settings.routing.rules.create': { method: 'POST', path: '/api/settings/routing/rules', permission: 'settings.workflow', body: routingRuleCreateSchema, summary: 'a new routing rule (tried last)' },
+  'settings.routing.rules.order': { method: 'PUT', path: '/api/settings/routing/rules/order', permission: 'settings.workflow', body: routingRuleOrderSchema, summary: 'the order rules are tried in' },
+  'settings.routing.rules.update': { method: 'PATCH', path: '/api/settings/routing/rules/:ruleId', permission: 'settings.workflow', params: routingRuleParamSchema, body: routingRuleUpdateSchema, summary: "a rule's name, conditions, actions or switch" },
+  'settings.routing.rules.delete': { method: 'DELETE', path: '/api/settings/routing/rules/:ruleId', permission: 'settings.workflow', params: routingRuleParamSchema, summary: 'delete a routing rule' },
+  'routing.queue': { method: 'GET', path: '/api/routing/queue', permission: 'reports.read', summary: 'each routing queue: length and oldest wait' },
+  'tickets.route': { method: 'POST', path: '/api/tickets/:ticketId/route', permission: 'tickets.assign', params: ticketRouteParamSchema, summary: 'run the routing rules and policy for a ticket now (explained in its timeline)' },
   'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
   'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
   'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },

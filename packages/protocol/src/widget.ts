@@ -125,6 +125,14 @@ export type WidgetPublicSettings = z.infer<typeof widgetPublicSettingsSchema>;
 export const teamHoursSchema = z.object({ open: z.boolean(), closesAt: z.string().nullable(), backAt: z.string().nullable() }).nullable();
 export type TeamHours = z.infer<typeof teamHoursSchema>;
 
+/**
+ * The widget's `queue` event and `session.queue` (server/src/routing): the visitor's place in
+ * line (1 = next) and the expected wait in seconds (null when there is too little history to
+ * say). `position` null: not waiting (an agent has the conversation, or it is not routed).
+ */
+export const widgetQueueSchema = z.object({ position: z.number().int().min(1).nullable(), expectedWaitSeconds: z.number().int().min(0).nullable() });
+export type WidgetQueue = z.infer<typeof widgetQueueSchema>;
+
 export const widgetSessionSchema = z.object({
   token: visitorTokenSchema,
   expiresAt: z.string(),
@@ -133,6 +141,8 @@ export const widgetSessionSchema = z.object({
   conversation: widgetConversationSchema.nullable(),
   agentsOnline: z.boolean(),
   hours: teamHoursSchema,
+  /** Where the open conversation waits for an agent; null when it does not. */
+  queue: widgetQueueSchema.nullable(),
 });
 export type WidgetSession = z.infer<typeof widgetSessionSchema>;
 
@@ -224,4 +234,6 @@ export interface WidgetServerToClient {
   sync: (e: SyncEvent) => void;
   availability: (e: WidgetAvailabilityEvent) => void;
   'ticket:status': (e: WidgetTicketStatusEvent) => void;
+  /** The conversation's place in the routing queue changed (position null: an agent has it). */
+  queue: (e: WidgetQueue) => void;
 }

@@ -255,9 +255,17 @@ export async function setAvailability(
   o: { workspaceId: string; userId: string; status: Availability; onlyIf?: Availability },
 ): Promise<boolean> {
   const cond = o.onlyIf ? sql`and availability = ${o.onlyIf}::availability` : sql``;
-  const rows = await ctx.db.rows(sql`update memberships set availability = ${o.status}::availability
-    where user_id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and availability <> ${o.status}::availability ${cond}
-    returning user_id`);
+  // The durable event goes in with the change (routing drains queues and hands back work on it).
+  const rows = await ctx.db.rows(sql`with m as (
+      update memberships set availability = ${o.status}::availability
+      where user_id = ${o.userId}::uuid and workspace_id = ${o.workspaceId}::uuid and availability <> ${o.status}::availability ${cond}
+      returning user_id, workspace_id
+    ), ev as (
+      insert into domain_events (workspace_id, name, payload, occurred_at)
+      select m.workspace_id, 'agent.availability_changed', jsonb_build_object('userId', m.user_id, 'status', ${o.status}::text), ${ctx.clock.now()}::timestamptz
+      from m where ${ctx.config.EVENT_LOG_WRITES}::boolean
+    )
+    select user_id from m`);
   if (!rows.length) return false;
   publishPresence(ctx, o.workspaceId, o.userId, o.status);
   return true;

@@ -12,3 +12,4 @@ export * from '../calendars/calendars.sql.js';
 export * from '../sla/sla.sql.js';
 export * from '../events/events.sql.js';
 export * from '../scheduler/scheduler.sql.js';
+export * from '../routing/routing.sql.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activityKindSchema, authorTypeSchema, channelSchema, ticketPrioritySchema, ticketStatusSchema, visibilitySchema } from '@support/protocol';
+import { activityKindSchema, availabilitySchema, authorTypeSchema, channelSchema, ticketPrioritySchema, ticketStatusSchema, visibilitySchema } from '@support/protocol';
 
 /**
  * The events of the durable log (`domain_events`), by the dotted names of the bus's events
@@ -52,6 +52,13 @@ export const logEvents = {
   }),
   /** A contact's profile or attributes changed. */
   'contact.updated': z.object({ contactId: z.string() }),
+  /** A member's availability changed (online, away, offline): routing drains or hands back their work. */
+  'agent.availability_changed': z.object({ userId: z.string(), status: availabilitySchema }),
+  /**
+   * Routing settings changed (a policy, a capacity, rules): routing drains the queues named, or
+   * every queue of the workspace when `queueIds` is null (team or inbox uuids).
+   */
+  'routing.changed': z.object({ queueIds: z.array(z.string()).nullable() }),
 } as const;
 
 export type LogEventName = keyof typeof logEvents;

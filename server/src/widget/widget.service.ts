@@ -115,7 +115,8 @@ export async function startVisitorSession(
       inbox: { id: toWire('inbox', inbox.id), name: inbox.name, settings: publicWidgetSettings(inbox) },
       conversation: conv ? convDto(conv) : null,
       agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
-        hours: publicWidgetSettings(inbox).awayOutsideHours ? await teamHours(ctx.db, { workspaceId: inbox.workspace_id, now: ctx.clock.now() }) : null,
+      hours: publicWidgetSettings(inbox).awayOutsideHours ? await teamHours(ctx.db, { workspaceId: inbox.workspace_id, now: ctx.clock.now() }) : null,
+      queue: null,
     },
   };
 }
