@@ -51,6 +51,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { registerSla } from './sla/sla.wiring.js';
 import { routingSettingsRoutes } from './routing/settings.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
+import { registerRouting } from './routing/routing.wiring.js';
 import { privileged, withWorkspace } from './db/scope.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
@@ -149,6 +150,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const events = new EventConsumers({ ...background, bus });
   const scheduler = new Scheduler(background);
   registerSla(ctx, events, scheduler);
+  registerRouting(ctx, events, scheduler);
   events.start();
   await scheduler.start();
 

@@ -13,6 +13,7 @@ import type { Lifecycle } from '../realtime/lifecycle.js';
 import { rooms, ticketRooms } from '../realtime/rooms.js';
 import { authenticate, listAgents, setAvailability } from './agents.service.js';
 import { getTicketDetail, listTickets, sendAgentMessage } from '../tickets/tickets.read.js';
+import { overCapacity } from '../routing/store.js';
 import { addTicketTag, assignTicket, removeTicketTag, setTicketPriority, setTicketStatus } from '../tickets/tickets.service.js';
 import { assertVisibleTicket, placeOf, visibleTicketSql } from '../tickets/visibility.js';
 import { listMessages, markRead } from '../messages/messages.service.js';
@@ -137,16 +138,26 @@ export function registerAgentNamespace(
       await assertVisibleTicket(ctx.db, me, ticketOf(p));
       return sendAgentMessage(ctx, { workspaceId: ws, ticketId: ticketOf(p), agent: me, body: p.body, clientMessageId: p.clientMessageId, visibility: p.visibility, attachmentIds: p.attachmentIds?.map((a) => fromWire('attachment', a)) });
     });
-    on('ticket:assign', (p) =>
-      assignTicket(ctx, {
+    on('ticket:assign', async (p) => {
+      if (p.assigneeId && !p.force) {
+        const over = await overCapacity(ctx.db, {
+          workspaceId: ws, ticketId: ticketOf(p), userId: fromWire('user', p.assigneeId),
+          teamId: p.teamId === undefined ? undefined : p.teamId && fromWire('team', p.teamId),
+        });
+        if (over) {
+          const what = over.channel === 'chat' ? 'chats' : 'emails';
+          throw new AppError('OVER_CAPACITY', `${over.name} already has ${over.load} of ${over.capacity} ${what}; assign anyway?`, { load: over.load, capacity: over.capacity, channel: over.channel });
+        }
+      }
+      return assignTicket(ctx, {
         workspaceId: ws,
         ticketId: ticketOf(p),
         actor,
         viewer: me,
         assigneeId: p.assigneeId === undefined ? undefined : p.assigneeId && fromWire('user', p.assigneeId),
         teamId: p.teamId === undefined ? undefined : p.teamId && fromWire('team', p.teamId),
-      }),
-    );
+      });
+    });
     on('ticket:setStatus', (p) => setTicketStatus(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, status: p.status }));
     on('ticket:setPriority', (p) => setTicketPriority(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, priority: p.priority }));
     on('ticket:addTag', (p) => addTicketTag(ctx, { workspaceId: ws, ticketId: ticketOf(p), actor, viewer: me, tag: p.tag }));

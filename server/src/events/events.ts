@@ -82,6 +82,19 @@ export const domainEvents = {
     sla: ticketSlaSchema.nullable(),
     alert: z.object({ kind: z.enum(['warning', 'breached']), metric: slaMetricSchema, dueAt: z.string() }).nullable(),
   }),
+  /** Routing queues of a workspace changed: each queue's length and oldest wait (supervisors, live). */
+  'routing.queue': z.object({
+    workspaceId: z.string(),
+    queues: z.array(z.object({ teamId: z.string().nullable(), inboxId: z.string().nullable(), length: z.number().int(), oldestSince: z.string().nullable() })),
+  }),
+  /** Visitors' places in routing queues (position null: no longer waiting), told to their widgets. */
+  'routing.positions': z.object({
+    workspaceId: z.string(),
+    entries: z.array(z.object({
+      contactId: z.string(), inboxId: z.string(), ticketId: z.string(),
+      position: z.number().int().nullable(), expectedWaitSeconds: z.number().int().nullable(),
+    })),
+  }),
   'agent.session_ended': z.object({ workspaceId: z.string(), sessionId: z.string() }),
   'agent.presence_changed': z.object({
     workspaceId: z.string(),

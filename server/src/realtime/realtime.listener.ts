@@ -74,6 +74,9 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
         nsp.agent.local.to(ticketRooms(p.workspaceId, p)).emit('ticket:sla', { ticketId: p.ticketId, sla: p.sla, alert: p.alert });
         return;
       }
+      case 'routing.queue':
+        nsp.agent.local.to(rooms.permission(event.payload.workspaceId, 'reports.read')).emit('routing:queue', { queues: event.payload.queues });
+        return;
       case 'agent.session_ended':
         nsp.agent.local.in(rooms.agentSession(event.payload.sessionId)).disconnectSockets(true);
         return;

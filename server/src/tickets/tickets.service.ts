@@ -10,9 +10,10 @@ import { writeEvents } from '../events/log.writer.js';
 import { getTicketDto } from './tickets.queries.js';
 import { visibleTicketSql, type Viewer } from './visibility.js';
 
-type TicketRow = { id: string; status: TicketStatus; priority: TicketPriority; assignee_id: string | null; team_id: string | null };
+export type TicketRow = { id: string; status: TicketStatus; priority: TicketPriority; assignee_id: string | null; team_id: string | null };
 
-async function insertActivity(
+/** Writes one activity row of a ticket change (inside its transaction) and returns it as the wire shows it. */
+export async function insertActivity(
   tx: Tx,
   a: { ws: string; ticketId: string; kind: Activity['kind']; actor: Actor; oldValue: unknown; newValue: unknown; now: Date },
 ): Promise<Activity> {
@@ -25,7 +26,7 @@ async function insertActivity(
   return activityDto(r!);
 }
 
-type ChangeOpts = {
+export type ChangeOpts = {
   workspaceId: string;
   ticketId: string;
   actor: Actor;
@@ -40,7 +41,7 @@ export type TicketChange = { ticket: Ticket; activities: Activity[] };
  * when anything changed, logs the durable `ticket.updated` in the same transaction, and
  * publishes `ticket.updated` on the bus (with where the ticket was before) after commit.
  */
-async function changeTicket(
+export async function changeTicket(
   ctx: ServiceContext,
   o: ChangeOpts,
   mutate: (tx: Tx, current: TicketRow, now: Date) => Promise<Activity[]>,

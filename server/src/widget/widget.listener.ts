@@ -25,6 +25,13 @@ export function attachWidgetListener(ctx: ServiceContext, nsp: Namespace): () =>
       );
       return;
     }
+    if (event.name === 'routing.positions') {
+      for (const e of event.payload.entries) {
+        const room = rooms.visitor(e.contactId, e.inboxId);
+        if (nsp.adapter.rooms.get(room)?.size) nsp.local.to(room).emit('queue', { position: e.position, expectedWaitSeconds: e.expectedWaitSeconds });
+      }
+      return;
+    }
     if (event.name === 'ticket.updated' && event.payload.activities.some((a) => a.kind === 'status_changed')) {
       const { ticket } = event.payload;
       nsp.local.to(rooms.visitor(ticket.requester.id, ticket.inboxId)).emit('ticket:status', { ticketId: ticket.id, status: ticket.status });
