@@ -188,3 +188,19 @@ export async function overCapacity(db: Db, o: { workspaceId: string; ticketId: s
   if (!r || Number(r.load) < Number(r.capacity)) return null;
   return { name: r.name, load: Number(r.load), capacity: Number(r.capacity), channel: t.channel };
 }
+
+/** Where one ticket waits (place 1 = next, expected wait), or null when it does not wait. */
+export async function queuePlaceOf(db: Db | Tx, ws: string, ticketId: string, now: Date): Promise<{ position: number; expectedWaitSeconds: number | null } | null> {
+  const [r] = await db.rows<{ queue_id: string; position: number }>(sql`
+    select me.queue_id, (select count(*)::int + 1 from routing_queue q join tickets t on t.id = q.ticket_id
+        where q.workspace_id = me.workspace_id and q.queue_id = me.queue_id and q.channel = me.channel and q.dequeued_at is null
+          and ((t.priority > mt.priority)
+            or (t.priority = mt.priority and coalesce(t.sla_due_at, 'infinity'::timestamptz) < coalesce(mt.sla_due_at, 'infinity'::timestamptz))
+            or (t.priority = mt.priority and coalesce(t.sla_due_at, 'infinity'::timestamptz) = coalesce(mt.sla_due_at, 'infinity'::timestamptz)
+                and (t.created_at, t.id) < (mt.created_at, mt.id)))) as position
+    from routing_queue me join tickets mt on mt.id = me.ticket_id
+    where me.workspace_id = ${ws}::uuid and me.ticket_id = ${ticketId}::uuid and me.dequeued_at is null`);
+  if (!r) return null;
+  const per = await secondsPerPlace(db, r.queue_id, now);
+  return { position: Number(r.position), expectedWaitSeconds: per == null ? null : Math.round(per * Number(r.position)) };
+}

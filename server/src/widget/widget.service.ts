@@ -1,3 +1,4 @@
+import { queuePlaceOf } from '../routing/store.js';
 import { sql } from 'drizzle-orm';
 import {
   decodeId, originAllowedFor, widgetSettingsSchema, type Message, type WidgetConversation, type WidgetPublicSettings, type WidgetSession, type WidgetSettings,
@@ -116,7 +117,7 @@ export async function startVisitorSession(
       conversation: conv ? convDto(conv) : null,
       agentsOnline: await anyAgentOnline(ctx.db, inbox.workspace_id),
       hours: publicWidgetSettings(inbox).awayOutsideHours ? await teamHours(ctx.db, { workspaceId: inbox.workspace_id, now: ctx.clock.now() }) : null,
-      queue: null,
+      queue: conv ? await queuePlaceOf(ctx.db, inbox.workspace_id, conv.ticket_id, ctx.clock.now()) : null,
     },
   };
 }
