@@ -40,6 +40,12 @@ export async function seedTenantRows(node: Node): Promise<Fixture & { token: str
   await api('GET', '/api/settings/calendars');
   const [policy] = (await api('GET', '/api/settings/sla-policies')) as { id: string }[];
   await api('PATCH', `/api/settings/sla-policies/${policy!.id}`, { enabled: true });
+  // Routing: an inbox policy with no room (the chat below waits in its queue), a capacity override, a rule.
+  await db.rows(sql`insert into routing_policies (id, workspace_id, inbox_id, mode, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds)
+    values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, ${fx.inboxId}::uuid, 'balanced', 0, 0, 300, 3600)`);
+  await db.rows(sql`insert into routing_agents (workspace_id, user_id, chat_capacity) values (${fx.workspaceId}::uuid, ${fx.agents[1]!.id}::uuid, 0)`);
+  await db.rows(sql`insert into routing_rules (id, workspace_id, name, position, conditions, actions)
+    values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, 'Urgent words', 1, ${JSON.stringify({ all: [{ field: 'message.body', op: 'contains', value: 'asap' }] })}::jsonb, ${JSON.stringify({ priority: 'urgent' })}::jsonb)`);
   // Chat: contact, visitor session, ticket, conversation, message, activity; then a tag.
   const v = await visitor(node.url, fx.inbox);
   const sent = await ok(v.s, 'message:send', { body: 'hello', clientMessageId: cmid() });
@@ -64,6 +70,12 @@ export async function seedTenantRows(node: Node): Promise<Fixture & { token: str
     const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from sla_clocks where workspace_id = ${fx.workspaceId}::uuid`);
     if (n!.n > 0) break;
     if (i > 1000) throw new Error('the SLA consumer started no clock');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  for (let i = 0; ; i++) {
+    const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from routing_queue where workspace_id = ${fx.workspaceId}::uuid`);
+    if (n!.n > 0) break;
+    if (i > 1000) throw new Error('the routing consumer queued no ticket');
     await new Promise((r) => setTimeout(r, 20));
   }
   await db.rows(sql`insert into event_dead_letters (consumer, position, workspace_id, name, attempts, last_error, state, dead_at, updated_at)
