@@ -21,8 +21,8 @@ describe('inbox: routing in Chromium', () => {
     const { db } = env.node.deps;
     const { workspaceId: ws, teamId, inboxId, agents } = env.fx;
     for (const [team, inbox] of [[teamId, null], [null, inboxId]] as const)
-      await db.rows(sql`insert into routing_policies (workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds)
-        values (${ws}::uuid, ${team}::uuid, ${inbox}::uuid, 'balanced', '{open}', 3, 10, 300, 0)`);
+      await db.rows(sql`insert into routing_policies (id, workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds)
+        values (gen_random_uuid(), ${ws}::uuid, ${team}::uuid, ${inbox}::uuid, 'balanced', '{open}', 3, 10, 300, 0)`);
     for (const [a, cap] of [[agents[0]!, 0], [agents[1]!, 1]] as const)
       await db.rows(sql`insert into routing_agents (workspace_id, user_id, chat_capacity) values (${ws}::uuid, ${a.id}::uuid, ${cap}::int)`);
   }
@@ -65,10 +65,11 @@ describe('inbox: routing in Chromium', () => {
 
     // The supervisor's queues: one ticket waiting, by team (or inbox), with its wait.
     const queues = page.locator('ib-queues');
-    await expect.poll(() => queues.locator('.sum').textContent()).toMatch(/^1 waiting · longest (less than a minute|\d+ min)$/);
+    await queues.locator('.sum', { hasText: /^1 waiting · longest (less than a minute|\d+ min)$/ }).waitFor();
     await queues.locator('button.toggle').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => queues.locator('li').textContent()).toMatch(/^\s*(Support|Chat \(inbox\))\s+1 waiting\s+waiting (less than a minute|\d+ min)\s*$/);
+    await queues.locator('li', { hasText: /^\s*(Support|Chat \(inbox\))\s+1 ticket\s+waiting (less than a minute|\d+ min)\s*$/ }).waitFor();
+    expect(await queues.locator('li').count()).toBe(1);
 
     // The waiting ticket says why it waits.
     await page.goto(`${node.url}/inbox/t/${second.id}?view=all`);
@@ -93,7 +94,7 @@ describe('inbox: routing in Chromium', () => {
     await dialog.locator('ib-button', { hasText: 'Assign anyway' }).click();
     await expect.poll(async () => (await ok(watcher, 'ticket:get', { ticketId: second.id, limit: 1 })).ticket.assigneeId).toBe(ann.wire);
     await expect.poll(() => assignee.inputValue()).toBe(ann.wire);
-    await expect.poll(() => queues.locator('.sum').textContent()).toBe('No one is waiting');
+    await queues.locator('.sum', { hasText: /^No one is waiting$/ }).waitFor();
     await page.context().close();
   });
 });

@@ -15,13 +15,15 @@ async function oneChatEach(env: WidgetEnv) {
   const { db } = env.node.deps;
   const ws = env.fx.workspaceId;
   for (const [team, inbox] of [[env.fx.teamId, null], [null, env.fx.inboxId]] as const)
-    await db.rows(sql`insert into routing_policies (workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds)
-      values (${ws}::uuid, ${team}::uuid, ${inbox}::uuid, 'balanced', '{open}', 1, 10, 300, 0)`);
+    await db.rows(sql`insert into routing_policies (id, workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds)
+      values (gen_random_uuid(), ${ws}::uuid, ${team}::uuid, ${inbox}::uuid, 'balanced', '{open}', 1, 10, 300, 0)`);
   await db.rows(sql`insert into routing_agents (workspace_id, user_id, chat_capacity, email_capacity) values (${ws}::uuid, ${env.fx.agents[0]!.id}::uuid, 1, null)`);
 }
 
 /** The visitor's place in line under the panel's header. */
 const line = (page: Page) => page.locator('sw-panel .q');
+/** Waits until the place in line reads `text`. */
+const shows = (page: Page, text: RegExp) => line(page).filter({ hasText: text }).waitFor();
 
 /**
  * The visitor's place in the routing queue: a team whose one agent takes one chat at a time;
@@ -42,8 +44,8 @@ describe('chat widget: place in the routing queue', () => {
     const second = await startChat(env, '/q2', 'Second in line');
     const third = await startChat(env, '/q3', 'Third in line');
 
-    await expect.poll(() => line(second.page).textContent()).toMatch(/^You're next( · about \d+ min)?$/);
-    await expect.poll(() => line(third.page).textContent()).toMatch(/^You are number 2 in line( · about \d+ min)?$/);
+    await shows(second.page, /^You're next( · about \d+ min)?$/);
+    await shows(third.page, /^You are number 2 in line( · about \d+ min)?$/);
     expect(await line(first.page).count()).toBe(0); // the agent has it
     expect(await line(third.page).getAttribute('role')).toBe('status');
     await third.page.screenshot({ path: 'test-results/widget-queue.png' });
@@ -53,11 +55,11 @@ describe('chat widget: place in the routing queue', () => {
     // After a reload the place comes with the session (session.queue), before any event.
     await third.page.reload();
     await third.w.launcher.click();
-    await expect.poll(() => line(third.page).textContent()).toMatch(/^You are number 2 in line/);
+    await shows(third.page, /^You are number 2 in line/);
 
     await ok(agent, 'ticket:setStatus', { ticketId: first.ticket.id, status: 'resolved' });
-    await expect.poll(() => line(second.page).count()).toBe(0);
-    await expect.poll(() => line(third.page).textContent()).toMatch(/^You're next/);
+    await line(second.page).waitFor({ state: 'detached' });
+    await shows(third.page, /^You're next/);
     expect(await line(first.page).count()).toBe(0);
 
     for (const v of [first, second, third]) await v.context.close();

@@ -18,7 +18,7 @@ export class IbQueues extends LitElement {
     css`
       :host { display: block; font-size: var(--ib-text-sm); padding: var(--ib-space-2) var(--ib-space-3); border-bottom: 1px solid var(--ib-border-muted); }
       :host([hidden]) { display: none; }
-      .bar { display: flex; align-items: center; gap: var(--ib-space-2); min-height: 24px; }
+      .line { display: flex; align-items: center; gap: var(--ib-space-2); min-height: 24px; }
       h3 { margin: 0; font-size: var(--ib-text-xs); letter-spacing: 0.04em; text-transform: uppercase; color: var(--ib-text-muted); }
       .sum { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--ib-text); }
       .sum.none { color: var(--ib-text-muted); }
@@ -54,7 +54,7 @@ export class IbQueues extends LitElement {
     this.ticking = list.some((q) => q.oldestSince);
     const oldest = list[0]?.oldestSince;
     return html`<section aria-labelledby="queues-heading">
-      <div class="bar">
+      <div class="line">
         <h3 id="queues-heading">Queues</h3>
         ${total
           ? html`<span class="sum">${total} waiting${oldest ? html` · longest ${waitText(oldest, now).replace('waiting ', '')}` : nothing}</span>
@@ -67,7 +67,7 @@ export class IbQueues extends LitElement {
             ${list.map(
               (q) => html`<li data-team=${q.teamId ?? ''} data-inbox=${q.inboxId ?? ''}>
                 <span class="name">${queueName(q, store)}</span>
-                <span class="len">${q.length} waiting</span>
+                <span class="len">${q.length} ${q.length === 1 ? 'ticket' : 'tickets'}</span>
                 <span class="wait">${q.oldestSince ? html`<time datetime=${q.oldestSince}>${waitText(q.oldestSince, now)}</time>` : nothing}</span>
               </li>`,
             )}
