@@ -87,6 +87,14 @@ describe('inbox: routing in Chromium', () => {
     await expect.poll(() => dialog.getAttribute('open')).toBeNull();
     await expect.poll(() => assignee.inputValue()).toBe('');
     expect((await ok(watcher, 'ticket:get', { ticketId: second.id, limit: 1 })).ticket.assigneeId).toBeNull();
+    // Escape closes it the same way, and is not the list's shortcut: the ticket stays open.
+    await assignee.selectOption(ann.wire);
+    await expect.poll(() => dialog.getAttribute('open')).toBe('');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.getAttribute('open')).toBeNull();
+    await expect.poll(() => assignee.inputValue()).toBe('');
+    expect(await page.locator('ib-conversation h2.title .num').textContent()).toBe(`#${second.number}`);
+    expect((await ok(watcher, 'ticket:get', { ticketId: second.id, limit: 1 })).ticket.assigneeId).toBeNull();
 
     // Confirmed: assigned anyway; the queue empties live.
     await assignee.selectOption(ann.wire);

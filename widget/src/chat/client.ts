@@ -227,6 +227,7 @@ export class ChatClient {
       this.store.setContact(r.data.contactId);
       if (this.contactId !== r.data.contactId) {
         this.contactId = r.data.contactId;
+        this.queue = null;
         this.state.forget();
         this.setConversation(r.data.conversation);
         await this.catchUp();
