@@ -15,7 +15,7 @@ import type { InboxStore } from './store.js';
  * sight is dropped, a change of role or teams reloads what is on screen; inboxes created,
  * renamed or deleted in the settings refresh the inbox menu (a deletion, the screen); SLA
  * countdowns move (`ticket:sla`), and a warning or breach on one of the agent's tickets is
- * announced (`slaAlert`).
+ * announced (`slaAlert`); the routing queues (`routing:queue`) for supervisors.
  */
 export function wireLive(store: InboxStore, s: AgentSocket): void {
   s.on('connect', () => {
@@ -135,6 +135,7 @@ export function wireLive(store: InboxStore, s: AgentSocket): void {
     if (e.alert) void slaAlert(store, e.ticketId, e.alert);
     store.changed();
   });
+  s.on('routing:queue', (e) => store.setQueues(e));
   s.on('ticket:removed', (e) => store.dropTicket(e.ticketId));
   s.on('access:changed', (e) => void store.accessChanged(e));
   s.on('inboxes:changed', (e) => void store.inboxesChanged(e));

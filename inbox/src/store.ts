@@ -1,4 +1,4 @@
-import type { AccessChangedEvent, Agent, Availability, InboxesChangedEvent, InboxSummary, NotificationPrefs, Permission, SessionInfo, Team, Ticket, TicketListItem, WorkspaceSummary } from '@support/protocol';
+import type { AccessChangedEvent, Agent, RoutingQueueEvent, RoutingQueueSummary, Availability, InboxesChangedEvent, InboxSummary, NotificationPrefs, Permission, SessionInfo, Team, Ticket, TicketListItem, WorkspaceSummary } from '@support/protocol';
 import { agentSocket, ApiError, call, login, logout, me, rest, type AgentSocket } from './api.js';
 import { countsUnread, TicketList, type ListFilter } from './lib/ticket-list.js';
 import { OpenTicket } from './open-ticket.js';
@@ -34,6 +34,10 @@ export class InboxStore extends EventTarget {
   agents = new Map<string, Agent>();
   teams: Team[] = [];
   inboxes: InboxSummary[] = [];
+  /** The routing queues (members with `reports.read`): `GET /api/routing/queue`, then `routing:queue`; null until known or when not allowed. */
+  queues: RoutingQueueSummary[] | null = null;
+  /** Counts `routing:queue` events, so a slower read does not overwrite a newer event. */
+  private queueEvents = 0;
   open: OpenTicket | null = null;
   /** The ticket asked for (a link, the URL) that does not exist here: shown as "not found". */
   missing: string | null = null;
@@ -102,6 +106,26 @@ export class InboxStore extends EventTarget {
     return this.permissions.includes('contacts.read');
   }
 
+  /** Whether the agent's role lets them see the routing queues (`reports.read`). */
+  get seesQueues(): boolean {
+    return this.permissions.includes('reports.read');
+  }
+
+  /** A `routing:queue` event: the queues as they are now. */
+  setQueues(e: RoutingQueueEvent): void {
+    this.queueEvents++;
+    this.queues = e.queues;
+    this.changed();
+  }
+
+  /** Reads the queues again (null when not allowed, or when the read fails). */
+  private async loadQueues(): Promise<void> {
+    if (!this.seesQueues) return void (this.queues = null);
+    const before = this.queueEvents;
+    const r = await rest<RoutingQueueEvent>('GET', '/api/routing/queue').catch(() => null);
+    if (this.queueEvents === before) this.queues = r?.queues ?? null;
+  }
+
   /** Moves to another workspace of theirs: a session for it (the cookie), then the app loads again in it. */
   async switchWorkspace(workspaceId: string): Promise<void> {
     await rest('POST', '/api/auth/switch', { workspaceId });
@@ -130,7 +154,7 @@ export class InboxStore extends EventTarget {
     const s = this.socket;
     if (!s) return;
     try {
-      const [agents, teams, inboxes] = await Promise.all([call(s, 'agents:list', {}), call(s, 'teams:list', {}), call(s, 'inboxes:list', {})]);
+      const [agents, teams, inboxes] = await Promise.all([call(s, 'agents:list', {}), call(s, 'teams:list', {}), call(s, 'inboxes:list', {}), this.loadQueues()]);
       this.agents = new Map(agents.map((a) => [a.id, a]));
       this.teams = teams;
       this.inboxes = inboxes;

@@ -1,4 +1,4 @@
-import type { Ack, Attachment, Message, TeamHours, WidgetClientToServer, WidgetConversation, WidgetHistoryResult, WidgetIdentify, WidgetIdentity, WidgetSession } from '@support/protocol';
+import type { Ack, Attachment, Message, TeamHours, WidgetClientToServer, WidgetConversation, WidgetHistoryResult, WidgetIdentify, WidgetIdentity, WidgetQueue, WidgetSession } from '@support/protocol';
 import { Outbox, type Pending } from '../lib/outbox.js';
 import { laterRead, VisitorStore, type Profile } from './visitor-store.js';
 import { ConversationState } from './conversation.js';
@@ -36,6 +36,8 @@ export class ChatClient {
   hours: TeamHours = null;
   private hoursTimer: ReturnType<typeof setTimeout> | undefined;
   ready = false;
+  /** The conversation's place in the routing queue (`queue` event, `session.queue`); null when it does not wait. */
+  queue: WidgetQueue | null = null;
   failed: Pending[] = [];
   /** Details the server asked for before it takes the first message (PRECHAT_REQUIRED). */
   missing: string[] = [];
@@ -98,6 +100,7 @@ export class ChatClient {
     s.on('typing', (e) => this.typingState.fromAgent(e));
     s.on('read', (e) => this.state.agentRead(e.conversationId, e.seq) && this.changed());
     s.on('availability', (e) => ((this.agentsOnline = e.agentsOnline), this.changed()));
+    s.on('queue', (e) => ((this.queue = e), this.changed()));
     s.on('ticket:status', (e) => this.state.ticketStatus(e.ticketId, e.status) && this.changed());
     s.on('sync', (e) => void setTimeout(() => void this.catchUp(), Math.random() * e.withinMs));
     this.off.push(
@@ -224,6 +227,7 @@ export class ChatClient {
       this.store.setContact(r.data.contactId);
       if (this.contactId !== r.data.contactId) {
         this.contactId = r.data.contactId;
+        this.queue = null;
         this.state.forget();
         this.setConversation(r.data.conversation);
         await this.catchUp();
@@ -279,6 +283,7 @@ export class ChatClient {
       this.state.forget();
     }
     this.agentsOnline = s.agentsOnline;
+    this.queue = s.queue;
     this.setHours(s.hours);
     const previous = this.state.current;
     this.setConversation(s.conversation);

@@ -22,6 +22,7 @@ const message = (seq: number, authorType: 'contact' | 'agent', body: string, aut
 export class PreviewClient {
   ready = true;
   agentsOnline = true;
+  queue = null;
   missing: string[] = [];
   failed = [];
   pending = [];

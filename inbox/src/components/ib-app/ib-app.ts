@@ -207,6 +207,8 @@ export class IbApp extends LitElement {
       if (e.key === '?') help.close(); // Escape closes it natively
       return;
     }
+    // Keys inside another modal dialog (assign over capacity, leave without saving) are its own: Escape closes it natively.
+    if (e.composedPath().some((n) => n instanceof HTMLDialogElement && n.open)) return;
     if (e.key === 'Escape') {
       if (typingInField(e)) (e.composedPath()[0] as HTMLElement).blur();
       else if (this.side) this.closeSide();

@@ -42,6 +42,17 @@ export const conversationStyles = css`
   .day { text-align: center; color: var(--ib-text-muted); font-size: var(--ib-text-sm); margin: var(--ib-space-2) 0; }
   .day span { background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius-pill); padding: 1px 10px; }
   .activity { text-align: center; color: var(--ib-text-muted); font-size: var(--ib-text-sm); }
+  ib-dialog.over p { margin: 0; }
+  /* A routing decision: its candidates open under it. */
+  .routed summary { cursor: pointer; border-radius: var(--ib-radius); padding: 0 var(--ib-space-1); }
+  .routed summary:hover { color: var(--ib-text); }
+  .routed summary:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: 1px; }
+  .routed .candidates {
+    display: inline-block; margin: var(--ib-space-1) 0 0; padding: var(--ib-space-2) var(--ib-space-3); list-style: none; text-align: start;
+    background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius);
+  }
+  .routed .candidates li.chosen { color: var(--ib-text); font-weight: 600; }
+  .routed .name { color: var(--ib-text); }
   /* Off-screen messages skip layout and paint: a long thread opens in about the time of a short one. */
   .msg, .activity, .day { content-visibility: auto; contain-intrinsic-size: auto 56px; }
   .msg { max-width: min(72%, 640px); padding: var(--ib-space-2) var(--ib-space-3); border-radius: var(--ib-radius-lg); background: var(--ib-bg); border: 1px solid var(--ib-border-muted); align-self: flex-start; }

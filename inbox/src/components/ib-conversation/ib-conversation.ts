@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js';
 import type { Message, TicketPriority } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
-import { call } from '../../api.js';
+import { ApiError, call } from '../../api.js';
 import { buildTimeline, capitalize, newestWithin } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
 import { STATUSES } from '../../lib/ticket-list.js';
@@ -16,6 +16,8 @@ import '../ib-button/ib-button.js';
 import '../ib-select/ib-select.js';
 import '../ib-empty/ib-empty.js';
 import '../ib-sla/ib-sla.js';
+import '../ib-dialog/ib-dialog.js';
+import type { IbDialog } from '../ib-dialog/ib-dialog.js';
 import type { SelectOption } from '../ib-select/ib-select.js';
 import type { IbComposer } from '../ib-composer/ib-composer.js';
 
@@ -62,6 +64,8 @@ export class IbConversation extends LitElement {
   private readonly onAgentScroll = () => (this.agentScrolled = true);
   /** The last ticket action's error, shown under the actions until the next one. */
   private actionError = '';
+  /** An assignment refused with OVER_CAPACITY, waiting for the agent to confirm it (sent again with `force`). */
+  private overCapacity: { ticketId: string; payload: Record<string, unknown>; message: string } | null = null;
   private typingTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -172,19 +176,49 @@ export class IbConversation extends LitElement {
     step();
   }
 
-  private act(event: 'ticket:setStatus' | 'ticket:setPriority' | 'ticket:assign' | 'ticket:addTag' | 'ticket:removeTag', payload: Record<string, unknown>) {
+  private act(event: 'ticket:setStatus' | 'ticket:setPriority' | 'ticket:assign' | 'ticket:addTag' | 'ticket:removeTag', payload: Record<string, unknown>, ticketId = store.open?.id) {
     const s = store.socket;
-    const open = store.open;
-    if (!s || !open) return;
+    if (!s || !ticketId) return;
     this.actionError = '';
-    void (call(s, event, { ticketId: open.id, ...payload } as never) as Promise<{ ticket: typeof open.ticket; activities: typeof open.activities }>).then(
-      (r) => open.setTicket(r.ticket, r.activities),
+    void (call(s, event, { ticketId, ...payload } as never) as Promise<{ ticket: NonNullable<typeof store.open>['ticket']; activities: NonNullable<typeof store.open>['activities'] }>).then(
+      (r) => {
+        if (store.open?.id === ticketId) store.open.setTicket(r.ticket, r.activities);
+      },
       (err: Error) => {
+        if (err instanceof ApiError && err.code === 'OVER_CAPACITY' && event === 'ticket:assign' && !payload.force) return void this.askOverCapacity(ticketId, payload, err.message);
         // The menus (bound with live()) go back to the ticket as it is.
         this.actionError = err.message;
         this.requestUpdate();
       },
     );
+  }
+
+  private overDialog(): IbDialog | null {
+    return this.renderRoot.querySelector('ib-dialog.over');
+  }
+
+  /** Asks whether to assign over the agent's routing capacity; the menus show the ticket as it is meanwhile. */
+  private async askOverCapacity(ticketId: string, payload: Record<string, unknown>, message: string) {
+    this.overCapacity = { ticketId, payload, message };
+    this.requestUpdate();
+    await this.updateComplete;
+    this.overDialog()?.show();
+  }
+
+  /** The agent's answer: `assign` sends the assignment again with `force: true`; otherwise it is left as it is. */
+  private answerOverCapacity(assign: boolean) {
+    const asked = this.overCapacity;
+    if (!asked) return;
+    this.overCapacity = null;
+    this.overDialog()?.close();
+    if (assign) this.act('ticket:assign', { ...asked.payload, force: true }, asked.ticketId);
+    this.requestUpdate();
+  }
+
+  /** "Ann has 3 of 3 chats" as the question: "Ann already has 3 of 3 chats. Assign anyway?" */
+  private overCapacityText(message: string) {
+    const said = message.trim().replace(/ has (\d)/, ' already has $1');
+    return `${said}${/[.!?]$/.test(said) ? '' : '.'} Assign anyway?`;
   }
 
   /** Shortcut and button actions. */
@@ -282,10 +316,15 @@ export class IbConversation extends LitElement {
         ${renderTimeline(items, store.agents, seenSeq, chatConversations, (cmid) => {
           const p = open.pending.find((x) => x.clientMessageId === cmid);
           if (p) void open.send(p.body, p.visibility, cmid, p.attachmentIds).catch(() => {});
-        })}
+        }, { places: store, channel: t.channel })}
         ${visitorTyping ? html`<div class="typing">The visitor is typing…</div>` : nothing}
       </div>
       <ib-composer .ticketId=${t.id}></ib-composer>
+      <ib-dialog class="over" label="Assign over capacity?" size="sm" @ib-close=${() => this.answerOverCapacity(false)}>
+        <p>${this.overCapacity ? this.overCapacityText(this.overCapacity.message) : nothing}</p>
+        <ib-button slot="footer" autofocus @click=${() => this.answerOverCapacity(false)}>Cancel</ib-button>
+        <ib-button slot="footer" variant="primary" @click=${() => this.answerOverCapacity(true)}>Assign anyway</ib-button>
+      </ib-dialog>
     `;
   }
 }

@@ -1,11 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Activity, Agent, Message } from '@support/protocol';
+import type { Activity, Agent, Channel, Message } from '@support/protocol';
 import type { TimelineItem } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
 import { addressText, deliveryText, formatSize, isOwnAttachmentUrl } from '../../lib/email-html.js';
 import { linkify } from '../../lib/linkify.js';
 import { emailIcon } from '../../lib/icons.js';
+import { isDecision, loadText, reasonText, routedText, type Places } from '../../lib/routing.js';
 import '../ib-email/ib-email.js';
 
 // One formatter for every row: toLocale*String with options builds a new one per call (slow).
@@ -13,8 +14,11 @@ const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 const time = (iso: string) => hhmm.format(new Date(iso));
 const text = (v: unknown) => (v == null ? 'none' : String(v));
 
-/** One sentence for an activity ("Ana assigned this to Bo"), always rendered as text. */
-export function activityText(a: Activity, agents: Map<string, Agent>): string {
+const NO_PLACES: Places = { teams: [], inboxes: [] };
+
+/** One sentence for an activity ("Ana assigned this to Bo", "Routed to Ann by Balanced (team Billing)"), always rendered as text. */
+export function activityText(a: Activity, agents: Map<string, Agent>, places: Places = NO_PLACES): string {
+  if (a.kind === 'routed') return isDecision(a.newValue) ? routedText(a.newValue, agents, places) : 'Routed';
   const who = a.actorType === 'agent' ? agentName(agents, a.actorId) : a.actorType === 'contact' ? 'The visitor' : 'The system';
   switch (a.kind) {
     case 'assigned':
@@ -63,11 +67,32 @@ function delivery(m: Message, chat: boolean): TemplateResult | typeof nothing {
 }
 
 /**
+ * A `routed` activity: its sentence, and a disclosure listing the candidates with their load
+ * and why each was or was not chosen (a native <details>: keyboard and screen readers for free).
+ */
+function routed(a: Activity, agents: Map<string, Agent>, places: Places, channel: Channel) {
+  const line = html`${activityText(a, agents, places)} · ${time(a.createdAt)}`;
+  if (!isDecision(a.newValue) || !a.newValue.candidates.length) return html`<div class="activity routed">${line}</div>`;
+  return html`<div class="activity routed"><details><summary>${line}</summary>
+    <ul class="candidates" aria-label="Candidates">${a.newValue.candidates.map(
+      (c) => html`<li class=${c.reason}><span class="name">${c.name}</span> · ${loadText(c, channel)} · ${reasonText(c.reason)}</li>`,
+    )}</ul></details></div>`;
+}
+
+/**
  * The timeline's items as templates; `seenSeq` is the last agent reply the visitor has seen
  * (marked "Seen"). Messages of `chatConversations` show as chat (text with its links
  * clickable) even when they were also sent on by email; the others' email shows as email.
+ * `routing` names teams and inboxes in routing decisions, and the ticket's channel (the unit of load).
  */
-export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>, seenSeq: number, chatConversations: Set<string>, onRetry: (cmid: string) => void) {
+export function renderTimeline(
+  items: TimelineItem[],
+  agents: Map<string, Agent>,
+  seenSeq: number,
+  chatConversations: Set<string>,
+  onRetry: (cmid: string) => void,
+  routing: { places: Places; channel: Channel } = { places: NO_PLACES, channel: 'chat' },
+) {
   // Keyed: older items put before the newest keep the DOM of those already shown (so the
   // browser's scroll anchoring holds the view, and email bodies are not parsed again).
   return repeat(items, (it) => it.key, (it) => {
@@ -75,6 +100,7 @@ export function renderTimeline(items: TimelineItem[], agents: Map<string, Agent>
       case 'day':
         return html`<div class="day"><span>${it.label}</span></div>`;
       case 'activity':
+        if (it.activity.kind === 'routed') return routed(it.activity, agents, routing.places, routing.channel);
         return html`<div class="activity">${activityText(it.activity, agents)} · ${time(it.activity.createdAt)}</div>`;
       case 'pending':
         return html`<div class="msg agent ${it.pending.visibility} pending">

@@ -13,6 +13,7 @@ import { controls } from '../../styles/tokens.js';
 import { listStyles, ROW_HEIGHT } from './ib-ticket-list.styles.js';
 import '../ib-select/ib-select.js';
 import '../ib-empty/ib-empty.js';
+import '../ib-queues/ib-queues.js';
 
 export { ROW_HEIGHT };
 const OVERSCAN = 6;
@@ -34,7 +35,7 @@ type Change = CustomEvent<{ value: string }>;
 
 /**
  * The ticket list: views (a tab list), status/inbox/text filters, the order (latest activity
- * or time to breach), and a windowed list of rows (each with its SLA countdown)
+ * or time to breach), the routing queues for supervisors (`ib-queues`), and a windowed list of rows (each with its SLA countdown)
  * (only the rows in view plus a few are in the DOM) that asks for the next page near its end.
  * The list is one tab stop (a listbox): arrows, Home/End and Page keys move the active row,
  * Enter opens it and fires `ib-opened` (focus then goes into the ticket). Clicking a row opens it.
@@ -286,6 +287,7 @@ export class IbTicketList extends LitElement {
             @ib-change=${(e: Change) => this.onFilter({ sort: e.detail.value === 'sla' ? 'sla' : 'updated' })}></ib-select>
         </div>
       </div>
+      <ib-queues></ib-queues>
       <div role="tabpanel" id="tickets" aria-labelledby="tab-${f.view}">
         <div class="scroller ${ids.length ? '' : 'none'}" role="listbox" aria-label="Tickets" tabindex="0" aria-activedescendant=${activeId && at >= first && at < last ? rowId(activeId) : nothing}
           @scroll=${this.onScroll} @keydown=${this.onListKey}>

@@ -46,6 +46,7 @@ export const panelStyles = css`
   .on { background: #22c55e; }
   .off { background: #f59e0b; }
   .x { border: 0; background: none; color: inherit; font-size: 22px; cursor: pointer; line-height: 1; padding: 4px 8px; }
+  .q { margin: 0; padding: 6px 16px; font-size: 13px; background: var(--soft); }
   .away { border-top: 1px solid var(--soft); }
   :focus-visible { outline: 2px solid #fff; outline-offset: 2px; }
 `;

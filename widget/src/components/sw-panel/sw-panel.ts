@@ -110,6 +110,8 @@ export class SwPanel extends LitElement {
     const s = this.config.settings;
     const { ask, prechat, away } = this.view();
     // Truthful about the connection: messages typed meanwhile wait in the outbox.
+    const q = c.queue?.position;
+    const wait = c.queue?.expectedWaitSeconds;
     const state = c.ready ? (c.away ? 'Away' : 'Online') : navigator.onLine ? 'Connecting…' : 'Offline';
     const form = (intro: string, awayForm: boolean, action?: string) =>
       html`<sw-prechat class=${awayForm ? 'away' : ''} exportparts="prechat,field" .name=${awayForm ? 'off' : ask('name')} .email=${awayForm ? 'required' : ask('email')} .intro=${intro} .action=${action ?? 'Start chat'} .error=${this.error} .busy=${this.busy} @sw-submit=${(e: CustomEvent<PrechatDetail>) => this.details(e, awayForm)}></sw-prechat>`;
@@ -121,6 +123,7 @@ export class SwPanel extends LitElement {
         </div>
         <button class="x" aria-label="Close chat" @click=${this.close}>×</button>
       </header>
+      ${q ? html`<p class="q" role="status">${q > 1 ? `You are number ${q} in line` : "You're next"}${wait == null ? '' : ` · about ${Math.ceil(wait / 60) || 1} min`}</p>` : nothing}
       ${prechat
         ? form(s.greeting, false)
         : html`<sw-messages exportparts="messages,message" .client=${c} .greeting=${s.greeting} .notice=${this.left && `Thanks! We'll get back to you at ${this.left}.`}></sw-messages>
