@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { RoutingPolicy, RoutingRule } from '@support/protocol';
+import { login } from '../support/harness.js';
+import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
+import { screenAndAxe } from '../support/axe.js';
+
+/**
+ * The routing settings in Chromium against a real server, by keyboard: a team's policy (with
+ * an inline error fixed before saving), a person's capacity, and a rule made with the
+ * condition builder in the routing context; axe on every page.
+ */
+describe('Routing settings (Chromium)', () => {
+  const env = useBrowserEnv('embedded', { agents: 2 });
+  const toastText = (page: Page, text: string | RegExp) => page.locator('ib-toast .toast', { hasText: text }).first().waitFor();
+  const api = async <T>(path: string): Promise<T> => {
+    const token = await login(env.node.url, env.fx.agents[0]!.email, env.fx.agents[0]!.password);
+    const r = await fetch(`${env.node.url}/api/settings/routing${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  };
+  /** Tabs forward until the focused control matches `pattern`. */
+  const tabTo = async (page: Page, pattern: RegExp, max = 40) => {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (pattern.test(await focused(page))) return;
+    }
+    throw new Error(`no ${pattern} within ${max} tabs; at ${await focused(page)}`);
+  };
+  const retype = async (page: Page, text: string) => {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+  };
+
+  it('an admin sets a team policy, a capacity and a rule by keyboard', async () => {
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: '/inbox/settings/routing' });
+    const area = page.locator('ib-settings-routing');
+    await area.getByRole('heading', { name: 'How tickets are given out' }).waitFor();
+    const team = area.locator('ib-routing-policy').filter({ has: page.getByRole('heading', { name: /^Support/ }) });
+    await team.getByText('Not set: assigned by hand').waitFor();
+    await screenAndAxe(page, 'routing-policies');
+
+    // The team's card: round robin, pending counts too, a capacity typed wrong and fixed, hours in days.
+    await team.getByLabel('Mode').focus();
+    await page.keyboard.type('Round');
+    await tabTo(page, /load\.pending/, 3);
+    await page.keyboard.press('Space');
+    await tabTo(page, /chatCapacity/, 3);
+    await retype(page, 'lots');
+    await page.keyboard.press('Tab');
+    await team.getByText('Enter a whole number').waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await retype(page, '4');
+    await tabTo(page, /reopenWindowSeconds/, 4);
+    await retype(page, '2');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Days');
+    await tabTo(page, /Save routing of Support/);
+    await page.keyboard.press('Enter');
+    await toastText(page, 'Routing of Support saved');
+    await team.locator('.state', { hasText: 'Round robin' }).waitFor();
+    expect(await team.getByText('Enter a whole number').count()).toBe(0);
+    const [policy] = await api<RoutingPolicy[]>('/policies');
+    expect(policy).toMatchObject({ teamId: env.fx.team, mode: 'round_robin', loadStatuses: ['open', 'pending'], chatCapacity: 4, reopenWindowSeconds: 2 * 86_400, calendarId: null });
+    await screenAndAxe(page, 'routing-policies-saved');
+
+    // Capacities: the second person takes at most 7 chats; Enter saves the row.
+    await area.getByRole('link', { name: 'Capacities', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/inbox\/settings\/routing\/capacities$/);
+    const who = env.fx.agents[1]!;
+    await area.getByLabel(`Chats for ${who.name}`).focus();
+    await page.keyboard.type('7');
+    await page.keyboard.press('Enter');
+    await toastText(page, `Capacity of ${who.name} saved`);
+    const caps = await api<{ userId: string; chatCapacity: number | null; emailCapacity: number | null }[]>('/capacities');
+    expect(caps.find((c) => c.userId === who.wire)).toMatchObject({ chatCapacity: 7, emailCapacity: null });
+    await screenAndAxe(page, 'routing-capacities');
+
+    // Rules: the empty state says what to do; a rule made by keyboard.
+    await area.getByRole('link', { name: 'Rules', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await area.getByText('No routing rules yet').waitFor();
+    await screenAndAxe(page, 'routing-rules-empty');
+    await area.getByRole('link', { name: 'New rule' }).focus();
+    await page.keyboard.press('Enter');
+    await area.getByRole('heading', { name: 'New rule' }).waitFor();
+    await area.getByLabel('Name').focus();
+    await page.keyboard.type('Urgent to Support');
+    await tabTo(page, /Add condition/);
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatch(/^select/);
+    await page.keyboard.type('Priority');
+    await tabTo(page, /Condition 1 operator/, 3);
+    await tabTo(page, /Condition 1 value/, 3);
+    await page.keyboard.type('Urgent');
+    // No action yet: the form says so before anything is sent.
+    await tabTo(page, /Create rule/);
+    await page.keyboard.press('Enter');
+    await area.getByText('Give at least one action').waitFor();
+    await area.getByLabel('Team', { exact: true }).focus();
+    await page.keyboard.type('Support');
+    await tabTo(page, /actions\.addTags/, 3);
+    await page.keyboard.type('vip, escalated');
+    await tabTo(page, /Create rule/);
+    await page.keyboard.press('Enter');
+    await toastText(page, 'Rule Urgent to Support created');
+    await page.waitForURL(/\/inbox\/settings\/routing\/rtr_/);
+    expect(await area.getByText('Give at least one action').count()).toBe(0);
+    const [rule] = await api<RoutingRule[]>('/rules');
+    expect(rule).toMatchObject({
+      name: 'Urgent to Support', enabled: true, position: 1,
+      conditions: { all: [{ field: 'ticket.priority', op: 'is', value: 'urgent' }] },
+      actions: { teamId: env.fx.team, addTags: ['vip', 'escalated'] },
+    });
+    await screenAndAxe(page, 'routing-rule-form');
+
+    await area.getByRole('link', { name: 'All rules' }).click();
+    const item = area.locator('.items li', { hasText: 'Urgent to Support' });
+    await item.getByText('Team Support · Tags vip, escalated').waitFor();
+    await screenAndAxe(page, 'routing-rules-list');
+    await page.context().close();
+  });
+});
