@@ -134,7 +134,7 @@ export class IbRoutingCapacities extends LitElement {
                 <th scope="row"><span class="who"><span>${r.name}</span><span class="email">${r.email}</span></span></th>
                 ${this.cell(r, e, 'chatCapacity', 'Chats')}
                 ${this.cell(r, e, 'emailCapacity', 'Emails')}
-                <td class="save"><ib-button size="sm" .loading=${e.saving} label="Save capacity of ${r.name}" @click=${() => void this.save(r)}>Save</ib-button></td>
+                <td class="save"><ib-button .loading=${e.saving} label="Save capacity of ${r.name}" @click=${() => void this.save(r)}>Save</ib-button></td>
               </tr>`;
             })}</tbody>
           </table></div>`

@@ -146,7 +146,8 @@ export class IbRoutingPolicy extends LitElement {
         <h3 class="card-title" id="t-${id}">${this.name}<span class="kind">${this.kind}</span></h3>
         <span class="state ${this.policy ? 'on' : ''}">${this.policy ? MODES.find((m) => m.value === this.policy!.mode)?.label : 'Not set: assigned by hand'}</span>
       </div>
-      <p class="card-text">${this.kind === 'Team' ? 'Tickets of this team.' : 'Tickets of this inbox that have no team.'}</p>
+      <p class="card-text">${this.kind === 'Team' ? 'Tickets of this team.' : 'Tickets of this inbox that have no team.'}
+        ${this.policy ? '' : 'Save to start giving them out with these settings.'}</p>
       <div class="row-fields">
         <ib-field label="Mode" hint=${mode.hint} .error=${f.error('mode')}>
           <ib-select name="mode" .options=${MODES.map((m) => ({ value: m.value, label: m.label }))} .value=${live(String(v.mode))}></ib-select>

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { routingRuleCreateSchema, routingRuleUpdateSchema, TICKET_PRIORITIES, validateCondition, type Condition, type RoutingRule } from '@support/protocol';
@@ -36,7 +36,7 @@ const ENDPOINT = '/api/settings/routing/rules';
  */
 export class IbRoutingRules extends LitElement {
   static properties = { data: { attribute: false }, itemId: { attribute: false } };
-  static styles = [controls, settingsCard, peopleStyles, slaStyles];
+  static styles = [controls, settingsCard, peopleStyles, slaStyles, css`.card-head > div { flex: 1 1 320px; }`];
   declare data: RoutingData;
   declare itemId: string | null;
   private rules: RoutingRule[] | null = null;
