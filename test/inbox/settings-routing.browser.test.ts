@@ -13,11 +13,13 @@ import { screenAndAxe } from '../support/axe.js';
 describe('Routing settings (Chromium)', () => {
   const env = useBrowserEnv('embedded', { agents: 2 });
   const toastText = (page: Page, text: string | RegExp) => page.locator('ib-toast .toast', { hasText: text }).first().waitFor();
-  const api = async <T>(path: string): Promise<T> => {
+  const api = async <T>(path: string, method = 'GET', body?: unknown): Promise<T> => {
     const token = await login(env.node.url, env.fx.agents[0]!.email, env.fx.agents[0]!.password);
-    const r = await fetch(`${env.node.url}/api/settings/routing${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${env.node.url}/api/settings/routing${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : null,
+    });
     if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return (await r.json()) as T;
+    return (r.status === 204 ? undefined : await r.json()) as T;
   };
   /** Tabs forward until the focused control matches `pattern`. */
   const tabTo = async (page: Page, pattern: RegExp, max = 40) => {
@@ -119,6 +121,41 @@ describe('Routing settings (Chromium)', () => {
     const item = area.locator('.items li', { hasText: 'Urgent to Support' });
     await item.getByText('Team Support · Tags vip, escalated').waitFor();
     await screenAndAxe(page, 'routing-rules-list');
+    await page.context().close();
+  });
+
+  it('rules move up and down and switch off by keyboard; a policy is turned off', async () => {
+    const rule = (name: string) => ({ name, enabled: true, conditions: { all: [] }, actions: { priority: 'high' } });
+    await api('/rules', 'POST', rule('Second'));
+    await api('/rules', 'POST', rule('Third'));
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: '/inbox/settings/routing/rules' });
+    const area = page.locator('ib-settings-routing');
+    await area.locator('.items li').first().waitFor();
+    const names = () => area.locator('.items li .main a').allTextContents();
+    const before = await names();
+    expect(before.slice(-2)).toEqual(['Second', 'Third']);
+
+    await area.getByRole('button', { name: 'Move Third up' }).focus();
+    await page.keyboard.press('Enter');
+    await toastText(page, `Third moved up: now tried ${before.length - 1} of ${before.length}`);
+    expect((await api<RoutingRule[]>('/rules')).map((r) => r.name).slice(-2)).toEqual(['Third', 'Second']);
+    expect(await focused(page)).toMatch(/Move Third up/);
+    expect((await names()).slice(-2)).toEqual(['Third', 'Second']);
+
+    await area.getByRole('switch', { name: 'Second on' }).focus();
+    await page.keyboard.press('Space');
+    await toastText(page, 'Rule Second off');
+    expect((await api<RoutingRule[]>('/rules')).find((r) => r.name === 'Second')!.enabled).toBe(false);
+    await screenAndAxe(page, 'routing-rules-moved');
+
+    // The team's policy (set by the first test) turned off: its tickets are assigned by hand again.
+    await area.getByRole('link', { name: 'Policies', exact: true }).click();
+    const team = area.locator('ib-routing-policy').filter({ has: page.getByRole('heading', { name: /^Support/ }) });
+    await team.getByRole('button', { name: 'Turn off routing of Support' }).focus();
+    await page.keyboard.press('Enter');
+    await toastText(page, 'Routing of Support turned off');
+    await team.getByText('Not set: assigned by hand').waitFor();
+    expect(await api<RoutingPolicy[]>('/policies')).toEqual([]);
     await page.context().close();
   });
 });
