@@ -206,10 +206,17 @@ describe('routing settings', () => {
     expect(await newSignals()).toEqual([]);
   });
 
-  it('takes a team made later as the workspace\'s own', async () => {
+  it('takes a team made later as the workspace\'s own, and two first saves of its policy at once', async () => {
     const teamId = await createTeam(node.deps.db, { workspaceId: a.workspaceId, name: 'Billing', memberIds: [], inboxIds: [] });
-    const put = await api('PUT', '/policies', { ...DEFAULT_ROUTING_POLICY, target: { teamId: toWire('team', teamId) } });
-    expect(put).toMatchObject({ status: 200, body: { teamId: toWire('team', teamId) } });
-    expect(await newSignals()).toEqual([{ queueIds: [teamId] }]);
+    // Two first saves at once: one makes the policy, the other replaces it (no duplicate, no error).
+    const target = { teamId: toWire('team', teamId) };
+    const [x, y] = await Promise.all([
+      api('PUT', '/policies', { ...DEFAULT_ROUTING_POLICY, mode: 'round_robin', target }),
+      api('PUT', '/policies', { ...DEFAULT_ROUTING_POLICY, mode: 'manual', target }),
+    ]);
+    expect([x.status, y.status]).toEqual([200, 200]);
+    expect(x.body.id).toBe(y.body.id);
+    expect((await api('GET', '/policies')).body.filter((p: RoutingPolicy) => p.teamId === target.teamId)).toHaveLength(1);
+    expect(await newSignals()).toEqual([{ queueIds: [teamId] }, { queueIds: [teamId] }]);
   });
 });

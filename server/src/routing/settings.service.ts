@@ -86,24 +86,29 @@ export async function putRoutingPolicy(
     if (teamId) await requireOwn(tx, o.workspaceId, 'teams', teamId, 'team');
     else await requireOwn(tx, o.workspaceId, 'inboxes', inboxId!, 'inbox');
     if (o.fields.calendarId) await requireOwn(tx, o.workspaceId, 'calendars', o.fields.calendarId, 'calendar');
-    const [before] = await tx.rows<PolicyRow>(sql`select ${POLICY_COLUMNS} from routing_policies where workspace_id = ${o.workspaceId}::uuid
+    const locate = () => tx.rows<PolicyRow>(sql`select ${POLICY_COLUMNS} from routing_policies where workspace_id = ${o.workspaceId}::uuid
       and ${teamId ? sql`team_id = ${teamId}::uuid` : sql`inbox_id = ${inboxId}::uuid`} for update`);
     const f = o.fields;
     // Stored in one canonical order, so a replace listing the same statuses differently changes nothing.
     const statuses = (['open', 'pending'] as const).filter((s) => f.loadStatuses.includes(s));
-    const next = { ...f, loadStatuses: statuses, calendarId: f.calendarId };
-    if (before && isDeepStrictEqual(fieldsOf(before), next)) return policyDto(before);
     const now = ctx.clock.now();
-    const id = before?.id ?? newId();
     const values = sql`${f.mode}, ${`{${statuses.join(',')}}`}::text[], ${f.chatCapacity}, ${f.emailCapacity}, ${f.awayGraceSeconds},
       ${f.reopenWindowSeconds}, ${f.calendarId}::uuid`;
+    let [before] = await locate();
+    let id = before?.id ?? newId();
+    if (!before) {
+      const made = await tx.rows(sql`insert into routing_policies (id, workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity,
+          away_grace_seconds, reopen_window_seconds, calendar_id, created_at, updated_at)
+        values (${id}::uuid, ${o.workspaceId}::uuid, ${teamId}::uuid, ${inboxId}::uuid, ${values}, ${now}::timestamptz, ${now}::timestamptz)
+        on conflict do nothing returning id`);
+      // Another save of the same target made it first (and committed): this one replaces it.
+      if (!made.length) [before] = await locate();
+      if (before) id = before.id;
+    }
     if (before) {
+      if (isDeepStrictEqual(fieldsOf(before), { ...f, loadStatuses: statuses })) return policyDto(before);
       await tx.rows(sql`update routing_policies set (mode, load_statuses, chat_capacity, email_capacity, away_grace_seconds, reopen_window_seconds, calendar_id, updated_at)
         = (${values}, ${now}::timestamptz) where id = ${id}::uuid and workspace_id = ${o.workspaceId}::uuid`);
-    } else {
-      await tx.rows(sql`insert into routing_policies (id, workspace_id, team_id, inbox_id, mode, load_statuses, chat_capacity, email_capacity,
-          away_grace_seconds, reopen_window_seconds, calendar_id, created_at, updated_at)
-        values (${id}::uuid, ${o.workspaceId}::uuid, ${teamId}::uuid, ${inboxId}::uuid, ${values}, ${now}::timestamptz, ${now}::timestamptz)`);
     }
     const [after] = await tx.rows<PolicyRow>(sql`select ${POLICY_COLUMNS} from routing_policies where id = ${id}::uuid`);
     await recordAudit(tx, {
