@@ -64,6 +64,7 @@ describe('Routing settings (Chromium)', () => {
     expect(await team.getByText('Enter a whole number').count()).toBe(0);
     const [policy] = await api<RoutingPolicy[]>('/policies');
     expect(policy).toMatchObject({ teamId: env.fx.team, mode: 'round_robin', loadStatuses: ['open', 'pending'], chatCapacity: 4, reopenWindowSeconds: 2 * 86_400, calendarId: null });
+    await area.locator('ib-routing-policy').last().scrollIntoViewIfNeeded();
     await screenAndAxe(page, 'routing-policies-saved');
 
     // Capacities: the second person takes at most 7 chats; Enter saves the row.
@@ -157,5 +158,30 @@ describe('Routing settings (Chromium)', () => {
     await team.getByText('Not set: assigned by hand').waitFor();
     expect(await api<RoutingPolicy[]>('/policies')).toEqual([]);
     await page.context().close();
+  });
+
+  it('on a 375 px phone the policies and the rule form fit the screen', async () => {
+    for (const [path, heading] of [
+      ['/inbox/settings/routing', 'How tickets are given out'],
+      ['/inbox/settings/routing/new-rule', 'New rule'],
+    ] as const) {
+      const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path, viewport: { width: 375, height: 740 } });
+      await page.locator('ib-settings-routing').getByRole('heading', { name: heading }).waitFor();
+      const widest = await page.evaluate(() => {
+        let max = 0;
+        const walk = (root: Document | ShadowRoot) => {
+          for (const el of Array.from(root.querySelectorAll('*'))) {
+            const r = el.getBoundingClientRect();
+            if (r.width && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden')) max = Math.max(max, r.right);
+            if (el.shadowRoot) walk(el.shadowRoot);
+          }
+        };
+        walk(document);
+        return max;
+      });
+      expect(widest, path).toBeLessThanOrEqual(375 + 1);
+      await screenAndAxe(page, `routing-${path.endsWith('new-rule') ? 'rule-form' : 'policies'}-phone`);
+      await page.context().close();
+    }
   });
 });

@@ -160,10 +160,10 @@ export class IbRoutingPolicy extends LitElement {
           </div>
           ${loadErr ? html`<span class="issue" id="load-err-${id}">${loadErr}</span>` : nothing}
         </fieldset>
-        <ib-field label="Chats per agent" hint="The team default; people can have their own." .error=${f.error('chatCapacity')}>
+        <ib-field label="Chats per agent" hint="Per person, unless set on the Capacities page." .error=${f.error('chatCapacity')}>
           <input class="field" name="chatCapacity" inputmode="numeric" autocomplete="off" .value=${live(String(v.chatCapacity))} />
         </ib-field>
-        <ib-field label="Emails per agent" hint="The team default; people can have their own." .error=${f.error('emailCapacity')}>
+        <ib-field label="Emails per agent" hint="Per person, unless set on the Capacities page." .error=${f.error('emailCapacity')}>
           <input class="field" name="emailCapacity" inputmode="numeric" autocomplete="off" .value=${live(String(v.emailCapacity))} />
         </ib-field>
         <ib-field label="Away grace (minutes)" hint="How long someone away keeps unanswered chats." .error=${f.error('awayGraceSeconds')}>
@@ -184,7 +184,7 @@ export class IbRoutingPolicy extends LitElement {
       ${formAlert(f)}
       <div class="form-actions">
         ${this.policy
-          ? html`<ib-button variant="ghost" .loading=${this.turningOff} label="Turn off routing of ${this.name}" @click=${() => void this.turnOff()}>Turn off</ib-button><span class="spacer"></span>`
+          ? html`<ib-button .loading=${this.turningOff} label="Turn off routing of ${this.name}" @click=${() => void this.turnOff()}>Turn off</ib-button><span class="spacer"></span>`
           : nothing}
         <ib-button type="submit" variant="primary" .loading=${f.saving} label="Save routing of ${this.name}">Save</ib-button>
       </div>
