@@ -170,7 +170,7 @@ export async function putRoutingCapacity(
   o: { workspaceId: string; userId: string; chatCapacity: number | null; emailCapacity: number | null } & ChangedBy,
 ): Promise<RoutingCapacityRow> {
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.rows<CapacityRow>(sql`${capacitiesQuery(o.workspaceId, o.userId)} for update of m`);
+    const [before] = await tx.rows<CapacityRow>(capacitiesQuery(o.workspaceId, o.userId));
     if (!before) throw notFound('member');
     const was = { chatCapacity: before.chat_capacity, emailCapacity: before.email_capacity };
     const next = { chatCapacity: o.chatCapacity, emailCapacity: o.emailCapacity };
