@@ -10,6 +10,7 @@ export const SETTINGS_AREAS = {
   'sla-policies': 'SLA policies',
   calendars: 'Business hours',
   'sla-compliance': 'SLA compliance',
+  routing: 'Routing',
   audit: 'Audit log',
 } as const;
 export type SettingsArea = keyof typeof SETTINGS_AREAS;

@@ -66,6 +66,10 @@ export const AREAS: AreaDef[] = [
     load: () => import('./sla/ib-settings-calendars.js'),
     tag: 'ib-settings-calendars',
   }),
+  area('routing', 'Workflow', 'settings.workflow', 'Who gets each new ticket: how each team and inbox gives out tickets, how many each person takes, and rules that act first.', {
+    load: () => import('./routing/ib-settings-routing.js'),
+    tag: 'ib-settings-routing',
+  }),
   area('sla-compliance', 'Workflow', 'reports.read', 'The share of SLA targets met per policy, team or agent over a date range.', {
     load: () => import('./sla/ib-settings-sla-compliance.js'),
     tag: 'ib-settings-sla-compliance',

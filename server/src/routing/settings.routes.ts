@@ -1,28 +1,50 @@
+import type { Request } from 'express';
+import { fromWire } from '../db/ids.js';
 import type { RouteHandlers } from '../http/routes.js';
-import { AppError } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
+import { auditRequest } from '../audit/audit.request.js';
+import { deleteRoutingPolicy, listRoutingCapacities, listRoutingPolicies, putRoutingCapacity, putRoutingPolicy } from './settings.service.js';
+import { createRoutingRule, deleteRoutingRule, listRoutingRules, reorderRoutingRules, updateRoutingRule } from './settings.rules.js';
 
 export type RoutingSettingsRoute =
   | 'settings.routing.policies.list' | 'settings.routing.policies.put' | 'settings.routing.policies.delete'
   | 'settings.routing.capacities.list' | 'settings.routing.capacities.put'
   | 'settings.routing.rules.list' | 'settings.routing.rules.create' | 'settings.routing.rules.order' | 'settings.routing.rules.update' | 'settings.routing.rules.delete';
 
-const pending = () => {
-  throw new AppError('UNAVAILABLE', 'routing settings are being built');
-};
-
 /** Routing policies, capacities and rules (`/api/settings/routing/…`, `settings.workflow`). */
-export function routingSettingsRoutes(_ctx: ServiceContext): Pick<RouteHandlers, RoutingSettingsRoute> {
+export function routingSettingsRoutes(ctx: ServiceContext): Pick<RouteHandlers, RoutingSettingsRoute> {
+  const by = (me: { userId: string }, req: Request) => ({ actor: { type: 'agent' as const, id: me.userId }, request: auditRequest(req) });
   return {
-    'settings.routing.policies.list': pending,
-    'settings.routing.policies.put': pending,
-    'settings.routing.policies.delete': pending,
-    'settings.routing.capacities.list': pending,
-    'settings.routing.capacities.put': pending,
-    'settings.routing.rules.list': pending,
-    'settings.routing.rules.create': pending,
-    'settings.routing.rules.order': pending,
-    'settings.routing.rules.update': pending,
-    'settings.routing.rules.delete': pending,
+    'settings.routing.policies.list': ({ me }) => listRoutingPolicies(ctx, { workspaceId: me.workspaceId }),
+    'settings.routing.policies.put': ({ me, req, body }) => {
+      const { target, ...fields } = body;
+      return putRoutingPolicy(ctx, {
+        workspaceId: me.workspaceId,
+        target: target.teamId ? { teamId: fromWire('team', target.teamId) } : { inboxId: fromWire('inbox', target.inboxId!) },
+        fields: { ...fields, calendarId: fields.calendarId && fromWire('calendar', fields.calendarId) },
+        ...by(me, req),
+      });
+    },
+    'settings.routing.policies.delete': async ({ me, req, params, res }) => {
+      await deleteRoutingPolicy(ctx, { workspaceId: me.workspaceId, policyId: fromWire('routingPolicy', params.policyId), ...by(me, req) });
+      res.status(204).end();
+    },
+    'settings.routing.capacities.list': ({ me }) => listRoutingCapacities(ctx, { workspaceId: me.workspaceId }),
+    'settings.routing.capacities.put': ({ me, req, params, body }) =>
+      putRoutingCapacity(ctx, { workspaceId: me.workspaceId, userId: fromWire('user', params.userId), ...body, ...by(me, req) }),
+    'settings.routing.rules.list': ({ me }) => listRoutingRules(ctx, { workspaceId: me.workspaceId }),
+    'settings.routing.rules.create': async ({ me, req, res, body }) => {
+      const made = await createRoutingRule(ctx, { workspaceId: me.workspaceId, ...body, ...by(me, req) });
+      res.status(201);
+      return made;
+    },
+    'settings.routing.rules.order': ({ me, req, body }) =>
+      reorderRoutingRules(ctx, { workspaceId: me.workspaceId, ruleIds: body.ids.map((i) => fromWire('routingRule', i)), ...by(me, req) }),
+    'settings.routing.rules.update': ({ me, req, params, body }) =>
+      updateRoutingRule(ctx, { workspaceId: me.workspaceId, ruleId: fromWire('routingRule', params.ruleId), ...body, ...by(me, req) }),
+    'settings.routing.rules.delete': async ({ me, req, params, res }) => {
+      await deleteRoutingRule(ctx, { workspaceId: me.workspaceId, ruleId: fromWire('routingRule', params.ruleId), ...by(me, req) });
+      res.status(204).end();
+    },
   };
 }
