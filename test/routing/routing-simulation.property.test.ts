@@ -24,12 +24,19 @@ describe('routing simulation (property)', () => {
   const many = { ratePerSecond: 1e6, burst: 1e6 };
 
   const db = () => node.deps.db;
+  /** Events of the log the routing consumer has not finished (a transaction of any database still running can hold them back a moment). */
+  const unconsumed = async () =>
+    (await db().rows<{ n: number }>(sql`select count(*)::int as n from domain_events e, event_consumers c
+      where c.name = 'routing' and (e.xid, e.position) > (c.last_xid, c.last_position)`))[0]!.n;
   const settle = async () => {
-    // Routing's own changes are events too: a second pass sees them.
-    for (let i = 0; i < 3; i++) {
+    // Routing's own changes are events too: go on until the consumer has seen them all.
+    const end = Date.now() + 10_000;
+    for (let i = 0; Date.now() < end; i++) {
       await node.app.events.runOnce();
       await node.app.scheduler.runDue();
+      if (i >= 1 && (await unconsumed()) === 0) return;
     }
+    throw new Error('the routing consumer did not catch up');
   };
   type State = { load: Map<string, number>; cap: Map<string, number>; avail: Map<string, string>; waiting: number };
   async function state(): Promise<State> {

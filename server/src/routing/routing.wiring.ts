@@ -73,7 +73,7 @@ async function onEvent(ctx: ServiceContext, e: LoggedEvent, notes: RoutingNotes,
       return;
     }
     case 'routing.changed':
-      await enqueueUnassigned(ctx, ws, e.payload.queueIds, notes);
+      await enqueueUnassigned(ctx, ws, e.payload.queueIds, e.occurredAt, notes);
       drain(e.payload.queueIds);
       return;
     default:
@@ -83,19 +83,18 @@ async function onEvent(ctx: ServiceContext, e: LoggedEvent, notes: RoutingNotes,
 
 /**
  * A policy was set: the open, unassigned tickets of its team or inbox (oldest first, at most
- * 1,000) are routed now, so turning routing on hands out the pile that waited for it.
+ * 1,000) are routed now, so turning routing on hands out the pile that waited for it. Only
+ * those opened before the change: later ones have their own `ticket.created` (rules first).
  */
-async function enqueueUnassigned(ctx: ServiceContext, ws: string, queueIds: string[] | null, notes: RoutingNotes): Promise<void> {
+async function enqueueUnassigned(ctx: ServiceContext, ws: string, queueIds: string[] | null, before: Date, notes: RoutingNotes): Promise<void> {
   if (!queueIds?.length) return;
   const rows = await ctx.db.rows<{ id: string }>(sql`select t.id from tickets t
     where t.workspace_id = ${ws}::uuid and t.assignee_id is null and t.status = 'open'
       and (t.team_id = any(${`{${queueIds.join(',')}}`}::uuid[]) or (t.team_id is null and t.inbox_id = any(${`{${queueIds.join(',')}}`}::uuid[])))
       and not exists (select 1 from routing_queue q where q.ticket_id = t.id and q.dequeued_at is null)
+      and t.created_at <= ${before}::timestamptz
     order by t.created_at limit 1000`);
-  for (const r of rows) {
-    const outcome = await routeTicket(ctx, { workspaceId: ws, ticketId: r.id, trigger: 'drain', notes });
-    if (outcome !== 'assigned' && outcome !== 'queued') continue;
-  }
+  for (const r of rows) await routeTicket(ctx, { workspaceId: ws, ticketId: r.id, trigger: 'drain', notes });
 }
 
 /**
