@@ -25,6 +25,9 @@ describe('chat widget by keyboard', () => {
     const agent = await connect(env.node.url, '/agent', { token: await login(env.node.url, other.agents[0]!.email, other.agents[0]!.password) });
     const context = await env.browser.newContext();
     const page = await context.newPage();
+    // A step that hangs fails by name well inside the test's own timeout (CI once timed out here
+    // without saying which step waited).
+    page.setDefaultTimeout(8_000);
     await page.goto(env.site.page('/keys', embedPage(env.node.url, other.inbox)));
     const w = widget(page);
     await w.launcher.waitFor();
