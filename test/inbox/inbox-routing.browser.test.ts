@@ -15,7 +15,7 @@ import { screenAndAxe } from '../support/axe.js';
  * built elsewhere), for the team and for the inbox (a widget ticket lands in one of them).
  */
 describe('inbox: routing in Chromium', () => {
-  const env = useBrowserEnv('postgres', { agents: 2 });
+  const env = useBrowserEnv('postgres', { agents: 2, isolated: true });
 
   async function routing() {
     const { db } = env.node.deps;

@@ -90,11 +90,12 @@ export async function seedThread(db: Db, fx: Fixture, ticketWire: string, conver
  * agents (and `clock` as the node's clock), and Chromium, closed after the file; sockets closed after each test. The returned
  * object is filled in `beforeAll` (a test may replace `node`, e.g. after a restart).
  */
-export function useBrowserEnv(mode: Mode, o: { agents?: number; prefix?: string; clock?: Clock } = {}) {
+export function useBrowserEnv(mode: Mode, o: { agents?: number; prefix?: string; clock?: Clock; isolated?: boolean } = {}) {
   const env = {} as { node: Node; fx: Fixture; browser: Browser };
   beforeAll(async () => {
-    // A clock of its own needs a database of its own (harness isolatedDatabase).
-    env.node = await startNode(mode, { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.clock ? { clock: o.clock, isolated: true } : {}) });
+    // A clock of its own needs a database of its own (harness isolatedDatabase); so do live
+    // events of the log's consumers (routing), which the node holding a consumer's lease publishes.
+    env.node = await startNode(mode, { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.clock ? { clock: o.clock } : {}), ...(o.clock || o.isolated ? { isolated: true } : {}) });
     env.fx = await seedWorkspace(env.node.deps.db, o.agents ?? 1);
     env.browser = await launchChromium();
   });

@@ -79,10 +79,13 @@ export async function inboxSecret(db: Db, inboxId: string): Promise<string> {
  * can restart the node), a workspace with one agent, a host site on another origin and Chromium.
  * The returned object is filled in `beforeAll`; `env.node` may be replaced by a test.
  */
-export function useWidgetEnv(o: { prefix?: string; config?: Partial<Config> } = {}): WidgetEnv {
+export function useWidgetEnv(o: { prefix?: string; config?: Partial<Config>; isolated?: boolean } = {}): WidgetEnv {
   const env = {} as WidgetEnv;
   beforeAll(async () => {
-    env.node = await startNode('postgres', { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.config ? { config: o.config } : {}) });
+    // `isolated`: a database of the file's own, for live events that come from the event log's
+    // consumers (routing): on the shared database another file's node may hold their lease and
+    // publish them on its own Redis prefix.
+    env.node = await startNode('postgres', { ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.config ? { config: o.config } : {}), ...(o.isolated ? { isolated: true } : {}) });
     env.fx = await seedWorkspace(env.node.deps.db, 1);
     env.agentToken = await login(env.node.url, env.fx.agents[0]!.email, env.fx.agents[0]!.password);
     env.secret = await inboxSecret(env.node.deps.db, env.fx.inboxId);

@@ -32,7 +32,7 @@ const shows = (page: Page, text: RegExp) => line(page).filter({ hasText: text })
  * chat, the second visitor's chat goes to them and the third visitor moves up.
  */
 describe('chat widget: place in the routing queue', () => {
-  const env = useWidgetEnv();
+  const env = useWidgetEnv({ isolated: true });
   mkdirSync('test-results', { recursive: true });
 
   it('shows each waiting visitor their place and expected wait, moves them up as the agent frees up, and hides it once an agent has the chat', async () => {
