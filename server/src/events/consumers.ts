@@ -164,14 +164,17 @@ export class EventConsumers {
       await this.o.db.query(RELEASE, [[...this.consumers.keys()].join(','), this.o.nodeId]).catch((err: unknown) => this.o.logger.warn({ err }, 'could not release event consumer leases'));
   }
 
+  /**
+   * One round: every consumer at once, each until caught up. Side by side, not one after the
+   * other, so a consumer with much to do (SLA after a burst) does not hold up another's reaction
+   * (routing a new chat); each has its own cursor and lease.
+   */
   private async round(): Promise<void> {
-    for (const c of this.consumers.values()) {
-      try {
-        await this.drain(c);
-      } catch (err) {
-        this.o.logger.warn({ err, consumer: c.name }, 'event consumer round failed');
-      }
-    }
+    await Promise.all(
+      [...this.consumers.values()].map((c) =>
+        this.drain(c).catch((err) => this.o.logger.warn({ err, consumer: c.name }, 'event consumer round failed')),
+      ),
+    );
   }
 
   private leaseUntil = () => new Date(this.o.clock.now().getTime() + this.o.leaseMs);
