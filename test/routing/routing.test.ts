@@ -126,6 +126,11 @@ describe('routing', () => {
       from tickets t where t.id = ${fromWire('ticket', e.ticketId)}::uuid`);
     expect(t).toEqual({ priority: 'high', tags: ['refund'] });
     expect((await decisions(e.ticketId)).at(-1)).toMatchObject({ rule: { name: 'Refunds' }, outcome: 'assigned' });
+    // Without any policy, the rule's agent (online) still gets the ticket.
+    await db().rows(sql`delete from routing_policies where workspace_id = ${fx.workspaceId}::uuid`);
+    const f = await chat('another refund');
+    await until(async () => (await assigneeOf(f.ticketId)) === fx.agents[2]!.id, 5000, 'the rule agent without a policy');
+    expect((await decisions(f.ticketId)).at(-1)).toMatchObject({ rule: { name: 'Refunds' }, outcome: 'assigned', policy: null });
     await db().rows(sql`delete from routing_rules where workspace_id = ${fx.workspaceId}::uuid`);
   });
 

@@ -7,7 +7,7 @@ import { changeTicket, insertActivity, type TicketRow } from '../tickets/tickets
 import { compiledCalendar } from '../calendars/calendars.service.js';
 import { isOpen, nextOpen } from '../business-time/business-time.js';
 import { scheduleDue } from '../scheduler/due.js';
-import { rankCandidates, tryable, type Ranked } from './engine.js';
+import { rankCandidates, tryable, type Candidate, type Ranked } from './engine.js';
 import { dequeue, enqueue, lockAndRecount, loadCandidates, policyFor, queueHead, queueOf, waitingQueues, type PolicyRow } from './store.js';
 import type { RoutingNotes } from './notify.js';
 
@@ -46,6 +46,17 @@ export async function routeWithin(
   const routed = (d: RoutingDecision) => insertActivity(tx, { ws, ticketId: cur.id, kind: 'routed', actor: SYSTEM, oldValue: null, newValue: d, now });
 
   if (!policy || policy.mode === 'manual') {
+    // A rule's agent still gets it when they are online: no policy, so no capacity to keep.
+    if (o.prefer) {
+      const [m] = await tx.rows<{ name: string; availability: Candidate['availability'] }>(sql`select u.name, m.availability from memberships m join users u on u.id = m.user_id
+        where m.workspace_id = ${ws}::uuid and m.user_id = ${o.prefer}::uuid and m.status = 'active' and u.status = 'active'`);
+      if (m?.availability === 'online') {
+        await tx.rows(sql`update tickets set assignee_id = ${o.prefer}::uuid where id = ${cur.id}::uuid`);
+        const assigned = await insertActivity(tx, { ws, ticketId: cur.id, kind: 'assigned', actor: SYSTEM, oldValue: null, newValue: toWire('user', o.prefer), now });
+        const ranked: Ranked[] = [{ candidate: { userId: o.prefer, name: m.name, availability: 'online', load: 0, capacity: 0, lastAssignedAt: null }, reason: 'chosen' }];
+        return { outcome: 'assigned', activities: [assigned, await routed(decision('assigned', o.prefer, ranked))] };
+      }
+    }
     if (o.trigger === 'on_demand' || (policy && o.trigger === 'created')) return { outcome: 'manual', activities: [await routed(decision('manual', null, []))] };
     return { outcome: 'manual', activities: [] };
   }
@@ -102,7 +113,8 @@ export async function routeWithin(
   }
   const fresh = await enqueue(tx, { ws, ticketId: cur.id, queueId: queueOf(policy), teamId: cur.team_id, inboxId: cur.inbox_id, channel: cur.channel, now });
   o.notes.queueChanged(ws, queueOf(policy), null);
-  if (!fresh && o.trigger === 'drain') return { outcome: 'queued', activities: [] };
+  // Still waiting where it waited: said once, when it joined (asked by hand, it is said again).
+  if (!fresh && o.trigger !== 'on_demand') return { outcome: 'queued', activities: [] };
   return { outcome: 'queued', activities: [await routed(decision('queued', null, ranked))] };
 }
 
