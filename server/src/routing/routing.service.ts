@@ -204,9 +204,13 @@ export async function routeReopened(ctx: ServiceContext, o: { workspaceId: strin
       where ticket_id = ${cur.id}::uuid and kind = 'status_changed' and new_value in ('"resolved"'::jsonb, '"closed"'::jsonb)
       order by created_at desc limit 1`);
     const within = resolved ? now.getTime() - new Date(resolved.at).getTime() <= policy.reopen_window_seconds * 1000 : false;
+    await tx.rows(sql`savepoint routing_reopen`);
     const state = await lockAndRecount(tx, o.workspaceId, cur.assignee_id, policy, full.channel);
     // The reopened ticket is already counted in their load.
-    if (within && state && state.availability === 'online' && state.load <= state.capacity) {
+    const keep = within && state && state.availability === 'online' && state.load <= state.capacity;
+    // Not kept: give their lock back before trying others (no transaction holds two agents' locks).
+    await tx.rows(keep ? sql`release savepoint routing_reopen` : sql`rollback to savepoint routing_reopen`);
+    if (keep) {
       outcome = 'kept';
       return [await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'routed', actor: SYSTEM, oldValue: null, now,
         newValue: { trigger: 'reopened', outcome: 'kept', policy: { id: toWire('routingPolicy', policy.id), mode: policy.mode, teamId: toWireOrNull('team', policy.team_id), inboxId: toWireOrNull('inbox', policy.inbox_id) },
