@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Activity, Agent, RoutingDecision } from '@support/protocol';
-import { isDecision, loadText, queueName, reasonText, routedText, waitingQueues, waitText, type Places } from '../../inbox/src/lib/routing.js';
+import { isDecision, loadText, queueName, reasonText, routeOutcomeText, routedText, waitingQueues, waitText, type Places } from '../../inbox/src/lib/routing.js';
 import { activityText } from '../../inbox/src/components/ib-conversation/timeline.js';
 
 const places: Places = { teams: [{ id: 'team_billing', name: 'Billing' }], inboxes: [{ id: 'inb_web', name: 'Website' }] };
@@ -42,6 +42,15 @@ describe('routing decisions in words', () => {
     expect(activityText(a, agents, places)).toBe('Routed to Ann by Balanced (team Billing)');
     expect(activityText({ ...a, newValue: 'nonsense' }, agents, places)).toBe('Routed');
     expect(isDecision(null)).toBe(false);
+  });
+
+  it('says what "Route now" did, for its toast', () => {
+    const open = { assigneeId: null, status: 'open' as const };
+    expect(routeOutcomeText('assigned', { assigneeId: 'usr_ann', status: 'open' }, agents)).toBe('Given to Ann');
+    expect(routeOutcomeText('queued', open, agents)).toBe('Waiting in the queue: nobody has room');
+    expect(routeOutcomeText('manual', open, agents)).toBe('This ticket is assigned by hand: no routing policy covers it');
+    expect(routeOutcomeText('kept', { assigneeId: 'usr_ann', status: 'pending' }, agents)).toBe('Already with Ann: nothing changed');
+    expect(routeOutcomeText('skipped', { assigneeId: null, status: 'closed' }, agents)).toBe('Not routed: the ticket is closed');
   });
 
   it('names each candidate reason and the load in the channel unit', () => {

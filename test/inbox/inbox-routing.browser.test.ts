@@ -8,7 +8,8 @@ import { screenAndAxe } from '../support/axe.js';
 /**
  * Routing in the agent's inbox, in Chromium: a routed ticket's timeline says who got it, by
  * which policy, with each candidate's load and reason behind a disclosure; a supervisor sees the
- * queues live; assigning an agent over their capacity asks first, and assigns only when confirmed.
+ * queues live; assigning an agent over their capacity asks first, and assigns only when confirmed;
+ * "Route now" gives an unassigned ticket out on request, or says it is assigned by hand.
  *
  * Agent 0 (the owner, logged in to the inbox) takes no chats (capacity 0); Agent 1 takes one
  * at a time. Policies and capacities are written straight to the tables (the settings routes are
@@ -104,6 +105,51 @@ describe('inbox: routing in Chromium', () => {
     await expect.poll(async () => (await ok(watcher, 'ticket:get', { ticketId: second.id, limit: 1 })).ticket.assigneeId).toBe(ann.wire);
     await expect.poll(() => assignee.inputValue()).toBe(ann.wire);
     await queues.locator('.sum', { hasText: /^No one is waiting$/ }).waitFor();
+    await page.context().close();
+  });
+
+  it('routes a ticket on request by keyboard: given to a free agent, or assigned by hand without a policy', async () => {
+    const { node, fx, browser } = env;
+    const { db } = node.deps;
+    const ws = fx.workspaceId;
+    const [owner, ann] = fx.agents as [(typeof fx.agents)[0], (typeof fx.agents)[0]];
+    if (!(await db.rows(sql`select 1 from routing_policies where workspace_id = ${ws}::uuid`)).length) await routing();
+    // Nobody has room while the chat comes in: it waits.
+    await db.rows(sql`update routing_agents set chat_capacity = 0 where workspace_id = ${ws}::uuid`);
+    const annSocket = await connect(node.url, '/agent', { token: await login(node.url, ann.email, ann.password) });
+    await ok(annSocket, 'presence:set', { status: 'online' });
+    const watcher = await connect(node.url, '/agent', { token: await login(node.url, owner.email, owner.password) });
+    const waiting = await newChat(watcher, 'Route me');
+    const page = await openInbox(browser, node.url, owner, { path: `/inbox/t/${waiting.id}?view=all` });
+    await activity(page, /^Queued: nobody free/).waitFor();
+
+    // Agent 1 has room now (written straight to the table: nothing drains the queue by itself).
+    await db.rows(sql`update routing_agents set chat_capacity = 5 where workspace_id = ${ws}::uuid and user_id = ${ann.id}::uuid`);
+    const route = page.locator('ib-conversation ib-button.route');
+    const toasts = page.locator('ib-toast .toast .message');
+    await page.locator('ib-conversation ib-button.me').focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('ib-button.route Route now');
+    await page.keyboard.press('Enter');
+    await toasts.filter({ hasText: /^Given to Agent 1$/ }).waitFor();
+    const assignee = page.locator('ib-conversation ib-select.assignee select');
+    await expect.poll(() => assignee.inputValue()).toBe(ann.wire);
+    await activity(page, /^Routed to Agent 1 on request by Balanced/).waitFor();
+    // The button went with the need for it; focus stays in the actions, on the assignee.
+    await route.waitFor({ state: 'detached' });
+    expect(await focused(page)).toMatch(/^select\b/);
+    await screenAndAxe(page, 'inbox-routing-route-now');
+
+    // Without any policy: assigned by hand, and the ticket stays unassigned (the button stays).
+    await db.rows(sql`delete from routing_policies where workspace_id = ${ws}::uuid`);
+    const manual = await newChat(watcher, 'No policy here');
+    await page.goto(`${node.url}/inbox/t/${manual.id}?view=all`);
+    await route.focus();
+    await page.keyboard.press('Enter');
+    await toasts.filter({ hasText: /^This ticket is assigned by hand: no routing policy covers it$/ }).waitFor();
+    await activity(page, /^Not routed on request: no routing policy applies/).waitFor();
+    expect(await assignee.inputValue()).toBe('');
+    await route.waitFor();
     await page.context().close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Agent, Channel, RoutingDecision, RoutingMode, RoutingQueueSummary, RoutingReason, RoutingTrigger } from '@support/protocol';
+import type { Agent, Channel, Ticket, RoutingDecision, RoutingMode, RoutingQueueSummary, RoutingReason, RoutingTrigger } from '@support/protocol';
 
 /** Names of the workspace's teams and inboxes, to say where a ticket was routed or waits. */
 export type Places = { teams: readonly { id: string; name: string }[]; inboxes: readonly { id: string; name: string }[] };
@@ -89,4 +89,24 @@ export function queueName(q: Pick<RoutingQueueSummary, 'teamId' | 'inboxId'>, pl
 export function waitingQueues(queues: readonly RoutingQueueSummary[]): { list: RoutingQueueSummary[]; total: number } {
   const list = queues.filter((q) => q.length > 0).sort((a, b) => (a.oldestSince ?? '\uffff').localeCompare(b.oldestSince ?? '\uffff'));
   return { list, total: list.reduce((n, q) => n + q.length, 0) };
+}
+
+/** What `POST /api/tickets/:ticketId/route` did (its `outcome`). */
+export type RouteOutcome = 'assigned' | 'queued' | 'manual' | 'kept' | 'skipped';
+
+/** What "Route now" did, in words for its toast: "Given to Ann", "Waiting in the queue: nobody has room"… */
+export function routeOutcomeText(outcome: RouteOutcome, ticket: Pick<Ticket, 'assigneeId' | 'status'>, agents: Map<string, Agent>): string {
+  const who = ticket.assigneeId ? (agents.get(ticket.assigneeId)?.name ?? 'an agent') : 'nobody';
+  switch (outcome) {
+    case 'assigned':
+      return `Given to ${who}`;
+    case 'queued':
+      return 'Waiting in the queue: nobody has room';
+    case 'manual':
+      return 'This ticket is assigned by hand: no routing policy covers it';
+    case 'kept':
+      return `Already with ${who}: nothing changed`;
+    case 'skipped':
+      return `Not routed: the ticket is ${ticket.status}`;
+  }
 }

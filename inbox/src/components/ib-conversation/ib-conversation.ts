@@ -1,15 +1,17 @@
 import { LitElement, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { Message, TicketPriority } from '@support/protocol';
+import type { Message, Ticket, TicketPriority } from '@support/protocol';
 import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
-import { ApiError, call } from '../../api.js';
+import { ApiError, call, rest } from '../../api.js';
 import { buildTimeline, capitalize, newestWithin } from '../../lib/thread.js';
 import { agentName } from '../../lib/people.js';
 import { STATUSES } from '../../lib/ticket-list.js';
 import { backIcon, chatIcon, emailIcon, personIcon } from '../../lib/icons.js';
 import { controls } from '../../styles/tokens.js';
 import { renderTimeline } from './timeline.js';
+import { routeOutcomeText, type RouteOutcome } from '../../lib/routing.js';
+import { toast } from '../ib-toast/ib-toast.js';
 import { conversationStyles } from './ib-conversation.styles.js';
 import '../ib-composer/ib-composer.js';
 import '../ib-button/ib-button.js';
@@ -67,6 +69,8 @@ export class IbConversation extends LitElement {
   /** An assignment refused with OVER_CAPACITY, waiting for the agent to confirm it (sent again with `force`). */
   private overCapacity: { ticketId: string; payload: Record<string, unknown>; message: string } | null = null;
   private typingTimer: ReturnType<typeof setInterval> | undefined;
+  /** The ticket a "Route now" request is out for (its button is disabled meanwhile). */
+  private routing: string | null = null;
 
   constructor() {
     super();
@@ -229,6 +233,33 @@ export class IbConversation extends LitElement {
     if (store.agent) this.act('ticket:assign', { assigneeId: store.agent.id });
   }
 
+  /**
+   * "Route now": runs the routing rules and policy for the open ticket
+   * (`POST /api/tickets/:ticketId/route`) and says the outcome in a toast. The ticket itself
+   * (assignee, the `routed` activity) updates from the `ticket:updated` event like any change.
+   * If the button goes (the ticket was given out), focus moves to the assignee menu.
+   */
+  async routeNow() {
+    const ticketId = store.open?.id;
+    if (!ticketId || this.routing) return;
+    const hadFocus = this.renderRoot.querySelector('ib-button.route')?.matches(':focus-within') ?? false;
+    this.routing = ticketId;
+    this.actionError = '';
+    this.requestUpdate();
+    try {
+      const r = await rest<{ outcome: RouteOutcome; ticket: Ticket }>('POST', `/api/tickets/${encodeURIComponent(ticketId)}/route`);
+      toast(this, routeOutcomeText(r.outcome, r.ticket, store.agents), r.outcome === 'assigned' ? 'success' : 'info');
+    } catch (err) {
+      this.actionError = `Not routed: ${(err as Error).message}`;
+      toast(this, this.actionError, 'error');
+    } finally {
+      this.routing = null;
+      this.requestUpdate();
+    }
+    await this.updateComplete;
+    if (hadFocus && !this.renderRoot.querySelector('ib-button.route')) (this.renderRoot.querySelector('ib-select.assignee') as HTMLElement | null)?.focus();
+  }
+
   private onAssign(e: Change) {
     const v = e.detail.value;
     if (v.startsWith('team_')) this.act('ticket:assign', { teamId: v });
@@ -241,6 +272,11 @@ export class IbConversation extends LitElement {
     if (e.key !== 'Enter' || !input.value.trim()) return;
     this.act('ticket:addTag', { tag: input.value.trim() });
     input.value = '';
+  }
+
+  /** "Route now" is offered to members who may assign, on an open or pending ticket nobody has. */
+  private routable(t: Ticket): boolean {
+    return store.permissions.includes('tickets.assign') && (t.status === 'open' || t.status === 'pending') && !t.assigneeId;
   }
 
   /** Agents (with their presence), then the teams: picking a team sets the ticket's team. */
@@ -291,6 +327,9 @@ export class IbConversation extends LitElement {
         </div>
         <div class="actions">
           <ib-button class="me" @click=${() => this.assignToMe()} ?disabled=${t.assigneeId === me} title="Assign to me (a)" keyshortcuts="a">Assign to me</ib-button>
+          ${this.routable(t)
+            ? html`<ib-button class="route" @click=${() => void this.routeNow()} ?disabled=${this.routing === t.id} title="Give this ticket out by the routing rules and policy now">Route now</ib-button>`
+            : nothing}
           <ib-select class="assignee" label="Assignee" .options=${this.assigneeOptions()} .value=${live(t.assigneeId ?? '')} @ib-change=${this.onAssign}></ib-select>
           <ib-select label="Status" .options=${STATUS_OPTIONS} .value=${live(t.status)}
             @ib-change=${(e: Change) => this.act('ticket:setStatus', { status: e.detail.value })}></ib-select>
