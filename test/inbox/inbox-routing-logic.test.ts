@@ -48,7 +48,7 @@ describe('routing decisions in words', () => {
     const open = { assigneeId: null, status: 'open' as const };
     expect(routeOutcomeText('assigned', { assigneeId: 'usr_ann', status: 'open' }, agents)).toBe('Given to Ann');
     expect(routeOutcomeText('queued', open, agents)).toBe('Waiting in the queue: nobody has room');
-    expect(routeOutcomeText('manual', open, agents)).toBe('This ticket is assigned by hand: no routing policy covers it');
+    expect(routeOutcomeText('manual', open, agents)).toBe('This ticket is assigned by hand: no routing policy gives it out');
     expect(routeOutcomeText('kept', { assigneeId: 'usr_ann', status: 'pending' }, agents)).toBe('Already with Ann: nothing changed');
     expect(routeOutcomeText('skipped', { assigneeId: null, status: 'closed' }, agents)).toBe('Not routed: the ticket is closed');
   });

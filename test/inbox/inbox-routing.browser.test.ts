@@ -146,7 +146,7 @@ describe('inbox: routing in Chromium', () => {
     await page.goto(`${node.url}/inbox/t/${manual.id}?view=all`);
     await route.focus();
     await page.keyboard.press('Enter');
-    await toasts.filter({ hasText: /^This ticket is assigned by hand: no routing policy covers it$/ }).waitFor();
+    await toasts.filter({ hasText: /^This ticket is assigned by hand: no routing policy gives it out$/ }).waitFor();
     await activity(page, /^Not routed on request: no routing policy applies/).waitFor();
     expect(await assignee.inputValue()).toBe('');
     await route.waitFor();

@@ -103,7 +103,7 @@ export function routeOutcomeText(outcome: RouteOutcome, ticket: Pick<Ticket, 'as
     case 'queued':
       return 'Waiting in the queue: nobody has room';
     case 'manual':
-      return 'This ticket is assigned by hand: no routing policy covers it';
+      return 'This ticket is assigned by hand: no routing policy gives it out';
     case 'kept':
       return `Already with ${who}: nothing changed`;
     case 'skipped':
