@@ -16,6 +16,11 @@
  *    `--resolve-rate` a second, round the team: from the resolve's ack to that agent's socket
  *    receiving the `ticket:updated` (assigned to them) of the next waiting ticket. Floor: the
  *    resolve's own `ticket:updated` (status_changed) on the same socket.
+ *
+ * Visitors come from a pool of widget sockets (a new `session:start`, so a new contact, per
+ * chat, on a socket whose last chat is done). Agents use a raw engine.io client
+ * (bench/lib/raw-agent.ts) that parses only the frames about its own agent. The server's log is
+ * silent; BENCH_LOG_LEVEL=warn BENCH_CHILD_STDOUT=1 shows its warnings (consumer failures).
  */
 import { parseArgs } from 'node:util';
 import { cpus, loadavg, totalmem } from 'node:os';
