@@ -1,6 +1,6 @@
 /**
  * Benchmark child: the real server (Postgres + Redis), silent, on 127.0.0.1 and a free port.
- * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate, eventLog, rls }
+ * Options come as one JSON argument: { databaseUrl, redisUrl, redisPrefix, poolMax, rate, eventLog, rls, logLevel }
  * (`eventLog: false`: no durable events, for --event-log; `rls: false`: without row-level
  * security, for bench/chat.ts --rls off|both).
  * Run by bench/chat.ts through child_process.fork; see ./child.ts for the IPC protocol.
@@ -11,7 +11,7 @@ import { createApp } from '../../server/src/app.js';
 import { failChild, serveChild } from './child.js';
 import { logGcTo } from './gc-log.js';
 
-type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number; eventLog?: boolean; rls?: boolean };
+type Options = { databaseUrl: string; redisUrl: string; redisPrefix: string; poolMax: number; rate: number; eventLog?: boolean; rls?: boolean; logLevel?: string };
 
 // BENCH_GC_LOG=<prefix>: each child logs its collections to <prefix>.<pid> (see ./gc-log.ts).
 if (process.env.BENCH_GC_LOG) logGcTo(`${process.env.BENCH_GC_LOG}.${process.pid}`);
@@ -26,7 +26,7 @@ try {
     REDIS_URL: o.redisUrl,
     REDIS_PREFIX: o.redisPrefix,
     DB_POOL_MAX: String(o.poolMax),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: o.logLevel ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '3000',
     // Every bench visitor comes from 127.0.0.1.
     WIDGET_NEW_SESSIONS_PER_MINUTE: '1000000',
