@@ -135,7 +135,7 @@ describe('routing', () => {
   });
 
   it('gives a reopened ticket back to its agent within the window, and hands an away agent’s unanswered chats on after the grace', async () => {
-    await setPolicy({ chat: 5, grace: 0 });
+    await setPolicy({ chat: 50, grace: 0 });
     const f = await chat('reopen me');
     await until(async () => await assigneeOf(f.ticketId), 5000, 'assigned');
     const mine = (await assigneeOf(f.ticketId))!;

@@ -112,7 +112,7 @@ export async function routeWithin(
     return { outcome: 'assigned', activities: [assigned, await routed(decision('assigned', chosen, ranked))] };
   }
   const fresh = await enqueue(tx, { ws, ticketId: cur.id, queueId: queueOf(policy), teamId: cur.team_id, inboxId: cur.inbox_id, channel: cur.channel, now });
-  o.notes.queueChanged(ws, queueOf(policy), null);
+  if (fresh) o.notes.queueChanged(ws, queueOf(policy), null);
   // Still waiting where it waited: said once, when it joined (asked by hand, it is said again).
   if (!fresh && o.trigger !== 'on_demand') return { outcome: 'queued', activities: [] };
   return { outcome: 'queued', activities: [await routed(decision('queued', null, ranked))] };

@@ -55,6 +55,8 @@ export const tickets = pgTable(
     index('tickets_requester_idx').on(t.requesterId, t.inboxId),
     // An inbox's tickets: counts in the settings, moving or deleting them with the inbox, its foreign key.
     index('tickets_inbox_idx').on(t.inboxId),
+    // Routing's load: an agent's open and pending tickets, however many they ever held.
+    index('tickets_ws_assignee_active_idx').on(t.workspaceId, t.assigneeId).where(sql`${t.status} in ('open', 'pending')`),
     // Sorting a list by time to breach.
     index('tickets_ws_sla_due_idx').on(t.workspaceId, t.slaDueAt, t.id).where(sql`${t.slaDueAt} is not null`),
     tenantPolicy(t.workspaceId),

@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_ws_assignee_active_idx" ON "tickets" USING btree ("workspace_id","assignee_id") WHERE "tickets"."status" in ('open', 'pending');
