@@ -88,7 +88,7 @@ describe('routing across two nodes', () => {
     for (const id of mine) {
       const before = await waitingOldestFirst();
       await ok(agent1, 'ticket:setStatus', { ticketId: toWire('ticket', id), status: 'resolved' });
-      await until(async () => (await waitingOldestFirst())[0] === before[1], 2000, 'the oldest waiting to be given out');
+      await until(async () => (await waitingOldestFirst())[0] === before[1], 10_000, 'the oldest waiting to be given out');
       const [t] = await db().rows<{ assignee_id: string }>(sql`select assignee_id from tickets where id = ${before[0]!}::uuid`);
       expect(t!.assignee_id).toBe(fx.agents[1]!.id);
     }

@@ -93,8 +93,8 @@ describe('routing', () => {
     // The agent with ticket a resolves it: the waiting chat goes to them within moments.
     const holder = given[0] === fx.agents[1]!.id ? agents[0]! : agents[1]!;
     await ok(holder, 'ticket:setStatus', { ticketId: a.ticketId, status: 'resolved' });
-    await until(async () => (await assigneeOf(c.ticketId)) === given[0], 2000, 'the queue to drain');
-    await until(() => c.queue.at(-1)?.position === null, 2000, 'the visitor told they are no longer waiting');
+    await until(async () => (await assigneeOf(c.ticketId)) === given[0], 10_000, 'the queue to drain');
+    await until(() => c.queue.at(-1)?.position === null, 10_000, 'the visitor told they are no longer waiting');
     expect((await decisions(c.ticketId)).at(-1)).toMatchObject({ trigger: 'drain', outcome: 'assigned' });
   });
 
@@ -109,8 +109,18 @@ describe('routing', () => {
     await ok(ownerSocket, 'ticket:assign', { ticketId: d.ticketId, assigneeId: fx.agents[1]!.wire, force: true });
     expect(await assigneeOf(d.ticketId)).toBe(fx.agents[1]!.id);
     // Assigned by hand, it leaves the queue.
-    await until(async () => (await waiting()) === 0, 2000, 'the queue to empty');
+    await until(async () => (await waiting()) === 0, 10_000, 'the queue to empty');
     ownerSocket.disconnect();
+  });
+
+  it('drains the queue when an admin raises a capacity in the settings', async () => {
+    await setPolicy({ chat: 0 });
+    const h = await chat();
+    await until(async () => (await waiting()) >= 1, 5000, 'the chat to wait');
+    const r = await api('PUT', `/settings/routing/capacities/${fx.agents[1]!.wire}`, { chatCapacity: 50, emailCapacity: null });
+    expect(r.status).toBe(200);
+    await until(async () => (await assigneeOf(h.ticketId)) === fx.agents[1]!.id, 10_000, 'the raised capacity to take the chat');
+    await api('PUT', `/settings/routing/capacities/${fx.agents[1]!.wire}`, { chatCapacity: null, emailCapacity: null });
   });
 
   it('runs the first matching rule on a new ticket: priority, tags, and its agent first', async () => {

@@ -82,6 +82,8 @@ export const domainEvents = {
     sla: ticketSlaSchema.nullable(),
     alert: z.object({ kind: z.enum(['warning', 'breached']), metric: slaMetricSchema, dueAt: z.string() }).nullable(),
   }),
+  /** Routing settings were saved (a policy or a capacity): wakes the event log's consumers at once, so the queue drains now rather than at their next poll. */
+  'routing.changed': z.object({ workspaceId: z.string() }),
   /** Routing queues of a workspace changed: each queue's length and oldest wait (supervisors, live). */
   'routing.queue': z.object({
     workspaceId: z.string(),
