@@ -90,3 +90,10 @@ describe('queues', () => {
     expect(waitingQueues([]).total).toBe(0);
   });
 });
+
+describe('moreText', () => {
+  it('sums up the candidates a decision did not list, by reason', async () => {
+    const { moreText } = await import('../../inbox/src/lib/routing.js');
+    expect(moreText({ not_next: 150, offline: 30 })).toBe('and 180 more: 150 not next in turn, 30 offline');
+  });
+});

@@ -65,6 +65,13 @@ export function routedText(d: RoutingDecision, agents: Map<string, Agent>, place
   }
 }
 
+/** The candidates a decision did not list: "and 180 more: 150 not next in turn, 30 offline". */
+export function moreText(more: Partial<Record<RoutingReason, number>>): string {
+  const parts = Object.entries(more).filter(([, n]) => (n ?? 0) > 0).map(([r, n]) => `${n} ${reasonText(r)}`);
+  const total = Object.values(more).reduce((a, n) => a + (n ?? 0), 0);
+  return `and ${total} more: ${parts.join(', ')}`;
+}
+
 /** "2 of 3 chats" for a candidate's load, in the ticket's channel's unit. */
 export function loadText(c: { load: number; capacity: number }, channel: Channel): string {
   return `${c.load} of ${c.capacity} ${channel === 'email' ? 'emails' : 'chats'}`;

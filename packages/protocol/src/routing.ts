@@ -132,8 +132,14 @@ export type RoutingDecision = {
   policy: { id: string; mode: RoutingMode; teamId: string | null; inboxId: string | null } | null;
   rule: { id: string; name: string } | null;
   assigneeId: string | null;
+  /** The chosen one and the next best first, then the others, at most ROUTING_LISTED_CANDIDATES. */
   candidates: { userId: string; name: string; load: number; capacity: number; reason: RoutingReason }[];
+  /** How many more candidates were considered than listed, by reason (absent when none). */
+  more?: Partial<Record<RoutingReason, number>>;
 };
+
+/** The most candidates a decision lists (a team of 200 is summed up past them, by reason). */
+export const ROUTING_LISTED_CANDIDATES = 20;
 
 /** `POST /api/tickets/:ticketId/route`: run the rules and the policy again now. */
 export const ticketRouteParamSchema = z.strictObject({ ticketId: idSchema('ticket') });

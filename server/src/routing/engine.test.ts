@@ -73,3 +73,14 @@ describe('rankCandidates', () => {
     ]);
   });
 });
+
+describe('the candidates a decision lists', () => {
+  it('lists the first 20 of the ranking and counts the rest by reason', async () => {
+    const { listed } = await import('./routing.service.js');
+    const team = Array.from({ length: 200 }, (_, i) => agent(i, { userId: `0190a0e0-0000-7000-8000-${String(i).padStart(12, '0')}`, availability: i % 4 === 3 ? 'offline' : 'online' }));
+    const d = listed(rankCandidates('balanced', team, true));
+    expect(d.candidates).toHaveLength(20);
+    expect(d.candidates[0]!.reason).toBe('chosen');
+    expect(d.more).toEqual({ not_next: 130, offline: 50 });
+  });
+});

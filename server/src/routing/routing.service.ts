@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Activity, Channel, RoutingDecision, RoutingTrigger } from '@support/protocol';
+import { ROUTING_LISTED_CANDIDATES, type Activity, type Channel, type RoutingDecision, type RoutingReason, type RoutingTrigger } from '@support/protocol';
 import type { Tx } from '../db/client.js';
 import { toWire, toWireOrNull } from '../db/ids.js';
 import type { Actor, ServiceContext } from '../lib/context.js';
@@ -41,7 +41,7 @@ export async function routeWithin(
     policy: policy && { id: toWire('routingPolicy', policy.id), mode: policy.mode, teamId: toWireOrNull('team', policy.team_id), inboxId: toWireOrNull('inbox', policy.inbox_id) },
     rule: o.rule ? { id: toWire('routingRule', o.rule.id), name: o.rule.name } : null,
     assigneeId: assigneeId && toWire('user', assigneeId),
-    candidates: ranked.map((r) => ({ userId: toWire('user', r.candidate.userId), name: r.candidate.name, load: r.candidate.load, capacity: r.candidate.capacity, reason: r.reason })),
+    ...listed(ranked),
   });
   const routed = (d: RoutingDecision) => insertActivity(tx, { ws, ticketId: cur.id, kind: 'routed', actor: SYSTEM, oldValue: null, newValue: d, now });
 
@@ -116,6 +116,20 @@ export async function routeWithin(
   // Still waiting where it waited: said once, when it joined (asked by hand, it is said again).
   if (!fresh && o.trigger !== 'on_demand') return { outcome: 'queued', activities: [] };
   return { outcome: 'queued', activities: [await routed(decision('queued', null, ranked))] };
+}
+
+/**
+ * The candidates a decision lists: the ranking's head (chosen, next best, then the ineligible),
+ * at most ROUTING_LISTED_CANDIDATES, and the rest counted by reason. Every assignment's event
+ * goes to every agent who sees the ticket: a list of 200 to 200 sockets 80 times a second was
+ * what held routing back in the bench.
+ */
+export function listed(ranked: Ranked[]): Pick<RoutingDecision, 'candidates' | 'more'> {
+  const wire = (r: Ranked) => ({ userId: toWire('user', r.candidate.userId), name: r.candidate.name, load: r.candidate.load, capacity: r.candidate.capacity, reason: r.reason });
+  if (ranked.length <= ROUTING_LISTED_CANDIDATES) return { candidates: ranked.map(wire) };
+  const more: Partial<Record<RoutingReason, number>> = {};
+  for (const r of ranked.slice(ROUTING_LISTED_CANDIDATES)) more[r.reason] = (more[r.reason] ?? 0) + 1;
+  return { candidates: ranked.slice(0, ROUTING_LISTED_CANDIDATES).map(wire), more };
 }
 
 /** The ticket's channel and inbox, read in its transaction. */

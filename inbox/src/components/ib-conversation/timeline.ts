@@ -6,7 +6,7 @@ import { agentName } from '../../lib/people.js';
 import { addressText, deliveryText, formatSize, isOwnAttachmentUrl } from '../../lib/email-html.js';
 import { linkify } from '../../lib/linkify.js';
 import { emailIcon } from '../../lib/icons.js';
-import { isDecision, loadText, reasonText, routedText, type Places } from '../../lib/routing.js';
+import { isDecision, loadText, moreText, reasonText, routedText, type Places } from '../../lib/routing.js';
 import '../ib-email/ib-email.js';
 
 // One formatter for every row: toLocale*String with options builds a new one per call (slow).
@@ -76,7 +76,7 @@ function routed(a: Activity, agents: Map<string, Agent>, places: Places, channel
   return html`<div class="activity routed"><details><summary>${line}</summary>
     <ul class="candidates" aria-label="Candidates">${a.newValue.candidates.map(
       (c) => html`<li class=${c.reason}><span class="name">${c.name}</span> · ${loadText(c, channel)} · ${reasonText(c.reason)}</li>`,
-    )}</ul></details></div>`;
+    )}${a.newValue.more ? html`<li class="more">${moreText(a.newValue.more)}</li>` : nothing}</ul></details></div>`;
 }
 
 /**
