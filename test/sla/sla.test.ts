@@ -100,6 +100,10 @@ describe('SLA', () => {
     const [breach] = await node.deps.db.rows<{ at: Date; n: number }>(sql`select min(at) as at, count(*)::int as n from sla_events
       where ticket_id = ${fromWire('ticket', ticketId)}::uuid and kind = 'breached'`);
     expect(breach).toEqual({ at: new Date(at(H)), n: 1 });
+    // The warning and the breach are in the durable log too, once each (automation reacts to them).
+    const logged = await node.deps.db.rows<{ name: string; metric: string; due: string }>(sql`select name, payload->>'metric' as metric, payload->>'dueAt' as due
+      from domain_events where name like 'sla.%' and payload->>'ticketId' = ${fromWire('ticket', ticketId)} order by position`);
+    expect(logged).toEqual([{ name: 'sla.warning', metric: 'first_response', due: at(H) }, { name: 'sla.breached', metric: 'first_response', due: at(H) }]);
 
     // A late reply: fulfilled after the breach; the resolution is what counts down now.
     clock.advance(10 * M * 1000);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activityKindSchema, availabilitySchema, authorTypeSchema, channelSchema, ticketPrioritySchema, ticketStatusSchema, visibilitySchema } from '@support/protocol';
+import { activityKindSchema, availabilitySchema, slaMetricSchema, authorTypeSchema, channelSchema, ticketPrioritySchema, ticketStatusSchema, visibilitySchema } from '@support/protocol';
 
 /**
  * The events of the durable log (`domain_events`), by the dotted names of the bus's events
@@ -52,6 +52,10 @@ export const logEvents = {
   }),
   /** A contact's profile or attributes changed. */
   'contact.updated': z.object({ contactId: z.string() }),
+  /** An SLA target was missed: the clock's due time passed while it ran (recorded once, at its due time). */
+  'sla.breached': z.object({ ticketId: z.string(), clockId: z.string(), metric: slaMetricSchema, dueAt: z.string() }),
+  /** An SLA clock reached its warning time, still running. */
+  'sla.warning': z.object({ ticketId: z.string(), clockId: z.string(), metric: slaMetricSchema, dueAt: z.string() }),
   /** A member's availability changed (online, away, offline): routing drains or hands back their work. */
   'agent.availability_changed': z.object({ userId: z.string(), status: availabilitySchema }),
   /**

@@ -1,3 +1,4 @@
+import { writeEvents } from '../events/log.writer.js';
 import { sql } from 'drizzle-orm';
 import type { TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
@@ -149,6 +150,8 @@ export async function fireBreach(ctx: ServiceContext, o: { workspaceId: string; 
   const done = await ctx.db.transaction(async (tx) => {
     const b = await breachIfDue(tx, { ...o, now });
     if (!b) return null;
+    // Durable, for reactions to breaches (automation): in the breach's transaction.
+    await writeEvents(tx, [{ workspaceId: o.workspaceId, name: 'sla.breached', occurredAt: now, payload: { ticketId: b.ticketId, clockId: o.clockId, metric: b.metric, dueAt: b.dueAt.toISOString() } }]);
     const changed = await refreshTicketsSla(tx, { workspaceId: o.workspaceId, ticketIds: [b.ticketId] });
     return { b, ticket: changed[0] ?? (await ticketSla(tx, { workspaceId: o.workspaceId, ticketId: b.ticketId })) };
   });
@@ -165,6 +168,7 @@ export async function fireWarning(ctx: ServiceContext, o: { workspaceId: string;
     if (!ticket) return null;
     const place: TicketPlace = { workspaceId: o.workspaceId, ticketId: clock.ticketId, teamId: ticket.teamId, assigneeId: ticket.assigneeId };
     if (!(await markWarned(tx, place, clock, now))) return null;
+    await writeEvents(tx, [{ workspaceId: o.workspaceId, name: 'sla.warning', occurredAt: now, payload: { ticketId: clock.ticketId, clockId: o.clockId, metric: clock.metric, dueAt: clock.dueAt!.toISOString() } }]);
     return { clock, ticket };
   });
   if (done) publish(ctx, o.workspaceId, [done.ticket], { kind: 'warning', metric: done.clock.metric, dueAt: done.clock.dueAt!.toISOString() });
