@@ -15,7 +15,12 @@ const dismissToasts = async (page: Page) => {
   const close = page.locator('ib-toast ib-button[label=Dismiss]');
   while ((await close.count()) > 0) await close.first().click();
 };
-const toastSays = (page: Page, text: string, kind = 'success') => page.locator(`ib-toast .toast.${kind}`, { hasText: text }).first().waitFor();
+/**
+ * Waits for a toast whose message is exactly `text` ("Saved" must not be taken for the "Logo
+ * saved" still on screen: CI once read the name before the save it waited for had landed).
+ */
+const toastSays = (page: Page, text: string, kind = 'success') =>
+  page.locator(`ib-toast .toast.${kind}`).filter({ has: page.getByText(text, { exact: true }) }).first().waitFor();
 
 /** The Workspace settings screen on the built inbox: the form by keyboard, inline errors, stale edits, the logo in the inbox and the widget. */
 describe('workspace settings screen', () => {

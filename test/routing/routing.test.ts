@@ -163,6 +163,31 @@ describe('routing', () => {
     await ok(sock, 'presence:set', { status: 'online' });
   });
 
+  it('outside the policy’s working hours nobody is given tickets; the queue drains when the hours open', async () => {
+    // Open one day a week, not today: closed now, open again within the week.
+    const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    const other = days[(new Date().getUTCDay() + 2) % 7]!;
+    const weekly = Object.fromEntries(days.map((d) => [d, d === other ? [{ start: '09:00', end: '17:00' }] : []]));
+    const [cal] = await db().rows<{ id: string }>(sql`insert into calendars (id, workspace_id, name, definition)
+      values (gen_random_uuid(), ${fx.workspaceId}::uuid, 'One day', ${JSON.stringify({ timeZone: 'UTC', alwaysOpen: false, weekly, holidays: [], overrides: [] })}::jsonb) returning id`);
+    await setPolicy({ chat: 50 });
+    await db().rows(sql`update routing_policies set calendar_id = ${cal!.id}::uuid where workspace_id = ${fx.workspaceId}::uuid`);
+    const k = await chat();
+    await until(async () => (await decisions(k.ticketId)).length > 0, 5000, 'the decision');
+    const [d] = await decisions(k.ticketId);
+    expect(d).toMatchObject({ outcome: 'queued' });
+    expect(new Set(d!.candidates.filter((c) => c.name !== 'Agent 0').map((c) => c.reason))).toEqual(new Set(['outside_hours']));
+    const [due] = await db().rows<{ due_at: Date }>(sql`select due_at from due_work where kind = 'routing.drain' and workspace_id = ${fx.workspaceId}::uuid and state = 'pending'`);
+    expect(new Date(due!.due_at).getUTCDay()).toBe(days.indexOf(other));
+    // The hours open (here: the calendar is made 24/7 and its drain falls due now).
+    await db().rows(sql`update calendars set definition = ${JSON.stringify({ timeZone: 'UTC', alwaysOpen: true, weekly: Object.fromEntries(days.map((x) => [x, []])), holidays: [], overrides: [] })}::jsonb, updated_at = now() where id = ${cal!.id}::uuid`);
+    await db().rows(sql`update due_work set due_at = now() where kind = 'routing.drain' and workspace_id = ${fx.workspaceId}::uuid`);
+    await node.app.scheduler.runDue();
+    await until(async () => await assigneeOf(k.ticketId), 10_000, 'the drain when the hours opened');
+    expect((await decisions(k.ticketId)).at(-1)).toMatchObject({ trigger: 'drain', outcome: 'assigned' });
+    await db().rows(sql`update routing_policies set calendar_id = null where workspace_id = ${fx.workspaceId}::uuid`);
+  });
+
   it('routes on demand and explains it; another workspace sees none of it', async () => {
     await setPolicy({ chat: 50 });
     const g = await chat();

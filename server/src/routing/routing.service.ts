@@ -52,6 +52,8 @@ export async function routeWithin(
         where m.workspace_id = ${ws}::uuid and m.user_id = ${o.prefer}::uuid and m.status = 'active' and u.status = 'active'`);
       if (m?.availability === 'online') {
         await tx.rows(sql`update tickets set assignee_id = ${o.prefer}::uuid where id = ${cur.id}::uuid`);
+        const left = await dequeue(tx, ws, cur.id, now);
+        if (left) o.notes.queueChanged(ws, left, cur.id);
         const assigned = await insertActivity(tx, { ws, ticketId: cur.id, kind: 'assigned', actor: SYSTEM, oldValue: null, newValue: toWire('user', o.prefer), now });
         const ranked: Ranked[] = [{ candidate: { userId: o.prefer, name: m.name, availability: 'online', load: 0, capacity: 0, lastAssignedAt: null }, reason: 'chosen' }];
         return { outcome: 'assigned', activities: [assigned, await routed(decision('assigned', o.prefer, ranked))] };
