@@ -43,7 +43,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { Redis } from 'ioredis';
+import { dropRedisPrefix } from './lib/redis-cleanup.js';
 import { connectPostgres } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { toWire } from '../server/src/db/ids.js';
@@ -325,22 +325,7 @@ function cleanup(): Promise<void> {
     await admin?.end({ timeout: 5 }).catch(() => {});
     if (needDb) {
       // The server only uses pub/sub channels under the prefix, but drop any key it may have left.
-      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-      redis.on('error', () => {});
-      try {
-        await redis.connect();
-        let cursor = '0';
-        for (let i = 0; i < 1000; i++) {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-          if (keys.length) await redis.del(...keys);
-          cursor = next;
-          if (cursor === '0') break;
-        }
-      } catch {
-        // Redis unreachable: nothing to clean.
-      } finally {
-        redis.disconnect();
-      }
+      await dropRedisPrefix(REDIS_URL, redisPrefix);
     }
   })();
   return cleaned;

@@ -27,7 +27,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { Redis } from 'ioredis';
+import { dropRedisPrefix } from './lib/redis-cleanup.js';
 import { sql } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
 import { connectPostgres, type Db } from '../server/src/db/client.js';
@@ -371,21 +371,6 @@ try {
   await server?.stop().catch(() => server?.kill());
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    let cursor = '0';
-    for (let i = 0; i < 1000; i++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } catch {
-    // Redis unreachable: nothing to clean.
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisPrefix(REDIS_URL, redisPrefix);
 }
 process.exit(exitCode);
