@@ -140,6 +140,8 @@ export function registerAgentNamespace(
     });
     on('ticket:assign', async (p) => {
       if (p.assigneeId && !p.force) {
+        // A ticket the member may not see stays NOT_FOUND, before anything is said of capacity.
+        await assertVisibleTicket(ctx.db, me, ticketOf(p));
         const over = await overCapacity(ctx.db, {
           workspaceId: ws, ticketId: ticketOf(p), userId: fromWire('user', p.assigneeId),
           teamId: p.teamId === undefined ? undefined : p.teamId && fromWire('team', p.teamId),
