@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RoutingPolicy, RoutingRule } from '@support/protocol';
 import { login } from '../support/harness.js';
-import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
+import { focused, openInbox, useBrowserEnv, widestRight } from '../support/inbox.js';
 import { screenAndAxe } from '../support/axe.js';
 
 /**
@@ -167,18 +167,7 @@ describe('Routing settings (Chromium)', () => {
     ] as const) {
       const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path, viewport: { width: 375, height: 740 } });
       await page.locator('ib-settings-routing').getByRole('heading', { name: heading }).waitFor();
-      const widest = await page.evaluate(() => {
-        let max = 0;
-        const walk = (root: Document | ShadowRoot) => {
-          for (const el of Array.from(root.querySelectorAll('*'))) {
-            const r = el.getBoundingClientRect();
-            if (r.width && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden')) max = Math.max(max, r.right);
-            if (el.shadowRoot) walk(el.shadowRoot);
-          }
-        };
-        walk(document);
-        return max;
-      });
+      const widest = await widestRight(page);
       expect(widest, path).toBeLessThanOrEqual(375 + 1);
       await screenAndAxe(page, `routing-${path.endsWith('new-rule') ? 'rule-form' : 'policies'}-phone`);
       await page.context().close();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultSlaTargets, type CalendarRecord, type SlaComplianceRow, type SlaPolicyRecord } from '@support/protocol';
 import { login } from '../support/harness.js';
-import { focused, openInbox, useBrowserEnv } from '../support/inbox.js';
+import { focused, openInbox, useBrowserEnv, widestRight } from '../support/inbox.js';
 import { screenAndAxe } from '../support/axe.js';
 import { STALE_MESSAGE } from '../../inbox/src/settings/form/form-errors.js';
 
@@ -285,18 +285,7 @@ describe('SLA settings (Chromium)', () => {
     ] as const) {
       const page = await open(path, phone);
       await page.locator(tag).getByRole('heading', { name: heading }).waitFor();
-      const widest = await page.evaluate(() => {
-        let max = 0;
-        const walk = (root: Document | ShadowRoot) => {
-          for (const el of Array.from(root.querySelectorAll('*'))) {
-            const r = el.getBoundingClientRect();
-            if (r.width && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden')) max = Math.max(max, r.right);
-            if (el.shadowRoot) walk(el.shadowRoot);
-          }
-        };
-        walk(document);
-        return max;
-      });
+      const widest = await widestRight(page);
       expect(widest, path).toBeLessThanOrEqual(375 + 1);
       await screenAndAxe(page, `sla-${tag.replace('ib-settings-', '')}-phone`);
       await page.context().close();

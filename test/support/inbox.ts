@@ -64,6 +64,24 @@ export const focused = (page: Page) =>
   });
 
 /** The list row of the ticket with this number. */
+/**
+ * The rightmost edge of anything drawn on the page, shadow roots included (hidden and
+ * visually-hidden elements aside): at most the viewport's width when nothing sticks out sideways.
+ */
+export const widestRight = (page: Page) =>
+  page.evaluate(() => {
+    let max = 0;
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of Array.from(root.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden')) max = Math.max(max, r.right);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return max;
+  });
+
 export const row = (page: Page, ticketNumber: number) => page.locator(`ib-ticket-list .row[data-number="${ticketNumber}"]`);
 
 /** The open conversation's thread. */
