@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Channel } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
-import { toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { cancelDue, scheduleDue } from '../scheduler/due.js';
-import { changeTicket, insertActivity } from '../tickets/tickets.service.js';
-import { routeWithin, SYSTEM } from './routing.service.js';
+import { changeTicket } from '../tickets/tickets.service.js';
+import { channelOf, routeAway, SYSTEM } from './routing.service.js';
 import { policyFor } from './store.js';
 import type { RoutingNotes } from './notify.js';
 
@@ -60,19 +58,16 @@ export async function handBack(ctx: ServiceContext, o: { workspaceId: string; us
   for (const t of tickets) {
     await changeTicket(ctx, { workspaceId: ws, ticketId: t.id, actor: SYSTEM }, async (tx: Tx, cur, now) => {
       if (cur.assignee_id !== o.userId || cur.status !== 'open') return [];
-      const [ch] = await tx.rows<{ inbox_id: string; channel: Channel }>(sql`select t.inbox_id, i.channel from tickets t join inboxes i on i.id = t.inbox_id where t.id = ${cur.id}::uuid`);
-      const policy = await policyFor(tx, ws, { team_id: cur.team_id, inbox_id: ch!.inbox_id });
+      const full = { ...cur, ...(await channelOf(tx, cur.id)) };
+      const policy = await policyFor(tx, ws, full);
       if (!policy || policy.mode === 'manual') return [];
       const due = since + policy.away_grace_seconds * 1000;
       if (due > now.getTime()) {
         later = later == null ? due : Math.min(later, due);
         return [];
       }
-      await tx.rows(sql`update tickets set assignee_id = null where id = ${cur.id}::uuid`);
-      const unassigned = await insertActivity(tx, { ws, ticketId: cur.id, kind: 'assigned', actor: SYSTEM, oldValue: toWire('user', o.userId), newValue: null, now });
-      const r = await routeWithin(tx, { ws, cur: { ...cur, assignee_id: null, inbox_id: ch!.inbox_id, channel: ch!.channel }, now, trigger: 'away', notes: o.notes, policy });
       moved++;
-      return [unassigned, ...r.activities];
+      return (await routeAway(tx, { ws, cur: full, now, trigger: 'away', notes: o.notes, policy })).activities;
     });
   }
   if (later != null) await scheduleDue(ctx.db, { workspaceId: ws, kind: AWAY_KIND, key: awayKey(ws, o.userId), dueAt: new Date(later) });

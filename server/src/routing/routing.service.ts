@@ -121,6 +121,21 @@ export async function routeWithin(
 }
 
 /**
+ * Takes a ticket from its assignee (the `assigned` activity, to nobody) and routes it again, in
+ * its transaction: a reopened ticket not kept, an away agent's chat after the grace.
+ */
+export async function routeAway(
+  tx: Tx,
+  o: { ws: string; cur: TicketRow & { inbox_id: string; channel: Channel }; now: Date; trigger: RoutingTrigger; notes: RoutingNotes; policy: PolicyRow },
+): Promise<{ outcome: RouteOutcome; activities: Activity[] }> {
+  const { ws, cur, now } = o;
+  await tx.rows(sql`update tickets set assignee_id = null where id = ${cur.id}::uuid`);
+  const unassigned = await insertActivity(tx, { ws, ticketId: cur.id, kind: 'assigned', actor: SYSTEM, oldValue: cur.assignee_id && toWire('user', cur.assignee_id), newValue: null, now });
+  const r = await routeWithin(tx, { ...o, cur: { ...cur, assignee_id: null } });
+  return { outcome: r.outcome, activities: [unassigned, ...r.activities] };
+}
+
+/**
  * The candidates a decision lists: the ranking's head (chosen, next best, then the ineligible),
  * at most ROUTING_LISTED_CANDIDATES, and the rest counted by reason. Every assignment's event
  * goes to every agent who sees the ticket: a list of 200 to 200 sockets 80 times a second was
@@ -135,7 +150,7 @@ export function listed(ranked: Ranked[]): Pick<RoutingDecision, 'candidates' | '
 }
 
 /** The ticket's channel and inbox, read in its transaction. */
-async function channelOf(tx: Tx, ticketId: string): Promise<{ inbox_id: string; channel: Channel }> {
+export async function channelOf(tx: Tx, ticketId: string): Promise<{ inbox_id: string; channel: Channel }> {
   const [r] = await tx.rows<{ inbox_id: string; channel: Channel }>(sql`select t.inbox_id, i.channel from tickets t join inboxes i on i.id = t.inbox_id where t.id = ${ticketId}::uuid`);
   return r!;
 }
@@ -232,11 +247,9 @@ export async function routeReopened(ctx: ServiceContext, o: { workspaceId: strin
         newValue: { trigger: 'reopened', outcome: 'kept', policy: { id: toWire('routingPolicy', policy.id), mode: policy.mode, teamId: toWireOrNull('team', policy.team_id), inboxId: toWireOrNull('inbox', policy.inbox_id) },
           rule: null, assigneeId: toWire('user', cur.assignee_id), candidates: [] } satisfies RoutingDecision })];
     }
-    await tx.rows(sql`update tickets set assignee_id = null where id = ${cur.id}::uuid`);
-    const unassigned = await insertActivity(tx, { ws: o.workspaceId, ticketId: cur.id, kind: 'assigned', actor: SYSTEM, oldValue: toWire('user', cur.assignee_id), newValue: null, now });
-    const r = await routeWithin(tx, { ws: o.workspaceId, cur: { ...full, assignee_id: null }, now, trigger: 'reopened', notes: o.notes, policy });
+    const r = await routeAway(tx, { ws: o.workspaceId, cur: full, now, trigger: 'reopened', notes: o.notes, policy });
     outcome = r.outcome;
-    return [unassigned, ...r.activities];
+    return r.activities;
   });
   return outcome;
 }
