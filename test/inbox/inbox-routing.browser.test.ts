@@ -82,7 +82,7 @@ describe('inbox: routing in Chromium', () => {
     const dialog = page.locator('ib-conversation ib-dialog.over');
     await assignee.selectOption(ann.wire);
     await expect.poll(() => dialog.getAttribute('open')).toBe('');
-    expect(await dialog.locator('p').textContent()).toMatch(/Agent 1.*Assign anyway\?$/);
+    expect(await dialog.locator('p').textContent()).toMatch(/^Agent 1 already has \d+ of 1 chats\. Assign anyway\?$/);
     expect(await focused(page)).toBe('ib-button Cancel');
     await screenAndAxe(page, 'inbox-routing-over-capacity');
     await page.keyboard.press('Enter');

@@ -189,7 +189,7 @@ export class IbConversation extends LitElement {
         if (store.open?.id === ticketId) store.open.setTicket(r.ticket, r.activities);
       },
       (err: Error) => {
-        if (err instanceof ApiError && err.code === 'OVER_CAPACITY' && event === 'ticket:assign' && !payload.force) return void this.askOverCapacity(ticketId, payload, err.message);
+        if (err instanceof ApiError && err.code === 'OVER_CAPACITY' && event === 'ticket:assign' && !payload.force) return void this.askOverCapacity(ticketId, payload, this.overCapacityText(err, payload));
         // The menus (bound with live()) go back to the ticket as it is.
         this.actionError = err.message;
         this.requestUpdate();
@@ -219,10 +219,15 @@ export class IbConversation extends LitElement {
     this.requestUpdate();
   }
 
-  /** "Ann has 3 of 3 chats" as the question: "Ann already has 3 of 3 chats. Assign anyway?" */
-  private overCapacityText(message: string) {
-    const said = message.trim().replace(/ has (\d)/, ' already has $1');
-    return `${said}${/[.!?]$/.test(said) ? '' : '.'} Assign anyway?`;
+  /**
+   * The question from the refusal's details (load, capacity, channel) and the agent's name:
+   * "Ann already has 3 of 3 chats. Assign anyway?"; the server's own sentence when they are missing.
+   */
+  private overCapacityText(err: ApiError, payload: Record<string, unknown>) {
+    const d = err.details as { load?: number; capacity?: number; channel?: string } | undefined;
+    const name = store.agents.get(String(payload.assigneeId))?.name;
+    if (!name || typeof d?.load !== 'number' || typeof d.capacity !== 'number') return err.message;
+    return `${name} already has ${d.load} of ${d.capacity} ${d.channel === 'email' ? 'emails' : 'chats'}. Assign anyway?`;
   }
 
   /** Shortcut and button actions. */
@@ -360,7 +365,7 @@ export class IbConversation extends LitElement {
       </div>
       <ib-composer .ticketId=${t.id}></ib-composer>
       <ib-dialog class="over" label="Assign over capacity?" size="sm" @ib-close=${() => this.answerOverCapacity(false)}>
-        <p>${this.overCapacity ? this.overCapacityText(this.overCapacity.message) : nothing}</p>
+        <p>${this.overCapacity ? this.overCapacity.message : nothing}</p>
         <ib-button slot="footer" autofocus @click=${() => this.answerOverCapacity(false)}>Cancel</ib-button>
         <ib-button slot="footer" variant="primary" @click=${() => this.answerOverCapacity(true)}>Assign anyway</ib-button>
       </ib-dialog>
