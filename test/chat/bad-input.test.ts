@@ -139,6 +139,7 @@ describe('bad input', () => {
       ['ticket:setStatus', { ticketId: missing, status: 'closed' }, 'NOT_FOUND'],
       ['ticket:setPriority', { ticketId: m.ticketId, priority: 'asap' }, 'VALIDATION_FAILED'],
       ['ticket:assign', { ticketId: m.ticketId }, 'VALIDATION_FAILED'],
+      ['ticket:assign', { ticketId: m.ticketId, assigneeId: null, force: 'yes' }, 'VALIDATION_FAILED'],
       ['ticket:assign', { ticketId: m.ticketId, assigneeId: encodeId('user', '01900000-0000-7000-8000-000000000000') }, 'NOT_FOUND'],
       ['ticket:assign', { ticketId: m.ticketId, teamId: encodeId('team', '01900000-0000-7000-8000-000000000000') }, 'NOT_FOUND'],
       ['ticket:addTag', { ticketId: m.ticketId, tag: '<img src=x onerror=alert(1)>' }, 'VALIDATION_FAILED'],

@@ -198,6 +198,8 @@ describe('routing', () => {
     const other = await seedWorkspace(db(), 1);
     const stranger = await login(node.url, other.agents[0]!.email, other.agents[0]!.password);
     expect((await api('POST', `/tickets/${g.ticketId}/route`, undefined, stranger)).status).toBe(404);
+    // An id that is no ticket id is refused before anything is read.
+    for (const bad of ['tkt_nope', fx.inbox]) expect(await api('POST', `/tickets/${bad}/route`)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect((await api('GET', '/routing/queue', undefined, stranger)).body).toEqual({ queues: [] });
     const agentToken = await login(node.url, fx.agents[1]!.email, fx.agents[1]!.password);
     expect((await api('GET', '/routing/queue', undefined, agentToken)).status).toBe(403);
