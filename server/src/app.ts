@@ -52,6 +52,11 @@ import { registerSla } from './sla/sla.wiring.js';
 import { routingSettingsRoutes } from './routing/settings.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { registerRouting } from './routing/routing.wiring.js';
+import { registerAutomation } from './automation/automation.wiring.js';
+import { automationRoutes } from './automation/automation.routes.js';
+import { macrosRoutes } from './macros/macros.routes.js';
+import { cannedRoutes } from './canned/canned.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { privileged, withWorkspace } from './db/scope.js';
 
 /** Everything the app needs from outside; main.ts wires real ones, tests their own. */
@@ -151,6 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const scheduler = new Scheduler(background);
   registerSla(ctx, events, scheduler);
   registerRouting(ctx, events, scheduler);
+  registerAutomation(ctx, events, scheduler);
   events.start();
   await scheduler.start();
 
@@ -204,6 +210,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...settingsRoutes(ctx),
     ...routingSettingsRoutes(ctx),
     ...routingRoutes(ctx),
+    ...automationRoutes(ctx),
+    ...macrosRoutes(ctx),
+    ...cannedRoutes(ctx),
+    ...notificationsRoutes(ctx),
     ...slaRoutes(ctx),
     ...emailRoutes(ctx),
     ...inboxSettingsRoutes(ctx),

@@ -78,6 +78,16 @@ export async function seedTenantRows(node: Node): Promise<Fixture & { token: str
     if (i > 1000) throw new Error('the routing consumer queued no ticket');
     await new Promise((r) => setTimeout(r, 20));
   }
+  // Automation, macros, canned responses, notifications: one row each, by hand (their own tests drive them through the app).
+  const [tkt] = await db.rows<{ id: string }>(sql`select id from tickets where workspace_id = ${fx.workspaceId}::uuid limit 1`);
+  const ruleId = randomUUID();
+  await db.rows(sql`insert into automation_rules (id, workspace_id, name, position, trigger, conditions, actions)
+    values (${ruleId}::uuid, ${fx.workspaceId}::uuid, 'Pending 3 days', 1, 'time', ${JSON.stringify({ all: [{ field: 'ticket.since_status_change', op: 'gt', value: 4320 }] })}::jsonb, ${JSON.stringify([{ type: 'set_status', status: 'resolved' }])}::jsonb)`);
+  await db.rows(sql`insert into automation_runs (id, workspace_id, rule_id, rule_name, ticket_id, matched) values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, ${ruleId}::uuid, 'Pending 3 days', ${tkt!.id}::uuid, true)`);
+  await db.rows(sql`insert into automation_time_state (workspace_id, rule_id, ticket_id, checked_at) values (${fx.workspaceId}::uuid, ${ruleId}::uuid, ${tkt!.id}::uuid, now())`);
+  await db.rows(sql`insert into macros (id, workspace_id, name, sharing, owner_id, actions) values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, 'Close', 'personal', ${fx.agents[0]!.id}::uuid, ${JSON.stringify([{ type: 'set_status', status: 'closed' }])}::jsonb)`);
+  await db.rows(sql`insert into canned_responses (id, workspace_id, short_code, title, body, sharing) values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, 'thanks', 'Thanks', 'Thank you!', 'workspace')`);
+  await db.rows(sql`insert into notifications (id, workspace_id, user_id, kind, ticket_id, message, source) values (${randomUUID()}::uuid, ${fx.workspaceId}::uuid, ${fx.agents[0]!.id}::uuid, 'automation', ${tkt!.id}::uuid, 'Look', 'Rule')`);
   await db.rows(sql`insert into event_dead_letters (consumer, position, workspace_id, name, attempts, last_error, state, dead_at, updated_at)
     select 'test', position, workspace_id, name, 5, 'test', 'dead', now(), now() from domain_events where workspace_id = ${fx.workspaceId}::uuid limit 1`);
   return { ...fx, token };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RoutingQueueEvent } from './routing.js';
+import type { NotificationEvent } from './notifications.js';
 import { idSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { noNul, seqSchema } from './text.js';
@@ -204,6 +205,8 @@ export interface AgentServerToClient {
   'inboxes:changed': (e: InboxesChangedEvent) => void;
   /** Routing queues changed (length, oldest wait): to members with `reports.read`. */
   'routing:queue': (e: RoutingQueueEvent) => void;
+  /** A notification for this member (automation's `notify`), with their unread count. */
+  'notification:new': (e: NotificationEvent) => void;
 }
 
 /** A socket event's declaration: the schema its payload is parsed with and what it needs (permissions.ts). */

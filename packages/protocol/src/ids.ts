@@ -28,6 +28,11 @@ export const ID_PREFIX = {
   slaEvent: 'sle',
   routingPolicy: 'rtp',
   routingRule: 'rtr',
+  automationRule: 'aur',
+  automationRun: 'aun',
+  macro: 'mac',
+  cannedResponse: 'cnr',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

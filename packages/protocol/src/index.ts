@@ -19,3 +19,7 @@ export * from './calendars.js';
 export * from './sla.js';
 export * from './routing.js';
 export * from './conditions/index.js';
+export * from './templates.js';
+export * from './automation.js';
+export * from './canned.js';
+export * from './notifications.js';

@@ -23,6 +23,12 @@ export const ACTIVITY_KINDS = [
   'tag_removed',
   /** A routing decision (protocol routing.ts `RoutingDecision` in `newValue`). */
   'routed',
+  /** An automation rule acted (protocol automation.ts `AutomationActivity` in `newValue`); its changes follow as their own activities. */
+  'automation',
+  /** A macro was applied (`{ macroId, macroName, actions: ActionOutcome[] }` in `newValue`). */
+  'macro',
+  /** Snoozed until `newValue.until` (ISO), or woken (`newValue` null; `oldValue.until`). */
+  'snoozed',
 ] as const;
 
 export const ticketStatusSchema = z.enum(TICKET_STATUSES);

@@ -49,6 +49,21 @@ import {
   routingRuleUpdateSchema,
   ticketRouteParamSchema,
 } from './routing.js';
+import {
+  automationRuleCreateSchema,
+  automationRuleOrderSchema,
+  automationRuleParamSchema,
+  automationRuleTestSchema,
+  automationRuleUpdateSchema,
+  automationRunsQuerySchema,
+  macroBulkApplySchema,
+  macroFieldsSchema,
+  macroParamSchema,
+  macroTicketParamSchema,
+  macroUpdateSchema,
+} from './automation.js';
+import { cannedResponseFieldsSchema, cannedResponseListQuerySchema, cannedResponseParamSchema, cannedResponseUpdateSchema } from './canned.js';
+import { notificationListQuerySchema, notificationReadSchema } from './notifications.js';
 import { workspaceLogoParamSchema, workspaceLogoQuerySchema, workspaceUpdateSchema } from './workspace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -167,6 +182,27 @@ export const ROUTES = {
   'settings.routing.rules.delete': { method: 'DELETE', path: '/api/settings/routing/rules/:ruleId', permission: 'settings.workflow', params: routingRuleParamSchema, summary: 'delete a routing rule' },
   'routing.queue': { method: 'GET', path: '/api/routing/queue', permission: 'reports.read', summary: 'each routing queue: length and oldest wait' },
   'tickets.route': { method: 'POST', path: '/api/tickets/:ticketId/route', permission: 'tickets.assign', params: ticketRouteParamSchema, summary: 'run the routing rules and policy for a ticket now (explained in its timeline)' },
+  'settings.automation.rules.list': { method: 'GET', path: '/api/settings/automation/rules', permission: 'settings.workflow', summary: 'automation rules in the order they run, with run counts' },
+  'settings.automation.rules.create': { method: 'POST', path: '/api/settings/automation/rules', permission: 'settings.workflow', body: automationRuleCreateSchema, summary: 'a new automation rule (runs last)' },
+  'settings.automation.rules.order': { method: 'PUT', path: '/api/settings/automation/rules/order', permission: 'settings.workflow', body: automationRuleOrderSchema, summary: 'the order rules run in' },
+  'settings.automation.rules.test': { method: 'POST', path: '/api/settings/automation/rules/test', permission: 'settings.workflow', body: automationRuleTestSchema, summary: 'what a rule would do on a ticket, changing nothing' },
+  'settings.automation.rules.update': { method: 'PATCH', path: '/api/settings/automation/rules/:ruleId', permission: 'settings.workflow', params: automationRuleParamSchema, body: automationRuleUpdateSchema, summary: "a rule's name, trigger, events, conditions, actions or switch" },
+  'settings.automation.rules.delete': { method: 'DELETE', path: '/api/settings/automation/rules/:ruleId', permission: 'settings.workflow', params: automationRuleParamSchema, summary: 'delete an automation rule (its runs stay in the log)' },
+  'settings.automation.runs': { method: 'GET', path: '/api/settings/automation/runs', permission: 'settings.workflow', query: automationRunsQuerySchema, summary: 'the run log: each rule run with the conditions it checked and what each action did, newest first' },
+  'macros.list': { method: 'GET', path: '/api/macros', permission: 'tickets.write', summary: "the macros the member may apply: their own, their teams', the workspace's" },
+  'macros.create': { method: 'POST', path: '/api/macros', permission: 'tickets.write', body: macroFieldsSchema, summary: 'a new macro (team or workspace sharing needs settings.workflow)' },
+  'macros.update': { method: 'PATCH', path: '/api/macros/:macroId', permission: 'tickets.write', params: macroParamSchema, body: macroUpdateSchema, summary: 'change a macro (their own, or any with settings.workflow)' },
+  'macros.delete': { method: 'DELETE', path: '/api/macros/:macroId', permission: 'tickets.write', params: macroParamSchema, summary: 'delete a macro (their own, or any with settings.workflow)' },
+  'macros.preview': { method: 'POST', path: '/api/tickets/:ticketId/macros/:macroId/preview', permission: 'tickets.write', params: macroTicketParamSchema, summary: 'what a macro would change on a ticket, changing nothing' },
+  'macros.apply': { method: 'POST', path: '/api/tickets/:ticketId/macros/:macroId/apply', permission: 'tickets.write', params: macroTicketParamSchema, summary: "apply a macro's actions to a ticket" },
+  'macros.applyBulk': { method: 'POST', path: '/api/macros/:macroId/apply', permission: 'tickets.write', params: macroParamSchema, body: macroBulkApplySchema, summary: 'apply a macro to many tickets, each reported on its own' },
+  'canned.list': { method: 'GET', path: '/api/canned-responses', permission: 'tickets.write', query: cannedResponseListQuerySchema, summary: 'the canned responses the member sees, searched by short code, title, then body' },
+  'canned.create': { method: 'POST', path: '/api/canned-responses', permission: 'tickets.write', body: cannedResponseFieldsSchema, summary: 'a new canned response (workspace sharing needs settings.workflow)' },
+  'canned.update': { method: 'PATCH', path: '/api/canned-responses/:cannedResponseId', permission: 'tickets.write', params: cannedResponseParamSchema, body: cannedResponseUpdateSchema, summary: 'change a canned response (their own, or any with settings.workflow)' },
+  'canned.delete': { method: 'DELETE', path: '/api/canned-responses/:cannedResponseId', permission: 'tickets.write', params: cannedResponseParamSchema, summary: 'delete a canned response (their own, or any with settings.workflow)' },
+  'canned.use': { method: 'POST', path: '/api/canned-responses/:cannedResponseId/use', permission: 'tickets.write', params: cannedResponseParamSchema, summary: 'count a use; copies of its attachments as unsent uploads' },
+  'notifications.list': { method: 'GET', path: '/api/notifications', permission: 'member', query: notificationListQuerySchema, summary: "the member's notifications, newest first, with the unread count" },
+  'notifications.read': { method: 'POST', path: '/api/notifications/read', permission: 'member', body: notificationReadSchema, summary: 'mark notifications read' },
   'webhooks.email': { method: 'POST', path: '/webhooks/email/:inboxId', permission: 'public', summary: 'inbound mail (own authentication: Basic or signature)' },
   'inbox.app': { method: 'GET', path: '/inbox{/*path}', permission: 'public', summary: 'the agent inbox app (any deep link)' },
   'demo.page': { method: 'GET', path: '/', permission: 'public', summary: 'the demo page with the widget' },

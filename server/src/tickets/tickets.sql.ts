@@ -46,6 +46,8 @@ export const tickets = pgTable(
     slaWarnAt: ts('sla_warn_at'),
     slaMetric: text('sla_metric'),
     slaBreached: boolean('sla_breached').notNull().default(false),
+    /** Snoozed (pending) until then: due work `ticket.snooze` opens it again, or a customer message does first. */
+    snoozedUntil: ts('snoozed_until'),
   },
   (t) => [
     uniqueIndex('tickets_workspace_number_uq').on(t.workspaceId, t.number),
