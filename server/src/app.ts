@@ -53,6 +53,8 @@ import { routingSettingsRoutes } from './routing/settings.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { registerRouting } from './routing/routing.wiring.js';
 import { registerAutomation } from './automation/automation.wiring.js';
+import { registerTimeRules } from './automation/time.wiring.js';
+import { registerSnooze } from './tickets/snooze.wiring.js';
 import { automationRoutes } from './automation/automation.routes.js';
 import { macrosRoutes } from './macros/macros.routes.js';
 import { cannedRoutes } from './canned/canned.routes.js';
@@ -157,6 +159,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerSla(ctx, events, scheduler);
   registerRouting(ctx, events, scheduler);
   registerAutomation(ctx, events, scheduler);
+  registerTimeRules(ctx, events, scheduler);
+  registerSnooze(ctx, events, scheduler);
   events.start();
   await scheduler.start();
 
