@@ -72,8 +72,8 @@ function rulesFor(n: number): Omit<EngineRule, 'id' | 'position'>[] {
       : kind === 3 ? { any: [{ field: 'ticket.tags', op: 'includes_any', value: [`t${i}`] }, { field: 'ticket.subject', op: 'starts_with', value: `[${word}-${i}]` }] }
       : { all: [{ field: 'ticket.priority', op: 'changed_to', value: 'urgent' }, { field: 'ticket.tags', op: 'includes_none', value: ['done'] }] };
     // One rule in ten acts on a common word, so the consumer really runs actions.
-    const acting = i % 10 === 0 ? { all: [{ field: 'message.body', op: 'contains', value: word }] } : conditions;
-    return { name: `Rule ${i}`, events, conditions: acting as EngineRule['conditions'], actions: [{ type: 'add_tags', tags: [`auto-${word}`] }] };
+    const acting = i % 10 === 0 ? { all: [{ field: 'message.body', op: 'contains', value: WORDS[(i / 10) % WORDS.length]! }] } : conditions;
+    return { name: `Rule ${i}`, events, conditions: acting as EngineRule['conditions'], actions: [{ type: 'add_tags', tags: [`auto-${i}`] }] };
   });
 }
 
