@@ -258,6 +258,23 @@ describe('automation rules', () => {
     await api('PATCH', `/rules/${probe.id}`, { enabled: false });
   });
 
+  it("contact.updated runs on the contact's open tickets, with its new attributes", async () => {
+    const r = await create({
+      name: 'Gold plan',
+      events: ['contact.updated'],
+      conditions: { all: [{ field: 'contact.attributes.plan', op: 'is', value: 'gold' }] },
+      actions: [{ type: 'set_priority', priority: 'urgent' }],
+    });
+    const { ticketId, v } = await chat('plan check');
+    await settled();
+    expect((await ticketOf(ticketId)).priority).toBe('normal');
+    await ok(v.s, 'attributes:set', { attributes: { plan: 'Gold' } });
+    await until(async () => (await ticketOf(ticketId)).priority === 'urgent', 10_000, 'the contact rule');
+    const [run] = await runsOf(r.id, ticketId);
+    expect(run).toMatchObject({ event: 'contact.updated', matched: true });
+    await api('PATCH', `/rules/${r.id}`, { enabled: false });
+  });
+
   it('settings routes: list, order, update with STALE, NAME_TAKEN, delete; 400 / 403 / 404 and bad input', async () => {
     const x = await create({ name: 'Route X', actions: [{ type: 'add_tags', tags: ['x'] }] });
     const y = await create({ name: 'Route Y', actions: [{ type: 'add_tags', tags: ['y'] }] });
