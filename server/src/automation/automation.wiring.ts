@@ -1,6 +1,7 @@
 import type { ConditionFacts } from '@support/protocol';
 import { withWorkspace } from '../db/scope.js';
 import { AppError } from '../http/errors.js';
+import { codeOf } from '../db/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import type { EventConsumers } from '../events/consumers.js';
 import type { LoggedEvent } from '../events/log.events.js';
@@ -61,8 +62,9 @@ export async function onAutomationEvent(ctx: ServiceContext, e: LoggedEvent, rul
         });
         if (!r.skipped) tally(tallies, rule.id, run.matched, r.failed);
       } catch (err) {
-        // The ticket went away between the event and its run: nothing to act on.
-        if (err instanceof AppError && err.code === 'NOT_FOUND') continue;
+        // The ticket went away between the event and its run (NOT_FOUND), or the rule was deleted
+        // meanwhile (its run row's foreign key): nothing to act on or log.
+        if ((err instanceof AppError && err.code === 'NOT_FOUND') || codeOf(err) === '23503') continue;
         throw err;
       }
     }
