@@ -270,7 +270,8 @@ describe('automation rules', () => {
     expect((await ticketOf(ticketId)).priority).toBe('normal');
     await ok(v.s, 'attributes:set', { attributes: { plan: 'Gold' } });
     await until(async () => (await ticketOf(ticketId)).priority === 'urgent', 10_000, 'the contact rule');
-    const [run] = await runsOf(r.id, ticketId);
+    // The run's row is written after its actions.
+    const [run] = await until(async () => { const x = await runsOf(r.id, ticketId); return x.length ? x : null; }, 10_000, 'the run');
     expect(run).toMatchObject({ event: 'contact.updated', matched: true });
     await api('PATCH', `/rules/${r.id}`, { enabled: false });
   });
