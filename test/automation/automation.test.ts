@@ -316,6 +316,15 @@ describe('automation rules', () => {
     expect((await api('GET', '/runs?limit=0')).status).toBe(400);
     expect((await api('GET', '/runs?before=yesterday')).status).toBe(400);
     expect((await api('POST', '/rules/test', { rule: {}, ticketNumber: 'one' })).status).toBe(400);
+    // The run log pages newest first by `before`.
+    const all_runs = (await api('GET', '/runs?limit=200')).body as AutomationRun[];
+    expect(all_runs.length).toBeGreaterThan(3);
+    const first = (await api('GET', '/runs?limit=2')).body as AutomationRun[];
+    expect(first.map((x) => x.id)).toEqual(all_runs.slice(0, 2).map((x) => x.id));
+    const older = (await api('GET', `/runs?limit=200&before=${encodeURIComponent(first[1]!.createdAt)}`)).body as AutomationRun[];
+    expect(older.every((x) => x.createdAt < first[1]!.createdAt)).toBe(true);
+    expect(older.length).toBeGreaterThan(0);
+    expect((await api('GET', '/runs?only=matched')).body.every((x: AutomationRun) => x.matched)).toBe(true);
     // Order: every rule once, else 400.
     const all = ((await api('GET', '/rules')).body as AutomationRule[]).map((r) => r.id);
     expect((await api('PUT', '/rules/order', { ids: all.slice(1) })).status).toBe(400);
