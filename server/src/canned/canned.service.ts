@@ -84,14 +84,14 @@ export async function listCannedResponses(
   const q = o.q ? likeLiteral(o.q) : '';
   const rank = q
     ? sql`case when lower(c.short_code) like ${`${q}%`} escape '\\' then 0
-        when lower(c.short_code) like ${`%${q}%`} escape '\\' or lower(c.title) like ${`%${q}%`} escape '\\' then 1 else 2 end`
-    : sql`0`;
+        when lower(c.short_code) like ${`%${q}%`} escape '\\' or lower(c.title) like ${`%${q}%`} escape '\\' then 1 else 2 end,`
+    : sql``;
   const match = q ? sql`and (lower(c.short_code) like ${`%${q}%`} escape '\\' or lower(c.title) like ${`%${q}%`} escape '\\'
     or lower(c.body) like ${`%${q}%`} escape '\\')` : sql``;
   const folder = o.folder !== undefined ? sql`and c.folder = ${o.folder}` : sql``;
   const rows = await ctx.db.rows<Row>(sql`select ${COLUMNS} from canned_responses c
     where c.workspace_id = ${o.me.workspaceId}::uuid and ${visibleSql(o.me)} ${match} ${folder}
-    order by ${rank}, lower(c.short_code), c.id limit ${o.limit}`);
+    order by ${rank} lower(c.short_code), c.id limit ${o.limit}`);
   return rows.map(dto);
 }
 
