@@ -54,10 +54,10 @@ describe('canned responses', () => {
     const b = await seedWorkspace(node.deps.db, 1);
     // Agent 1 is also in Billing; agent 2 only in Support.
     billing = toWire('team', await createTeam(node.deps.db, { workspaceId: a.workspaceId, name: 'Billing', memberIds: [a.agents[1]!.id] }));
-    [owner, agent1, agent2, ownerB] = await Promise.all([
+    [owner, agent1, agent2, ownerB] = (await Promise.all([
       ...a.agents.map((g) => login(node.url, g.email, g.password)),
       login(node.url, b.agents[0]!.email, b.agents[0]!.password),
-    ]);
+    ])) as [string, string, string, string];
   });
   afterAll(async () => {
     await node.app.close();
