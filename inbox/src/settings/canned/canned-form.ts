@@ -33,3 +33,10 @@ export function teamOptions(teams: readonly Team[], me: string | undefined, mana
   const mine = teams.filter((t) => manages || (me !== undefined && t.memberIds.includes(me)));
   return [{ value: '', label: 'Choose a team' }, ...mine.map((t) => ({ value: t.id, label: t.name }))];
 }
+
+/** Whether member `me` may change `r`: their personal one, their team's, or any with settings.workflow. */
+export function mayEdit(r: CannedResponse, me: string | undefined, teams: readonly Team[], manages: boolean): boolean {
+  if (r.sharing === 'personal') return r.ownerId === me;
+  if (manages) return true;
+  return r.sharing === 'team' && !!me && !!teams.find((t) => t.id === r.teamId)?.memberIds.includes(me);
+}
