@@ -37,7 +37,7 @@ describe('inbox settings shell', () => {
     expect(await account.locator('.account-name').textContent()).toBe('Agent 0');
     expect(await account.locator('.account-role .chip').textContent()).toBe('Owner');
     // Every area, grouped, the current one marked.
-    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Workspace', 'Inboxes', 'Email dead letters', 'People', 'Teams', 'Roles', 'SLA policies', 'Business hours', 'Routing', 'SLA compliance', 'Audit log']);
+    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Workspace', 'Inboxes', 'Email dead letters', 'People', 'Teams', 'Roles', 'SLA policies', 'Business hours', 'Routing', 'Canned responses', 'SLA compliance', 'Audit log']);
     expect(await nav(page).locator('a[aria-current=page]').textContent()).toBe('Account');
     await check(page, 'account-desktop');
 

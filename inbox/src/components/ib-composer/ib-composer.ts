@@ -1,21 +1,23 @@
 import { LitElement, html, css, nothing, unsafeCSS } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { renderTemplate, type Attachment, type CannedResponse } from '@support/protocol';
+import type { Attachment, CannedResponse } from '@support/protocol';
 import { store } from '../../store.js';
 import { uploadAttachment } from '../../api.js';
 import { formatSize } from '../../lib/email-html.js';
 import { controls, PHONE_MAX } from '../../styles/tokens.js';
-import { templateValuesOf, useCanned } from '../../lib/canned.js';
+import { useCanned } from '../../lib/canned.js';
 import { CannedSlash, cannedSlashStyles } from '../ib-canned/canned-slash.js';
 import type { IbCannedSave } from '../ib-canned/ib-canned-save.js';
 import '../ib-button/ib-button.js';
-import '../ib-canned/ib-canned-save.js';
 
 /** Files go with the next send; `uploading` counts uploads still in flight. */
 type Draft = { text: string; mode: 'public' | 'internal'; files: Attachment[]; uploading: number };
 /** At most this many files per message (the protocol's limit). */
 const MAX_FILES = 10;
 const drafts = new Map<string, Draft>();
+/** The filling of templates (and zod with it), loaded once the `/` menu first opens. */
+let fill: Promise<typeof import('../../lib/canned-fill.js')> | null = null;
+const loadFill = () => (fill ??= import('../../lib/canned-fill.js'));
 /** Typing `on` is re-sent at most this often while the agent keeps typing (ms). */
 const TYPING_REFRESH_MS = 3000;
 /** Typing turns `off` after this long without a keystroke (ms). */
@@ -105,6 +107,7 @@ export class IbComposer extends LitElement {
   private onInput(e: InputEvent) {
     this.draft.text = (e.target as HTMLTextAreaElement).value;
     this.slash.check(e.target as HTMLTextAreaElement);
+    if (this.slash.open) void loadFill();
     const now = Date.now();
     if (store.socket && now - this.typingSentAt > TYPING_REFRESH_MS) {
       store.socket.emit('typing', { ticketId: this.ticketId, on: true, visibility: this.draft.mode });
@@ -126,7 +129,8 @@ export class IbComposer extends LitElement {
   private async insertCanned(r: CannedResponse, from: number, to: number) {
     const t = this.textarea;
     const draft = this.draft;
-    t.setRangeText(renderTemplate(r.body, templateValuesOf(store)), from, to, 'end');
+    const { fillCanned } = await loadFill();
+    t.setRangeText(fillCanned(r, store), from, to, 'end');
     draft.text = t.value;
     t.focus();
     this.error = '';
@@ -142,13 +146,15 @@ export class IbComposer extends LitElement {
     this.requestUpdate();
   }
 
-  private saveCanned() {
+  private async saveCanned() {
     const text = this.draft.text.trim();
     if (!text) {
       this.error = 'Write the text to save first';
       this.requestUpdate();
       return;
     }
+    // The dialog validates with the protocol's zod schema: its own chunk, kept out of the first load.
+    await import('../ib-canned/ib-canned-save.js');
     void (this.renderRoot.querySelector('ib-canned-save') as IbCannedSave).open(text);
   }
 
@@ -226,7 +232,7 @@ export class IbComposer extends LitElement {
           <button data-mode="public" aria-pressed=${d.mode === 'public'} aria-keyshortcuts="r" @click=${() => this.setMode('public')}>Reply</button>
           <button class="note" data-mode="internal" aria-pressed=${d.mode === 'internal'} aria-keyshortcuts="n" @click=${() => this.setMode('internal')}>Internal note</button>
         </div>
-        <ib-button class="save-canned" variant="ghost" @click=${() => this.saveCanned()}>Save as canned response</ib-button>
+        <ib-button class="save-canned" variant="ghost" @click=${() => void this.saveCanned()}>Save as canned response</ib-button>
         <ib-button class="attach" variant="ghost" @click=${() => (this.renderRoot.querySelector('input[type=file]') as HTMLInputElement).click()}>Attach files</ib-button>
         <input type="file" multiple aria-label="Attach files" @change=${this.onFiles} />
       </div>
