@@ -68,8 +68,9 @@ describe('Canned responses (Chromium)', () => {
     await box.focus();
     await page.keyboard.type('Thanks for waiting, {{contact.first_name | there}}!');
     await composer.getByRole('button', { name: 'Save as canned response' }).click();
-    const dialog = composer.getByRole('dialog', { name: 'Save as canned response' });
-    await dialog.getByLabel('Short code').waitFor();
+    await composer.getByRole('dialog', { name: 'Save as canned response' }).waitFor();
+    // The fields are the dialog's slotted content.
+    const dialog = composer.locator('ib-canned-save');
     await dialog.getByLabel('Short code').fill('wait');
     await dialog.getByLabel('Title').fill('Thanks for waiting');
     await screenAndAxe(page, 'canned-composer-save');
@@ -99,9 +100,9 @@ describe('Canned responses (Chromium)', () => {
     await editor.getByText('Letters, digits, - and _ only').waitFor();
     await editor.getByLabel('Short code').fill('refund');
     await editor.getByLabel('Title').fill('Refund on its way');
-    await editor.getByLabel('Text', { exact: true }).fill('Hello ');
+    await editor.locator('textarea[name=body]').fill('Hello ');
     await editor.getByLabel('Insert a placeholder').selectOption('contact.name');
-    await expect.poll(() => editor.getByLabel('Text', { exact: true }).inputValue()).toBe('Hello {{contact.name}}');
+    await expect.poll(() => editor.locator('textarea[name=body]').inputValue()).toBe('Hello {{contact.name}}');
     await editor.getByLabel('Folder').fill('Billing');
     await screenAndAxe(page, 'canned-settings-new');
     await editor.getByRole('button', { name: 'Create canned response' }).click();
@@ -110,7 +111,7 @@ describe('Canned responses (Chromium)', () => {
     expect((await api<CannedResponse[]>('?q=refund'))[0]).toMatchObject({ title: 'Refund on its way', body: 'Hello {{contact.name}}', folder: 'Billing' });
 
     // An unknown placeholder is refused by the same schema as the server's.
-    await editor.getByLabel('Text', { exact: true }).fill('Hi {{contact.nmae}}');
+    await editor.locator('textarea[name=body]').fill('Hi {{contact.nmae}}');
     await editor.getByRole('button', { name: 'Save' }).click();
     await editor.getByText('Unknown placeholder {{contact.nmae}}').waitFor();
     await screenAndAxe(page, 'canned-settings-error');
