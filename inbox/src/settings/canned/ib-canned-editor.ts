@@ -43,6 +43,8 @@ export class IbCannedEditor extends LitElement {
       fieldset { border: 0; margin: 0; padding: 0; min-width: 0; display: contents; }
       .note { margin: 0 0 var(--ib-space-4); padding: var(--ib-space-2) var(--ib-space-3); background: var(--ib-warning-subtle); color: var(--ib-warning-text); border-radius: var(--ib-radius); font-size: var(--ib-text-md); }
       .spacer { flex: 1; }
+      .placeholders { max-width: 360px; margin-top: calc(-1 * var(--ib-space-2)); }
+      .row-fields { grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); }
       @media (max-width: 720px) { .pair { grid-template-columns: 1fr; } }
     `,
   ];
@@ -166,18 +168,16 @@ export class IbCannedEditor extends LitElement {
         </div>
         <ib-field label="Text" required hint="Placeholders are filled in for the ticket; {{contact.first_name | there}} uses “there” when the name is unknown." .error=${f.error('body')}>
           <textarea class="field" name="body" .value=${live(String(v.body))}></textarea></ib-field>
-        <ib-select label="Insert a placeholder" size="sm" .options=${PLACEHOLDER_OPTIONS} value="" @ib-change=${this.insertPlaceholder}></ib-select>
-        <div class="pair">
+        <ib-select class="placeholders" label="Insert a placeholder" size="sm" .options=${PLACEHOLDER_OPTIONS} value="" @ib-change=${this.insertPlaceholder}></ib-select>
+        <div class="row-fields">
           <ib-field label="Folder" hint="Optional: groups it in lists." .error=${f.error('folder')}>
             <input class="field" name="folder" autocomplete="off" list="canned-folders" .value=${live(String(v.folder))} /></ib-field>
-          <div class="pair">
-            <ib-field label="Who can use it" .error=${f.error('sharing')}>
-              <ib-select name="sharing" .options=${sharingOptions(manages, teams.length > 1)} .value=${live(String(v.sharing))}></ib-select></ib-field>
-            ${v.sharing === 'team'
-              ? html`<ib-field label="Team" required .error=${f.error('teamId')}>
-                  <ib-select name="teamId" .options=${teams} .value=${live(String(v.teamId))}></ib-select></ib-field>`
-              : nothing}
-          </div>
+          <ib-field label="Who can use it" .error=${f.error('sharing')}>
+            <ib-select name="sharing" .options=${sharingOptions(manages, teams.length > 1)} .value=${live(String(v.sharing))}></ib-select></ib-field>
+          ${v.sharing === 'team'
+            ? html`<ib-field label="Team" required .error=${f.error('teamId')}>
+                <ib-select name="teamId" .options=${teams} .value=${live(String(v.teamId))}></ib-select></ib-field>`
+            : nothing}
         </div>
         <datalist id="canned-folders">${this.folders.map((x) => html`<option value=${x}></option>`)}</datalist>
         <div>

@@ -132,8 +132,8 @@ export class IbSettingsCanned extends LitElement {
     const add = html`<ib-button variant="primary" href=${settingsUrl('canned', 'new')}>New canned response</ib-button>`;
     return html`<section class="card" aria-labelledby="canned-title">
       <div class="card-head">
-        <div><h2 class="card-title" id="canned-title">Canned responses</h2>
-          <p class="card-text">Saved replies: type / in a reply to insert one, filled in for the ticket. You see your own, your teams’ and the workspace’s.</p></div>
+        <div><h2 class="card-title" id="canned-title">Your canned responses</h2>
+          <p class="card-text">Type / in a reply to insert one, filled in for the ticket. Listed here: your own, your teams’ and the whole workspace’s.</p></div>
         ${all.length ? add : nothing}
       </div>
       ${all.length
