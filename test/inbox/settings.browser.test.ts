@@ -82,7 +82,8 @@ describe('inbox settings shell', () => {
     const { node, fx, browser } = env;
     const page = await openInbox(browser, node.url, fx.agents[1]!, { path: '/inbox/settings' });
     await heading(page).filter({ hasText: 'Account' }).waitFor();
-    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account']);
+    // Canned responses need only tickets.write: agents keep their own there.
+    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Canned responses']);
     expect(await page.locator('ib-settings-account .account-role .chip').textContent()).toBe('Agent');
     await page.goto(`${node.url}/inbox/settings/audit`);
     await page.locator('ib-settings').getByRole('heading', { name: 'Your role does not give access to this page' }).waitFor();
