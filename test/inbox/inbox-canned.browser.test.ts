@@ -51,8 +51,9 @@ describe('Canned responses (Chromium)', () => {
     await composer.locator('.files li', { hasText: 'terms.txt' }).waitFor();
     // Escape closes the menu without leaving the composer; the text stays.
     await page.keyboard.type(' /zzz');
-    await composer.getByText('No canned response matches /zzz').waitFor();
+    await composer.getByRole('status').filter({ hasText: 'No canned response matches /zzz' }).waitFor();
     await page.keyboard.press('Escape');
+    await composer.locator('.canned-pop').waitFor({ state: 'detached' });
     expect(await composer.getByRole('status').filter({ hasText: 'matches' }).count()).toBe(0);
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');

@@ -120,10 +120,10 @@ export class CannedSlash implements ReactiveController {
     return { controls: this.open ? this.id : undefined, active: on ? `${this.id}-${this.active}` : undefined };
   }
 
-  /** The list, above the textarea. `t` is the textarea (for clicks). */
-  menu(t: () => HTMLTextAreaElement) {
-    if (!this.open) return nothing;
-    const status = this.loading && !this.items.length
+  /** What the menu says under its list (and to screen readers): how many, or why none. */
+  private statusText(): string {
+    if (!this.open) return '';
+    return this.loading && !this.items.length
       ? 'Searching…'
       : this.failed
         ? `Canned responses could not be loaded: ${this.failed}`
@@ -132,6 +132,18 @@ export class CannedSlash implements ReactiveController {
           : this.query
             ? `No canned response matches /${this.query}`
             : 'No canned responses yet: write a reply and save it with “Save as canned response”';
+  }
+
+  /**
+   * The list, above the textarea, and a live region that is always there (so that what it
+   * says when the menu opens is read out). `t` is the textarea (for clicks).
+   */
+  menu(t: () => HTMLTextAreaElement) {
+    const status = this.statusText();
+    return html`<p class="visually-hidden" role="status">${status}</p>${this.open ? this.pop(status, t) : nothing}`;
+  }
+
+  private pop(status: string, t: () => HTMLTextAreaElement) {
     return html`<div class="canned-pop">
       <ul class="canned-list" id=${this.id} role="listbox" aria-label="Canned responses" ?hidden=${!this.items.length}>
         ${this.items.map((r, i) => html`<li id="${this.id}-${i}" role="option" aria-selected=${i === this.active ? 'true' : 'false'}
@@ -140,7 +152,7 @@ export class CannedSlash implements ReactiveController {
             <span class="canned-body">${r.body}</span>
           </li>`)}
       </ul>
-      <p class="canned-status" role="status">${status}</p>
+      <p class="canned-status" aria-hidden="true">${status}</p>
     </div>`;
   }
 

@@ -40,7 +40,7 @@ export class IbSettingsCanned extends LitElement {
       .items .main .title { font-weight: 500; }
       .sub.preview { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .meta { flex: none; display: flex; flex-direction: column; align-items: flex-end; gap: 2px; font-size: var(--ib-text-sm); color: var(--ib-text-muted); text-align: end; }
-      @media (max-width: 600px) { .items > li { flex-wrap: wrap; } .meta { flex-direction: row; gap: var(--ib-space-2); align-items: center; } }
+      @media (max-width: 600px) { .items > li { flex-wrap: wrap; row-gap: var(--ib-space-2); } .items .main { flex-basis: 100%; } .meta { flex-direction: row; gap: var(--ib-space-2); align-items: center; } }
     `,
   ];
   declare agent: Agent | null;
@@ -133,7 +133,7 @@ export class IbSettingsCanned extends LitElement {
     return html`<section class="card" aria-labelledby="canned-title">
       <div class="card-head">
         <div><h2 class="card-title" id="canned-title">Your canned responses</h2>
-          <p class="card-text">Type / in a reply to insert one, filled in for the ticket. Listed here: your own, your teams’ and the whole workspace’s.</p></div>
+          <p class="card-text">Type / in a reply to insert one: its placeholders are filled in for the ticket.</p></div>
         ${all.length ? add : nothing}
       </div>
       ${all.length
