@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Attachment, CannedResponse } from '@support/protocol';
+import { sql } from 'drizzle-orm';
 import { login } from '../support/harness.js';
+import { toWire } from '../../server/src/db/ids.js';
 import { openInbox, row, seedTickets, thread, useBrowserEnv, widestRight } from '../support/inbox.js';
 import { screenAndAxe } from '../support/axe.js';
 
@@ -80,6 +82,17 @@ describe('Canned responses (Chromium)', () => {
     const [saved] = await api<CannedResponse[]>('?q=wait');
     expect(saved).toMatchObject({ shortCode: 'wait', title: 'Thanks for waiting', body: 'Thanks for waiting, {{contact.first_name | there}}!', sharing: 'personal' });
     await page.context().close();
+
+    // On a phone the composer's actions and the menu fit the screen.
+    const [t] = await env.node.deps.db.rows<{ id: string }>(sql`select id from tickets where workspace_id = ${env.fx.workspaceId}::uuid and number = ${first}`);
+    const phone = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: `/inbox/t/${toWire('ticket', t!.id)}`, viewport: { width: 375, height: 740 } });
+    const small = phone.locator('ib-composer');
+    await small.locator('textarea').focus();
+    await phone.keyboard.type('/gr');
+    await small.getByRole('option').first().waitFor();
+    expect(await widestRight(phone)).toBeLessThanOrEqual(375);
+    await screenAndAxe(phone, 'canned-composer-phone');
+    await phone.context().close();
   });
 
   it('manages canned responses in settings, with inline validation, on a desktop and a phone', async () => {

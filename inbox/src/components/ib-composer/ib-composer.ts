@@ -37,7 +37,7 @@ export class IbComposer extends LitElement {
     css`
       :host { display: block; border-top: 1px solid var(--ib-border-muted); padding: var(--ib-space-2) var(--ib-space-4) var(--ib-space-3); background: var(--ib-bg); }
       :host([mode='internal']) { background: var(--ib-note); }
-      .modes { display: flex; gap: var(--ib-space-2); margin-bottom: var(--ib-space-2); align-items: center; }
+      .modes { display: flex; flex-wrap: wrap; gap: var(--ib-space-2); margin-bottom: var(--ib-space-2); align-items: center; }
       .segmented { display: inline-flex; }
       .segmented > button.note[aria-pressed='true'] { background: var(--ib-attention-subtle); color: var(--ib-attention); }
       textarea { display: block; width: 100%; min-height: 64px; max-height: 200px; resize: vertical; }
@@ -68,6 +68,7 @@ export class IbComposer extends LitElement {
   willUpdate(changed: Map<string, unknown>) {
     // Switching tickets: stop typing on the old one (its draft stays in `drafts`).
     if (changed.has('ticketId') && changed.get('ticketId')) this.stopTyping(changed.get('ticketId') as string);
+    if (changed.has('ticketId')) this.slash.close();
     this.setAttribute('mode', this.draft.mode);
   }
 
