@@ -124,6 +124,13 @@ describe('Canned responses (Chromium)', () => {
     await page.waitForURL(/\/inbox\/settings\/canned\/cnr_/);
     expect((await api<CannedResponse[]>('?q=refund'))[0]).toMatchObject({ title: 'Refund on its way', body: 'Hello {{contact.name}}', folder: 'Billing' });
 
+    // A file goes with it.
+    await editor.locator('input[type=file]').setInputFiles({ name: 'refund-form.txt', mimeType: 'text/plain', buffer: Buffer.from('Form') });
+    await editor.locator('.files li', { hasText: 'refund-form.txt' }).waitFor();
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await toastText(page, '/refund saved');
+    expect((await api<CannedResponse[]>('?q=refund'))[0]!.attachments).toMatchObject([{ filename: 'refund-form.txt', size: 4 }]);
+
     // An unknown placeholder is refused by the same schema as the server's.
     await editor.locator('textarea[name=body]').fill('Hi {{contact.nmae}}');
     await editor.getByRole('button', { name: 'Save' }).click();
