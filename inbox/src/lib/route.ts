@@ -11,6 +11,7 @@ export const SETTINGS_AREAS = {
   calendars: 'Business hours',
   'sla-compliance': 'SLA compliance',
   routing: 'Routing',
+  canned: 'Canned responses',
   audit: 'Audit log',
 } as const;
 export type SettingsArea = keyof typeof SETTINGS_AREAS;

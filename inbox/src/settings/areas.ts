@@ -2,7 +2,7 @@ import type { Agent } from '@support/protocol';
 import { SETTINGS_AREAS, type SettingsArea } from '../lib/route.js';
 
 /** What an area needs: a permission of the catalogue, or `member` (anyone signed in to the workspace). */
-export type AreaPermission = 'member' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'settings.workflow' | 'reports.read' | 'audit.read';
+export type AreaPermission = 'member' | 'tickets.write' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'settings.workflow' | 'reports.read' | 'audit.read';
 
 /**
  * One settings area. `load` imports the module that defines `tag`, the area's page (its own
@@ -69,6 +69,10 @@ export const AREAS: AreaDef[] = [
   area('routing', 'Workflow', 'settings.workflow', 'Who gets each new ticket: how each team and inbox gives out tickets, how many each person takes, and rules that act first.', {
     load: () => import('./routing/ib-settings-routing.js'),
     tag: 'ib-settings-routing',
+  }),
+  area('canned', 'Workflow', 'tickets.write', 'Saved replies agents insert by typing / in a reply: yours, your teams’ and the workspace’s.', {
+    load: () => import('./canned/ib-settings-canned.js'),
+    tag: 'ib-settings-canned',
   }),
   area('sla-compliance', 'Workflow', 'reports.read', 'The share of SLA targets met per policy, team or agent over a date range.', {
     load: () => import('./sla/ib-settings-sla-compliance.js'),

@@ -156,12 +156,14 @@ export async function attachUploads(tx: Tx, o: { workspaceId: string; message: M
 /** Uploads never sent with a message are deleted (row and bytes) after this long. */
 export const UNSENT_UPLOAD_TTL_MS = 24 * 3_600_000;
 
-/** Deletes uploads older than UNSENT_UPLOAD_TTL_MS that no message took (of one workspace, for tests). Returns how many. */
+/** Deletes uploads older than UNSENT_UPLOAD_TTL_MS that no message took and no canned response keeps (of one workspace, for tests). Returns how many. */
 export async function purgeUnsentUploads(ctx: { db: Db; clock: { now(): Date }; config: Config }, o: { workspaceId?: string } = {}): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - UNSENT_UPLOAD_TTL_MS);
   const scope = o.workspaceId ? sql`and workspace_id = ${o.workspaceId}::uuid` : sql``;
   const rows = await ctx.db.rows<{ storage_key: string }>(sql`delete from attachments
-    where message_id is null and uploader_type <> 'email' and created_at < ${cutoff}::timestamptz ${scope} returning storage_key`);
+    where message_id is null and uploader_type <> 'email' and created_at < ${cutoff}::timestamptz ${scope}
+      and not exists (select 1 from canned_responses c where c.workspace_id = attachments.workspace_id and attachments.id = any(c.attachment_ids))
+    returning storage_key`);
   const store = blobStoreOf(ctx.config);
   for (const r of rows) await store.delete(r.storage_key);
   return rows.length;

@@ -24,6 +24,7 @@ const words = (kind: string) => kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLower
 const AREAS: Record<string, [string, string]> = {
   auth: ['Sign-ins', 'sign-in'], member: ['Members', 'member'], team: ['Teams', 'team'], role: ['Roles', 'role'], inbox: ['Inboxes', 'inbox'],
   workspace: ['Workspace', 'workspace'], audit: ['Audit log', 'audit log'], dead_letter: ['Dead letters', 'dead letter'],
+  canned_response: ['Canned responses', 'canned response'],
 };
 const phoneQuery = matchMedia(`(max-width: ${PHONE_MAX}px)`);
 
