@@ -1,5 +1,6 @@
 import { conditionField } from './fields.js';
 import { foldText } from './fold.js';
+import { compilePattern } from './regex.js';
 import type { ConditionFacts } from './facts.js';
 import { NEVER, prepareScalar, testFor, type Leaf, type Node, type State } from './operators.js';
 import { readerFor, type Actual, type Reader } from './read.js';
@@ -70,6 +71,9 @@ function compileLeaf(raw: Record<string, unknown>, path: (string | number)[]): L
   } else if (op === 'in' || op === 'not_in') {
     const list = Array.isArray(value) ? value : [];
     leaf.prepared = def.type === 'text' ? new Set(list.filter((v): v is string => typeof v === 'string').map(foldText)) : list.map((v) => prepareScalar(def, v));
+  } else if (op === 'matches') {
+    const c = typeof value === 'string' ? compilePattern(value) : null;
+    leaf.prepared = c?.ok ? c.pattern : undefined;
   } else if (op === 'contains' || op === 'not_contains' || op === 'starts_with' || op === 'ends_with') {
     leaf.prepared = typeof value === 'string' ? foldText(value) : undefined;
   } else {

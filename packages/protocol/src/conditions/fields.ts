@@ -81,7 +81,7 @@ function idField(label: string, idKind: 'inbox' | 'team' | 'user', nullable: boo
   return { label, type: 'id', idKind, nullable, operators: ops, contexts: ALL, source };
 }
 function textField(label: string, source: ConditionFieldSource, contexts: readonly ConditionContext[], opts: { nullable: boolean; changes: boolean }): Def {
-  const ops: ConditionOperator[] = [...TEXT_OPS, ...(opts.nullable ? PRESENCE_OPS : []), ...(opts.changes ? CHANGE_OPS : [])];
+  const ops: ConditionOperator[] = [...TEXT_OPS, 'matches', ...(opts.nullable ? PRESENCE_OPS : []), ...(opts.changes ? CHANGE_OPS : [])];
   return { label, type: 'text', nullable: opts.nullable, operators: ops, contexts, source };
 }
 function durationField(label: string, source: ConditionFieldSource, nullable: boolean): Def {
@@ -190,6 +190,8 @@ export function conditionField(field: string): ConditionFieldDef | null {
 /** Whether an operator may be used in a context, whatever the field: change operators need an event with a "before". */
 export function conditionOperatorAllowedIn(op: ConditionOperator, context: ConditionContext): boolean {
   if (CONDITION_CHANGE_OPERATORS.includes(op)) return context === 'automation_event';
+  // Saved views filter in SQL, which has no linear-time regular expressions.
+  if (op === 'matches') return context !== 'view';
   return true;
 }
 
@@ -221,6 +223,7 @@ export const CONDITION_OPERATOR_INFO: Readonly<Record<ConditionOperator, { label
   not_contains: { label: 'does not contain', value: 'one' },
   starts_with: { label: 'starts with', value: 'one' },
   ends_with: { label: 'ends with', value: 'one' },
+  matches: { label: 'matches the pattern', value: 'one' },
   is_set: { label: 'is set', value: 'none' },
   is_empty: { label: 'is empty', value: 'none' },
   gt: { label: 'is more than', value: 'one' },
