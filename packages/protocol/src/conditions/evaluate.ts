@@ -18,6 +18,12 @@ export interface EvaluationContext {
    * within_business_hours and outside_business_hours never hold.
    */
   isOpen?: (calendarId: string | null, at: Date) => boolean;
+  /**
+   * Business seconds from one instant to another in the workspace's default calendar, for the
+   * `ticket.business_*` durations (whole minutes of it). Injected like `isOpen`; without it
+   * those durations are absent (ordering operators never hold, `is_empty` does).
+   */
+  businessSecondsBetween?: (from: Date, to: Date) => number;
   /** The agent a saved view is evaluated for: the user id `"me"` stands for. Without it, `"me"` matches nobody. */
   currentUserId?: string | null;
   /** False skips building the trace (SLA policy selection and other hot paths). Default true. */
@@ -127,7 +133,7 @@ function traceActual(l: Leaf, a: Actual): unknown {
 
 function evalNode(n: Node, s: State): boolean {
   if (n.kind === 'leaf') {
-    const a = n.read(s.facts, s.nowMs);
+    const a = n.read(s.facts, s.nowMs, s.ctx);
     let held: boolean;
     try {
       held = n.test(a, s, n);
