@@ -336,4 +336,23 @@ describe('automation rules', () => {
     const audits = await db().rows<{ action: string }>(sql`select distinct action from audit_events where workspace_id = ${a.workspaceId}::uuid and action like 'automation_rule.%' order by action`);
     expect(audits.map((r) => r.action)).toEqual(['automation_rule.created', 'automation_rule.deleted', 'automation_rule.reordered', 'automation_rule.updated']);
   });
+
+  it('conditions on time since the last agent reply read it: a customer writing after an answer is tagged, before one not', async () => {
+    const r = await create({
+      name: 'Answered, then written to',
+      events: ['message.customer'],
+      conditions: { all: [{ field: 'ticket.since_agent_reply', op: 'is_set' }] },
+      actions: [{ type: 'add_tags', tags: ['follow-up'] }],
+    });
+    const { ticketId, v } = await chat('first question');
+    await ok(v.s, 'message:send', { body: 'anyone there?', clientMessageId: cmid() });
+    await settled();
+    expect((await ticketOf(ticketId)).tags).not.toContain('follow-up');
+    const s = await connect(node.url, '/agent', { token: owner });
+    await ok(s, 'message:send', { ticketId, body: 'Here to help', clientMessageId: cmid(), visibility: 'public' });
+    await ok(v.s, 'message:send', { body: 'thanks, one more thing', clientMessageId: cmid() });
+    await settled();
+    expect((await ticketOf(ticketId)).tags).toContain('follow-up');
+    expect((await api('DELETE', `/rules/${r.id}`)).status).toBe(204);
+  });
 });

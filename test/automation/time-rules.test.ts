@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { AutomationAction, Condition } from '@support/protocol';
-import { ctxOf, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
+import { ctxOf, login, seedWorkspace, startNode, type Fixture, type Node } from '../support/harness.js';
 import { manualClock } from '../support/email.js';
 import { seedTickets } from '../support/seed-tickets.js';
 import { newId } from '../../server/src/db/ids.js';
@@ -104,6 +104,26 @@ describe('time rules', () => {
     expect(await runsOf(rule)).toBe(2);
     const notes = await db().rows<{ n: number }>(sql`select count(*)::int as n from messages where ticket_id = ${t}::uuid and visibility = 'internal'`);
     expect(notes[0]!.n).toBe(2);
+  });
+
+  it('saved through the settings API, a time rule plans its checks; switched off, they are cancelled', async () => {
+    const fx = await seedWorkspace(db(), 1);
+    const t = await ticket(fx);
+    const token = await login(node.url, fx.agents[0]!.email, fx.agents[0]!.password);
+    const api = async (method: string, path: string, body: unknown) => {
+      const r = await fetch(`${node.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status, await r.clone().text()).toBeLessThan(300);
+      return (await r.json()) as { id: string };
+    };
+    const made = await api('POST', '/api/settings/automation/rules', {
+      name: 'Pending a day', enabled: true, trigger: 'time', conditions: pendingFor(24 * 60), actions: [{ type: 'set_status', status: 'resolved' }],
+    });
+    await settle();
+    const ruleId = (await db().rows<{ id: string }>(sql`select id from automation_rules where workspace_id = ${fx.workspaceId}::uuid`))[0]!.id;
+    expect(await dueOf(ruleId, t)).toMatchObject({ state: 'pending', due_at: new Date(clock.now().getTime() + DAY) });
+    await api('PATCH', `/api/settings/automation/rules/${made.id}`, { enabled: false });
+    await settle();
+    expect(await dueOf(ruleId, t)).toBeUndefined();
   });
 
   it('a disabled rule stops: its checks are cancelled and it fires no more', async () => {

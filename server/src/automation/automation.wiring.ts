@@ -6,10 +6,9 @@ import type { ServiceContext } from '../lib/context.js';
 import type { EventConsumers } from '../events/consumers.js';
 import type { LoggedEvent } from '../events/log.events.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { calendarsOf } from '../routing/rules.js';
 import { decide } from './engine.js';
 import { automationEventsOf, factsAsOf, factsBefore, type LoggedActivity } from './events.js';
-import { messageFacts, openTicketsOf, ticketFacts } from './facts.js';
+import { messageFacts, openTicketsOf, ticketFacts, timeContext, timeFacts } from './facts.js';
 import { runRule } from './run.js';
 import { bumpCounters, RuleCache, tally, type LoadedRule, type RuleTally } from './store.js';
 
@@ -37,18 +36,21 @@ export async function onAutomationEvent(ctx: ServiceContext, e: LoggedEvent, rul
   const messageId = e.name === 'message.created' || e.name === 'ticket.created' ? String(p.messageId) : null;
   const message = messageId ? await messageFacts(ctx.db, ws, messageId) : null;
   const now = ctx.clock.now();
-  const isOpen = rules.some((r) => r.usesHours) ? await calendarsOf(ctx.db, ws, now) : undefined;
+  const timed = rules.filter((r) => r.usesCalendars).map((r) => r.conditions);
+  const time = timed.length ? await timeContext(ctx.db, ws, now, timed) : {};
+  const since = rules.some((r) => r.usesSince);
   const activities = e.name === 'ticket.updated' ? (e.payload.activities as LoggedActivity[]) : [];
   const cause = 'cause' in e.payload && e.payload.cause ? e.payload.cause : null;
   const actor = activities[0] ? { type: activities[0].actorType, id: activities[0].actorId }
     : e.name === 'message.created' ? { type: e.payload.authorType, id: e.payload.authorId } : null;
   for (const ticketId of ticketIds) {
-    const loaded = facts.get(ticketId);
+    let loaded = facts.get(ticketId);
     if (!loaded) continue;
+    if (since) loaded = { ...loaded, ticket: { ...loaded.ticket, ...(await timeFacts(ctx.db, ws, ticketId)) } };
     const state = 'ticket' in e.payload ? (e.payload.ticket as Parameters<typeof factsAsOf>[1]) : undefined;
     const after: ConditionFacts = { ...factsAsOf(loaded, state), ...(message ? { message } : {}) };
     const before = e.name === 'ticket.updated' ? factsBefore(after, activities) : null;
-    const runs = decide({ events, before, after, rules, cause, actor, now, ...(isOpen ? { isOpen } : {}) });
+    const runs = decide({ events, before, after, rules, cause, actor, now, ...time });
     for (const run of runs) {
       const rule = run.rule as LoadedRule;
       if (!run.matched && !rule.broken) {

@@ -40,6 +40,8 @@ export type EngineInput = {
   actor?: { type: string; id: string | null } | null;
   now: Date;
   isOpen?: (calendarId: string | null, at: Date) => boolean;
+  /** Business seconds in the default calendar, for business-minute durations. */
+  businessSecondsBetween?: (from: Date, to: Date) => number;
 };
 
 /** One rule evaluated on the event: whether its conditions held, why, and (when they did) what to do. */
@@ -82,6 +84,7 @@ export function decide(input: EngineInput): EngineRun[] {
       now: input.now,
       previous: input.before,
       ...(input.isOpen ? { isOpen: input.isOpen } : {}),
+      ...(input.businessSecondsBetween ? { businessSecondsBetween: input.businessSecondsBetween } : {}),
     });
     runs.push({ rule, event, depth, matched: r.matched, trace: r.trace, actions: r.matched ? rule.actions : [] });
   }

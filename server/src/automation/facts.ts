@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { AuthorType, ConditionFacts, MessageFacts, Visibility } from '@support/protocol';
+import type { AuthorType, ConditionFacts, EvaluationContext, MessageFacts, Visibility } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
 import { loadTickets } from '../sla/facts.js';
+import { calendarsOf } from '../routing/rules.js';
+import { workspaceTime } from './time.facts.js';
 
 /** The most open tickets of one contact a `contact.updated` runs rules on. */
 export const CONTACT_TICKETS_MAX = 50;
@@ -33,4 +35,28 @@ export async function openTicketsOf(db: Db | Tx, workspaceId: string, contactId:
   const rows = await db.rows<{ id: string }>(sql`select id from tickets where workspace_id = ${workspaceId}::uuid and requester_id = ${contactId}::uuid
     and status in ('open', 'pending') order by updated_at desc limit ${CONTACT_TICKETS_MAX}`);
   return rows.map((r) => r.id);
+}
+
+/** The time facts duration fields read (minutes since …), from the ticket's messages and activities. */
+export async function timeFacts(db: Db | Tx, ws: string, ticketId: string) {
+  const [r] = await db.rows<{ customer: Date | null; agent: Date | null; status: Date | null }>(sql`select
+      (select max(created_at) from messages where ticket_id = ${ticketId}::uuid and author_type = 'contact' and visibility = 'public') as customer,
+      (select max(created_at) from messages where ticket_id = ${ticketId}::uuid and author_type = 'agent' and visibility = 'public') as agent,
+      coalesce((select max(created_at) from ticket_activities where ticket_id = ${ticketId}::uuid and kind = 'status_changed'),
+               (select created_at from tickets where id = ${ticketId}::uuid and workspace_id = ${ws}::uuid)) as status`);
+  return { lastCustomerMessageAt: r?.customer ?? null, lastAgentReplyAt: r?.agent ?? null, statusChangedAt: r?.status ?? null };
+}
+
+/**
+ * The calendar functions conditions need besides `now`: `isOpen` for business-hours leaves, and
+ * `businessSecondsBetween` (the default calendar) for business-minute durations; none for
+ * conditions that use neither, so most events read no calendar.
+ */
+export async function timeContext(db: Db | Tx, ws: string, now: Date, conditions: readonly unknown[]): Promise<Pick<EvaluationContext, 'isOpen' | 'businessSecondsBetween'>> {
+  const text = JSON.stringify(conditions);
+  const business = text.includes('.business_');
+  if (!business && !text.includes('"time.now"')) return {};
+  if (!business) return { isOpen: await calendarsOf(db, ws, now) };
+  const t = await workspaceTime(db, ws, now, conditions);
+  return { isOpen: await calendarsOf(db, ws, now), businessSecondsBetween: t.businessSecondsBetween };
 }

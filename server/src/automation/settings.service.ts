@@ -10,6 +10,7 @@ import type { ServiceContext } from '../lib/context.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { assertFresh, changedBy, requireAll, uniqueName, type ChangedBy } from '../agents/teams.service.js';
 import type { RuleRow } from './store.js';
+import { replanTimeRule } from './time.service.js';
 
 /**
  * Automation rules of a workspace (settings): run in `position` order. Conditions and actions
@@ -112,6 +113,7 @@ export async function createAutomationRule(ctx: ServiceContext, o: Common & { fi
         returning ${COLUMNS}`);
       await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'automation_rule.created', object: { type: 'automationRule', id },
         after: fieldsOf(row!), request: o.request, at: now });
+      if (f.trigger === 'time') await replanTimeRule(ctx, { workspaceId: o.workspaceId, ruleId: id, tx });
       return ruleDto(row!);
     }),
   );
@@ -145,6 +147,8 @@ export async function updateAutomationRule(
         where id = ${o.ruleId}::uuid and workspace_id = ${o.workspaceId}::uuid returning ${COLUMNS}`);
       await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'automation_rule.updated', object: { type: 'automationRule', id: o.ruleId },
         before: fieldsOf(before), after: fieldsOf(after!), request: o.request, at: now });
+      // Time rules plan (or, disabled or turned into an event rule, cancel) their checks.
+      if (before.trigger === 'time' || next.trigger === 'time') await replanTimeRule(ctx, { workspaceId: o.workspaceId, ruleId: o.ruleId, tx });
       return { dto: ruleDto(after!), changed: true };
     }),
   );
@@ -160,6 +164,7 @@ export async function deleteAutomationRule(ctx: ServiceContext, o: Common & { ru
     const now = ctx.clock.now();
     await recordAudit(tx, { workspaceId: o.workspaceId, actor: changedBy(o), action: 'automation_rule.deleted', object: { type: 'automationRule', id: o.ruleId },
       before: fieldsOf(before), request: o.request, at: now });
+    if (before.trigger === 'time') await replanTimeRule(ctx, { workspaceId: o.workspaceId, ruleId: o.ruleId, tx });
   });
   o.onChange?.();
 }

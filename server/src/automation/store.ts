@@ -11,7 +11,13 @@ export type RuleRow = {
 };
 
 /** An enabled event rule ready for the engine, or one whose stored actions no longer parse (`broken`). */
-export type LoadedRule = EngineRule & { broken: string | null; usesHours: boolean };
+export type LoadedRule = EngineRule & {
+  broken: string | null;
+  /** Its conditions read "minutes since" facts (timeFacts). */
+  usesSince: boolean;
+  /** Its conditions read calendars: business hours or business-minute durations (timeContext). */
+  usesCalendars: boolean;
+};
 
 /** The enabled event rules of a workspace, in order, with their actions parsed. */
 export async function loadEventRules(db: Db | Tx, workspaceId: string): Promise<LoadedRule[]> {
@@ -23,7 +29,8 @@ export async function loadEventRules(db: Db | Tx, workspaceId: string): Promise<
       id: r.id, name: r.name, position: r.position, events: r.events, conditions: r.conditions,
       actions: parsed.success ? parsed.data : ([] as AutomationAction[]),
       broken: parsed.success ? null : `its actions could not be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-      usesHours: JSON.stringify(r.conditions).includes('"time.now"'),
+      usesSince: JSON.stringify(r.conditions).includes('since_'),
+      usesCalendars: /"time\.now"|\.business_/.test(JSON.stringify(r.conditions)),
     };
   });
 }

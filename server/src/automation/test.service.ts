@@ -4,9 +4,8 @@ import { newId, toWire } from '../db/ids.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import { runActions } from '../actions/actions.service.js';
-import { calendarsOf } from '../routing/rules.js';
 import { factsBefore, type LoggedActivity } from './events.js';
-import { latestMessageId, messageFacts, ticketFacts } from './facts.js';
+import { latestMessageId, messageFacts, ticketFacts, timeContext, timeFacts } from './facts.js';
 import { parseRuleFields } from './settings.service.js';
 
 /** The activity kinds each change event stands for (the newest of them is the change simulated). */
@@ -26,15 +25,6 @@ const MESSAGE_OF: Partial<Record<AutomationEvent, { visibility: 'public' | 'inte
   'message.note': { visibility: 'internal' },
 };
 
-/** The time facts duration fields read (minutes since …), from the ticket's messages and activities. */
-async function timeFacts(ctx: ServiceContext, ws: string, ticketId: string) {
-  const [r] = await ctx.db.rows<{ customer: Date | null; agent: Date | null; status: Date | null }>(sql`select
-      (select max(created_at) from messages where ticket_id = ${ticketId}::uuid and author_type = 'contact' and visibility = 'public') as customer,
-      (select max(created_at) from messages where ticket_id = ${ticketId}::uuid and author_type = 'agent' and visibility = 'public') as agent,
-      coalesce((select max(created_at) from ticket_activities where ticket_id = ${ticketId}::uuid and kind = 'status_changed'),
-               (select created_at from tickets where id = ${ticketId}::uuid and workspace_id = ${ws}::uuid)) as status`);
-  return { lastCustomerMessageAt: r?.customer ?? null, lastAgentReplyAt: r?.agent ?? null, statusChangedAt: r?.status ?? null };
-}
 
 /**
  * What a rule (saved or not) would do on ticket #`ticketNumber`, changing nothing: its body is
@@ -54,7 +44,7 @@ export async function testAutomationRule(
   const [t] = await ctx.db.rows<{ id: string }>(sql`select id from tickets where workspace_id = ${o.workspaceId}::uuid and number = ${o.ticketNumber}`);
   if (!t) throw notFound('ticket');
   const facts = (await ticketFacts(ctx.db, o.workspaceId, [t.id])).get(t.id)!;
-  const after: ConditionFacts = { ...facts, ticket: { ...facts.ticket, ...(await timeFacts(ctx, o.workspaceId, t.id)) } };
+  const after: ConditionFacts = { ...facts, ticket: { ...facts.ticket, ...(await timeFacts(ctx.db, o.workspaceId, t.id)) } };
   let before: ConditionFacts | null = null;
   const want = event ? MESSAGE_OF[event] : undefined;
   if (want) {
@@ -71,11 +61,10 @@ export async function testAutomationRule(
     before = factsBefore(after, a);
   }
   const now = ctx.clock.now();
-  const uses = JSON.stringify(rule.conditions).includes('"time.now"');
-  const isOpen = uses ? await calendarsOf(ctx.db, o.workspaceId, now) : undefined;
+  const time = await timeContext(ctx.db, o.workspaceId, now, [rule.conditions]);
   // The conditions parse in their context (parseRuleFields checked it); evaluated as validated.
   const conditions = conditionSchemaFor(rule.trigger === 'time' ? 'automation_time' : 'automation_event').parse(rule.conditions);
-  const r = evaluateCondition(conditions, after, { now, previous: before, ...(isOpen ? { isOpen } : {}) });
+  const r = evaluateCondition(conditions, after, { now, previous: before, ...time });
   const actions = r.matched
     ? await runActions(ctx, {
         workspaceId: o.workspaceId, ticketId: t.id, actions: rule.actions, dryRun: true,
