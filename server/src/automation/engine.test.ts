@@ -151,6 +151,8 @@ describe('engine: which rules run', () => {
 describe('log entries to automation events', () => {
   it.each([
     [{ name: 'ticket.created', payload: {} }, ['ticket.created']],
+    [{ name: 'ticket.created', payload: { authorType: 'contact' } }, ['ticket.created', 'message.customer']],
+    [{ name: 'ticket.created', payload: { authorType: 'agent' } }, ['ticket.created', 'message.agent']],
     [{ name: 'message.created', payload: { visibility: 'public', authorType: 'contact' } }, ['message.customer']],
     [{ name: 'message.created', payload: { visibility: 'public', authorType: 'agent' } }, ['message.agent']],
     [{ name: 'message.created', payload: { visibility: 'public', authorType: 'system' } }, ['message.agent']],

@@ -15,7 +15,9 @@ const ACTIVITY_EVENTS: Record<string, AutomationEvent> = {
 };
 
 /**
- * The automation events one log entry maps to (each once, in order): `ticket.created`; a
+ * The automation events one log entry maps to (each once, in order): `ticket.created`, with
+ * `message.customer` (or `message.agent`) for the message that opened it, so a rule on customer
+ * messages sees the first one too (a rule listening to both still runs once); a
  * message by visibility and author (`message.note` for an internal note, `message.customer`
  * for a contact's public message, `message.agent` for an agent's or the system's public reply);
  * each kind of change of a `ticket.updated`; the SLA alerts; `contact.updated` (the consumer
@@ -23,8 +25,10 @@ const ACTIVITY_EVENTS: Record<string, AutomationEvent> = {
  */
 export function automationEventsOf(e: Pick<LoggedEvent, 'name' | 'payload'>): AutomationEvent[] {
   switch (e.name) {
-    case 'ticket.created':
-      return ['ticket.created'];
+    case 'ticket.created': {
+      const by = (e.payload as { authorType?: string }).authorType;
+      return by === 'contact' ? ['ticket.created', 'message.customer'] : by === 'agent' || by === 'system' ? ['ticket.created', 'message.agent'] : ['ticket.created'];
+    }
     case 'message.created': {
       const p = e.payload as { visibility: string; authorType: string };
       if (p.visibility !== 'public') return ['message.note'];
