@@ -2,7 +2,7 @@ import type { Agent } from '@support/protocol';
 import { SETTINGS_AREAS, type SettingsArea } from '../lib/route.js';
 
 /** What an area needs: a permission of the catalogue, or `member` (anyone signed in to the workspace). */
-export type AreaPermission = 'member' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'settings.workflow' | 'reports.read' | 'audit.read';
+export type AreaPermission = 'member' | 'tickets.write' | 'settings.workspace' | 'settings.inboxes' | 'settings.people' | 'settings.workflow' | 'reports.read' | 'audit.read';
 
 /**
  * One settings area. `load` imports the module that defines `tag`, the area's page (its own
@@ -69,6 +69,14 @@ export const AREAS: AreaDef[] = [
   area('routing', 'Workflow', 'settings.workflow', 'Who gets each new ticket: how each team and inbox gives out tickets, how many each person takes, and rules that act first.', {
     load: () => import('./routing/ib-settings-routing.js'),
     tag: 'ib-settings-routing',
+  }),
+  area('automation', 'Workflow', 'settings.workflow', 'Rules that act on tickets when something happens or when time passes: tag, prioritise, assign, note, reply, notify, snooze.', {
+    load: () => import('./automation/ib-settings-automation.js'),
+    tag: 'ib-settings-automation',
+  }),
+  area('macros', 'Workflow', 'tickets.write', 'Macros: a set of actions an agent applies to a ticket in one click, with a preview first.', {
+    load: () => import('./macros/ib-settings-macros.js'),
+    tag: 'ib-settings-macros',
   }),
   area('sla-compliance', 'Workflow', 'reports.read', 'The share of SLA targets met per policy, team or agent over a date range.', {
     load: () => import('./sla/ib-settings-sla-compliance.js'),
