@@ -44,7 +44,7 @@ export const appStyles = css`
   .bar ib-select select:hover:not(:disabled) { background-color: var(--ib-bg-bar-hover); border-color: var(--ib-bg-bar-hover); }
   .bar ib-select select:focus-visible { outline: 2px solid #fff; outline-offset: 2px; border-color: var(--ib-bg-bar-control); }
   .bar ib-select option { color: var(--ib-text); background: var(--ib-bg); }
-  .bar ib-button {
+  .bar ib-button, .bar ib-notifications {
     --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
     --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;
   }
