@@ -68,6 +68,7 @@ export class IbMacroApply extends LitElement {
     this.requestUpdate();
     try {
       const r = await rest<{ ok?: boolean; message?: string }>('POST', this.url('apply'));
+      if (r && r.ok === false && !outcomesOf(r).length) throw new Error(r.message ?? 'The macro could not be applied');
       this.outcomes = outcomesOf(r);
       const failed = this.outcomes.filter((o) => !o.ok).length;
       this.state = 'done';
