@@ -27,6 +27,9 @@ export const notificationListQuerySchema = z.strictObject({
   before: z.string().datetime().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
+/** `GET /api/notifications`: a page, newest first, and how many of the member's are unread in all. */
+export type NotificationList = { items: Notification[]; unread: number };
+
 /** `POST /api/notifications/read`: mark some (ids) or all as read. */
 export const notificationReadSchema = z.union([
   z.strictObject({ ids: z.array(idSchema('notification')).min(1).max(100) }),

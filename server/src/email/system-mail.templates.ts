@@ -10,7 +10,9 @@ const htmlOf = (paras: string[], link: string, label: string) =>
 export type InvitationMailParams = { workspaceName: string; inviterName: string | null; roleName: string; expiresAt: string };
 /** What a password-reset mail says besides its link. */
 export type ResetMailParams = { name: string; minutes: number };
-export type SystemMailParams = InvitationMailParams | ResetMailParams;
+/** What a notification mail says (an automation rule's or macro's `notify`); the link opens the ticket. */
+export type NotificationMailParams = { kind: 'notification'; workspaceName: string; source: string; message: string; ticketNumber: number | null };
+export type SystemMailParams = InvitationMailParams | ResetMailParams | NotificationMailParams;
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -18,7 +20,13 @@ const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'n
  * Subject, plain text and HTML of a system mail (the HTML is the text, escaped, with the link
  * as the one thing to click). Names come from people and are only ever text here.
  */
-export function renderSystemMail(kind: 'invitation' | 'password_reset', params: SystemMailParams, link: string): { subject: string; text: string; html: string } {
+export function renderSystemMail(kind: 'invitation' | 'password_reset' | 'notification', params: SystemMailParams, link: string): { subject: string; text: string; html: string } {
+  if (kind === 'notification') {
+    const p = params as NotificationMailParams;
+    const about = p.ticketNumber === null ? '' : ` on ticket #${p.ticketNumber}`;
+    const paras = [p.message, `From ${p.source}${about}, in ${p.workspaceName}.`, ...(p.ticketNumber === null ? [] : ['Open the ticket:', link])];
+    return { subject: `${p.source}${about}`.slice(0, 200), text: paras.join('\n\n'), html: htmlOf(paras, link, `Open ticket #${p.ticketNumber}`) };
+  }
   if (kind === 'invitation') {
     const p = params as InvitationMailParams;
     const who = p.inviterName ? `${p.inviterName} invited you` : 'You are invited';

@@ -19,7 +19,7 @@ import { privileged } from '../db/scope.js';
  */
 
 type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'logger' | 'config'>;
-export type SystemMailKind = 'invitation' | 'password_reset';
+export type SystemMailKind = 'invitation' | 'password_reset' | 'notification';
 type Status = SystemMailState['status'];
 
 /** The sender of system mail: MAIL_FROM (`address` or `Name <address>`), else no-reply at PUBLIC_URL's host. */
@@ -90,7 +90,7 @@ export async function processSystemMail(ctx: Ctx, mailer: Mailer | null, o: { li
     returning s.id, s.kind, s.to_address, s.params, s.link_base, s.link_token, s.attempts,
       coalesce((select i.status = 'pending' and i.expires_at > ${now}::timestamptz from invitations i where i.id = s.invitation_id),
                (select r.used_at is null and r.expires_at > ${now}::timestamptz from password_resets r where r.id = s.password_reset_id),
-               false) as usable`));
+               s.kind = 'notification') as usable`));
   const round: SystemMailRound = {};
   for (const row of claimed) {
     const status = await sendOne(ctx, mailer, row);
@@ -103,7 +103,8 @@ async function sendOne(ctx: Ctx, mailer: Mailer | null, row: Claimed): Promise<S
   let status: Status;
   let error: string | null = null;
   let next: Date | null = null;
-  if (!row.usable || !row.link_token) {
+  // A notification's link is the ticket's address: no token to keep secret or to expire.
+  if (!row.usable || (!row.link_token && row.kind !== 'notification')) {
     status = 'cancelled';
     error = 'the link can no longer be used';
   } else if (!mailer) {
@@ -112,7 +113,7 @@ async function sendOne(ctx: Ctx, mailer: Mailer | null, row: Claimed): Promise<S
   } else {
     try {
       const from = systemSender(ctx.config);
-      const m = renderSystemMail(row.kind, row.params, row.link_base + row.link_token);
+      const m = renderSystemMail(row.kind, row.params, row.link_base + (row.link_token ?? ''));
       const raw = await composeMail(
         { from, to: { name: null, address: row.to_address }, replyTo: from.address, subject: m.subject, text: m.text, html: m.html,
           messageId: `${row.id}@${from.address.split('@')[1]}`, inReplyTo: null, references: [], attachmentIds: [] },

@@ -5,6 +5,7 @@ import {
   contactSchema,
   emailDeliverySchema,
   messageSchema,
+  NOTIFICATION_KINDS,
   ticketPatchSchema,
   ticketSchema,
   ticketSlaSchema,
@@ -102,6 +103,16 @@ export const domainEvents = {
     workspaceId: z.string(),
     userId: z.string(),
     status: availabilitySchema,
+  }),
+  /** A member was told something (notifications.service.ts): to that member's own sockets, with their unread count. */
+  'notification.new': z.object({
+    workspaceId: z.string(),
+    userId: z.string(),
+    notification: z.object({
+      id: z.string(), kind: z.enum(NOTIFICATION_KINDS), ticketId: z.string().nullable(), ticketNumber: z.number().int().nullable(),
+      message: z.string(), source: z.string(), readAt: z.string().nullable(), createdAt: z.string(),
+    }),
+    unread: z.number().int(),
   }),
 } as const;
 

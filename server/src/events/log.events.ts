@@ -24,6 +24,9 @@ const ticketState = z.object({
   assigneeId: z.string().nullable(),
 });
 
+/** A change made by an automation rule (lib/context.ts ChangeCause); absent for people and channels. */
+const cause = z.object({ ruleId: z.string(), depth: z.number().int().min(0) });
+
 export const logEvents = {
   /** A ticket was opened with its first message (which gets no `message.created` of its own). */
   'ticket.created': z.object({
@@ -37,7 +40,7 @@ export const logEvents = {
     ticket: ticketState,
   }),
   /** Status, priority, assignee, team or tags changed: one activity per change, in order. */
-  'ticket.updated': z.object({ ticketId: z.string(), activities: z.array(activity), ticket: ticketState }),
+  'ticket.updated': z.object({ ticketId: z.string(), activities: z.array(activity), ticket: ticketState, cause: cause.optional() }),
   'message.created': z.object({
     ticketId: z.string(),
     conversationId: z.string(),
@@ -49,6 +52,8 @@ export const logEvents = {
     createdAt: z.string(),
     /** The ticket's status after the message (a customer message reopens a pending ticket). */
     status: ticketStatusSchema,
+    /** Written only by automation's own messages (the chat hot path never sets it). */
+    cause: cause.optional(),
   }),
   /** A contact's profile or attributes changed. */
   'contact.updated': z.object({ contactId: z.string() }),

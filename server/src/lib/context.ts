@@ -16,5 +16,12 @@ export interface ServiceContext {
   writes: AppendBatcher;
 }
 
-/** Who did it: an agent (usr uuid), a contact (ct uuid) or the system. */
-export type Actor = { type: 'agent' | 'contact' | 'system'; id: string | null };
+/**
+ * What caused a change made by an automation rule: the rule's uuid and how deep in a cascade it
+ * ran (0 for a rule triggered by people or channels). Carried into the durable log so the events
+ * the change produces do not run that rule again, and cascades stop at AUTOMATION_MAX_DEPTH.
+ */
+export type ChangeCause = { ruleId: string; depth: number };
+
+/** Who did it: an agent (usr uuid), a contact (ct uuid) or the system (a rule: its uuid, with `cause`). */
+export type Actor = { type: 'agent' | 'contact' | 'system'; id: string | null; cause?: ChangeCause };

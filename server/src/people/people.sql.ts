@@ -75,7 +75,7 @@ export const systemMail = pgTable(
   'system_mail',
   {
     id: id(),
-    kind: text('kind', { enum: ['invitation', 'password_reset'] }).notNull(),
+    kind: text('kind', { enum: ['invitation', 'password_reset', 'notification'] }).notNull(),
     toAddress: text('to_address').notNull(),
     invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'cascade' }),
     passwordResetId: uuid('password_reset_id').references(() => passwordResets.id, { onDelete: 'cascade' }),

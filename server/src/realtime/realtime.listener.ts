@@ -74,6 +74,11 @@ export function attachRealtimeListener(bus: EventBus, nsp: { agent: Namespace; w
         nsp.agent.local.to(ticketRooms(p.workspaceId, p)).emit('ticket:sla', { ticketId: p.ticketId, sla: p.sla, alert: p.alert });
         return;
       }
+      case 'notification.new': {
+        const p = event.payload;
+        nsp.agent.local.to(rooms.member(p.workspaceId, p.userId)).emit('notification:new', { notification: p.notification, unread: p.unread });
+        return;
+      }
       case 'routing.queue':
         nsp.agent.local.to(rooms.permission(event.payload.workspaceId, 'reports.read')).emit('routing:queue', { queues: event.payload.queues });
         return;

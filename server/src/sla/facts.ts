@@ -17,6 +17,8 @@ export type TicketRow = {
   priority: TicketPriority;
   team_id: string | null;
   assignee_id: string | null;
+  /** The policy an automation rule or macro applied to it (`apply_sla`, sla/pin.ts), which selection keeps to. */
+  pinned_policy_id?: string | null;
   facts: ConditionFacts;
 };
 
@@ -24,7 +26,11 @@ type Raw = {
   id: string; workspace_id: string; number: number; subject: string; status: TicketStatus; priority: TicketPriority; inbox_id: string; channel: 'chat' | 'email';
   team_id: string | null; assignee_id: string | null; created_at: Date; updated_at: Date; tags: string[] | null;
   contact_name: string | null; contact_email: string | null; contact_attributes: Record<string, unknown> | null;
+  pinned_policy_id: string | null;
 };
+
+/** The pinned policy of ticket `t` (sla/pin.ts): the newest SLA event a pin wrote. One index probe. */
+const PINNED_POLICY = sql.raw(`(select e.policy_id from sla_events e where e.ticket_id = t.id and e.data ? 'pinned' order by e.at desc, e.id desc limit 1)`);
 
 /** Loads tickets of one workspace with the facts SLA conditions read (ticket, tags, requester). */
 export async function loadTickets(tx: Tx | Db, workspaceId: string, ticketIds: string[]): Promise<TicketRow[]> {
@@ -32,7 +38,7 @@ export async function loadTickets(tx: Tx | Db, workspaceId: string, ticketIds: s
   const rows = await tx.rows<Raw>(sql`select t.id, t.workspace_id, t.number, t.subject, t.status, t.priority, t.inbox_id, i.channel,
       t.team_id, t.assignee_id, t.created_at, t.updated_at,
       (select array_agg(g.name order by g.name) from ticket_tags tt join tags g on g.id = tt.tag_id where tt.ticket_id = t.id) as tags,
-      c.name as contact_name, c.email as contact_email, c.attributes as contact_attributes
+      c.name as contact_name, c.email as contact_email, c.attributes as contact_attributes, ${PINNED_POLICY} as pinned_policy_id
     from tickets t join inboxes i on i.id = t.inbox_id join contacts c on c.id = t.requester_id
     where t.workspace_id = ${workspaceId}::uuid and t.id = any(${`{${ticketIds.join(',')}}`}::uuid[])`);
   return rows.map((r) => ({
@@ -43,6 +49,7 @@ export async function loadTickets(tx: Tx | Db, workspaceId: string, ticketIds: s
     priority: r.priority,
     team_id: r.team_id,
     assignee_id: r.assignee_id,
+    pinned_policy_id: r.pinned_policy_id,
     facts: {
       ticket: {
         status: r.status,
@@ -114,10 +121,12 @@ export class PolicyResolver {
   }
 
   /**
-   * The policy that applies to a ticket: the first enabled one whose conditions hold, else the
+   * The policy that applies to a ticket: the one pinned to it (apply_sla) while it exists, else the first enabled one whose conditions hold, else the
    * default one when enabled; null when none does (no SLA for the ticket).
    */
   async select(policies: readonly PolicyRow[], ticket: TicketRow): Promise<PolicyRow | null> {
+    const pinned = ticket.pinned_policy_id ? policies.find((p) => p.id === ticket.pinned_policy_id) : undefined;
+    if (pinned) return pinned;
     const ctx = { now: this.now, trace: false, isOpen: await this.isOpenFn(ticket.workspace_id) };
     for (const p of policies) {
       if (!p.enabled) continue;

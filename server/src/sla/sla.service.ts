@@ -23,7 +23,7 @@ import { policyRows, type PolicyRow } from './policies.service.js';
 type Alert = { kind: 'warning' | 'breached'; metric: StoredClock['metric']; dueAt: string };
 
 /** Tells agents who see each ticket its new SLA summary (and any alert), on the bus; after commit only. */
-function publish(ctx: ServiceContext, workspaceId: string, tickets: readonly RefreshedTicket[], alert: Alert | null = null) {
+export function publish(ctx: ServiceContext, workspaceId: string, tickets: readonly RefreshedTicket[], alert: Alert | null = null) {
   for (const t of tickets) {
     ctx.bus.publish('sla.changed', {
       workspaceId: toWire('workspace', workspaceId),

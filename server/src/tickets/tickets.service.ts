@@ -64,6 +64,7 @@ export async function changeTicket(
             ticketId: o.ticketId,
             activities: activities.map((a) => ({ kind: a.kind, actorType: o.actor.type, actorId: o.actor.id, oldValue: a.oldValue, newValue: a.newValue })),
             ticket: { status: t!.status, priority: t!.priority, inboxId: t!.inbox_id, teamId: t!.team_id, assigneeId: t!.assignee_id },
+            ...(o.actor.cause ? { cause: o.actor.cause } : {}),
           },
         }]);
     }

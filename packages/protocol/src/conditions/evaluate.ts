@@ -1,5 +1,6 @@
 import { conditionField } from './fields.js';
 import { foldText } from './fold.js';
+import { compilePattern } from './regex.js';
 import type { ConditionFacts } from './facts.js';
 import { NEVER, prepareScalar, testFor, type Leaf, type Node, type State } from './operators.js';
 import { readerFor, type Actual, type Reader } from './read.js';
@@ -17,6 +18,12 @@ export interface EvaluationContext {
    * within_business_hours and outside_business_hours never hold.
    */
   isOpen?: (calendarId: string | null, at: Date) => boolean;
+  /**
+   * Business seconds from one instant to another in the workspace's default calendar, for the
+   * `ticket.business_*` durations (whole minutes of it). Injected like `isOpen`; without it
+   * those durations are absent (ordering operators never hold, `is_empty` does).
+   */
+  businessSecondsBetween?: (from: Date, to: Date) => number;
   /** The agent a saved view is evaluated for: the user id `"me"` stands for. Without it, `"me"` matches nobody. */
   currentUserId?: string | null;
   /** False skips building the trace (SLA policy selection and other hot paths). Default true. */
@@ -64,6 +71,9 @@ function compileLeaf(raw: Record<string, unknown>, path: (string | number)[]): L
   } else if (op === 'in' || op === 'not_in') {
     const list = Array.isArray(value) ? value : [];
     leaf.prepared = def.type === 'text' ? new Set(list.filter((v): v is string => typeof v === 'string').map(foldText)) : list.map((v) => prepareScalar(def, v));
+  } else if (op === 'matches') {
+    const c = typeof value === 'string' ? compilePattern(value) : null;
+    leaf.prepared = c?.ok ? c.pattern : undefined;
   } else if (op === 'contains' || op === 'not_contains' || op === 'starts_with' || op === 'ends_with') {
     leaf.prepared = typeof value === 'string' ? foldText(value) : undefined;
   } else {
@@ -123,7 +133,7 @@ function traceActual(l: Leaf, a: Actual): unknown {
 
 function evalNode(n: Node, s: State): boolean {
   if (n.kind === 'leaf') {
-    const a = n.read(s.facts, s.nowMs);
+    const a = n.read(s.facts, s.nowMs, s.ctx);
     let held: boolean;
     try {
       held = n.test(a, s, n);

@@ -7,7 +7,8 @@ import { CONDITION_CONTEXTS, CONDITION_LIMITS, type ConditionContext, type Condi
  * - `id`: a wire id of `idKind` (`inb_…`, `team_…`, `usr_…`); `nullable` ids accept `null` ("none").
  * - `text`: a string compared case-insensitively after Unicode normalization.
  * - `number`, `boolean`: as in JSON.
- * - `duration`: whole minutes elapsed from a timestamp of the facts to `ctx.now`.
+ * - `duration`: whole minutes elapsed from a timestamp of the facts to `ctx.now` (business
+ *   durations: whole minutes the workspace's default calendar was open in between).
  * - `timestamp`: an instant; values are ISO 8601 date-times.
  * - `tags`: a set of tag names.
  * - `attribute`: a contact attribute, a string, number or boolean set by the widget or an agent.
@@ -21,7 +22,7 @@ export interface ConditionFieldSource {
   /** The property of that entity's facts (ConditionFacts), e.g. `assigneeId`, `createdAt`. */
   property: string;
   /** How the value is derived from the property: the domain of an email, minutes since an instant. */
-  derive?: 'email_domain' | 'minutes_since' | 'attribute';
+  derive?: 'email_domain' | 'minutes_since' | 'business_minutes_since' | 'attribute';
 }
 
 /** One entry of the field catalogue. */
@@ -59,6 +60,8 @@ export const CONDITION_LIST_OPERATORS: readonly ConditionOperator[] = ['in', 'no
 const ALL = CONDITION_CONTEXTS;
 const NOT_SLA: readonly ConditionContext[] = ['routing', 'automation_event', 'automation_time', 'view', 'csat'];
 const EVENT_ONLY: readonly ConditionContext[] = ['routing', 'automation_event'];
+/** Business durations: where the evaluator is handed the workspace's calendar (EvaluationContext.businessSecondsBetween). */
+const BUSINESS: readonly ConditionContext[] = ['automation_event', 'automation_time', 'view'];
 const NOT_VIEW: readonly ConditionContext[] = ['sla', 'routing', 'automation_event', 'automation_time', 'csat'];
 
 type Def = Omit<ConditionFieldDef, 'key'>;
@@ -78,11 +81,19 @@ function idField(label: string, idKind: 'inbox' | 'team' | 'user', nullable: boo
   return { label, type: 'id', idKind, nullable, operators: ops, contexts: ALL, source };
 }
 function textField(label: string, source: ConditionFieldSource, contexts: readonly ConditionContext[], opts: { nullable: boolean; changes: boolean }): Def {
-  const ops: ConditionOperator[] = [...TEXT_OPS, ...(opts.nullable ? PRESENCE_OPS : []), ...(opts.changes ? CHANGE_OPS : [])];
+  const ops: ConditionOperator[] = [...TEXT_OPS, 'matches', ...(opts.nullable ? PRESENCE_OPS : []), ...(opts.changes ? CHANGE_OPS : [])];
   return { label, type: 'text', nullable: opts.nullable, operators: ops, contexts, source };
 }
 function durationField(label: string, source: ConditionFieldSource, nullable: boolean): Def {
   return { label, type: 'duration', nullable, operators: [...ORDER_OPS, ...(nullable ? PRESENCE_OPS : [])], contexts: NOT_SLA, source };
+}
+/**
+ * Business minutes since a timestamp. Ordering operators only: whether the timestamp is there
+ * at all is the plain duration's is_set / is_empty (a business duration is also absent when no
+ * calendar was injected, which must not read as "never").
+ */
+function businessDurationField(label: string, property: string, nullable: boolean): Def {
+  return { label, type: 'duration', nullable, operators: ORDER_OPS, contexts: BUSINESS, source: { entity: 'ticket', property, derive: 'business_minutes_since' } };
 }
 
 const DEFS: Record<string, Def> = {
@@ -101,6 +112,10 @@ const DEFS: Record<string, Def> = {
   'ticket.since_customer_message': durationField('Minutes since last customer message', since('lastCustomerMessageAt'), true),
   'ticket.since_agent_reply': durationField('Minutes since last agent reply', since('lastAgentReplyAt'), true),
   'ticket.since_status_change': durationField('Minutes since status changed', since('statusChangedAt'), true),
+  'ticket.business_age': businessDurationField('Business minutes since created', 'createdAt', false),
+  'ticket.business_since_customer_message': businessDurationField('Business minutes since last customer message', 'lastCustomerMessageAt', true),
+  'ticket.business_since_agent_reply': businessDurationField('Business minutes since last agent reply', 'lastAgentReplyAt', true),
+  'ticket.business_since_status_change': businessDurationField('Business minutes since status changed', 'statusChangedAt', true),
   'contact.name': textField('Contact name', contact('name'), ALL, { nullable: true, changes: true }),
   'contact.email': textField('Contact email', contact('email'), ALL, { nullable: true, changes: true }),
   'contact.email_domain': textField('Contact email domain', contact('email', 'email_domain'), ALL, { nullable: true, changes: true }),
@@ -175,6 +190,8 @@ export function conditionField(field: string): ConditionFieldDef | null {
 /** Whether an operator may be used in a context, whatever the field: change operators need an event with a "before". */
 export function conditionOperatorAllowedIn(op: ConditionOperator, context: ConditionContext): boolean {
   if (CONDITION_CHANGE_OPERATORS.includes(op)) return context === 'automation_event';
+  // Saved views filter in SQL, which has no linear-time regular expressions.
+  if (op === 'matches') return context !== 'view';
   return true;
 }
 
@@ -206,6 +223,7 @@ export const CONDITION_OPERATOR_INFO: Readonly<Record<ConditionOperator, { label
   not_contains: { label: 'does not contain', value: 'one' },
   starts_with: { label: 'starts with', value: 'one' },
   ends_with: { label: 'ends with', value: 'one' },
+  matches: { label: 'matches the pattern', value: 'one' },
   is_set: { label: 'is set', value: 'none' },
   is_empty: { label: 'is empty', value: 'none' },
   gt: { label: 'is more than', value: 'one' },

@@ -5,3 +5,4 @@ export * from './facts.js';
 export * from './validate.js';
 export * from './evaluate.js';
 export * from './schedule.js';
+export * from './regex.js';

@@ -3,6 +3,7 @@ import { foldText } from './fold.js';
 import type { EvaluationContext, ConditionTraceEntry } from './evaluate.js';
 import { instantMs, type Actual, type Reader } from './read.js';
 import type { ConditionOperator } from './types.js';
+import type { CompiledPattern } from './regex.js';
 import { CONDITION_CURRENT_USER } from './validate.js';
 
 // The operators' semantics for every field type (docs/conditions.md). Internal to the
@@ -201,6 +202,12 @@ export function testFor(def: ConditionFieldDef, op: ConditionOperator): Test {
       return text((t, e) => t.startsWith(e));
     case 'ends_with':
       return text((t, e) => t.endsWith(e));
+    case 'matches':
+      // Unfolded text: the pattern is case-insensitive itself, and folding would move offsets the pattern names.
+      return (a, _s, l) => {
+        const t = textOf(a);
+        return t !== null && l.prepared !== undefined && (l.prepared as CompiledPattern).test(t);
+      };
     case 'is_set':
       return set;
     case 'is_empty':

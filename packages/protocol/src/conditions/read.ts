@@ -8,8 +8,11 @@ import { CONTACT_ATTRIBUTE_PREFIX } from './fields.js';
  */
 export type Actual = string | number | boolean | readonly string[] | null | object;
 
+/** What a reader may use of the evaluation context: the business-time counter of business durations. */
+export type ReadContext = { businessSecondsBetween?: ((from: Date, to: Date) => number) | undefined };
+
 /** Reads one field from facts that may be anything at all (never throws on a plain object or primitive). */
-export type Reader = (facts: unknown, nowMs: number) => Actual;
+export type Reader = (facts: unknown, nowMs: number, ctx?: ReadContext) => Actual;
 
 const MINUTE_MS = 60_000;
 
@@ -69,6 +72,19 @@ export function readerFor(def: ConditionFieldDef): Reader {
     return (facts, nowMs) => {
       const t = instantMs(prop(prop(facts, 'ticket'), property));
       return t === null ? null : Math.max(0, Math.floor((nowMs - t) / MINUTE_MS));
+    };
+  if (derive === 'business_minutes_since')
+    return (facts, nowMs, ctx) => {
+      const t = instantMs(prop(prop(facts, 'ticket'), property));
+      const between = ctx?.businessSecondsBetween;
+      // Without a calendar (or with one that fails) a business duration is unknown: absent.
+      if (t === null || typeof between !== 'function' || !Number.isFinite(nowMs)) return null;
+      try {
+        const s = between(new Date(t), new Date(nowMs));
+        return typeof s === 'number' && Number.isFinite(s) ? Math.max(0, Math.floor(s / 60)) : null;
+      } catch {
+        return null;
+      }
     };
   if (entity === 'time') return () => null;
   if (entity === 'message') {

@@ -17,6 +17,8 @@ export const CONDITION_OPERATORS = [
   'not_contains',
   'starts_with',
   'ends_with',
+  /** A regular expression (RE2 syntax, case-insensitive) found in a text field; not in saved views. */
+  'matches',
   'is_set',
   'is_empty',
   'gt',

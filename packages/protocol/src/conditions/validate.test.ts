@@ -40,7 +40,7 @@ describe('each refusal points at its leaf', () => {
     ['attribute key with edge space', one({ field: 'contact.attributes. plan', op: 'is', value: 'x' }), 'unknown_field', ['all', 1, 'field']],
     ['attribute key too long', one({ field: 'contact.attributes.' + 'k'.repeat(101), op: 'is', value: 'x' }), 'unknown_field', ['all', 1, 'field']],
     ['attribute key lone surrogate', one({ field: 'contact.attributes.\ud800', op: 'is', value: 'x' }), 'unknown_field', ['all', 1, 'field']],
-    ['unknown operator', one({ field: 'ticket.subject', op: 'matches', value: '.*' }), 'invalid_operator', ['all', 1, 'op']],
+    ['unknown operator', one({ field: 'ticket.subject', op: 'regex', value: '.*' }), 'invalid_operator', ['all', 1, 'op']],
     ['no regex operator', one({ field: 'ticket.subject', op: 'regex', value: '(a+)+$' }), 'invalid_operator', ['all', 1, 'op']],
     ['operator for another type', one({ field: 'ticket.status', op: 'contains', value: 'op' }), 'invalid_operator', ['all', 1, 'op']],
     ['order on an unordered enum', one({ field: 'ticket.status', op: 'gt', value: 'open' }), 'invalid_operator', ['all', 1, 'op']],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decodeId, ID_PREFIX } from '../ids.js';
 import { wellFormed } from '../text.js';
 import { CONDITION_CHANGE_OPERATORS, conditionField, CONTACT_ATTRIBUTE_PREFIX, CONDITION_LIST_OPERATORS, conditionOperatorAllowedIn, CONDITION_VALUELESS_OPERATORS, conditionAttributeKeyProblem, type ConditionFieldDef } from './fields.js';
+import { compilePattern } from './regex.js';
 import { CONDITION_LIMITS, CONDITION_OPERATORS, type Condition, type ConditionContext, type ConditionOperator } from './types.js';
 
 /** Why a condition was refused, and where: `path` leads from the root to the offending member. */
@@ -116,7 +117,9 @@ class Walker {
       return null;
     }
     if (this.context && !conditionOperatorAllowedIn(o, this.context)) {
-      this.add('not_allowed_in_context', path, `"${o}" needs an event with a before and after; ${this.context.replace('_', ' ')} conditions have none`);
+      this.add('not_allowed_in_context', path, o === 'matches'
+        ? `"matches" cannot be used in ${this.context.replace('_', ' ')} conditions`
+        : `"${o}" needs an event with a before and after; ${this.context.replace('_', ' ')} conditions have none`);
       return null;
     }
     return o;
@@ -163,8 +166,13 @@ class Walker {
         if (typeof v !== 'string' || v.length > 64 || decodeId(kind, v) === null) bad(`must be an id starting with ${ID_PREFIX[kind]}_${def.nullable ? ', or null for none' : ''}`);
         return;
       }
-      case 'text':
-        return this.text(v, path);
+      case 'text': {
+        if (op !== 'matches') return this.text(v, path);
+        if (typeof v !== 'string' || v.length === 0) return bad('must be a regular expression');
+        const c = compilePattern(v);
+        if (!c.ok) bad(c.message);
+        return;
+      }
       case 'number':
         if (typeof v !== 'number' || !Number.isFinite(v)) bad('must be a number');
         return;
