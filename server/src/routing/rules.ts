@@ -12,7 +12,7 @@ import { SYSTEM } from './routing.service.js';
 type RuleRow = { id: string; name: string; conditions: Condition; actions: RoutingActions };
 
 /** Calendars conditions may test (`within_business_hours`), compiled: the default (null) and each by wire id. */
-async function calendarsOf(db: Db | Tx, ws: string, now: Date): Promise<(id: string | null, at: Date) => boolean> {
+export async function calendarsOf(db: Db | Tx, ws: string, now: Date): Promise<(id: string | null, at: Date) => boolean> {
   const map = new Map<string | null, CompiledCalendar>();
   map.set(null, (await compiledCalendar(db, { workspaceId: ws, calendarId: null, now })).calendar);
   for (const r of await db.rows<{ id: string }>(sql`select id from calendars where workspace_id = ${ws}::uuid`))
