@@ -103,7 +103,7 @@ export class IbMacroApply extends LitElement {
     return html`<ib-dialog size="md" label=${this.state === 'done' ? `${this.macro?.name ?? 'Macro'} applied` : `Apply ${this.macro?.name ?? 'macro'}?`}>
       ${this.renderBody()}
       ${done
-        ? html`<ib-button slot="footer" class="close" variant="primary" @click=${() => this.dialog.close()}>Close</ib-button>`
+        ? html`<ib-button slot="footer" class="close" variant="primary" @click=${() => this.dialog.close()}>Done</ib-button>`
         : html`<ib-button slot="footer" @click=${() => this.dialog.close()}>Cancel</ib-button>
             <ib-button slot="footer" class="apply" variant="primary" ?disabled=${this.state === 'loading'} .loading=${this.state === 'applying'} @click=${() => void this.apply()}>Apply</ib-button>`}
     </ib-dialog>`;

@@ -91,7 +91,7 @@ export class IbNotifications extends LitElement {
     if (!this.open) return;
     void this.load();
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.pop li button, .pop ib-button')?.focus();
+    (this.renderRoot.querySelector<HTMLElement>('.pop li button') ?? this.renderRoot.querySelector<HTMLElement>('.pop ib-button'))?.focus();
   }
 
   private close(focusButton = true) {
