@@ -98,7 +98,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     // Its run log lists the run, with what the note action did.
     await page.goto(`${env.node.url}/inbox/settings/automation/${saved!.id}`);
     const log = page.locator('ib-automation-runs');
-    await log.getByText(`#${ticket.number}`).waitFor();
+    await log.getByText(`#${ticket.number}`, { exact: true }).first().waitFor();
     await log.locator('summary').first().click();
     await log.locator('.outcomes li').first().waitFor();
     await log.getByText('Acted', { exact: true }).waitFor();

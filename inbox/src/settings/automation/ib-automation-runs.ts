@@ -25,7 +25,7 @@ const runsOf = (x: unknown): AutomationRun[] => (Array.isArray(x) ? x : ((x as {
 
 /**
  * A rule's run log (`GET /api/settings/automation/runs?ruleId=`), newest first: when, which
- * ticket (a link to it), the event, whether it acted and how many actions failed; each run
+ * ticket (a link to it inside), the event, whether it acted and how many actions failed; each run
  * opens (a native disclosure) on the conditions checked and each action's outcome, failures
  * marked. Filter: all, the runs that acted, the runs with a failure; "Show older runs" pages.
  * Properties: `ruleId`, `choices` (names for the conditions).
@@ -48,6 +48,7 @@ export class IbAutomationRuns extends LitElement {
       .detail { padding: 0 var(--ib-space-3) var(--ib-space-3) calc(var(--ib-space-3) + 1em); }
       .detail h4 { margin: var(--ib-space-2) 0 0; font-size: var(--ib-text-sm); color: var(--ib-text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
       .more { margin-top: var(--ib-space-3); }
+      .open { display: inline-block; margin-top: var(--ib-space-1); color: var(--ib-accent); font-size: var(--ib-text-md); }
     `,
   ];
   declare ruleId: string;
@@ -94,12 +95,13 @@ export class IbAutomationRuns extends LitElement {
     return html`<li><details>
       <summary>
         <time class="time" datetime=${r.createdAt}>${when.format(new Date(r.createdAt))}</time>
-        <a class="ticket" href="/inbox/t/${encodeURIComponent(r.ticketId)}" @click=${(e: Event) => e.stopPropagation()}>#${r.ticketNumber}</a>
+        <span class="ticket">#${r.ticketNumber}</span>
         <span>${r.event ? AUTOMATION_EVENT_LABELS[r.event] : 'On time'}${r.depth ? ` · after rule ${r.depth}` : ''}</span>
         ${r.error ? html`<span class="failed">Failed: ${r.error}</span>` : r.matched ? html`<span class="acted">Acted</span>` : html`<span class="skipped">Conditions not met</span>`}
         ${failed ? html`<span class="failed">${failed}</span>` : nothing}
       </summary>
       <div class="detail">
+        <a class="open" href="/inbox/t/${encodeURIComponent(r.ticketId)}">Open ticket #${r.ticketNumber}</a>
         <h4>Conditions</h4>${renderTrace(r.trace, this.choices)}
         ${r.actions.length ? html`<h4>Actions</h4>${renderOutcomes(r.actions)}` : nothing}
       </div>
