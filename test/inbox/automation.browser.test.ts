@@ -142,6 +142,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await panel.getByText(`Ticket #${ticket.number} on “Customer message”: the rule matches`).waitFor();
     await panel.locator('.trace li.held', { hasText: 'Message text contains vip' }).waitFor();
     expect(await panel.locator('.outcomes li').count()).toBe(2);
+    await panel.locator('.result').scrollIntoViewIfNeeded();
     await screenAndAxe(page, 'automation-test');
     const { ticket: after } = await ok(agent, 'ticket:get', { ticketId: ticket.id, limit: 1 });
     expect(after).toMatchObject({ tags: [], priority: 'normal' });

@@ -35,7 +35,8 @@ export class IbActionBuilder extends LitElement {
       .head { display: flex; align-items: center; gap: var(--ib-space-2); }
       .head .num { flex: none; font-size: var(--ib-text-sm); font-weight: 600; color: var(--ib-text-muted); min-width: 4.5em; }
       .head ib-select { flex: 1 1 auto; max-width: 280px; }
-      .template { display: flex; flex-direction: column; gap: var(--ib-space-1); }
+      li > ib-field { max-width: 480px; }
+      .template { max-width: 640px; display: flex; flex-direction: column; gap: var(--ib-space-1); }
       .template textarea { width: 100%; box-sizing: border-box; resize: vertical; min-height: 72px; }
       .template ib-select { align-self: flex-start; max-width: 100%; }
       .snooze { display: flex; gap: var(--ib-space-3); flex-wrap: wrap; }

@@ -156,8 +156,9 @@ export class IbAutomationEditor extends LitElement {
         ${this.renderTrigger(v)}
         <section class="section" aria-labelledby="cond-title">
           <h3 class="section-title" id="cond-title">Conditions</h3>
-          <p class="section-text">Which tickets it acts on. No condition: every ticket${v.trigger === 'time' ? '' : ' the event happens on'}.</p>
-          <ib-condition-builder name="conditions" label="Conditions" context=${context} .value=${condition} .choices=${this.data.conditions} ?show-errors=${this.tried}
+          <p class="section-text">Which tickets it acts on.</p>
+          <ib-condition-builder name="conditions" label="Conditions" context=${context}
+            .emptyText=${v.trigger === 'time' ? 'No condition yet: a time rule needs a “minutes since …” condition.' : 'No condition: the rule acts on every ticket the event happens on. Add one to narrow it.'} .value=${condition} .choices=${this.data.conditions} ?show-errors=${this.tried}
             .error=${ownCondition ? '' : f.error('conditions')} @ib-condition-change=${(e: CustomEvent<{ value: Condition }>) => this.setHidden('conditions', e.detail.value)}></ib-condition-builder>
           <input type="hidden" name="conditions" .value=${live(String(v.conditions))} />
         </section>
