@@ -25,7 +25,8 @@ export class IbAutomationTest extends LitElement {
   static styles = [
     controls, settingsCard, slaStyles, outcomeStyles, traceStyles,
     css`
-      form { display: flex; flex-wrap: wrap; gap: var(--ib-space-3); align-items: flex-end; }
+      form { display: flex; flex-wrap: wrap; gap: var(--ib-space-3); align-items: flex-start; }
+      form ib-button { margin-top: 26px; }
       form ib-field:first-child { flex: 0 1 160px; }
       form ib-field { flex: 0 1 220px; }
       form ib-select, form .field { width: 100%; }
@@ -97,8 +98,8 @@ export class IbAutomationTest extends LitElement {
       <h2 class="card-title" id="test-title">Test on a ticket</h2>
       <p class="card-text">Try the rule as it stands in the form, saved or not, on a real ticket: see which conditions hold and what each action would do. Nothing is changed.</p>
       <form novalidate @submit=${this.run}>
-        <ib-field label="Ticket number" .error=${this.numberError}>
-          <input class="field" name="ticket" inputmode="numeric" autocomplete="off" placeholder="42" .value=${live(this.number)}
+        <ib-field label="Ticket number" hint="As in #42" .error=${this.numberError}>
+          <input class="field" name="ticket" inputmode="numeric" autocomplete="off" .value=${live(this.number)}
             @input=${(e: Event) => (this.number = (e.target as HTMLInputElement).value)} /></ib-field>
         ${options.length > 1
           ? html`<ib-field label="Event"><ib-select .options=${options} .value=${live(this.event || options[0]!.value)} @ib-change=${(e: CustomEvent<{ value: string }>) => (this.event = e.detail.value)}></ib-select></ib-field>`

@@ -17,6 +17,7 @@ const show = (v: unknown): string => {
 function actualText(t: ConditionTraceEntry): string {
   const def = conditionField(t.field);
   const a = show(t.actual);
+  if (def?.type === 'text' && typeof t.actual === 'string') return `“${t.actual}”`;
   return def?.type === 'duration' && typeof t.actual === 'number' ? `${a} minutes` : a;
 }
 
