@@ -212,6 +212,8 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await page.context().close();
   });
 
+  const seedTicketsOf = async () => [(await chat('From a phone')).ticket];
+
   it('on a 375 px phone the rule form, the macro form and the bell fit the screen', async () => {
     for (const [path, heading] of [
       ['/inbox/settings/automation/new', 'New rule'],
@@ -226,9 +228,24 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
         await page.locator('ib-notifications').getByRole('button', { name: /Notifications/ }).click();
         await page.locator('ib-notifications .pop').waitFor();
         expect(await widestRight(page), 'bell').toBeLessThanOrEqual(375 + 1);
+        expect((await page.locator('ib-notifications .pop').boundingBox())!.x, 'bell').toBeGreaterThanOrEqual(0);
         await screenAndAxe(page, 'notifications-phone');
       }
       await page.context().close();
     }
+    // The Macros menu of a ticket, on the phone.
+    const [t] = await seedTicketsOf();
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: `/inbox/t/${t!.id}?view=all`, viewport: { width: 375, height: 740 } });
+    await page.locator('ib-conversation').getByRole('button', { name: 'Macros' }).waitFor();
+    expect(await widestRight(page), 'the header with the bell').toBeLessThanOrEqual(375 + 1);
+    await page.locator('ib-conversation').getByRole('button', { name: 'Macros' }).click();
+    const pop = page.locator('ib-macro-menu .pop');
+    await pop.getByRole('combobox', { name: 'Search macros' }).waitFor();
+    await expect.poll(() => pop.getByText('Loading macros…').count()).toBe(0);
+    const box = (await pop.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(375 + 1);
+    await screenAndAxe(page, 'macro-menu-phone');
+    await page.context().close();
   });
 });

@@ -92,6 +92,8 @@ export const appStyles = css`
     main.ticket ib-ticket-list, main.list ib-conversation { display: none; }
     .bar { gap: var(--ib-space-1); padding: 0 var(--ib-space-2); }
     .bar .wide { display: none; }
+    /* Keyboard shortcuts are for keyboards; the room goes to the notifications bell. */
+    .bar .help { display: none; }
     .bar .brand.has-menu { display: none; }
     /* With the workspace menu, presence shows as its dot alone (its name says the state). */
     .bar.has-workspaces .presence .state { display: none; }

@@ -367,7 +367,7 @@ export class IbApp extends LitElement {
         <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
           ${soundIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
         </ib-button>
-        ${inSettings ? nothing : html`<ib-button icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>`}
+        ${inSettings ? nothing : html`<ib-button class="help" icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>`}
         <ib-button class="settings ${inSettings ? 'current' : ''}" href="/inbox/settings" current=${inSettings ? 'page' : 'false'} label="Settings" title="Settings">${gearIcon}<span class="wide">Settings</span></ib-button>
         <ib-button class="logout" @click=${() => void this.logOut()}>Log out</ib-button>
       </header>

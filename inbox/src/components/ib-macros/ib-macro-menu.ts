@@ -21,6 +21,7 @@ export class IbMacroMenu extends LitElement {
     css`
       :host { position: relative; display: inline-block; }
       .pop { position: absolute; z-index: 20; top: calc(100% + 4px); left: 0; width: min(340px, calc(100vw - 24px)); background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius-lg); box-shadow: var(--ib-shadow-lg); padding: var(--ib-space-2); }
+      @media (max-width: 720px) { .pop { position: fixed; top: auto; left: 8px; right: 8px; width: auto; margin-top: 4px; } }
       .pop input { width: 100%; box-sizing: border-box; }
       ul { list-style: none; margin: var(--ib-space-2) 0 0; padding: 0; max-height: 280px; overflow-y: auto; }
       li { padding: var(--ib-space-2); border-radius: var(--ib-radius); cursor: pointer; display: flex; flex-direction: column; gap: 2px; }

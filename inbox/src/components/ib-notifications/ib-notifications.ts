@@ -39,6 +39,7 @@ export class IbNotifications extends LitElement {
       .msg { overflow-wrap: anywhere; }
       .unread .msg { font-weight: 600; }
       .meta { color: var(--ib-text-muted); font-size: var(--ib-text-sm); }
+      @media (max-width: 720px) { .pop { position: fixed; top: calc(var(--ib-bar-height, 48px) + 4px); left: 8px; right: 8px; width: auto; } }
       .empty { margin: 0; padding: var(--ib-space-4) var(--ib-space-3); color: var(--ib-text-muted); font-size: var(--ib-text-md); }
     `,
   ];

@@ -26,7 +26,7 @@ export class IbAutomationTest extends LitElement {
     controls, settingsCard, slaStyles, outcomeStyles, traceStyles,
     css`
       form { display: flex; flex-wrap: wrap; gap: var(--ib-space-3); align-items: flex-start; }
-      form ib-button { margin-top: 26px; }
+      form ib-button { margin-top: 22px; }
       form ib-field:first-child { flex: 0 1 160px; }
       form ib-field { flex: 0 1 220px; }
       form ib-select, form .field { width: 100%; }
