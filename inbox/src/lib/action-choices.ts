@@ -2,13 +2,9 @@ import type { Agent, SlaPolicyRecord, Team } from '@support/protocol';
 import { call, rest } from '../api.js';
 import { store } from '../store.js';
 
-/** A team, member or SLA policy as the action builder offers it: wire id and name. */
-export type Named = { id: string; name: string };
+import type { ActionChoices, Named } from './named.js';
 
-/** What the action builder chooses from (each by name). */
-export type ActionChoices = { teams: Named[]; agents: Named[]; policies: Named[] };
-
-export const noActionChoices = (): ActionChoices => ({ teams: [], agents: [], policies: [] });
+export { nameOf, noActionChoices, type ActionChoices, type Named } from './named.js';
 
 const byName = (xs: Named[]): Named[] => xs.map((x) => ({ id: x.id, name: x.name })).sort((a, b) => a.name.localeCompare(b.name));
 
@@ -26,6 +22,3 @@ export async function loadActionChoices(): Promise<ActionChoices> {
   ]);
   return { teams: byName(teams), agents: byName(agents), policies: byName(policies) };
 }
-
-/** A name by id, or "someone removed" for an id no longer listed. */
-export const nameOf = (xs: Named[], id: string | null | undefined, none = 'nobody') => (id ? xs.find((x) => x.id === id)?.name ?? 'someone removed' : none);

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { TEMPLATE_PLACEHOLDERS } from '@support/protocol';
-import type { ActionChoices, Named } from '../../lib/action-choices.js';
+import type { ActionChoices, Named } from '../../lib/named.js';
 import { PRIORITY_OPTIONS, STATUS_OPTIONS, type ActionDraft } from './actions.js';
 import '../ib-field/ib-field.js';
 import '../ib-select/ib-select.js';

@@ -1,5 +1,5 @@
 import { AUTOMATION_ACTION_LABELS, TICKET_PRIORITIES, TICKET_STATUSES, automationActionSchema, type AutomationAction, type AutomationActionType } from '@support/protocol';
-import { nameOf, type ActionChoices } from '../../lib/action-choices.js';
+import { nameOf, type ActionChoices } from '../../lib/named.js';
 
 /** An action as the builder edits it: the wire shape, possibly incomplete or wrong while typed. */
 export type ActionDraft = { type: AutomationActionType } & Record<string, unknown>;

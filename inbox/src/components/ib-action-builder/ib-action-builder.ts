@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js';
 import { AUTOMATION_ACTION_LABELS, AUTOMATION_ACTION_TYPES, MAX_ACTIONS, type AutomationActionType } from '@support/protocol';
 import { controls } from '../../styles/tokens.js';
 import { closeIcon } from '../../lib/icons.js';
-import { noActionChoices, type ActionChoices } from '../../lib/action-choices.js';
+import { noActionChoices, type ActionChoices } from '../../lib/named.js';
 import { actionIssues, newAction, type ActionDraft } from './actions.js';
 import { actionFields } from './action-fields.js';
 import '../ib-button/ib-button.js';

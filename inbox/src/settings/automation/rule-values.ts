@@ -1,7 +1,7 @@
 import { AUTOMATION_EVENTS, automationRuleFieldsSchema, type AutomationEvent, type AutomationRule, type Condition } from '@support/protocol';
 import type { FormValues } from '../form/form-controller.js';
 import type { Schema } from '../form/form-errors.js';
-import type { ActionChoices } from '../../lib/action-choices.js';
+import type { ActionChoices } from '../../lib/named.js';
 import type { ConditionChoices } from '../sla/condition-text.js';
 
 /** What the automation pages choose from: the action builder's and the condition builder's names. */

@@ -4,7 +4,7 @@ import { macroFieldsSchema, SHARING, type Macro } from '@support/protocol';
 import { rest } from '../../api.js';
 import { backIcon } from '../../lib/icons.js';
 import { navigate, settingsUrl } from '../../lib/route.js';
-import type { ActionChoices } from '../../lib/action-choices.js';
+import type { ActionChoices } from '../../lib/named.js';
 import { controls } from '../../styles/tokens.js';
 import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
