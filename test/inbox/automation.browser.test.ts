@@ -212,6 +212,48 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await page.context().close();
   });
 
+  it('a macro is made in the settings: team sharing asks for the team; a reply with a placeholder and a snooze', async () => {
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: '/inbox/settings/macros/new' });
+    const area = page.locator('ib-settings-macros');
+    await area.getByRole('heading', { name: 'New macro' }).waitFor();
+    await area.getByLabel('Name').fill('Waiting on customer');
+    await area.getByRole('radio', { name: 'A team' }).check();
+    await area.getByRole('button', { name: 'Add action' }).click();
+    await area.getByLabel('Action 1', { exact: true }).selectOption({ label: 'Send a reply' });
+    await area.getByRole('textbox', { name: 'Reply' }).fill('Hi {{contact.first_name}}, we wait for your answer.');
+    await area.getByRole('button', { name: 'Add action' }).click();
+    await area.getByLabel('Action 2', { exact: true }).selectOption({ label: 'Snooze' });
+    await area.getByLabel('Snooze for').fill('2');
+    await area.getByLabel('Unit').selectOption({ label: 'days' });
+    await area.getByRole('button', { name: 'Create macro' }).click();
+    await area.getByText('This field is required').waitFor();
+    await screenAndAxe(page, 'macro-form-errors');
+    await area.getByRole('combobox', { name: /^Team/ }).selectOption({ label: 'Support' });
+    await area.getByRole('button', { name: 'Create macro' }).click();
+    await toastText(page, 'Macro Waiting on customer created');
+    await page.waitForURL(/\/inbox\/settings\/macros\/mac_/);
+    const made = (await api<Macro[]>('/api/macros')).find((m) => m.name === 'Waiting on customer');
+    expect(made).toMatchObject({ sharing: 'team', teamId: env.fx.team, actions: [{ type: 'send_message', body: 'Hi {{contact.first_name}}, we wait for your answer.' }, { type: 'snooze', minutes: 2 * 1440 }] });
+    await area.getByRole('link', { name: 'All macros' }).click();
+    await area.locator('.items li', { hasText: 'Waiting on customer' }).getByText('Snooze 2 days').waitFor();
+    await screenAndAxe(page, 'macros-list');
+    await page.context().close();
+  });
+
+  it('a time rule has no events and its conditions are in the time context', async () => {
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: '/inbox/settings/automation/new' });
+    const area = page.locator('ib-settings-automation');
+    await area.getByRole('heading', { name: 'New rule' }).waitFor();
+    await area.getByLabel('Name').fill('Nudge after a day');
+    await area.getByRole('radio', { name: 'On time' }).check();
+    expect(await area.getByRole('checkbox', { name: 'Customer message' }).count()).toBe(0);
+    await area.getByRole('button', { name: 'Add condition' }).click();
+    const fields = await area.getByLabel('Condition 1 field').locator('option').allTextContents();
+    expect(fields).not.toContain('Message text');
+    await screenAndAxe(page, 'automation-time-rule');
+    await page.context().close();
+  });
+
   const seedTicketsOf = async () => [(await chat('From a phone')).ticket];
 
   it('on a 375 px phone the rule form, the macro form and the bell fit the screen', async () => {

@@ -108,7 +108,7 @@ export function actionFields(ctx: RowContext) {
       const toMinutes = (text: string, u: number) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) * u : text);
       return html`<div class="snooze">
         <ib-field label="Snooze for" hint="Pending until then; it opens again sooner if the customer writes." .error=${error('minutes')}>
-          <input class="field" inputmode="numeric" autocomplete="off" .value=${live(amount)} @change=${(e: Event) => set({ minutes: toMinutes(value(e), unit) })} /></ib-field>
+          <input class="field" inputmode="numeric" autocomplete="off" .value=${live(amount)} @input=${(e: Event) => set({ minutes: toMinutes(value(e), unit) })} /></ib-field>
         <ib-field label="Unit"><ib-select .options=${UNITS} .value=${live(String(unit))} @ib-change=${(e: CustomEvent<{ value: string }>) => set({ minutes: toMinutes(amount, Number(e.detail.value)) })}></ib-select></ib-field>
       </div>`;
     }
