@@ -68,6 +68,9 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await area.getByRole('textbox', { name: 'Note' }).fill('Refund asked by ');
     await area.getByLabel('Insert a placeholder in note of action 1').selectOption('contact.name');
     expect(await area.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('Refund asked by {{contact.name}}');
+    // A second action: a new one starts as "Add tags".
+    await area.getByRole('button', { name: 'Add action' }).click();
+    await area.getByRole('textbox', { name: 'Tags' }).fill('refund');
     await area.getByRole('button', { name: 'Create rule' }).click();
     await toastText(page, 'Rule Refunds created');
     await page.waitForURL(/\/inbox\/settings\/automation\/aur_/);
@@ -75,7 +78,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     expect(saved).toMatchObject({
       name: 'Refunds', enabled: true, trigger: 'event', events: ['message.customer'],
       conditions: { all: [{ field: 'message.body', op: 'contains', value: 'refund' }] },
-      actions: [{ type: 'add_note', body: 'Refund asked by {{contact.name}}' }],
+      actions: [{ type: 'add_note', body: 'Refund asked by {{contact.name}}' }, { type: 'add_tags', tags: ['refund'] }],
     });
     await area.getByText('No run yet').waitFor();
     await screenAndAxe(page, 'automation-rule-form');
@@ -92,7 +95,8 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await run.waitFor();
     await run.locator('summary').focus();
     await page.keyboard.press('Enter');
-    await run.locator('.outcomes li.ok').first().waitFor();
+    await run.locator('.outcomes li.ok').nth(1).waitFor();
+    await timeline.locator('.activity', { hasText: 'added the tag refund' }).waitFor();
     await screenAndAxe(page, 'automation-timeline');
 
     // Its run log lists the run, with what the note action did.
@@ -120,6 +124,15 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     expect((await rules()).map((r) => r.name)).toEqual(['Refunds', 'Third', 'Second']);
     expect(await focused(page)).toMatch(/Move Third up/);
     expect(await names()).toEqual(['Refunds', 'Third', 'Second']);
+
+    // Dragging works too: Second dropped on the first rule runs first.
+    const item = (name: string) => area.locator('.items li').filter({ has: page.getByRole('link', { name, exact: true }) });
+    await item('Second').dragTo(item('Refunds'));
+    await toastText(page, 'Second moved up: now runs 1 of 3');
+    expect((await rules()).map((r) => r.name)).toEqual(['Second', 'Refunds', 'Third']);
+    await area.getByRole('button', { name: 'Move Second down' }).focus();
+    await page.keyboard.press('Enter');
+    await toastText(page, 'Second moved down: now runs 2 of 3');
 
     await area.getByRole('switch', { name: 'Second on' }).focus();
     await page.keyboard.press('Space');

@@ -107,10 +107,11 @@ export function actionFields(ctx: RowContext) {
       const amount = typeof a.minutes === 'number' ? String(a.minutes / unit) : String(a.minutes ?? '');
       const toMinutes = (text: string, u: number) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) * u : text);
       return html`<div class="snooze">
-        <ib-field label="Snooze for" hint="Pending until then; it opens again sooner if the customer writes." .error=${error('minutes')}>
+        <ib-field label="Snooze for" .error=${error('minutes')}>
           <input class="field" inputmode="numeric" autocomplete="off" .value=${live(amount)} @input=${(e: Event) => set({ minutes: toMinutes(value(e), unit) })} /></ib-field>
         <ib-field label="Unit"><ib-select .options=${UNITS} .value=${live(String(unit))} @ib-change=${(e: CustomEvent<{ value: string }>) => set({ minutes: toMinutes(amount, Number(e.detail.value)) })}></ib-select></ib-field>
-      </div>`;
+      </div>
+      <p class="note">The ticket is pending until then; it opens again sooner if the customer writes.</p>`;
     }
   }
 }

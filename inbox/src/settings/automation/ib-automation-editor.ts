@@ -36,7 +36,8 @@ export class IbAutomationEditor extends LitElement {
     controls, settingsCard, peopleStyles, slaStyles,
     css`
       .fields textarea { width: 100%; box-sizing: border-box; resize: vertical; }
-      .radios { display: flex; flex-wrap: wrap; gap: var(--ib-space-2) var(--ib-space-4); border: 0; padding: 0; margin: 0; }
+      .radios { display: flex; flex-wrap: wrap; gap: var(--ib-space-2) var(--ib-space-4); border: 0; padding: 0; margin: var(--ib-space-2) 0 0; }
+      .radios + .section-text { margin-top: var(--ib-space-3); }
       .radios legend, .events legend { padding: 0; margin-bottom: var(--ib-space-2); font-size: var(--ib-text-md); font-weight: 600; }
       .radios label, .events label { display: inline-flex; align-items: center; gap: 6px; font-size: var(--ib-text-md); cursor: pointer; }
       .radios input, .events input { width: 16px; height: 16px; margin: 0; accent-color: var(--ib-accent); }
@@ -126,7 +127,7 @@ export class IbAutomationEditor extends LitElement {
         <label><input type="radio" name="trigger" value="time" .checked=${live(time)} />On time</label>
       </fieldset>
       ${time
-        ? html`<p class="section-text">Checked every minute on open tickets: it acts once on each ticket when its conditions come to hold (use a “minutes since …” condition), and again only after they stopped holding.</p>`
+        ? html`<p class="section-text">Checked as time passes: it acts once on a ticket when its conditions come to hold (they need a “… since” duration, such as minutes since the last customer message), and again only after they stopped holding.</p>`
         : html`<fieldset class="events" aria-describedby=${f.error('events') ? 'events-err' : nothing}><legend>Events</legend>
             <div class="event-grid">${AUTOMATION_EVENTS.map((e) => html`<label><input type="checkbox" name=${eventKey(e)} .checked=${live(v[eventKey(e)] === true)} />${AUTOMATION_EVENT_LABELS[e]}</label>`)}</div>
             ${f.error('events') ? html`<p class="issue" id="events-err" role="alert">${f.error('events')}</p>` : nothing}
