@@ -96,7 +96,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await run.locator('summary').focus();
     await page.keyboard.press('Enter');
     await run.locator('.outcomes li.ok').nth(1).waitFor();
-    await timeline.locator('.activity', { hasText: 'added the tag refund' }).waitFor();
+    await timeline.locator('.activity', { hasText: 'Rule ‘Refunds’ added the tag refund' }).waitFor();
     await screenAndAxe(page, 'automation-timeline');
 
     // Its run log lists the run, with what the note action did.

@@ -3,6 +3,7 @@ import type { Activity, Agent } from '@support/protocol';
 import { actionIssues, describeAction, durationText, newAction } from '../../inbox/src/components/ib-action-builder/actions.js';
 import { ruleBody, ruleSchema, ruleValues } from '../../inbox/src/settings/automation/rule-values.js';
 import { activityText } from '../../inbox/src/components/ib-conversation/timeline.js';
+import { ruleActors } from '../../inbox/src/components/ib-conversation/activity-automation.js';
 import type { ActionChoices } from '../../inbox/src/lib/named.js';
 
 const choices: ActionChoices = { teams: [{ id: 'team_1', name: 'Billing' }], agents: [{ id: 'usr_1', name: 'Ann' }], policies: [] };
@@ -52,9 +53,17 @@ describe('the rule form', () => {
 describe('timeline', () => {
   const agents = new Map<string, Agent>([['usr_1', { id: 'usr_1', name: 'Ann' } as Agent]]);
   it("names the rule behind a change, not 'the system'", () => {
-    const rules = new Map([['aur_1', 'Refunds']]);
-    expect(activityText(act({ actorId: 'aur_1' }), agents, undefined, rules)).toBe('Rule ‘Refunds’ changed the priority from normal to high');
-    expect(activityText(act({ actorId: 'aur_2' }), agents, undefined, rules)).toBe('A rule changed the priority from normal to high');
+    const run = act({ id: 'act_run', kind: 'automation', createdAt: '2026-12-07T10:00:01.000Z', newValue: {
+      ruleId: 'aur_1', ruleName: 'Refunds', runId: 'arun_1', event: 'message.customer',
+      actions: [{ type: 'set_priority', ok: true, changed: true, summary: 'Priority set to high' }],
+    } });
+    const item = (a: Activity) => ({ kind: 'activity' as const, key: a.id, activity: a });
+    const change = act({ id: 'act_change' });
+    const tagLater = act({ id: 'act_tag', kind: 'tag_added', newValue: 'x', createdAt: '2026-12-07T10:00:30.000Z' });
+    const rules = ruleActors([item(change), item(run), item(tagLater)]);
+    expect(activityText(change, agents, undefined, rules)).toBe('Rule ‘Refunds’ changed the priority from normal to high');
+    expect(activityText(tagLater, agents, undefined, rules)).toBe('The system added the tag x');
+    expect(activityText(act({ actorId: 'aur_9' }), agents)).toBe('A rule changed the priority from normal to high');
     expect(activityText(act({}), agents)).toBe('The system changed the priority from normal to high');
   });
 

@@ -7,7 +7,7 @@ import { addressText, deliveryText, formatSize, isOwnAttachmentUrl } from '../..
 import { linkify } from '../../lib/linkify.js';
 import { emailIcon } from '../../lib/icons.js';
 import { isDecision, loadText, moreText, reasonText, routedText, type Places } from '../../lib/routing.js';
-import { actorName, renderRun, ruleNames, snoozedText } from './activity-automation.js';
+import { actorName, renderRun, ruleActors, snoozedText } from './activity-automation.js';
 import '../ib-email/ib-email.js';
 
 // One formatter for every row: toLocale*String with options builds a new one per call (slow).
@@ -96,7 +96,7 @@ export function renderTimeline(
   onRetry: (cmid: string) => void,
   routing: { places: Places; channel: Channel } = { places: NO_PLACES, channel: 'chat' },
 ) {
-  const rules = ruleNames(items);
+  const rules = ruleActors(items);
   // Keyed: older items put before the newest keep the DOM of those already shown (so the
   // browser's scroll anchoring holds the view, and email bodies are not parsed again).
   return repeat(items, (it) => it.key, (it) => {
