@@ -344,7 +344,7 @@ export class IbConversation extends LitElement {
           ${this.routable(t)
             ? html`<ib-button class="route" @click=${() => void this.routeNow()} ?disabled=${this.routing === t.id} title="Give this ticket out by the routing rules and policy now">Route now</ib-button>`
             : nothing}
-          <ib-macro-menu .ticket=${this.macroTicket(t)}></ib-macro-menu>
+          ${store.permissions.includes('tickets.write') ? html`<ib-macro-menu .ticket=${this.macroTicket(t)}></ib-macro-menu>` : nothing}
           <ib-select class="assignee" label="Assignee" .options=${this.assigneeOptions()} .value=${live(t.assigneeId ?? '')} @ib-change=${this.onAssign}></ib-select>
           <ib-select label="Status" .options=${STATUS_OPTIONS} .value=${live(t.status)}
             @ib-change=${(e: Change) => this.act('ticket:setStatus', { status: e.detail.value })}></ib-select>
