@@ -238,6 +238,10 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await area.getByLabel('Action 2', { exact: true }).selectOption({ label: 'Snooze' });
     await area.getByLabel('Snooze for').fill('2');
     await area.getByLabel('Unit').selectOption({ label: 'days' });
+    // The snooze goes first, by keyboard; focus stays on the action's arrows.
+    await area.getByRole('button', { name: 'Move action 2 up' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatch(/Move action 1 down/);
     await area.getByRole('button', { name: 'Create macro' }).click();
     await area.getByText('This field is required').waitFor();
     await screenAndAxe(page, 'macro-form-errors');
@@ -246,7 +250,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await toastText(page, 'Macro Waiting on customer created');
     await page.waitForURL(/\/inbox\/settings\/macros\/mac_/);
     const made = (await api<Macro[]>('/api/macros')).find((m) => m.name === 'Waiting on customer');
-    expect(made).toMatchObject({ sharing: 'team', teamId: env.fx.team, actions: [{ type: 'send_message', body: 'Hi {{contact.first_name}}, we wait for your answer.' }, { type: 'snooze', minutes: 2 * 1440 }] });
+    expect(made).toMatchObject({ sharing: 'team', teamId: env.fx.team, actions: [{ type: 'snooze', minutes: 2 * 1440 }, { type: 'send_message', body: 'Hi {{contact.first_name}}, we wait for your answer.' }] });
     await area.getByRole('link', { name: 'All macros' }).click();
     await area.locator('.items li', { hasText: 'Waiting on customer' }).getByText('Snooze 2 days').waitFor();
     await screenAndAxe(page, 'macros-list');

@@ -10,11 +10,13 @@ import '../ib-button/ib-button.js';
 import '../ib-field/ib-field.js';
 import '../ib-select/ib-select.js';
 
+const up = html`<svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M8 13V3M3.5 7.5L8 3l4.5 4.5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+const down = html`<svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.6" aria-hidden="true"><path d="M8 3v10M3.5 8.5L8 13l4.5-4.5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 const TYPE_OPTIONS = AUTOMATION_ACTION_TYPES.map((t) => ({ value: t, label: AUTOMATION_ACTION_LABELS[t] }));
 
 /**
  * Builds the actions of an automation rule or a macro (the catalogue of protocol
- * automation.ts): one row per action, a menu of its type and the fields that type takes —
+ * automation.ts): one row per action, in the order they run (moved with its arrows), a menu of its type and the fields that type takes —
  * status and priority menus, team and member pickers, tags, templates with a placeholder
  * picker (TEMPLATE_PLACEHOLDERS), who to notify, an SLA policy, a snooze length. Each action is
  * checked with the server's schema (automationActionSchema) and its issues show under their
@@ -35,6 +37,7 @@ export class IbActionBuilder extends LitElement {
       .head { display: flex; align-items: center; gap: var(--ib-space-2); }
       .head .num { flex: none; font-size: var(--ib-text-sm); font-weight: 600; color: var(--ib-text-muted); min-width: 4.5em; }
       .head ib-select { flex: 1 1 auto; max-width: 280px; }
+      .head .tools { display: flex; gap: 2px; margin-inline-start: auto; }
       li > ib-field { max-width: 480px; }
       .template { max-width: 640px; display: flex; flex-direction: column; gap: var(--ib-space-1); }
       .template textarea { width: 100%; box-sizing: border-box; resize: vertical; min-height: 72px; }
@@ -89,6 +92,20 @@ export class IbActionBuilder extends LitElement {
     (rows[Math.min(i, rows.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('ib-button.add'))?.focus();
   }
 
+  /** Moves action `i` one place (`by` -1 up, +1 down); focus follows it (to its other arrow at an end). */
+  private async move(i: number, by: -1 | 1) {
+    const j = i + by;
+    if (j < 0 || j >= this.value.length) return;
+    const next = [...this.value];
+    [next[i], next[j]] = [next[j]!, next[i]!];
+    this.left.clear();
+    this.emit(next);
+    await this.updateComplete;
+    const end = j === 0 || j === next.length - 1;
+    const which = end ? (by < 0 ? 'down' : 'up') : by < 0 ? 'up' : 'down';
+    this.renderRoot.querySelectorAll('li')[j]?.querySelector<HTMLElement>(`ib-button.${which}`)?.focus();
+  }
+
   private onLeave(i: number, e: FocusEvent) {
     const li = e.currentTarget as HTMLElement;
     if (e.relatedTarget instanceof Node && li.contains(e.relatedTarget)) return;
@@ -109,7 +126,11 @@ export class IbActionBuilder extends LitElement {
                   <span class="num" aria-hidden="true">Action ${n}</span>
                   <ib-select label="Action ${n}" .options=${options} .value=${live(a.type)}
                     @ib-change=${(e: CustomEvent<{ value: AutomationActionType }>) => this.emit(rows.map((x, k) => (k === i ? newAction(e.detail.value, this.choices) : x)))}></ib-select>
-                  <ib-button variant="ghost" size="sm" icon label="Remove action ${n}" @click=${() => void this.removeAt(i)}>${closeIcon}</ib-button>
+                  <span class="tools">
+                    <ib-button class="up" variant="ghost" size="sm" icon label="Move action ${n} up" ?disabled=${i === 0} @click=${() => void this.move(i, -1)}>${up}</ib-button>
+                    <ib-button class="down" variant="ghost" size="sm" icon label="Move action ${n} down" ?disabled=${i === rows.length - 1} @click=${() => void this.move(i, 1)}>${down}</ib-button>
+                    <ib-button variant="ghost" size="sm" icon label="Remove action ${n}" @click=${() => void this.removeAt(i)}>${closeIcon}</ib-button>
+                  </span>
                 </div>
                 ${actionFields({ n, a, choices: this.choices, set: (p) => this.set(i, p), error: (f) => issues[f] ?? '' })}
                 ${issues[''] ? html`<span class="issue">${issues['']}</span>` : nothing}
