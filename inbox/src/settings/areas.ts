@@ -74,7 +74,7 @@ export const AREAS: AreaDef[] = [
     load: () => import('./automation/ib-settings-automation.js'),
     tag: 'ib-settings-automation',
   }),
-  area('macros', 'Workflow', 'tickets.write', 'Macros: a set of actions an agent applies to a ticket in one click, with a preview first.', {
+  area('macros', 'Workflow', 'tickets.write', 'Sets of actions an agent applies to a ticket in one click, after a preview: reply, tag, set the status, snooze.', {
     load: () => import('./macros/ib-settings-macros.js'),
     tag: 'ib-settings-macros',
   }),

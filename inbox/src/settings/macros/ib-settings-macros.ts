@@ -83,7 +83,7 @@ export class IbSettingsMacros extends LitElement {
                 ${m.description ? html`<span class="sub">${m.description}</span>` : nothing}
                 <span class="sub">${m.actions.map((a) => describeAction(a, this.choices!)).join(' · ')}</span>
               </div>
-              <div class="actions"><span class="sub">${this.sharing(m)} · used ${m.usageCount} ${m.usageCount === 1 ? 'time' : 'times'}</span></div>
+              <div class="actions"><span class="sub">${this.sharing(m)} · ${m.usageCount ? `used ${m.usageCount} ${m.usageCount === 1 ? 'time' : 'times'}` : 'never used'}</span></div>
             </li>`,
           )}</ul>`
         : html`<ib-empty heading="No macros yet" level="3" icon="inbox">A macro does several things to a ticket in one click: reply with the refund policy, tag it refund and set it pending, for example.
