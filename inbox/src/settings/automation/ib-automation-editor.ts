@@ -13,7 +13,7 @@ import { FormController, formAlert, type FormValues } from '../form/form-control
 import { peopleStyles } from '../people/people-ui.js';
 import { slaStyles } from '../sla/sla.styles.js';
 import { RULES } from './ib-automation-list.js';
-import { eventKey, ruleBody, ruleSchema, ruleValues, type AutomationData } from './rule-values.js';
+import { agoText, eventKey, ruleBody, ruleSchema, ruleValues, type AutomationData } from './rule-values.js';
 import './ib-automation-test.js';
 import './ib-automation-runs.js';
 import '../sla/ib-condition-builder.js';
@@ -147,7 +147,9 @@ export class IbAutomationEditor extends LitElement {
     return html`<a class="back" href=${settingsUrl('automation')}>${backIcon}All rules</a>
       <form class="card" novalidate aria-labelledby="rule-title" @submit=${this.submit} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
         <h2 class="card-title" id="rule-title">${r ? r.name : 'New rule'}</h2>
-        <p class="card-text">${r ? 'Changes apply from the next event.' : 'Choose when it runs, which tickets it is for and what it does; it runs after the other rules.'}</p>
+        <p class="card-text">${r
+          ? html`Ran ${r.runCount} ${r.runCount === 1 ? 'time' : 'times'}, acted ${r.matchCount}, ${r.errorCount} with a failure${r.lastRunAt ? html`, last <time datetime=${r.lastRunAt}>${agoText(r.lastRunAt)}</time>` : ''}. Changes apply from the next event.`
+          : 'Choose when it runs, which tickets it is for and what it does; it runs after the other rules.'}</p>
         <div class="fields">
           <ib-field label="Name" required .error=${f.error('name')}><input class="field" name="name" autocomplete="off" .value=${live(String(v.name))} /></ib-field>
           <ib-field label="Description" hint="Optional: why the rule exists, for whoever reads it next." .error=${f.error('description')}>

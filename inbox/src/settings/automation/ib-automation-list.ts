@@ -127,6 +127,7 @@ export class IbAutomationList extends LitElement {
       <span class="pos" aria-hidden="true">${i + 1}</span>
       <div class="main">
         <a href=${settingsUrl('automation', r.id)}>${r.name}</a>
+        ${r.description ? html`<span class="sub">${r.description}</span>` : nothing}
         <span class="sub">${what} · ${describeCondition(r.conditions, this.data.conditions)}</span>
         <span class="sub">${r.actions.map((a) => describeAction(a, this.data.actions)).join(' · ')}</span>
         <span class="counts">
