@@ -258,6 +258,24 @@ describe('automation rules', () => {
     await api('PATCH', `/rules/${probe.id}`, { enabled: false });
   });
 
+  it("contact.updated runs on the contact's open tickets, with its new attributes", async () => {
+    const r = await create({
+      name: 'Gold plan',
+      events: ['contact.updated'],
+      conditions: { all: [{ field: 'contact.attributes.plan', op: 'is', value: 'gold' }] },
+      actions: [{ type: 'set_priority', priority: 'urgent' }],
+    });
+    const { ticketId, v } = await chat('plan check');
+    await settled();
+    expect((await ticketOf(ticketId)).priority).toBe('normal');
+    await ok(v.s, 'attributes:set', { attributes: { plan: 'Gold' } });
+    await until(async () => (await ticketOf(ticketId)).priority === 'urgent', 10_000, 'the contact rule');
+    // The run's row is written after its actions.
+    const [run] = await until(async () => { const x = await runsOf(r.id, ticketId); return x.length ? x : null; }, 10_000, 'the run');
+    expect(run).toMatchObject({ event: 'contact.updated', matched: true });
+    await api('PATCH', `/rules/${r.id}`, { enabled: false });
+  });
+
   it('settings routes: list, order, update with STALE, NAME_TAKEN, delete; 400 / 403 / 404 and bad input', async () => {
     const x = await create({ name: 'Route X', actions: [{ type: 'add_tags', tags: ['x'] }] });
     const y = await create({ name: 'Route Y', actions: [{ type: 'add_tags', tags: ['y'] }] });
@@ -298,6 +316,15 @@ describe('automation rules', () => {
     expect((await api('GET', '/runs?limit=0')).status).toBe(400);
     expect((await api('GET', '/runs?before=yesterday')).status).toBe(400);
     expect((await api('POST', '/rules/test', { rule: {}, ticketNumber: 'one' })).status).toBe(400);
+    // The run log pages newest first by `before`.
+    const all_runs = (await api('GET', '/runs?limit=200')).body as AutomationRun[];
+    expect(all_runs.length).toBeGreaterThan(3);
+    const first = (await api('GET', '/runs?limit=2')).body as AutomationRun[];
+    expect(first.map((x) => x.id)).toEqual(all_runs.slice(0, 2).map((x) => x.id));
+    const older = (await api('GET', `/runs?limit=200&before=${encodeURIComponent(first[1]!.createdAt)}`)).body as AutomationRun[];
+    expect(older.every((x) => x.createdAt < first[1]!.createdAt)).toBe(true);
+    expect(older.length).toBeGreaterThan(0);
+    expect((await api('GET', '/runs?only=matched')).body.every((x: AutomationRun) => x.matched)).toBe(true);
     // Order: every rule once, else 400.
     const all = ((await api('GET', '/rules')).body as AutomationRule[]).map((r) => r.id);
     expect((await api('PUT', '/rules/order', { ids: all.slice(1) })).status).toBe(400);

@@ -84,7 +84,7 @@ export async function runActions(ctx: ServiceContext, o: RunActionsOpts): Promis
       const r = await runOne(step, action);
       out.push(r.outcome);
       if (r.next) state = r.next;
-      else if (!o.dryRun && r.outcome.changed) state = (await loadTicketState(ctx.db, o.workspaceId, o.ticketId)) ?? state;
+      else if (!o.dryRun && r.outcome.changed && index < o.actions.length - 1) state = (await loadTicketState(ctx.db, o.workspaceId, o.ticketId)) ?? state;
     } catch (err) {
       if (err instanceof AppError) out.push(failed(action.type, err.code, `Could not ${verb(action)}: ${err.message}`));
       else {

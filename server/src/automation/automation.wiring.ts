@@ -1,6 +1,7 @@
 import type { ConditionFacts } from '@support/protocol';
 import { withWorkspace } from '../db/scope.js';
 import { AppError } from '../http/errors.js';
+import { codeOf } from '../db/errors.js';
 import type { ServiceContext } from '../lib/context.js';
 import type { EventConsumers } from '../events/consumers.js';
 import type { LoggedEvent } from '../events/log.events.js';
@@ -61,36 +62,60 @@ export async function onAutomationEvent(ctx: ServiceContext, e: LoggedEvent, rul
         });
         if (!r.skipped) tally(tallies, rule.id, run.matched, r.failed);
       } catch (err) {
-        // The ticket went away between the event and its run: nothing to act on.
-        if (err instanceof AppError && err.code === 'NOT_FOUND') continue;
+        // The ticket went away between the event and its run (NOT_FOUND), or the rule was deleted
+        // meanwhile (its run row's foreign key): nothing to act on or log.
+        if ((err instanceof AppError && err.code === 'NOT_FOUND') || codeOf(err) === '23503') continue;
         throw err;
       }
     }
   }
 }
 
+/** Tickets of one batch handled at once (each ticket's events stay in log order). */
+const PARALLEL_TICKETS = 4;
+
+/** The key that keeps an entry's ticket in order: its ticket, or for `contact.updated` the whole batch in order. */
+const ticketKey = (e: LoggedEvent): string | null => ('ticketId' in e.payload ? `${e.workspaceId}:${e.payload.ticketId}` : null);
+
 /**
  * Plugs automation into a node: the `automation` consumer of the durable log runs the
  * workspace's enabled event rules on each event (imported ones skipped), from the log's end on
- * first run (rules never act on history). Counters are added once per event, not once per rule.
+ * first run (rules never act on history). A batch's tickets are handled a few at a time, each
+ * ticket's entries in log order (a batch with a `contact.updated`, which spans tickets, goes in
+ * order). The rules' counters are added in one statement per workspace and batch, not one per
+ * rule; a failing batch is run again one entry at a time, and runs already logged are skipped.
  */
 export function registerAutomation(ctx: ServiceContext, events: EventConsumers, _scheduler: Scheduler): void {
   events.registerConsumer({
     name: 'automation',
     startAt: 'now',
     handle: async (batch) => {
-      const seen = new Map<string, LoadedRule[]>();
-      for (const e of batch) {
-        if (e.imported || !automationEventsOf(e).length) continue;
-        await withWorkspace(e.workspaceId, async () => {
-          let rules = seen.get(e.workspaceId);
-          if (!rules) seen.set(e.workspaceId, (rules = await cache.get(ctx.db, e.workspaceId)));
+      const todo = batch.filter((e) => !e.imported && automationEventsOf(e).length > 0);
+      if (!todo.length) return;
+      const rulesOf = new Map<string, Promise<LoadedRule[]>>();
+      const tallies = new Map<string, Map<string, RuleTally>>();
+      const handle = (e: LoggedEvent) =>
+        withWorkspace(e.workspaceId, async () => {
+          let pending = rulesOf.get(e.workspaceId);
+          if (!pending) rulesOf.set(e.workspaceId, (pending = cache.get(ctx.db, e.workspaceId)));
+          const rules = await pending;
           if (!rules.length) return;
-          const tallies = new Map<string, RuleTally>();
-          await onAutomationEvent(ctx, e, rules, tallies);
-          await bumpCounters(ctx.db, e.workspaceId, tallies, ctx.clock.now());
+          let t = tallies.get(e.workspaceId);
+          if (!t) tallies.set(e.workspaceId, (t = new Map()));
+          await onAutomationEvent(ctx, e, rules, t);
         });
-      }
+      const groups = new Map<string, LoggedEvent[]>();
+      if (todo.some((e) => ticketKey(e) === null)) groups.set('', todo);
+      else for (const e of todo) groups.set(ticketKey(e)!, [...(groups.get(ticketKey(e)!) ?? []), e]);
+      const queue = [...groups.values()];
+      const worker = async () => {
+        for (let g = queue.shift(); g; g = queue.shift()) for (const e of g) await handle(e);
+      };
+      const done = await Promise.allSettled(Array.from({ length: Math.min(PARALLEL_TICKETS, queue.length) }, worker));
+      // Counted even when an entry failed: what ran was logged (and is skipped when the entry comes again).
+      for (const [ws, t] of tallies) await withWorkspace(ws, () => bumpCounters(ctx.db, ws, t, ctx.clock.now()));
+      const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   });
 }

@@ -20,11 +20,11 @@ export async function messageFacts(db: Db | Tx, workspaceId: string, messageId: 
   return m ? { body: m.body, authorType: m.author_type, visibility: m.visibility, channel: m.channel, attachments: m.attachments ?? [] } : null;
 }
 
-/** The newest message of a ticket (a rule test's stand-in for a message event), or null. */
-export async function latestMessageId(db: Db | Tx, workspaceId: string, ticketId: string, visibility?: Visibility, authorType?: AuthorType): Promise<string | null> {
+/** The newest (or, with `first`, the oldest) message of a ticket of a kind: a rule test's stand-in for a message event; null when none. */
+export async function latestMessageId(db: Db | Tx, workspaceId: string, ticketId: string, visibility?: Visibility, authorType?: AuthorType, first = false): Promise<string | null> {
   const [m] = await db.rows<{ id: string }>(sql`select id from messages where ticket_id = ${ticketId}::uuid and workspace_id = ${workspaceId}::uuid
     ${visibility ? sql`and visibility = ${visibility}::visibility` : sql``} ${authorType ? sql`and author_type = ${authorType}::actor_type` : sql``}
-    order by created_at desc, seq desc limit 1`);
+    order by ${first ? sql`created_at, seq` : sql`created_at desc, seq desc`} limit 1`);
   return m?.id ?? null;
 }
 

@@ -1,4 +1,5 @@
 import type { ActionOutcome, AutomationActivity, AutomationEvent, ConditionTraceEntry } from '@support/protocol';
+import type { Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import type { ServiceContext } from '../lib/context.js';
 import { runActions } from '../actions/actions.service.js';
@@ -43,13 +44,16 @@ export async function runRule(ctx: ServiceContext, o: RuleRunInput): Promise<Rul
   const show = failed || actions.some((a) => a.changed);
   const activity: AutomationActivity = { ruleId: toWire('automationRule', o.rule.id), ruleName: o.rule.name, runId: toWire('automationRun', runId), event: o.event, actions };
   const actor = { type: 'system' as const, id: o.rule.id, cause: { ruleId: o.rule.id, depth: o.depth + 1 } };
-  await changeTicket(ctx, { workspaceId: o.workspaceId, ticketId: o.ticketId, actor }, async (tx, _cur, now) => {
-    const fresh = await insertRun(tx, {
-      id: runId, workspaceId: o.workspaceId, ruleId: o.rule.id, ruleName: o.rule.name, ticketId: o.ticketId, event: o.event, position: o.position,
-      depth: o.depth, matched: o.matched, trace: o.trace, actions, error: o.error ?? null, at: now,
-    });
-    if (!fresh || !show) return [];
-    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: o.ticketId, kind: 'automation', actor, oldValue: null, newValue: activity, now })];
+  const record = (tx: Tx, now: Date) => insertRun(tx, {
+    id: runId, workspaceId: o.workspaceId, ruleId: o.rule.id, ruleName: o.rule.name, ticketId: o.ticketId, event: o.event, position: o.position,
+    depth: o.depth, matched: o.matched, trace: o.trace, actions, error: o.error ?? null, at: now,
   });
+  // Nothing to show on the ticket (every action found nothing to do): the run's row alone, one statement.
+  if (!show) await record(ctx.db, ctx.clock.now());
+  else
+    await changeTicket(ctx, { workspaceId: o.workspaceId, ticketId: o.ticketId, actor }, async (tx, _cur, now) => {
+      if (!(await record(tx, now))) return [];
+      return [await insertActivity(tx, { ws: o.workspaceId, ticketId: o.ticketId, kind: 'automation', actor, oldValue: null, newValue: activity, now })];
+    });
   return { skipped: false, runId, actions, failed };
 }

@@ -18,7 +18,7 @@ const KINDS: Partial<Record<AutomationEvent, string[]>> = {
   'ticket.tags_changed': ['tag_added', 'tag_removed'],
 };
 
-/** The message a message event stands for: the ticket's newest one of that kind. */
+/** The message a message event stands for: the ticket's newest one of that kind (its first, for ticket.created). */
 const MESSAGE_OF: Partial<Record<AutomationEvent, { visibility: 'public' | 'internal'; authorType?: 'contact' | 'agent' }>> = {
   'ticket.created': { visibility: 'public' },
   'message.customer': { visibility: 'public', authorType: 'contact' },
@@ -58,7 +58,7 @@ export async function testAutomationRule(
   let before: ConditionFacts | null = null;
   const want = event ? MESSAGE_OF[event] : undefined;
   if (want) {
-    const id = await latestMessageId(ctx.db, o.workspaceId, t.id, want.visibility, want.authorType);
+    const id = await latestMessageId(ctx.db, o.workspaceId, t.id, want.visibility, want.authorType, event === 'ticket.created');
     const m = id ? await messageFacts(ctx.db, o.workspaceId, id) : null;
     if (m) after.message = m;
   }
