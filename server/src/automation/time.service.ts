@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { newId, toWire } from '../db/ids.js';
 import { scheduleDue } from '../scheduler/due.js';
 import type { ServiceContext } from '../lib/context.js';
-import { runActions } from '../actions/actions.service.js';
+import { changeActor, runActions, type ActionActor } from '../actions/actions.service.js';
 import { changeTicket, insertActivity } from '../tickets/tickets.service.js';
 import { loadTimeTickets, workspaceTime } from './time.facts.js';
 import { evaluationAt, planOne, planTickets, TIME_KIND, timeKey, watchedStatuses, type TimeRule } from './time.plan.js';
@@ -92,33 +92,30 @@ export async function checkTimeRule(ctx: ServiceContext, o: { workspaceId: strin
     return id;
   });
   if (!runId) return;
+  const actor: ActionActor = { type: 'automation', ruleId: rule.id, ruleName: rule.name, runId, depth: 0 };
   let outcomes: ActionOutcome[];
   try {
-    outcomes = await runActions(ctx, {
-      workspaceId: o.workspaceId,
-      ticketId: ticket.id,
-      actions: rule.actions,
-      actor: { type: 'automation', ruleId: rule.id, ruleName: rule.name, runId, depth: 0 },
-    });
+    outcomes = await runActions(ctx, { workspaceId: o.workspaceId, ticketId: ticket.id, actions: rule.actions, actor });
   } catch (err) {
     ctx.logger.error({ err, ruleId: rule.id, ticketId: ticket.id }, 'time rule actions failed');
     outcomes = rule.actions.map((a) => ({ type: a.type, ok: false, changed: false, summary: 'The action could not run', code: 'INTERNAL' }));
   }
-  await recordRun(ctx, { workspaceId: o.workspaceId, rule, ticketId: ticket.id, runId, firedAt: now, outcomes });
+  await recordRun(ctx, { workspaceId: o.workspaceId, rule, actor, ticketId: ticket.id, runId, firedAt: now, outcomes });
 }
 
 /** Writes what the actions did on the run, the rule's error count, and the ticket's `automation` activity (one transaction). */
 async function recordRun(
   ctx: ServiceContext,
-  o: { workspaceId: string; rule: TimeRule; ticketId: string; runId: string; firedAt: Date; outcomes: ActionOutcome[] },
+  o: { workspaceId: string; rule: TimeRule; actor: ActionActor; ticketId: string; runId: string; firedAt: Date; outcomes: ActionOutcome[] },
 ): Promise<void> {
   const failed = o.outcomes.some((a) => !a.ok);
   const activity: AutomationActivity = { ruleId: toWire('automationRule', o.rule.id), ruleName: o.rule.name, runId: toWire('automationRun', o.runId), event: null, actions: o.outcomes };
-  await changeTicket(ctx, { workspaceId: o.workspaceId, ticketId: o.ticketId, actor: { type: 'system', id: null } }, async (tx) => {
+  const actor = changeActor(o.actor);
+  await changeTicket(ctx, { workspaceId: o.workspaceId, ticketId: o.ticketId, actor }, async (tx) => {
     await tx.rows(sql`update automation_runs set actions = ${JSON.stringify(o.outcomes)}::jsonb, failed = ${failed}
       where id = ${o.runId}::uuid and workspace_id = ${o.workspaceId}::uuid`);
     if (failed) await tx.rows(sql`update automation_rules set error_count = error_count + 1 where id = ${o.rule.id}::uuid`);
     // Dated when the rule fired: before the changes its actions made, as the timeline reads it.
-    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: o.ticketId, kind: 'automation', actor: { type: 'system', id: null }, oldValue: null, newValue: activity, now: o.firedAt })];
+    return [await insertActivity(tx, { ws: o.workspaceId, ticketId: o.ticketId, kind: 'automation', actor, oldValue: null, newValue: activity, now: o.firedAt })];
   }).catch((err: unknown) => ctx.logger.warn({ err, runId: o.runId }, 'could not record a time rule run'));
 }
