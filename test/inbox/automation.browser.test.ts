@@ -257,6 +257,20 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await page.context().close();
   });
 
+  it('a stale save says someone else saved first; Reload shows their version', async () => {
+    const made = await rule('Stale one');
+    const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: `/inbox/settings/automation/${made.id}` });
+    const area = page.locator('ib-settings-automation');
+    await area.getByRole('heading', { name: 'Stale one' }).waitFor();
+    await api(`/api/settings/automation/rules/${made.id}`, 'PATCH', { name: 'Renamed elsewhere' });
+    await area.getByRole('textbox', { name: 'Name' }).fill('Mine');
+    await area.getByRole('button', { name: 'Save' }).click();
+    await area.getByText('Someone else saved this since you opened it').waitFor();
+    await area.locator('.form-alert').getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => area.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('Renamed elsewhere');
+    await page.context().close();
+  });
+
   it('a time rule has no events and its conditions are in the time context', async () => {
     const page = await openInbox(env.browser, env.node.url, env.fx.agents[0]!, { path: '/inbox/settings/automation/new' });
     const area = page.locator('ib-settings-automation');

@@ -68,7 +68,9 @@ export class IbAutomationEditor extends LitElement {
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('rule') && (changed.get('rule') as AutomationRule | null | undefined)?.id !== this.rule?.id) {
+    const before = changed.get('rule') as AutomationRule | null | undefined;
+    // Another rule, or this one read again (Reload after a stale save): the form takes it.
+    if (changed.has('rule') && (before?.id !== this.rule?.id || (this.rule && this.rule.updatedAt !== this.form.updatedAt && (this.form.stale || !this.form.dirty)))) {
       this.tried = false;
       this.form.reset(ruleValues(this.rule), this.rule?.updatedAt);
     }

@@ -87,7 +87,9 @@ export class IbMacroEditor extends LitElement {
   }
 
   protected willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('macro') && (changed.get('macro') as Macro | null | undefined)?.id !== this.macro?.id) {
+    const before = changed.get('macro') as Macro | null | undefined;
+    // Another macro, or this one read again (Reload after a stale save): the form takes it.
+    if (changed.has('macro') && (before?.id !== this.macro?.id || (this.macro && this.macro.updatedAt !== this.form.updatedAt && (this.form.stale || !this.form.dirty)))) {
       this.tried = false;
       this.form.reset(values(this.macro), this.macro?.updatedAt);
     }
