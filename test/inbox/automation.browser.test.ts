@@ -66,7 +66,8 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await area.getByRole('button', { name: 'Create rule' }).click();
     await area.getByText('Must not be empty').waitFor();
     await area.getByRole('textbox', { name: 'Note' }).fill('Refund asked by ');
-    await area.getByLabel('Insert a placeholder in note of action 1').selectOption('contact.name');
+    await area.getByLabel('Placeholder for note of action 1').selectOption('contact.name');
+    await area.getByRole('button', { name: 'Insert the placeholder in note of action 1' }).click();
     expect(await area.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('Refund asked by {{contact.name}}');
     // A second action: a new one starts as "Add tags".
     await area.getByRole('button', { name: 'Add action' }).click();

@@ -21,7 +21,7 @@ const UNITS = [
   { value: '1440', label: 'days' },
 ];
 const PLACEHOLDER_OPTIONS = [
-  { value: '', label: 'Insert a placeholder…' },
+  { value: '', label: 'Choose a placeholder…' },
   ...Object.entries(TEMPLATE_PLACEHOLDERS).map(([k, v]) => ({ value: k, label: `{{${k}}} · ${v.split(':')[0]}` })),
 ];
 
@@ -32,13 +32,13 @@ const parseTags = (s: string) => s.split(',').map((t) => t.trim()).filter(Boolea
 /** The unit a snooze length shows in: the largest that divides it. */
 export const unitOf = (minutes: unknown) => (typeof minutes !== 'number' || !minutes ? 60 : minutes % 1440 === 0 ? 1440 : minutes % 60 === 0 ? 60 : 1);
 
-/** Puts `{{name}}` at the caret of the template's textarea and reports the new text. */
+/** Puts the chosen `{{name}}` at the caret of the template's textarea and reports the new text; with none chosen, focus goes to the menu. */
 function insertPlaceholder(e: Event, ctx: RowContext, key: string) {
-  const sel = e.currentTarget as HTMLElement & { value: string };
-  const name = sel.querySelector('select')?.value ?? '';
-  sel.value = '';
-  if (!name) return;
-  const area = sel.closest('.template')?.querySelector('textarea');
+  const box = (e.currentTarget as HTMLElement).closest('.template')!;
+  const sel = box.querySelector('ib-select.placeholder') as (HTMLElement & { value: string }) | null;
+  const name = sel?.value ?? '';
+  if (!name) return sel?.focus();
+  const area = box.querySelector('textarea');
   const text = String(ctx.a[key] ?? '');
   const at = area?.selectionStart ?? text.length;
   const end = area?.selectionEnd ?? at;
@@ -55,8 +55,10 @@ function template(ctx: RowContext, key: 'body' | 'message', label: string, hint:
     <ib-field label=${label} hint=${hint} .error=${ctx.error(key)}>
       <textarea class="field" rows="3" .value=${live(String(ctx.a[key] ?? ''))} @input=${(e: Event) => ctx.set({ [key]: value(e) })}></textarea>
     </ib-field>
-    <ib-select class="placeholder" size="sm" label="Insert a placeholder in ${label.toLowerCase()} of action ${ctx.n}" .options=${PLACEHOLDER_OPTIONS} .value=${''}
-      @ib-change=${(e: Event) => insertPlaceholder(e, ctx, key)}></ib-select>
+    <div class="insert">
+      <ib-select class="placeholder" size="sm" label="Placeholder for ${label.toLowerCase()} of action ${ctx.n}" .options=${PLACEHOLDER_OPTIONS} .value=${''}></ib-select>
+      <ib-button size="sm" label="Insert the placeholder in ${label.toLowerCase()} of action ${ctx.n}" @click=${(e: Event) => insertPlaceholder(e, ctx, key)}>Insert</ib-button>
+    </div>
   </div>`;
 }
 

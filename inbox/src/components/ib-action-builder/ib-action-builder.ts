@@ -41,7 +41,8 @@ export class IbActionBuilder extends LitElement {
       li > ib-field { max-width: 480px; }
       .template { max-width: 640px; display: flex; flex-direction: column; gap: var(--ib-space-1); }
       .template textarea { width: 100%; box-sizing: border-box; resize: vertical; min-height: 72px; }
-      .template ib-select { align-self: flex-start; max-width: 100%; }
+      .template .insert { display: flex; gap: var(--ib-space-2); align-items: center; flex-wrap: wrap; }
+      .template .insert ib-select { min-width: 0; max-width: 100%; flex: 0 1 auto; }
       .snooze { display: flex; gap: var(--ib-space-3); flex-wrap: wrap; }
       .snooze ib-field:first-child { flex: 0 1 180px; }
       .notify { display: flex; flex-direction: column; gap: var(--ib-space-2); }
