@@ -39,13 +39,17 @@ export class IbAutomationRuns extends LitElement {
       .runs { list-style: none; margin: 0; padding: 0; border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius); }
       .runs > li + li { border-top: 1px solid var(--ib-border-muted); }
       summary { display: flex; flex-wrap: wrap; gap: 2px var(--ib-space-3); padding: var(--ib-space-2) var(--ib-space-3); cursor: pointer; font-size: var(--ib-text-md); align-items: baseline; }
+      summary { list-style: none; }
+      summary::-webkit-details-marker { display: none; }
+      summary::before { content: '▸'; color: var(--ib-text-muted); width: 1em; }
+      details[open] > summary::before { content: '▾'; }
       summary:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: -2px; }
       .time { color: var(--ib-text-muted); min-width: 11em; }
       .ticket { font-weight: 600; }
       .acted { color: var(--ib-success-text); font-weight: 600; }
       .skipped { color: var(--ib-text-muted); }
       .failed { color: var(--ib-danger); font-weight: 600; }
-      .detail { padding: 0 var(--ib-space-3) var(--ib-space-3) calc(var(--ib-space-3) + 1em); }
+      .detail { padding: 0 var(--ib-space-3) var(--ib-space-3) calc(var(--ib-space-3) + 1.75em); }
       .detail h4 { margin: var(--ib-space-2) 0 0; font-size: var(--ib-text-sm); color: var(--ib-text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
       .more { margin-top: var(--ib-space-3); }
       .open { display: inline-block; margin-top: var(--ib-space-1); color: var(--ib-accent); font-size: var(--ib-text-md); }
