@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { decodeId, type AutomationRule, type Macro } from '@support/protocol';
+import { randomUUID } from 'node:crypto';
+import { decodeId, encodeId, type AutomationRule, type Macro } from '@support/protocol';
 import { cmid, connect, login, next, ok, visitor } from '../support/harness.js';
 import { focused, openInbox, useBrowserEnv, widestRight } from '../support/inbox.js';
 import { screenAndAxe } from '../support/axe.js';
@@ -198,6 +199,20 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     expect(applied).toMatchObject({ tags: ['escalated'], priority: 'urgent' });
     expect((await api<Macro[]>('/api/macros')).find((m) => m.id === macro.id)!.usageCount).toBe(1);
     await screenAndAxe(page, 'macro-applied');
+
+    // An action that fails is said so, in words, and the others still run.
+    await api<Macro>('/api/macros', 'POST', {
+      name: 'Give to a stranger', sharing: 'personal', actions: [{ type: 'set_assignee', assigneeId: encodeId('user', randomUUID()) }, { type: 'add_tags', tags: ['handed'] }],
+    });
+    await conv.getByRole('button', { name: 'Macros' }).click();
+    await page.keyboard.type('stranger');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.locator('.outcomes li.failed', { hasText: 'Failed:' }).waitFor();
+    await toastText(page, 'Give to a stranger applied; 1 action failed');
+    await screenAndAxe(page, 'macro-failed');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await conv.locator('.activity.run.has-failure', { hasText: '1 failed' }).waitFor();
     await page.context().close();
   });
 
