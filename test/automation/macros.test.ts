@@ -46,7 +46,7 @@ describe('macros', () => {
     node = await startNode('postgres');
     ({ a, b, ownerA, agentA, ownerB } = await twoWorkspaces(node));
     ticketsA.push(...(await ticketsOf(a, 3)));
-    [ticketB] = await ticketsOf(b, 1);
+    ticketB = (await ticketsOf(b, 1))[0]!;
   });
   afterAll(async () => {
     await node.app.close();
