@@ -206,6 +206,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     });
     await conv.getByRole('button', { name: 'Macros' }).click();
     await page.keyboard.type('stranger');
+    await conv.getByRole('option', { name: /Give to a stranger/ }).waitFor();
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'Apply' }).click();
     await dialog.locator('.outcomes li.failed', { hasText: 'Failed:' }).waitFor();
