@@ -44,6 +44,7 @@ export class IbAutomationEditor extends LitElement {
       .events { border: 0; padding: 0; margin: var(--ib-space-4) 0 0; min-width: 0; }
       .event-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: var(--ib-space-2) var(--ib-space-3); }
       .hint { margin: 2px 0 0; color: var(--ib-text-muted); font-size: var(--ib-text-sm); }
+      .events-hint { margin: 0 0 var(--ib-space-2); }
       ib-automation-test, ib-automation-runs { margin-top: var(--ib-space-4); }
     `,
   ];
@@ -131,6 +132,7 @@ export class IbAutomationEditor extends LitElement {
       ${time
         ? html`<p class="section-text">Checked as time passes: it acts once on a ticket when its conditions come to hold (they need a “… since” duration, such as minutes since the last customer message), and again only after they stopped holding.</p>`
         : html`<fieldset class="events" aria-describedby=${f.error('events') ? 'events-err' : nothing}><legend>Events</legend>
+            <p class="hint events-hint">The message that opens a ticket is its “Ticket created” event; the customer’s later messages are “Customer message”.</p>
             <div class="event-grid">${AUTOMATION_EVENTS.map((e) => html`<label><input type="checkbox" name=${eventKey(e)} .checked=${live(v[eventKey(e)] === true)} />${AUTOMATION_EVENT_LABELS[e]}</label>`)}</div>
             ${f.error('events') ? html`<p class="issue" id="events-err" role="alert">${f.error('events')}</p>` : nothing}
           </fieldset>`}
