@@ -152,7 +152,9 @@ export class IbAutomationEditor extends LitElement {
       <form class="card" novalidate aria-labelledby="rule-title" @submit=${this.submit} @input=${f.onInput} @change=${f.onInput} @focusout=${f.onBlur}>
         <h2 class="card-title" id="rule-title">${r ? r.name : 'New rule'}</h2>
         <p class="card-text">${r
-          ? html`Ran ${r.runCount} ${r.runCount === 1 ? 'time' : 'times'}, acted ${r.matchCount}, ${r.errorCount} with a failure${r.lastRunAt ? html`, last <time datetime=${r.lastRunAt}>${agoText(r.lastRunAt)}</time>` : ''}. Changes apply from the next event.`
+          ? r.runCount
+            ? html`Ran ${r.runCount} ${r.runCount === 1 ? 'time' : 'times'}, acted ${r.matchCount}, ${r.errorCount} with a failure${r.lastRunAt ? html`, last <time datetime=${r.lastRunAt}>${agoText(r.lastRunAt)}</time>` : ''}. Changes apply from the next event.`
+            : 'Not run yet. Changes apply from the next event.'
           : 'Choose when it runs, which tickets it is for and what it does; it runs after the other rules.'}</p>
         <div class="fields">
           <ib-field label="Name" required .error=${f.error('name')}><input class="field" name="name" autocomplete="off" .value=${live(String(v.name))} /></ib-field>
