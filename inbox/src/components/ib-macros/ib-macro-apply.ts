@@ -105,7 +105,7 @@ export class IbMacroApply extends LitElement {
       ${done
         ? html`<ib-button slot="footer" class="close" variant="primary" @click=${() => this.dialog.close()}>Done</ib-button>`
         : html`<ib-button slot="footer" @click=${() => this.dialog.close()}>Cancel</ib-button>
-            <ib-button slot="footer" class="apply" variant="primary" ?disabled=${this.state === 'loading'} .loading=${this.state === 'applying'} @click=${() => void this.apply()}>Apply</ib-button>`}
+            <ib-button slot="footer" class="apply" variant="primary" .loading=${this.state === 'loading' || this.state === 'applying'} @click=${() => void this.apply()}>Apply</ib-button>`}
     </ib-dialog>`;
   }
 }
