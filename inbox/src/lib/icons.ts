@@ -6,6 +6,8 @@ const box = (d: ReturnType<typeof svg>, label: string) =>
 /** Channel icons (inline SVG: no font or request needed). */
 export const chatIcon = box(svg`<path d="M2 3h12v8H6l-3 3v-3H2z" stroke-linejoin="round"/>`, 'chat');
 export const emailIcon = box(svg`<rect x="1.5" y="3" width="13" height="10" rx="1"/><path d="M2 4l6 5 6-5"/>`, 'email');
+/** Desktop notifications and sound (the header's toggle; the bell is the inbox notifications'). */
+export const soundIcon = box(svg`<path d="M2 6h3l4-3v10l-4-3H2z" stroke-linejoin="round"/><path d="M11.5 5.5a3.5 3.5 0 0 1 0 5M13 4a5.5 5.5 0 0 1 0 8" stroke-linecap="round"/>`, 'notifications');
 export const bellIcon = box(svg`<path d="M4 11V7a4 4 0 0 1 8 0v4l1 1H3zM6.5 13.5a1.5 1.5 0 0 0 3 0"/>`, 'notifications');
 
 /** A left arrow for "back" buttons (their label names the action). */

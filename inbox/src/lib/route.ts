@@ -11,6 +11,8 @@ export const SETTINGS_AREAS = {
   calendars: 'Business hours',
   'sla-compliance': 'SLA compliance',
   routing: 'Routing',
+  automation: 'Automation',
+  macros: 'Macros',
   canned: 'Canned responses',
   audit: 'Audit log',
 } as const;

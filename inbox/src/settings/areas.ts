@@ -70,6 +70,14 @@ export const AREAS: AreaDef[] = [
     load: () => import('./routing/ib-settings-routing.js'),
     tag: 'ib-settings-routing',
   }),
+  area('automation', 'Workflow', 'settings.workflow', 'Rules that act on tickets when something happens or when time passes: tag, prioritise, assign, note, reply, notify, snooze.', {
+    load: () => import('./automation/ib-settings-automation.js'),
+    tag: 'ib-settings-automation',
+  }),
+  area('macros', 'Workflow', 'tickets.write', 'Sets of actions an agent applies to a ticket in one click, after a preview: reply, tag, set the status, snooze.', {
+    load: () => import('./macros/ib-settings-macros.js'),
+    tag: 'ib-settings-macros',
+  }),
   area('canned', 'Workflow', 'tickets.write', 'Saved replies agents insert by typing / in a reply: yours, your teams’ and the workspace’s.', {
     load: () => import('./canned/ib-settings-canned.js'),
     tag: 'ib-settings-canned',

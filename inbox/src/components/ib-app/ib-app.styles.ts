@@ -44,7 +44,7 @@ export const appStyles = css`
   .bar ib-select select:hover:not(:disabled) { background-color: var(--ib-bg-bar-hover); border-color: var(--ib-bg-bar-hover); }
   .bar ib-select select:focus-visible { outline: 2px solid #fff; outline-offset: 2px; border-color: var(--ib-bg-bar-control); }
   .bar ib-select option { color: var(--ib-text); background: var(--ib-bg); }
-  .bar ib-button {
+  .bar ib-button, .bar ib-notifications {
     --ib-button-bg: var(--ib-bg-bar-control); --ib-button-border: var(--ib-bg-bar-control); --ib-button-fg: #fff;
     --ib-button-hover: var(--ib-bg-bar-hover); --ib-button-focus: #fff;
   }
@@ -92,6 +92,8 @@ export const appStyles = css`
     main.ticket ib-ticket-list, main.list ib-conversation { display: none; }
     .bar { gap: var(--ib-space-1); padding: 0 var(--ib-space-2); }
     .bar .wide { display: none; }
+    /* Keyboard shortcuts are for keyboards; the room goes to the notifications bell. */
+    .bar .help { display: none; }
     .bar .brand.has-menu { display: none; }
     /* With the workspace menu, presence shows as its dot alone (its name says the state). */
     .bar.has-workspaces .presence .state { display: none; }

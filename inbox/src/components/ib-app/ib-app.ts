@@ -4,7 +4,8 @@ import { store } from '../../store.js';
 import { StoreController } from '../../store-controller.js';
 import { AutoAway } from '../../lib/auto-away.js';
 import { notificationsOn, setNotifications } from '../../lib/notify.js';
-import { bellIcon, gearIcon } from '../../lib/icons.js';
+import { gearIcon, soundIcon } from '../../lib/icons.js';
+import '../ib-notifications/ib-notifications.js';
 import { setLeaveQuestion, mayLeave } from '../../lib/leave-guard.js';
 import { SETTINGS_AREAS, type PublicRoute, type SettingsArea } from '../../lib/route.js';
 import { AppRouter } from './router.js';
@@ -362,10 +363,11 @@ export class IbApp extends LitElement {
           label="${a.name}: ${a.availability}. Switch to ${a.availability === 'online' ? 'away' : 'online'}">
           <span class="dot ${a.availability}"></span><span class="wide">${a.name} ·</span><span class="state">${a.availability}</span>
         </ib-button>
+        <ib-notifications></ib-notifications>
         <ib-button class="notify" @click=${() => void this.toggleNotifications()} .pressed=${notifying} title="Desktop notifications and sound">
-          ${bellIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
+          ${soundIcon}<span class="wide">${notifying ? 'On' : 'Off'}</span>
         </ib-button>
-        ${inSettings ? nothing : html`<ib-button icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>`}
+        ${inSettings ? nothing : html`<ib-button class="help" icon @click=${() => this.toggleHelp()} label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</ib-button>`}
         <ib-button class="settings ${inSettings ? 'current' : ''}" href="/inbox/settings" current=${inSettings ? 'page' : 'false'} label="Settings" title="Settings">${gearIcon}<span class="wide">Settings</span></ib-button>
         <ib-button class="logout" @click=${() => void this.logOut()}>Log out</ib-button>
       </header>

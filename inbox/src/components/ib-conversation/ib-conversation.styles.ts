@@ -44,6 +44,15 @@ export const conversationStyles = css`
   .activity { text-align: center; color: var(--ib-text-muted); font-size: var(--ib-text-sm); }
   ib-dialog.over p { margin: 0; }
   /* A routing decision: its candidates open under it. */
+  /* A rule run or a macro: each action's outcome opens under it, failures in words and red. */
+  .run summary { cursor: pointer; border-radius: var(--ib-radius); padding: 0 var(--ib-space-1); }
+  .run summary:hover { color: var(--ib-text); }
+  .run summary:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: 1px; }
+  .run.has-failure summary { color: var(--ib-danger); }
+  .run .outcomes {
+    display: inline-flex; margin: var(--ib-space-1) 0 0; padding: var(--ib-space-2) var(--ib-space-3); text-align: start;
+    background: var(--ib-bg); border: 1px solid var(--ib-border-muted); border-radius: var(--ib-radius); font-size: var(--ib-text-sm);
+  }
   .routed summary { cursor: pointer; border-radius: var(--ib-radius); padding: 0 var(--ib-space-1); }
   .routed summary:hover { color: var(--ib-text); }
   .routed summary:focus-visible { outline: 2px solid var(--ib-focus); outline-offset: 1px; }

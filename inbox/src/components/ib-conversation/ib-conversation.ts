@@ -13,12 +13,14 @@ import { renderTimeline } from './timeline.js';
 import { routeOutcomeText, type RouteOutcome } from '../../lib/routing.js';
 import { toast } from '../ib-toast/ib-toast.js';
 import { conversationStyles } from './ib-conversation.styles.js';
+import { outcomeStyles } from '../../lib/outcomes.js';
 import '../ib-composer/ib-composer.js';
 import '../ib-button/ib-button.js';
 import '../ib-select/ib-select.js';
 import '../ib-empty/ib-empty.js';
 import '../ib-sla/ib-sla.js';
 import '../ib-dialog/ib-dialog.js';
+import '../ib-macros/ib-macro-menu.js';
 import type { IbDialog } from '../ib-dialog/ib-dialog.js';
 import type { SelectOption } from '../ib-select/ib-select.js';
 import type { IbComposer } from '../ib-composer/ib-composer.js';
@@ -51,7 +53,7 @@ function lastSeen(messages: Message[], contactReadSeq: number, conversationId: s
  * hand → first frame's thread laid out) and `ib-open:full` (→ whole thread laid out).
  */
 export class IbConversation extends LitElement {
-  static styles = [controls, conversationStyles];
+  static styles = [controls, conversationStyles, outcomeStyles];
   static properties = { contactOpen: { type: Boolean } };
   declare contactOpen: boolean;
   private readonly _store = new StoreController(this);
@@ -295,6 +297,13 @@ export class IbConversation extends LitElement {
     ];
   }
 
+  private macroTarget: { id: string; number: number } | null = null;
+  /** The ticket the Macros menu applies to: the same object while the same ticket is open. */
+  private macroTicket(t: Ticket) {
+    if (this.macroTarget?.id !== t.id) this.macroTarget = { id: t.id, number: t.number };
+    return this.macroTarget;
+  }
+
   render() {
     const open = store.open;
     if (!open) {
@@ -335,6 +344,7 @@ export class IbConversation extends LitElement {
           ${this.routable(t)
             ? html`<ib-button class="route" @click=${() => void this.routeNow()} ?disabled=${this.routing === t.id} title="Give this ticket out by the routing rules and policy now">Route now</ib-button>`
             : nothing}
+          ${store.permissions.includes('tickets.write') ? html`<ib-macro-menu .ticket=${this.macroTicket(t)}></ib-macro-menu>` : nothing}
           <ib-select class="assignee" label="Assignee" .options=${this.assigneeOptions()} .value=${live(t.assigneeId ?? '')} @ib-change=${this.onAssign}></ib-select>
           <ib-select label="Status" .options=${STATUS_OPTIONS} .value=${live(t.status)}
             @ib-change=${(e: Change) => this.act('ticket:setStatus', { status: e.detail.value })}></ib-select>

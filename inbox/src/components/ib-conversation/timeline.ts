@@ -7,6 +7,7 @@ import { addressText, deliveryText, formatSize, isOwnAttachmentUrl } from '../..
 import { linkify } from '../../lib/linkify.js';
 import { emailIcon } from '../../lib/icons.js';
 import { isDecision, loadText, moreText, reasonText, routedText, type Places } from '../../lib/routing.js';
+import { actorName, renderRun, ruleActors, snoozedText } from './activity-automation.js';
 import '../ib-email/ib-email.js';
 
 // One formatter for every row: toLocale*String with options builds a new one per call (slow).
@@ -17,10 +18,12 @@ const text = (v: unknown) => (v == null ? 'none' : String(v));
 const NO_PLACES: Places = { teams: [], inboxes: [] };
 
 /** One sentence for an activity ("Ana assigned this to Bo", "Routed to Ann by Balanced (team Billing)"), always rendered as text. */
-export function activityText(a: Activity, agents: Map<string, Agent>, places: Places = NO_PLACES): string {
+export function activityText(a: Activity, agents: Map<string, Agent>, places: Places = NO_PLACES, rules: Map<string, string> = new Map()): string {
   if (a.kind === 'routed') return isDecision(a.newValue) ? routedText(a.newValue, agents, places) : 'Routed';
-  const who = a.actorType === 'agent' ? agentName(agents, a.actorId) : a.actorType === 'contact' ? 'The visitor' : 'The system';
+  const who = actorName(a, (id) => agentName(agents, id), rules);
   switch (a.kind) {
+    case 'snoozed':
+      return snoozedText(a, who);
     case 'assigned':
       return a.newValue ? `${who} assigned this to ${agentName(agents, a.newValue as string)}` : `${who} unassigned this`;
     case 'team_changed':
@@ -93,6 +96,7 @@ export function renderTimeline(
   onRetry: (cmid: string) => void,
   routing: { places: Places; channel: Channel } = { places: NO_PLACES, channel: 'chat' },
 ) {
+  const rules = ruleActors(items);
   // Keyed: older items put before the newest keep the DOM of those already shown (so the
   // browser's scroll anchoring holds the view, and email bodies are not parsed again).
   return repeat(items, (it) => it.key, (it) => {
@@ -101,7 +105,9 @@ export function renderTimeline(
         return html`<div class="day"><span>${it.label}</span></div>`;
       case 'activity':
         if (it.activity.kind === 'routed') return routed(it.activity, agents, routing.places, routing.channel);
-        return html`<div class="activity">${activityText(it.activity, agents)} · ${time(it.activity.createdAt)}</div>`;
+        if (it.activity.kind === 'automation' || it.activity.kind === 'macro')
+          return renderRun(it.activity, actorName(it.activity, (id) => agentName(agents, id), rules), time(it.activity.createdAt));
+        return html`<div class="activity">${activityText(it.activity, agents, NO_PLACES, rules)} · ${time(it.activity.createdAt)}</div>`;
       case 'pending':
         return html`<div class="msg agent ${it.pending.visibility} pending">
           <div class="head"><span class="author">You</span>${it.pending.visibility === 'internal' ? html`<span class="badge">Internal note</span>` : nothing}

@@ -37,7 +37,8 @@ export function valueLabel(def: ConditionFieldDef, v: ConditionScalar, choices: 
   return String(v);
 }
 
-function leafText(l: ConditionLeaf, choices: ConditionChoices): string {
+/** One leaf in words ("Priority is Urgent"). */
+export function leafText(l: ConditionLeaf, choices: ConditionChoices): string {
   const def = conditionField(l.field);
   if (!def) return l.field;
   const name = l.field.startsWith(CONTACT_ATTRIBUTE_PREFIX) ? `Contact “${l.field.slice(CONTACT_ATTRIBUTE_PREFIX.length)}”` : def.label;

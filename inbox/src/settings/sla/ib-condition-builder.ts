@@ -54,7 +54,8 @@ function firstValue(def: ConditionFieldDef, op: ConditionOperator, choices: Cond
  *
  * Properties: `value` (Condition), `context` (ConditionContext, default 'sla'), `choices`
  * (ConditionChoices: inboxes, teams, users, calendars by name), `showErrors`, `label`, `name`,
- * `error` (a message from elsewhere, shown under the rows: the server's).
+ * `error` (a message from elsewhere, shown under the rows: the server's), `emptyText` (what no
+ * condition means in this screen).
  * Events: `ib-condition-change` (`detail: { value: Condition }`) on every edit.
  */
 export class IbConditionBuilder extends LitElement {
@@ -88,6 +89,7 @@ export class IbConditionBuilder extends LitElement {
     label: {},
     name: { reflect: true },
     error: {},
+    emptyText: { attribute: false },
   };
   declare value: Condition;
   declare context: ConditionContext;
@@ -96,6 +98,8 @@ export class IbConditionBuilder extends LitElement {
   declare label: string;
   declare name: string;
   declare error: string;
+  /** What an empty condition means here (default: the SLA policies' sentence). */
+  declare emptyText: string | undefined;
   private readonly touched = new Set<number>();
   /** What was typed in list inputs (comma-separated), by row: kept while it reads as the same list. */
   private readonly raw = new Map<number, string>();
@@ -309,7 +313,7 @@ export class IbConditionBuilder extends LitElement {
       </div>
       ${this.rows.length
         ? html`<ol aria-label=${this.label}>${this.rows.map((r, i) => this.renderRow(r, i, issues.get(i) ?? []))}</ol>`
-        : html`<p class="empty">No conditions: this policy applies to every ticket an earlier policy does not take. Add one to narrow it.</p>`}
+        : html`<p class="empty">${this.emptyText ?? 'No conditions: this policy applies to every ticket an earlier policy does not take. Add one to narrow it.'}</p>`}
       ${whole.length && this.showErrors ? html`<span class="issue">${whole.map((x) => sentence(x.message)).join('; ')}</span>` : nothing}
       ${this.error ? html`<span class="issue" role="alert">${this.error}</span>` : nothing}
       <ib-button class="add" size="sm" @click=${() => this.add()}>Add condition</ib-button>`;
