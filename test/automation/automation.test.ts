@@ -123,11 +123,15 @@ describe('automation rules', () => {
       conditions: { any: [{ field: 'message.body', op: 'matches', value: '^hello bot\\b' }, { field: 'ticket.channel', op: 'is', value: 'email' }] },
       actions: [{ type: 'send_message', body: 'Hi {{contact.first_name | there}}, ticket #{{ticket.number}} is with {{inbox.name}}.' }],
     });
-    const { ticketId } = await chat('Hello bot, are you there?', 'Ann Lee');
+    const { ticketId, v } = await chat('Hello bot, are you there?', 'Ann Lee');
     const t = await ticketOf(ticketId);
     const sent = await until(async () => (await db().rows<{ body: string; author_type: string; visibility: string }>(sql`select body, author_type, visibility
       from messages where ticket_id = ${t.id}::uuid and author_type = 'system'`))[0], 10_000, 'the chat reply');
     expect(sent).toEqual({ body: `Hi Ann, ticket #${t.number} is with Chat.`, author_type: 'system', visibility: 'public' });
+    // The visitor sees the reply without the rule's name (rule names are for agents).
+    const history = await ok(v.s, 'history', {});
+    const reply = (history.messages as { authorType: string; authorName: string | null; body: string }[]).find((m) => m.authorType === 'system');
+    expect(reply).toMatchObject({ body: `Hi Ann, ticket #${t.number} is with Chat.`, authorName: null });
 
     const ib = await seedEmailInbox(db(), a.workspaceId);
     const mail = await postRaw(node, ib, fixture('new-ticket-latin1.eml').toString().replace('latin1-new-1@ejemplo.test', `auto-${cmid()}@ejemplo.test`));

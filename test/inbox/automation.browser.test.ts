@@ -85,15 +85,16 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await area.getByText('No run yet').waitFor();
     await screenAndAxe(page, 'automation-rule-form');
 
-    // A visitor asks for a refund: the rule's note and its run reach the open ticket live.
-    // (The message that opens a ticket is its `ticket.created` event; the next ones are customer messages.)
-    const { ticket, visitor: v } = await chat('Hello there', 'Rita Refund');
+    // A visitor opens a chat asking for a refund (the opening message is a customer message too),
+    // then asks again with the ticket open: each run's note and activity reach the timeline.
+    const { ticket, visitor: v } = await chat('Hello there, I need a refund', 'Rita Refund');
     await page.goto(`${env.node.url}/inbox/t/${ticket.id}?view=all`);
     const timeline = page.locator('ib-conversation .thread');
-    await timeline.getByText('Hello there').waitFor();
+    await timeline.getByText('Hello there, I need a refund').waitFor();
+    await timeline.locator('.msg.internal', { hasText: 'Refund asked by Rita Refund' }).first().waitFor();
     await ok(v, 'message:send', { body: 'I would like a refund please', clientMessageId: cmid() });
-    await timeline.locator('.msg.internal', { hasText: 'Refund asked by Rita Refund' }).waitFor();
-    const run = timeline.locator('.activity.run', { hasText: 'Rule ‘Refunds’ ran' });
+    await expect.poll(() => timeline.locator('.msg.internal', { hasText: 'Refund asked by Rita Refund' }).count(), { timeout: 10_000 }).toBe(2);
+    const run = timeline.locator('.activity.run', { hasText: 'Rule ‘Refunds’ ran' }).first();
     await run.waitFor();
     await run.locator('summary').focus();
     await page.keyboard.press('Enter');
@@ -107,7 +108,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await log.getByText(`#${ticket.number}`, { exact: true }).first().waitFor();
     await log.locator('summary').first().click();
     await log.locator('.outcomes li').first().waitFor();
-    await log.getByText('Acted', { exact: true }).waitFor();
+    await log.getByText('Acted', { exact: true }).first().waitFor();
     await screenAndAxe(page, 'automation-run-log');
     await page.context().close();
   });
@@ -140,7 +141,7 @@ describe('inbox: automation, macros and notifications in Chromium', () => {
     await page.keyboard.press('Space');
     await toastText(page, 'Rule Second off');
     expect((await rules()).find((r) => r.name === 'Second')!.enabled).toBe(false);
-    await area.locator('.items li', { hasText: 'Refunds' }).getByText('Matched 1').waitFor();
+    await area.locator('.items li', { hasText: 'Refunds' }).getByText('Matched 2').waitFor();
     await screenAndAxe(page, 'automation-rules-list');
     await page.context().close();
   });

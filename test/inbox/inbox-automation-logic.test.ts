@@ -58,7 +58,8 @@ describe('timeline', () => {
       actions: [{ type: 'set_priority', ok: true, changed: true, summary: 'Priority set to high' }],
     } });
     const item = (a: Activity) => ({ kind: 'activity' as const, key: a.id, activity: a });
-    const change = act({ id: 'act_change' });
+    const change = act({ id: 'act_change', actorId: 'aur_1' });
+    // A system change without a rule (an SLA or routing change) stays the system's.
     const tagLater = act({ id: 'act_tag', kind: 'tag_added', newValue: 'x', createdAt: '2026-12-07T10:00:30.000Z' });
     const rules = ruleActors([item(change), item(run), item(tagLater)]);
     expect(activityText(change, agents, undefined, rules)).toBe('Rule ‘Refunds’ changed the priority from normal to high');

@@ -37,7 +37,7 @@ describe('inbox settings shell', () => {
     expect(await account.locator('.account-name').textContent()).toBe('Agent 0');
     expect(await account.locator('.account-role .chip').textContent()).toBe('Owner');
     // Every area, grouped, the current one marked.
-    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Workspace', 'Inboxes', 'Email dead letters', 'People', 'Teams', 'Roles', 'SLA policies', 'Business hours', 'Routing', 'Canned responses', 'SLA compliance', 'Audit log']);
+    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Workspace', 'Inboxes', 'Email dead letters', 'People', 'Teams', 'Roles', 'SLA policies', 'Business hours', 'Routing', 'Automation', 'Macros', 'Canned responses', 'SLA compliance', 'Audit log']);
     expect(await nav(page).locator('a[aria-current=page]').textContent()).toBe('Account');
     await check(page, 'account-desktop');
 
@@ -82,8 +82,8 @@ describe('inbox settings shell', () => {
     const { node, fx, browser } = env;
     const page = await openInbox(browser, node.url, fx.agents[1]!, { path: '/inbox/settings' });
     await heading(page).filter({ hasText: 'Account' }).waitFor();
-    // Canned responses need only tickets.write: agents keep their own there.
-    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Canned responses']);
+    // Macros and canned responses need only tickets.write: agents keep their own there.
+    expect(await nav(page).locator('li a').allTextContents()).toEqual(['Account', 'Macros', 'Canned responses']);
     expect(await page.locator('ib-settings-account .account-role .chip').textContent()).toBe('Agent');
     await page.goto(`${node.url}/inbox/settings/audit`);
     await page.locator('ib-settings').getByRole('heading', { name: 'Your role does not give access to this page' }).waitFor();

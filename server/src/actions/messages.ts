@@ -19,7 +19,8 @@ export async function writeRuleMessage(
   const now = ctx.clock.now();
   const r = await ctx.db.transaction(async (tx) => {
     const r = await appendMessage(tx, {
-      workspaceId: o.workspaceId, target: { ticketId: o.ticketId }, author: { type: 'system', id: o.rule.id, name: o.rule.name },
+      workspaceId: o.workspaceId, target: { ticketId: o.ticketId }, // Visitors and email recipients never see a rule's name: a public reply has none (the widget and the mail name the team).
+      author: { type: 'system', id: o.rule.id, name: o.visibility === 'internal' ? o.rule.name : null },
       body: o.body, visibility: o.visibility, clientMessageId: o.clientMessageId, now, allowClosed: true, reopen: false, logEvent: false,
     });
     if (r.kind !== 'created') return r;

@@ -10,8 +10,9 @@ export function iso(v: unknown): string {
 }
 const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
 
+/** An author or actor id on the wire: an agent (`usr_`), a contact (`ct_`), or for the system the automation rule that acted (`aur_`). */
 const authorWire = (type: string, id: string | null): string | null =>
-  id == null ? null : type === 'agent' ? toWire('user', id) : type === 'contact' ? toWire('contact', id) : null;
+  id == null ? null : type === 'agent' ? toWire('user', id) : type === 'contact' ? toWire('contact', id) : toWire('automationRule', id);
 
 /** A messages row (snake_case) → wire message. `authorName` comes from a join or the caller. */
 export function messageDto(r: R, authorName: string | null = r.author_name ?? null): Message {

@@ -339,12 +339,13 @@ export function publishMessageCreated(ctx: ServiceContext, workspaceId: string, 
 }
 
 const STORED_SQL = `
-  select m.*, coalesce(u.name, ct.name) as author_name,
+  select m.*, coalesce(u.name, ct.name, ar.name) as author_name,
          (select row_to_json(t) from (select id, status, updated_at, last_message_at, last_message_preview,
             first_response_at, resolved_at, requester_id, inbox_id, team_id, assignee_id from tickets where id = m.ticket_id) t) as tkt
   from messages m
   left join users u on m.author_type = 'agent' and u.id = m.author_id
   left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
+  left join automation_rules ar on m.author_type = 'system' and m.visibility = 'internal' and ar.id = m.author_id
   where m.id = $2::uuid and m.workspace_id = $1::uuid`;
 
 /**
@@ -375,7 +376,8 @@ export async function findByClientId(db: Db | Tx, ws: string, authorId: string, 
   return r ?? null;
 }
 
-const authorNameJoin = sql`coalesce(u.name, ct.name)`;
+/** The author's name: the agent's or contact's; for an internal note a rule wrote, the rule's (never shown to visitors, who see no notes). */
+const authorNameJoin = sql`coalesce(u.name, ct.name, ar.name)`;
 
 /**
  * Messages of one conversation with seq > afterSeq (ascending), or the newest `limit`
@@ -392,6 +394,7 @@ export async function listMessages(
     rows = await db.rows(sql`select m.*, ${authorNameJoin} as author_name from messages m
       left join users u on m.author_type = 'agent' and u.id = m.author_id
       left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
+      left join automation_rules ar on m.author_type = 'system' and m.visibility = 'internal' and ar.id = m.author_id
       where m.workspace_id = ${ws}::uuid and m.conversation_id = ${conversationId}::uuid
         and m.seq < ${opts.beforeSeq}::int ${vis}
       order by m.seq desc limit ${limit + 1}::int`);
@@ -401,6 +404,7 @@ export async function listMessages(
   rows = await db.rows(sql`select m.*, ${authorNameJoin} as author_name from messages m
     left join users u on m.author_type = 'agent' and u.id = m.author_id
     left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
+    left join automation_rules ar on m.author_type = 'system' and m.visibility = 'internal' and ar.id = m.author_id
     where m.workspace_id = ${ws}::uuid and m.conversation_id = ${conversationId}::uuid
       and m.seq > ${opts.afterSeq ?? 0}::int ${vis}
     order by m.seq asc limit ${limit + 1}::int`);
@@ -413,6 +417,7 @@ export async function listTicketMessages(db: Db, ws: string, ticketId: string, l
   const rows = await db.rows(sql`select m.*, ${authorNameJoin} as author_name from messages m
     left join users u on m.author_type = 'agent' and u.id = m.author_id
     left join contacts ct on m.author_type = 'contact' and ct.id = m.author_id
+    left join automation_rules ar on m.author_type = 'system' and m.visibility = 'internal' and ar.id = m.author_id
     where m.workspace_id = ${ws}::uuid
       and m.conversation_id in (select id from conversations where ticket_id = ${ticketId}::uuid)
     order by m.created_at desc, m.seq desc limit ${limit + 1}::int`);

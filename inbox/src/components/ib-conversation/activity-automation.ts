@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { ActionOutcome, Activity, AutomationActionType, AutomationActivity } from '@support/protocol';
+import type { ActionOutcome, Activity, AutomationActivity } from '@support/protocol';
 import { failedText, renderOutcomes } from '../../lib/outcomes.js';
 import type { TimelineItem } from '../../lib/thread.js';
 
@@ -11,38 +11,19 @@ type MacroActivity = { macroId: string; macroName: string; actions: ActionOutcom
 const isAutomation = (v: unknown): v is AutomationActivity => !!v && typeof v === 'object' && typeof (v as AutomationActivity).ruleName === 'string' && Array.isArray((v as AutomationActivity).actions);
 const isMacro = (v: unknown): v is MacroActivity => !!v && typeof v === 'object' && typeof (v as MacroActivity).macroName === 'string' && Array.isArray((v as MacroActivity).actions);
 
-/** The actions whose change an activity of this kind records. */
-const KIND_ACTIONS: Partial<Record<Activity['kind'], AutomationActionType[]>> = {
-  status_changed: ['set_status', 'snooze'],
-  priority_changed: ['set_priority'],
-  assigned: ['set_assignee', 'route'],
-  team_changed: ['set_team', 'route'],
-  tag_added: ['add_tags'],
-  tag_removed: ['remove_tags'],
-  snoozed: ['snooze'],
-};
-/** How long before its run's activity a rule's change may be recorded. */
-const RUN_WINDOW_MS = 10_000;
-
 /**
- * Which rule made each system change of a timeline, by activity id: a change whose actor is the
- * rule's id (`aur_…`), or — as the wire carries no id for system actors — a system change
- * recorded shortly before a rule's run whose outcomes include a change of that kind.
+ * Which rule made each system change of a timeline, by activity id: the change's actor is the
+ * rule (`aur_…`), named by the rule's run (`automation` activity) on the same ticket.
  */
 export function ruleActors(items: readonly TimelineItem[]): Map<string, string> {
   const acts = items.flatMap((it) => (it.kind === 'activity' ? [it.activity] : []));
-  const runs = acts.filter((a) => a.kind === 'automation' && isAutomation(a.newValue));
+  const names = new Map<string, string>();
+  for (const a of acts) if (a.kind === 'automation' && isAutomation(a.newValue)) names.set(a.newValue.ruleId, a.newValue.ruleName);
   const out = new Map<string, string>();
   for (const a of acts) {
-    if (a.actorType !== 'system' || a.kind === 'automation') continue;
-    const at = Date.parse(a.createdAt);
-    const run = runs.find((r) => {
-      const v = r.newValue as AutomationActivity;
-      if (a.actorId) return a.actorId === v.ruleId;
-      const dt = Date.parse(r.createdAt) - at;
-      return dt >= 0 && dt <= RUN_WINDOW_MS && v.actions.some((o) => o.ok && o.changed && KIND_ACTIONS[a.kind]?.includes(o.type));
-    });
-    if (run) out.set(a.id, (run.newValue as AutomationActivity).ruleName);
+    if (a.actorType !== 'system' || a.kind === 'automation' || !a.actorId) continue;
+    const name = names.get(a.actorId);
+    if (name) out.set(a.id, name);
   }
   return out;
 }

@@ -132,7 +132,7 @@ export class IbAutomationEditor extends LitElement {
       ${time
         ? html`<p class="section-text">Checked as time passes: it acts once on a ticket when its conditions come to hold (they need a “… since” duration, such as minutes since the last customer message), and again only after they stopped holding.</p>`
         : html`<fieldset class="events" aria-describedby=${f.error('events') ? 'events-err' : nothing}><legend>Events</legend>
-            <p class="hint events-hint">The message that opens a ticket is its “Ticket created” event; the customer’s later messages are “Customer message”.</p>
+            <p class="hint events-hint">“Customer message” includes the message that opens a ticket; a rule on both events runs once for it.</p>
             <div class="event-grid">${AUTOMATION_EVENTS.map((e) => html`<label><input type="checkbox" name=${eventKey(e)} .checked=${live(v[eventKey(e)] === true)} />${AUTOMATION_EVENT_LABELS[e]}</label>`)}</div>
             ${f.error('events') ? html`<p class="issue" id="events-err" role="alert">${f.error('events')}</p>` : nothing}
           </fieldset>`}
