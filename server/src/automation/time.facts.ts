@@ -1,19 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { decodeId, type ConditionFacts, type TicketPriority, type TicketStatus } from '@support/protocol';
+import { decodeId, type ConditionFacts, type TicketStatus } from '@support/protocol';
 import type { Db, Tx } from '../db/client.js';
-import { toWire, toWireOrNull } from '../db/ids.js';
 import { addBusinessSeconds, businessSecondsBetween, isOpen, nextClose, nextOpen, type CompiledCalendar } from '../business-time/business-time.js';
 import { compiledCalendar } from '../calendars/calendars.service.js';
+import { factsOfRow, type FactsRow } from '../sla/facts.js';
 
 /** A ticket as time rules see it: its status (which rules watch it) and the facts conditions read. */
 export type TimeTicket = { id: string; status: TicketStatus; facts: ConditionFacts };
 
-type Raw = {
-  id: string; number: number; subject: string; status: TicketStatus; priority: TicketPriority; inbox_id: string; channel: 'chat' | 'email';
-  team_id: string | null; assignee_id: string | null; created_at: Date; updated_at: Date; tags: string[] | null;
-  contact_name: string | null; contact_email: string | null; contact_attributes: Record<string, unknown> | null;
-  last_customer: Date | null; last_agent: Date | null; status_changed: Date | null;
-};
+type Raw = FactsRow & { id: string; last_customer: Date | null; last_agent: Date | null; status_changed: Date | null };
 
 /**
  * Loads tickets of one workspace with every fact a time rule may read, the `…At` ones included:
@@ -33,29 +28,17 @@ export async function loadTimeTickets(tx: Tx | Db, workspaceId: string, ticketId
       (select max(a.created_at) from ticket_activities a where a.ticket_id = t.id and a.kind = 'status_changed') as status_changed
     from tickets t join inboxes i on i.id = t.inbox_id join contacts c on c.id = t.requester_id
     where t.workspace_id = ${workspaceId}::uuid and t.id = any(${`{${ticketIds.join(',')}}`}::uuid[])`);
-  return rows.map((r) => ({
-    id: r.id,
-    status: r.status,
-    facts: {
-      ticket: {
-        status: r.status,
-        priority: r.priority,
-        channel: r.channel,
-        inboxId: toWire('inbox', r.inbox_id),
-        teamId: toWireOrNull('team', r.team_id),
-        assigneeId: toWireOrNull('user', r.assignee_id),
-        tags: r.tags ?? [],
-        subject: r.subject,
-        number: r.number,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        lastCustomerMessageAt: r.last_customer,
-        lastAgentReplyAt: r.last_agent,
-        statusChangedAt: r.status_changed ?? r.created_at,
+  return rows.map((r) => {
+    const base = factsOfRow(r);
+    return {
+      id: r.id,
+      status: r.status,
+      facts: {
+        ...base,
+        ticket: { ...base.ticket, lastCustomerMessageAt: r.last_customer, lastAgentReplyAt: r.last_agent, statusChangedAt: r.status_changed ?? r.created_at },
       },
-      contact: { name: r.contact_name, email: r.contact_email, attributes: r.contact_attributes ?? {} },
-    },
-  }));
+    };
+  });
 }
 
 /**

@@ -22,12 +22,34 @@ export type TicketRow = {
   facts: ConditionFacts;
 };
 
-type Raw = {
-  id: string; workspace_id: string; number: number; subject: string; status: TicketStatus; priority: TicketPriority; inbox_id: string; channel: 'chat' | 'email';
+/** The columns of a ticket row (with its inbox's channel, tags and requester) that condition facts come from. */
+export type FactsRow = {
+  number: number; subject: string; status: TicketStatus; priority: TicketPriority; inbox_id: string; channel: 'chat' | 'email';
   team_id: string | null; assignee_id: string | null; created_at: Date; updated_at: Date; tags: string[] | null;
   contact_name: string | null; contact_email: string | null; contact_attributes: Record<string, unknown> | null;
-  pinned_policy_id: string | null;
 };
+
+/** Condition facts of a ticket row: SLA selection's, and the base of time rules' (which add the `…At` times). */
+export function factsOfRow(r: FactsRow): ConditionFacts {
+  return {
+    ticket: {
+      status: r.status,
+      priority: r.priority,
+      channel: r.channel,
+      inboxId: toWire('inbox', r.inbox_id),
+      teamId: toWireOrNull('team', r.team_id),
+      assigneeId: toWireOrNull('user', r.assignee_id),
+      tags: r.tags ?? [],
+      subject: r.subject,
+      number: r.number,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    },
+    contact: { name: r.contact_name, email: r.contact_email, attributes: r.contact_attributes ?? {} },
+  };
+}
+
+type Raw = FactsRow & { id: string; workspace_id: string; pinned_policy_id: string | null };
 
 /** The pinned policy of ticket `t` (sla/pin.ts): the newest SLA event a pin wrote. One index probe. */
 const PINNED_POLICY = sql.raw(`(select e.policy_id from sla_events e where e.ticket_id = t.id and e.data ? 'pinned' order by e.at desc, e.id desc limit 1)`);
@@ -50,22 +72,7 @@ export async function loadTickets(tx: Tx | Db, workspaceId: string, ticketIds: s
     team_id: r.team_id,
     assignee_id: r.assignee_id,
     pinned_policy_id: r.pinned_policy_id,
-    facts: {
-      ticket: {
-        status: r.status,
-        priority: r.priority,
-        channel: r.channel,
-        inboxId: toWire('inbox', r.inbox_id),
-        teamId: toWireOrNull('team', r.team_id),
-        assigneeId: toWireOrNull('user', r.assignee_id),
-        tags: r.tags ?? [],
-        subject: r.subject,
-        number: r.number,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      },
-      contact: { name: r.contact_name, email: r.contact_email, attributes: r.contact_attributes ?? {} },
-    },
+    facts: factsOfRow(r),
   }));
 }
 

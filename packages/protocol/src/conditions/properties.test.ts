@@ -20,7 +20,11 @@ const text = fc
 const instant = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-01-01T00:00:00Z'), noInvalidDate: true });
 const iso = instant.map((d) => d.toISOString());
 
+/** A valid pattern for `matches`: text with the regular expression's special characters escaped, perhaps anchored. */
+const pattern = fc.tuple(text, fc.boolean()).map(([t, anchored]) => `${anchored ? '^' : ''}${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
 function scalar(def: ConditionFieldDef, op: ConditionOperator): fc.Arbitrary<unknown> {
+  if (op === 'matches') return pattern;
   switch (def.type) {
     case 'enum':
       return fc.constantFrom(...def.values!);
