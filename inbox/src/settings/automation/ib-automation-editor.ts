@@ -10,6 +10,7 @@ import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { actionsValid, type ActionDraft } from '../../components/ib-action-builder/actions.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import { peopleStyles } from '../people/people-ui.js';
 import { slaStyles } from '../sla/sla.styles.js';
 import { RULES } from './ib-automation-list.js';
@@ -90,9 +91,7 @@ export class IbAutomationEditor extends LitElement {
 
   /** Through a hidden control, so the form takes a builder's change as it takes any other input. */
   private setHidden(name: string, value: unknown) {
-    const input = this.renderRoot.querySelector<HTMLInputElement>(`input[type=hidden][name="${name}"]`)!;
-    input.value = JSON.stringify(value);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, name, JSON.stringify(value));
   }
 
   private dialog(): IbDialog {

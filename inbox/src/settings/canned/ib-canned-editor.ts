@@ -9,6 +9,7 @@ import { controls } from '../../styles/tokens.js';
 import { settingsCard } from '../settings-card.js';
 import { slaStyles } from '../sla/sla.styles.js';
 import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import { cannedBody, cannedValues, mayEdit, teamOptions } from './canned-form.js';
 import '../../components/ib-button/ib-button.js';
 import '../../components/ib-field/ib-field.js';
@@ -88,9 +89,7 @@ export class IbCannedEditor extends LitElement {
 
   /** Sets a value as if the person typed it (through a hidden control, so the form takes it like any input). */
   private setValue(name: string, value: string) {
-    const input = this.renderRoot.querySelector<HTMLInputElement>(`input[type=hidden][name=${name}]`)!;
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, name, value);
   }
 
   private insertPlaceholder(e: CustomEvent<{ value: string }>) {

@@ -11,6 +11,7 @@ import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { actionsValid, type ActionDraft } from '../../components/ib-action-builder/actions.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import type { Schema } from '../form/form-errors.js';
 import { peopleStyles } from '../people/people-ui.js';
 import { slaStyles } from '../sla/sla.styles.js';
@@ -107,9 +108,7 @@ export class IbMacroEditor extends LitElement {
   }
 
   private setActions(v: ActionDraft[]) {
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[type=hidden][name=actions]')!;
-    input.value = JSON.stringify(v);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, 'actions', JSON.stringify(v));
   }
 
   private dialog(): IbDialog {

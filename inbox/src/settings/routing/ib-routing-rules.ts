@@ -10,6 +10,7 @@ import { toast } from '../../components/ib-toast/ib-toast.js';
 import type { IbDialog } from '../../components/ib-dialog/ib-dialog.js';
 import { settingsCard } from '../settings-card.js';
 import { FormController, formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import { STALE_MESSAGE } from '../form/form-errors.js';
 import { peopleStyles } from '../people/people-ui.js';
 import { slaStyles } from '../sla/sla.styles.js';
@@ -206,10 +207,7 @@ export class IbRoutingRules extends LitElement {
   }
 
   private onCondition(e: CustomEvent<{ value: Condition }>) {
-    // Through the hidden control, so the form takes the change as it takes any other input.
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[type=hidden][name=conditions]')!;
-    input.value = JSON.stringify(e.detail.value);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, 'conditions', JSON.stringify(e.detail.value));
   }
 
   private renderItem(r: RoutingRule | null) {

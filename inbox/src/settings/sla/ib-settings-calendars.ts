@@ -7,6 +7,7 @@ import { controls } from '../../styles/tokens.js';
 import { toast } from '../../components/ib-toast/ib-toast.js';
 import { settingsCard } from '../settings-card.js';
 import { formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import { STALE_MESSAGE } from '../form/form-errors.js';
 import { peopleStyles } from '../people/people-ui.js';
 import { ItemArea } from '../people/item-area.js';
@@ -70,9 +71,7 @@ export class IbSettingsCalendars extends ItemArea<CalendarRecord> {
 
   /** Sets a field the form holds as JSON, through its hidden control, so the form takes it as any input. */
   private setJson(name: string, value: unknown) {
-    const input = this.renderRoot.querySelector<HTMLInputElement>(`input[type=hidden][name="${name}"]`)!;
-    input.value = JSON.stringify(value);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, name, JSON.stringify(value));
   }
 
   private async makeDefault(c: CalendarRecord) {

@@ -20,6 +20,7 @@ import { controls } from '../../styles/tokens.js';
 import { toast } from '../../components/ib-toast/ib-toast.js';
 import { settingsCard } from '../settings-card.js';
 import { formAlert, type FormValues } from '../form/form-controller.js';
+import { setHiddenField } from '../form/hidden-field.js';
 import { STALE_MESSAGE } from '../form/form-errors.js';
 import { ApiError } from '../../api.js';
 import { peopleStyles } from '../people/people-ui.js';
@@ -201,10 +202,7 @@ export class IbSettingsSlaPolicies extends ItemArea<SlaPolicyRecord> {
   }
 
   private onCondition(e: CustomEvent<{ value: Condition }>) {
-    // Through the hidden control, so the form takes the change as it takes any other input.
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[type=hidden][name=conditions]')!;
-    input.value = JSON.stringify(e.detail.value);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    setHiddenField(this.renderRoot, 'conditions', JSON.stringify(e.detail.value));
   }
 
   private targetsTable() {
